@@ -1,0 +1,52 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorBody } from '@flightdeck/contract';
+import type { Logger } from 'pino';
+import { HttpError } from './http-errors';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** Turns a thrown value into an HTTP error: client mistakes become 4xx, infrastructure 503, the rest 500. */
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const parserError = error as BodyParserError;
+  switch (parserError?.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
+    case 'entity.too.large':
+      return new HttpError(413, 'payload_too_large', `the request body is larger than ${parserError.limit} bytes`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_media_type', 'the request body encoding is not supported');
+    case 'request.aborted':
+      return new HttpError(400, 'invalid_json', 'the request body was cut off');
+  }
+  const name = (error as Error)?.name ?? '';
+  const message = (error as Error)?.message ?? '';
+  if (
+    name === 'MongoServerSelectionError' ||
+    name === 'MongoNetworkError' ||
+    /Connection is closed|ECONNREFUSED|Stream isn't writeable/.test(message)
+  ) {
+    return new HttpError(503, 'service_unavailable', 'a backing service is unavailable; try again shortly');
+  }
+  return new HttpError(500, 'internal_error', 'something went wrong on our side');
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500)
+      logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
+    if (httpError.issues) body.error.issues = httpError.issues;
+    if (httpError.headers) res.set(httpError.headers);
+    res.status(httpError.status).json(body);
+  };
+}
+
+export const routeNotFound: RequestHandler = (req, _res, next) =>
+  next(new HttpError(404, 'route_not_found', `no route for ${req.method} ${req.path}`));

@@ -1,0 +1,24 @@
+import type { ErrorCode } from '@flightdeck/contract';
+
+/** An error that becomes an HTTP answer. Only the error middleware turns it into JSON. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: ErrorCode, message: string) => new HttpError(400, code, message);
+export const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const notFound = (message: string) => new HttpError(404, 'not_found', message);
+export const conflict = (code: ErrorCode, message: string) => new HttpError(409, code, message);
+export const unprocessable = (code: ErrorCode, message: string, issues?: { path: string; message: string }[]) =>
+  new HttpError(422, code, message, issues);
+export const serviceUnavailable = (message: string) => new HttpError(503, 'service_unavailable', message);

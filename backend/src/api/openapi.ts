@@ -1,0 +1,176 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  errorBodySchema,
+  jobListSchema,
+  jobSchema,
+  listJobsQuerySchema,
+  submitBatchSchema,
+  submitJobSchema,
+  submittedJobSchema,
+} from '@flightdeck/contract';
+
+const json = <Schema extends z.ZodType>(schema: Schema, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, json(errorBodySchema, ERROR_DESCRIPTIONS[status] ?? 'Error')]));
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON (`invalid_json`)',
+  401: 'Missing or bad credentials (`unauthorized`)',
+  403: 'The API key lacks the scope (`forbidden`)',
+  404: 'No such job in this workspace (`not_found`)',
+  409: 'The action does not apply to the job in its state',
+  413: 'The body is too large (`payload_too_large`)',
+  415: 'The body is not JSON (`unsupported_media_type`)',
+  422: 'Wrong types or values (`validation_failed`), unknown job type (`unknown_job_type`), bad payload (`invalid_payload`)',
+  503: 'Redis or MongoDB is unavailable (`service_unavailable`)',
+};
+
+const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id', example: '01JF0000000000000000000000' }) });
+const queueOverviewSchema = z
+  .object({
+    queues: z.array(
+      z.object({
+        name: z.string(),
+        paused: z.boolean(),
+        counts: z.object({
+          queued: z.number(),
+          delayed: z.number(),
+          active: z.number(),
+          completed: z.number(),
+          failed: z.number(),
+        }),
+        scaling: z.object({
+          desiredReplicas: z.number().int(),
+          minReplicas: z.number().int(),
+          maxReplicas: z.number().int(),
+          jobsPerReplica: z.number().int(),
+        }),
+      }),
+    ),
+  })
+  .meta({ id: 'QueueOverview' });
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
+export function buildOpenApiDocument() {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A workspace API key: `Authorization: Bearer fd_…`',
+  });
+  const security = [{ [bearer.name]: [] }];
+  const idempotencyHeader = z.object({
+    'idempotency-key': z.string().optional().meta({ description: 'Same as the body field `idempotencyKey`.' }),
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/jobs',
+    summary: 'Submit a job',
+    description:
+      'Answers `202` at once with the job. A repeated idempotency key in the same workspace answers `200` with the first job and never creates a second.',
+    security,
+    request: { body: json(submitJobSchema, 'The job'), headers: idempotencyHeader },
+    responses: {
+      202: json(jobSchema, 'Queued (or delayed)'),
+      200: json(jobSchema, 'An earlier job with this idempotency key'),
+      ...errors(400, 401, 403, 413, 415, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/jobs/batch',
+    summary: 'Submit up to 1000 jobs at once',
+    description:
+      'Every job is validated before any is queued: the batch is accepted whole or not at all. Answers in the same order.',
+    security,
+    request: { body: json(submitBatchSchema, 'The jobs') },
+    responses: {
+      202: json(z.object({ jobs: z.array(submittedJobSchema) }), 'Queued'),
+      ...errors(400, 401, 403, 413, 415, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/jobs',
+    summary: 'List jobs, newest first',
+    description:
+      'Finished jobs stay listed after Redis has forgotten them. Pass `nextCursor` as `cursor` for the next page.',
+    security,
+    request: { query: listJobsQuerySchema },
+    responses: { 200: json(jobListSchema, 'A page of jobs'), ...errors(401, 403, 422, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/jobs/{id}',
+    summary: 'Get a job',
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(jobSchema, 'The job'), ...errors(401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/jobs/{id}/cancel',
+    summary: 'Cancel a job',
+    description:
+      'A queued or delayed job never runs; an active job is told to stop (`AbortSignal`) and ends `cancelled`. `409 job_not_cancellable` for finished jobs.',
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(jobSchema, 'The job after the action'), ...errors(401, 403, 404, 409, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/jobs/{id}/retry',
+    summary: 'Retry a failed or cancelled job',
+    description:
+      'The job runs again under the same id with a fresh budget of attempts. `409 job_not_retryable` in other states.',
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(jobSchema, 'The job after the action'), ...errors(401, 403, 404, 409, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/queues',
+    summary: 'Queues: counts by status and the worker replicas the scaling policy asks for',
+    description:
+      'Queues are shared by the deployment; counts are of jobs in Redis, across workspaces, and carry no job data.',
+    security,
+    responses: { 200: json(queueOverviewSchema, 'Every queue'), ...errors(401, 403, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: 200 while the process lives',
+    responses: { 200: json(z.object({ status: z.literal('ok') }), 'Alive') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: 200 only while Redis and MongoDB answer',
+    responses: {
+      200: json(z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.boolean()) }), 'Ready'),
+      503: json(z.object({ status: z.literal('unavailable'), checks: z.record(z.string(), z.boolean()) }), 'Not ready'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics (text format)',
+    responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } } },
+  });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Flightdeck API',
+      version: '0.1.0',
+      description:
+        'Submit and manage background jobs. Every error body is `{ "error": { "code", "message" } }`; see the codes in each answer.',
+    },
+    servers: [{ url: '/' }],
+  });
+}

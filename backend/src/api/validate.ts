@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import { unprocessable } from './http-errors';
+
+/** Parses input with a schema; a mismatch is a 422 that names every wrong field. */
+export function validate<Schema extends z.ZodType>(schema: Schema, input: unknown, pathPrefix = ''): z.infer<Schema> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    path: [pathPrefix, ...issue.path].filter((part) => part !== '').join('.') || '(body)',
+    message: issue.message,
+  }));
+  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  throw unprocessable('validation_failed', `invalid request: ${summary}`, issues);
+}

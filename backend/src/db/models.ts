@@ -1,0 +1,88 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+// Ids are strings we generate (ULIDs: time-ordered, so `_id` order is creation order).
+
+const workspaceSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    slug: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+  },
+  { timestamps: true, versionKey: false },
+);
+export const WorkspaceModel = model('Workspace', workspaceSchema, 'workspaces');
+export type WorkspaceDoc = InferSchemaType<typeof workspaceSchema>;
+
+const userSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+  },
+  { timestamps: true, versionKey: false },
+);
+export const UserModel = model('User', userSchema, 'users');
+
+const membershipSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    userId: { type: String, required: true },
+    role: { type: String, enum: ['owner', 'admin', 'member', 'viewer'], required: true },
+  },
+  { timestamps: true, versionKey: false },
+);
+membershipSchema.index({ workspaceId: 1, userId: 1 }, { unique: true });
+export const MembershipModel = model('Membership', membershipSchema, 'memberships');
+
+const apiKeySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    name: { type: String, required: true },
+    /** SHA-256 of the key: keys are long random strings, so a fast hash is safe and lookups stay cheap. */
+    hash: { type: String, required: true, unique: true },
+    prefix: { type: String, required: true },
+    scopes: { type: [String], required: true },
+    revokedAt: { type: Date, default: null },
+    lastUsedAt: { type: Date, default: null },
+  },
+  { timestamps: true, versionKey: false },
+);
+export const ApiKeyModel = model('ApiKey', apiKeySchema, 'api_keys');
+export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema>;
+
+/** A job's durable history, projected from its events. Kept long after Redis forgets the job. */
+const jobRecordSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    type: { type: String, required: true },
+    queue: { type: String, required: true },
+    status: { type: String, required: true },
+    progress: { type: Number, default: 0 },
+    // Payloads and results are stored as JSON text: their keys are the submitter's and may hold
+    // characters ('.', '$') that MongoDB and FerretDB treat specially in field names.
+    payload: { type: String, default: '{}' },
+    result: { type: String, default: 'null' },
+    error: { type: Schema.Types.Mixed, default: null },
+    attemptsMade: { type: Number, default: 0 },
+    attempts: { type: Number, default: 1 },
+    priority: { type: Number, default: 0 },
+    backoff: { type: Schema.Types.Mixed, default: null },
+    timeoutMs: { type: Number, default: null },
+    idempotencyKey: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    runAt: { type: Date, default: null },
+    startedAt: { type: Date, default: null },
+    finishedAt: { type: Date, default: null },
+    seq: { type: Number, default: 0 },
+  },
+  { versionKey: false, minimize: false },
+);
+jobRecordSchema.index({ workspaceId: 1, _id: -1 });
+jobRecordSchema.index({ workspaceId: 1, status: 1, _id: -1 });
+jobRecordSchema.index({ workspaceId: 1, type: 1, _id: -1 });
+export const JobRecordModel = model('JobRecord', jobRecordSchema, 'jobs');
+export type JobRecordDoc = InferSchemaType<typeof jobRecordSchema>;

@@ -1,0 +1,158 @@
+import http from 'node:http';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import { JobEventStream, redisKeys, type WorkerRuntime } from '@flightdeck/workers';
+import { ApiKeyResolver } from './accounts/api-keys';
+import { bootstrap, type BootstrapResult } from './accounts/bootstrap';
+import { createApp } from './api/api-app';
+import { REPO_ROOT, type Config } from './config';
+import { connectMongo } from './db/connection';
+import { HistoryProjector } from './history/history-projector';
+import { HistoryWatermark } from './history/history-watermark';
+import { JobService } from './jobs/job-service';
+import { closeQueues, createQueues, type QueueRegistry } from './jobs/queue-registry';
+import { QueueOverviewService } from './jobs/queue-overview';
+import { startFerretDb, startRedis, type LocalService } from './services/local-services';
+
+export interface Flightdeck {
+  port: number;
+  bootstrap?: BootstrapResult;
+  /** Ordered shutdown: readiness first, then intake, workers, queues, Redis, MongoDB, embedded services. */
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded Redis / FerretDB for whichever URL the configuration leaves unset. */
+async function startEmbeddedServices(
+  config: Config,
+  logger: Logger,
+): Promise<{ redisUrl: string; mongoUrl: string; services: LocalService[] }> {
+  const services: LocalService[] = [];
+  let redisUrl = config.REDIS_URL;
+  let mongoUrl = config.MONGODB_URI;
+  if (!redisUrl) {
+    const redis = await startRedis({
+      port: config.EMBEDDED_REDIS_PORT,
+      dataDir: path.join(config.DATA_DIR, 'redis'),
+      durable: true,
+    });
+    services.push(redis);
+    redisUrl = redis.url;
+    logger.info(
+      { url: redis.url, dataDir: redis.dataDir, reused: !redis.started },
+      'REDIS_URL not set: using the embedded Redis',
+    );
+  }
+  if (!mongoUrl) {
+    const binary = config.FERRETDB_BIN ?? path.join(REPO_ROOT, '.tools', 'bin', 'ferretdb');
+    const ferret = await startFerretDb({
+      port: config.EMBEDDED_MONGODB_PORT,
+      dataDir: path.join(config.DATA_DIR, 'ferretdb'),
+      binary,
+    });
+    services.push(ferret);
+    mongoUrl = ferret.url;
+    logger.info(
+      { url: ferret.url, dataDir: ferret.dataDir, reused: !ferret.started },
+      'MONGODB_URI not set: using the embedded FerretDB (MongoDB wire protocol)',
+    );
+  }
+  return { redisUrl, mongoUrl, services };
+}
+
+export async function startFlightdeck(config: Config, logger: Logger): Promise<Flightdeck> {
+  const roles = new Set(config.ROLES);
+  const { redisUrl, mongoUrl, services } = await startEmbeddedServices(config, logger);
+
+  // Producers fail fast rather than queue commands forever while Redis is away.
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  await connectMongo(mongoUrl);
+  mongoose.connection.on('error', (error) => logger.warn({ err: error }, 'mongodb connection error'));
+
+  const keys = redisKeys(config.REDIS_PREFIX);
+  const eventStreamOptions = {
+    retainedEvents: config.EVENT_RETENTION,
+    snapshotTtlSeconds: config.SNAPSHOT_TTL_SECONDS,
+  };
+  const readiness = { accepting: true };
+
+  let queues: QueueRegistry | undefined;
+  let projector: HistoryProjector | undefined;
+  let workers: WorkerRuntime | undefined;
+  let bootstrapResult: BootstrapResult | undefined;
+  let api: Parameters<typeof createApp>[0]['api'];
+
+  if (roles.has('api')) {
+    bootstrapResult = await bootstrap(config.BOOTSTRAP_API_KEY, logger);
+    queues = createQueues(redis, config.REDIS_PREFIX, {
+      completed: { count: config.KEEP_COMPLETED_JOBS, age: config.KEEP_COMPLETED_SECONDS },
+      failed: { count: config.KEEP_FAILED_JOBS, age: config.KEEP_FAILED_SECONDS },
+    });
+    projector = new HistoryProjector(
+      redis.duplicate(),
+      keys,
+      config.HISTORY_BATCH_SIZE,
+      logger.child({ component: 'history' }),
+    );
+    projector.start();
+    api = {
+      jobs: new JobService({
+        redis,
+        queues,
+        events: new JobEventStream(redis, keys, eventStreamOptions),
+        keys,
+        history: new HistoryWatermark(redis, keys),
+        cancelChannel: keys.cancellations,
+        idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+        historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
+      }),
+      queues: new QueueOverviewService(queues),
+      apiKeys: new ApiKeyResolver(),
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      batchBodyLimitBytes: config.BATCH_BODY_LIMIT_BYTES,
+      consoleDir: path.join(REPO_ROOT, 'client', 'dist'),
+    };
+  }
+  if (roles.has('worker')) {
+    // Loaded only by processes that run jobs.
+    const { startWorkers } = await import('@flightdeck/workers');
+    workers = await startWorkers({
+      redisUrl,
+      prefix: config.REDIS_PREFIX,
+      ...(config.WORKER_CONCURRENCY ? { concurrency: config.WORKER_CONCURRENCY } : {}),
+      lockDurationMs: config.WORKER_LOCK_MS,
+      progressIntervalMs: config.PROGRESS_INTERVAL_MS,
+      events: eventStreamOptions,
+      logger: logger.child({ component: 'worker' }),
+    });
+  }
+
+  const server = http.createServer(createApp({ logger, redis, readiness, ...(api ? { api } : {}) }));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, resolve);
+  });
+  const port = (server.address() as { port: number }).port;
+  logger.info({ port, roles: [...roles] }, 'flightdeck is up');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      readiness.accepting = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await workers?.close(config.SHUTDOWN_TIMEOUT_MS);
+      await closed;
+      await projector?.stop();
+      if (queues) await closeQueues(queues);
+      await redis.quit().catch(() => redis.disconnect());
+      await mongoose.disconnect();
+      await Promise.all(services.map((service) => service.stop()));
+      logger.info('flightdeck stopped');
+    })());
+
+  return { port, ...(bootstrapResult ? { bootstrap: bootstrapResult } : {}), stop };
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { StreamEvent } from '@flightdeck/contract';
+import type { RedisKeys } from '@flightdeck/workers';
+import { JobRecordModel } from '../db/models';
+
+const DATE_FIELDS = new Set(['createdAt', 'runAt', 'startedAt', 'finishedAt']);
+const JSON_FIELDS = new Set(['payload', 'result']);
+const LEADERSHIP_MS = 10_000;
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * Writes job events into MongoDB history in batches. One projector in the deployment leads at a
+ * time (a lease in Redis), reads the history stream in order from its cursor, writes each batch
+ * with one bulk write, then advances the cursor and trims what it wrote. A crash between write and
+ * cursor replays the batch, which converges to the same documents.
+ */
+export class HistoryProjector {
+  private readonly token = randomUUID();
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  /** `redis` is the projector's own connection (it blocks on reads); `stop` closes it. */
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly batchSize: number,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await this.redis
+      .eval(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+        1,
+        this.keys.historyLeader,
+        this.token,
+      )
+      .catch(() => undefined);
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (!(await this.lead())) {
+          await sleep(1_000);
+          continue;
+        }
+        const cursor = (await this.redis.get(this.keys.historyCursor)) ?? '0-0';
+        const answer = (await this.redis.xread(
+          'COUNT',
+          this.batchSize,
+          'BLOCK',
+          500,
+          'STREAMS',
+          this.keys.history,
+          cursor,
+        )) as [string, StreamEntry[]][] | null;
+        const entries = answer?.[0]?.[1] ?? [];
+        if (entries.length === 0) continue;
+        await this.write(entries);
+        const last = entries[entries.length - 1]![0];
+        await this.redis.multi().set(this.keys.historyCursor, last).xtrim(this.keys.history, 'MINID', last).exec();
+      } catch (error) {
+        if (!this.running) break;
+        this.logger.error({ err: error }, 'history projection failed; retrying');
+        await sleep(1_000);
+      }
+    }
+  }
+
+  /** Takes or renews the lease; false while another projector holds it. */
+  private async lead(): Promise<boolean> {
+    const taken = await this.redis.set(this.keys.historyLeader, this.token, 'PX', LEADERSHIP_MS, 'NX');
+    if (taken) return true;
+    if ((await this.redis.get(this.keys.historyLeader)) !== this.token) return false;
+    await this.redis.pexpire(this.keys.historyLeader, LEADERSHIP_MS);
+    return true;
+  }
+
+  private async write(entries: StreamEntry[]): Promise<void> {
+    const changes = new Map<string, Record<string, unknown>>();
+    for (const [, fields] of entries) {
+      const entry = Object.fromEntries(pairs(fields));
+      const event = JSON.parse(entry.e ?? '{}') as Omit<StreamEvent, 'seq'>;
+      if (!event.jobId || !event.job || event.type === 'job.log') continue;
+      const change = changes.get(event.jobId) ?? { workspaceId: entry.w };
+      for (const [name, value] of Object.entries(event.job)) {
+        if (name === 'id' || value === undefined) continue;
+        change[name] =
+          DATE_FIELDS.has(name) && value
+            ? new Date(value as string)
+            : JSON_FIELDS.has(name)
+              ? JSON.stringify(value)
+              : value;
+      }
+      change.seq = Number(entry.s);
+      changes.set(event.jobId, change);
+    }
+    if (changes.size === 0) return;
+    await JobRecordModel.bulkWrite(
+      [...changes].map(([id, change]) => ({
+        updateOne: { filter: { _id: id }, update: { $set: change }, upsert: true },
+      })),
+      { ordered: false },
+    );
+  }
+}
+
+function* pairs(fields: string[]): Generator<[string, string]> {
+  for (let index = 0; index + 1 < fields.length; index += 2) yield [fields[index]!, fields[index + 1]!];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,328 @@
+import { Job as BullJob, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { monotonicFactory } from 'ulid';
+import { z } from 'zod';
+import { isFinalStatus, type Job, type ListJobsQuery, type SubmitJob } from '@flightdeck/contract';
+import {
+  decodeSnapshot,
+  findJobType,
+  type EventDraft,
+  type JobData,
+  type JobEventStream,
+  type RedisKeys,
+} from '@flightdeck/workers';
+import { JobRecordModel } from '../db/models';
+import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
+import type { HistoryWatermark } from '../history/history-watermark';
+import { presentRecord, presentSnapshot, type JobRecord } from './job-presenter';
+import type { QueueRegistry } from './queue-registry';
+
+export interface JobServiceOptions {
+  redis: Redis;
+  queues: QueueRegistry;
+  events: JobEventStream;
+  keys: RedisKeys;
+  history: HistoryWatermark;
+  /** Redis prefix of the channel workers listen on for cancellations. */
+  cancelChannel: string;
+  idempotencyTtlSeconds: number;
+  historyReadWaitMs: number;
+}
+
+export interface Submitted {
+  job: Job;
+  /** False when an idempotency key matched an earlier job. */
+  created: boolean;
+}
+
+const newJobId = monotonicFactory();
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Submitting, reading, cancelling and retrying jobs: the rules, without HTTP. */
+export class JobService {
+  constructor(private readonly deps: JobServiceOptions) {}
+
+  /**
+   * Submits jobs of one workspace in order. Every job is validated before any is queued, so a batch
+   * is accepted whole or not at all. A job's `job.queued` event is appended before BullMQ gets the
+   * job, so no worker event can overtake it.
+   */
+  async submit(workspaceId: string, inputs: SubmitJob[], pathPrefix = ''): Promise<Submitted[]> {
+    const now = Date.now();
+    const jobs = inputs.map((input, index) =>
+      this.buildJob(input, now, inputs.length > 1 || pathPrefix ? `${pathPrefix}${index}.` : ''),
+    );
+
+    const existing = await this.claimIdempotencyKeys(workspaceId, jobs);
+    const fresh = jobs.filter((job) => !existing.has(job.id));
+    if (fresh.length > 0) await this.enqueue(workspaceId, fresh);
+
+    return Promise.all(
+      jobs.map(async (job) => {
+        const earlierId = existing.get(job.id);
+        return earlierId
+          ? { job: await this.awaitJob(workspaceId, earlierId), created: false }
+          : { job, created: true };
+      }),
+    );
+  }
+
+  async get(workspaceId: string, id: string): Promise<Job> {
+    const job = await this.find(workspaceId, id);
+    if (!job) throw notFound(`job ${id} not found`);
+    return job;
+  }
+
+  async list(workspaceId: string, query: ListJobsQuery): Promise<{ items: Job[]; nextCursor: string | null }> {
+    await this.deps.history.waitUntilCurrent(this.deps.historyReadWaitMs);
+    const filter: Record<string, unknown> = { workspaceId };
+    if (query.status) filter.status = query.status;
+    if (query.type) filter.type = query.type;
+    if (query.cursor) filter._id = { $lt: decodeCursor(query.cursor) };
+    const records = await JobRecordModel.find(filter)
+      .sort({ _id: -1 })
+      .limit(query.limit + 1)
+      .lean<JobRecord[]>();
+    const page = records.slice(0, query.limit);
+    const nextCursor = records.length > query.limit ? encodeCursor(page[page.length - 1]!._id) : null;
+    return { items: page.map((record) => presentRecord(record)), nextCursor };
+  }
+
+  async cancel(workspaceId: string, id: string): Promise<Job> {
+    const job = await this.get(workspaceId, id);
+    if (job.status === 'queued' || job.status === 'delayed') {
+      const bullJob = await this.bullJob(job);
+      const removed = bullJob
+        ? await bullJob.remove().then(
+            () => true,
+            () => false,
+          )
+        : true;
+      if (removed) {
+        const cancelled = { id, status: 'cancelled' as const, finishedAt: new Date().toISOString() };
+        await this.append(workspaceId, [{ type: 'job.cancelled', jobId: id, job: cancelled }]);
+        return { ...job, ...cancelled };
+      }
+      // A worker took it in the meantime: cancel it where it runs.
+    } else if (job.status !== 'active') {
+      throw conflict('job_not_cancellable', `a ${job.status} job cannot be cancelled`);
+    }
+    await this.deps.redis.publish(this.deps.cancelChannel, id);
+    return this.awaitFinal(workspaceId, id);
+  }
+
+  async retry(workspaceId: string, id: string): Promise<Job> {
+    const job = await this.get(workspaceId, id);
+    if (job.status !== 'failed' && job.status !== 'cancelled') {
+      throw conflict('job_not_retryable', `a ${job.status} job cannot be retried; only failed or cancelled jobs can`);
+    }
+    const requeued: Job = {
+      ...job,
+      status: 'queued',
+      progress: 0,
+      result: null,
+      error: null,
+      attemptsMade: 0,
+      runAt: null,
+      startedAt: null,
+      finishedAt: null,
+    };
+    await this.append(workspaceId, [{ type: 'job.queued', jobId: id, job: requeued }]);
+    const bullJob = await this.bullJob(job);
+    if (bullJob && (await bullJob.getState()) === 'failed') {
+      await bullJob.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } else {
+      await bullJob?.remove().catch(() => undefined);
+      await this.queueFor(job.queue).add(job.type, this.jobData(workspaceId, job), this.jobOptions({ ...requeued }));
+    }
+    return requeued;
+  }
+
+  private buildJob(input: SubmitJob, now: number, path: string): Job {
+    const definition = findJobType(input.type);
+    if (!definition) {
+      throw unprocessable('unknown_job_type', `unknown job type "${input.type}"`, [
+        { path: `${path}type`, message: 'no such job type' },
+      ]);
+    }
+    const payload = input.payload ?? {};
+    const parsed = definition.payloadSchema.safeParse(payload);
+    if (!parsed.success) {
+      throw unprocessable(
+        'invalid_payload',
+        `invalid payload for ${input.type}: ${z.prettifyError(parsed.error)}`,
+        parsed.error.issues.map((issue) => ({
+          path: [`${path}payload`, ...issue.path].join('.'),
+          message: issue.message,
+        })),
+      );
+    }
+    const delayMs = input.delayMs ?? 0;
+    const defaults = definition.defaults ?? {};
+    return {
+      id: newJobId(now),
+      type: input.type,
+      queue: definition.queue,
+      status: delayMs > 0 ? 'delayed' : 'queued',
+      progress: 0,
+      payload,
+      result: null,
+      error: null,
+      attemptsMade: 0,
+      attempts: input.attempts ?? defaults.attempts ?? 1,
+      priority: input.priority ?? 0,
+      backoff: input.backoff ?? defaults.backoff ?? null,
+      timeoutMs: input.timeoutMs ?? defaults.timeoutMs ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      createdAt: new Date(now).toISOString(),
+      runAt: delayMs > 0 ? new Date(now + delayMs).toISOString() : null,
+      startedAt: null,
+      finishedAt: null,
+    };
+  }
+
+  /** Claims each job's idempotency key; returns, by new job id, the id of the earlier job that holds the key. */
+  private async claimIdempotencyKeys(workspaceId: string, jobs: Job[]): Promise<Map<string, string>> {
+    const keyed = jobs.filter((job) => job.idempotencyKey);
+    const existing = new Map<string, string>();
+    if (keyed.length === 0) return existing;
+    const { redis, keys, idempotencyTtlSeconds } = this.deps;
+    const claims = redis.pipeline();
+    for (const job of keyed) {
+      const key = keys.idempotency(workspaceId, job.idempotencyKey!);
+      claims.set(key, job.id, 'EX', idempotencyTtlSeconds, 'NX').get(key);
+    }
+    const answers = (await claims.exec()) ?? [];
+    keyed.forEach((job, index) => {
+      const [, holder] = answers[index * 2 + 1] ?? [];
+      if (typeof holder === 'string' && holder !== job.id) existing.set(job.id, holder);
+    });
+    return existing;
+  }
+
+  private async enqueue(workspaceId: string, jobs: Job[]): Promise<void> {
+    let appended = false;
+    try {
+      await this.append(
+        workspaceId,
+        jobs.map((job) => ({ type: job.status === 'delayed' ? 'job.delayed' : 'job.queued', jobId: job.id, job })),
+      );
+      appended = true;
+      const byQueue = new Map<string, Job[]>();
+      for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+      await Promise.all(
+        [...byQueue].map(([queue, queueJobs]) =>
+          queueJobs.length === 1
+            ? this.queueFor(queue).add(
+                queueJobs[0]!.type,
+                this.jobData(workspaceId, queueJobs[0]!),
+                this.jobOptions(queueJobs[0]!),
+              )
+            : this.queueFor(queue).addBulk(
+                queueJobs.map((job) => ({
+                  name: job.type,
+                  data: this.jobData(workspaceId, job),
+                  opts: this.jobOptions(job),
+                })),
+              ),
+        ),
+      );
+    } catch (error) {
+      await this.abandon(workspaceId, jobs, error, appended);
+      throw serviceUnavailable('the job queue is unavailable; nothing was queued, try again');
+    }
+  }
+
+  /** Undoes what a failed enqueue left behind: the keys are free again, and events say the jobs failed. */
+  private async abandon(workspaceId: string, jobs: Job[], cause: unknown, appended: boolean): Promise<void> {
+    const message = `could not be queued: ${cause instanceof Error ? cause.message : String(cause)}`;
+    const finishedAt = new Date().toISOString();
+    const keys = jobs
+      .filter((job) => job.idempotencyKey)
+      .map((job) => this.deps.keys.idempotency(workspaceId, job.idempotencyKey!));
+    await Promise.allSettled([
+      keys.length > 0 ? this.deps.redis.del(...keys) : Promise.resolve(),
+      appended
+        ? this.append(
+            workspaceId,
+            jobs.map((job) => ({
+              type: 'job.failed',
+              jobId: job.id,
+              job: { id: job.id, status: 'failed', error: { message }, finishedAt },
+            })),
+          )
+        : Promise.resolve(),
+    ]);
+  }
+
+  private jobData(workspaceId: string, job: Job): JobData {
+    return { workspaceId, payload: job.payload, ...(job.timeoutMs ? { timeoutMs: job.timeoutMs } : {}) };
+  }
+
+  private jobOptions(job: Job): JobsOptions {
+    const delayMs = job.runAt ? Math.max(0, Date.parse(job.runAt) - Date.now()) : 0;
+    return {
+      jobId: job.id,
+      attempts: job.attempts,
+      ...(job.priority ? { priority: job.priority } : {}),
+      ...(delayMs ? { delay: delayMs } : {}),
+      ...(job.backoff ? { backoff: { type: job.backoff.type, delay: job.backoff.delayMs } } : {}),
+    };
+  }
+
+  private append(workspaceId: string, drafts: EventDraft[]): Promise<number[]> {
+    return this.deps.events.append(
+      workspaceId,
+      drafts.map((draft) => ({ ...draft, snapshotOnly: { workspaceId } })),
+    );
+  }
+
+  private queueFor(name: string) {
+    const queue = this.deps.queues.get(name);
+    if (!queue) throw serviceUnavailable(`queue ${name} is not configured here`);
+    return queue;
+  }
+
+  private async bullJob(job: Job): Promise<BullJob<JobData> | undefined> {
+    return BullJob.fromId<JobData>(this.queueFor(job.queue), job.id);
+  }
+
+  /** The job from its Redis snapshot (freshest), completed from MongoDB when the snapshot is partial or gone. */
+  private async find(workspaceId: string, id: string): Promise<Job | null> {
+    const hash = await this.deps.redis.hgetall(this.deps.keys.jobSnapshot(id));
+    const snapshot = decodeSnapshot(hash);
+    if (snapshot && snapshot.workspaceId !== workspaceId) return null;
+    if (snapshot?.type && snapshot.createdAt) return presentSnapshot(snapshot);
+    const record = await JobRecordModel.findOne({ _id: id, workspaceId }).lean<JobRecord>();
+    if (!record) return null;
+    return presentRecord(record, snapshot ?? undefined);
+  }
+
+  /** An earlier job found by its idempotency key; its submitter may still be queueing it. */
+  private async awaitJob(workspaceId: string, id: string): Promise<Job> {
+    for (let waited = 0; waited < 2_000; waited += 20) {
+      const job = await this.find(workspaceId, id);
+      if (job) return job;
+      await delay(20);
+    }
+    throw serviceUnavailable('the job with this idempotency key is still being submitted; try again');
+  }
+
+  /** After asking a worker to stop a job: its final state, or its state after a short wait. */
+  private async awaitFinal(workspaceId: string, id: string): Promise<Job> {
+    let job = await this.get(workspaceId, id);
+    for (let waited = 0; waited < 3_000 && !isFinalStatus(job.status); waited += 50) {
+      await delay(50);
+      job = await this.get(workspaceId, id);
+    }
+    return job;
+  }
+}
+
+const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString();
+  if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(id))
+    throw unprocessable('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
+  return id;
+}

@@ -1,0 +1,20 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The process's Prometheus registry and the metrics every role shares. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'flightdeck_' });
+
+export const httpRequestDuration = new Histogram({
+  name: 'flightdeck_http_request_duration_seconds',
+  help: 'HTTP request duration by method, route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metricsRegistry],
+});
+
+export const jobsSubmitted = new Counter({
+  name: 'flightdeck_jobs_submitted_total',
+  help: 'Jobs accepted through the API, by type',
+  labelNames: ['type'] as const,
+  registers: [metricsRegistry],
+});

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { ulid } from 'ulid';
+import { redisKeys } from '@flightdeck/workers';
+import { API_KEY_SCOPES, createApiKey, generateApiKey } from '../../src/accounts/api-keys';
+import { loadConfig, type Config } from '../../src/config';
+import { WorkspaceModel } from '../../src/db/models';
+import { startFlightdeck } from '../../src/flightdeck';
+import { httpClient, type HttpClient } from './http-client';
+import { testNamespace } from './test-services';
+
+export interface TestFlightdeck {
+  url: string;
+  config: Config;
+  apiKey: string;
+  /** The default workspace's id. */
+  workspaceId: string;
+  /** An HTTP client authenticated as the default workspace. */
+  http: HttpClient;
+  /** A separate Redis client, for looking at what the app wrote. */
+  redis: Redis;
+  keys: ReturnType<typeof redisKeys>;
+  namespace: ReturnType<typeof testNamespace>;
+  /** A second workspace with its own key, for isolation tests. */
+  createWorkspace(slug: string): Promise<{ workspaceId: string; apiKey: string; http: HttpClient }>;
+  stop(): Promise<void>;
+}
+
+/** Starts Flightdeck in this process (every role by default) on a fresh namespace of the real test services. */
+export async function startTestFlightdeck(env: Record<string, string> = {}): Promise<TestFlightdeck> {
+  const namespace = testNamespace();
+  const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    REDIS_URL: namespace.redisUrl,
+    MONGODB_URI: namespace.mongoUrl,
+    REDIS_PREFIX: namespace.prefix,
+    BOOTSTRAP_API_KEY: apiKey,
+    WORKER_LOCK_MS: '5000',
+    ...env,
+  });
+  const logger = pino({ level: config.LOG_LEVEL });
+  const flightdeck = await startFlightdeck(config, logger);
+  const url = `http://127.0.0.1:${flightdeck.port}`;
+  const redis = new Redis(namespace.redisUrl);
+  return {
+    url,
+    config,
+    apiKey,
+    workspaceId: flightdeck.bootstrap!.workspaceId,
+    http: httpClient(url, apiKey),
+    redis,
+    keys: redisKeys(namespace.prefix),
+    namespace,
+    async createWorkspace(slug) {
+      const workspaceId = ulid();
+      await WorkspaceModel.create({ _id: workspaceId, slug, name: slug });
+      const key = generateApiKey();
+      await createApiKey({ workspaceId, name: 'test', key, scopes: API_KEY_SCOPES });
+      return { workspaceId, apiKey: key, http: httpClient(url, key) };
+    },
+    async stop() {
+      await flightdeck.stop();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { JOB_STATUSES } from './job';
+import { ERROR_CODES } from './errors';
+
+/** Limits of the job submission API, in one place. */
+export const JOB_LIMITS = {
+  maxBatchSize: 1000,
+  maxDelayMs: 365 * 24 * 3600 * 1000,
+  maxAttempts: 100,
+  maxTimeoutMs: 24 * 3600 * 1000,
+  maxPriority: 2_097_152,
+  maxIdempotencyKeyLength: 255,
+  maxListLimit: 200,
+  defaultListLimit: 50,
+} as const;
+
+const nonNegativeInt = (max: number) => z.number().int().min(0).max(max);
+
+export const backoffSchema = z
+  .strictObject({
+    type: z.enum(['fixed', 'exponential']),
+    delayMs: nonNegativeInt(JOB_LIMITS.maxDelayMs),
+  })
+  .meta({ id: 'Backoff', description: 'How long to wait between attempts.' });
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(JOB_LIMITS.maxIdempotencyKeyLength)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+export const submitJobSchema = z
+  .strictObject({
+    type: z.string().min(1).max(100).meta({ example: 'demo.sleep' }),
+    payload: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ example: { ms: 1000, steps: 4 } }),
+    priority: nonNegativeInt(JOB_LIMITS.maxPriority)
+      .optional()
+      .meta({
+        description: '0 (default) runs first-in first-out; 1 is the most urgent priority, larger numbers less urgent.',
+      }),
+    delayMs: nonNegativeInt(JOB_LIMITS.maxDelayMs).optional(),
+    attempts: z.number().int().min(1).max(JOB_LIMITS.maxAttempts).optional(),
+    backoff: backoffSchema.optional(),
+    timeoutMs: z.number().int().min(1).max(JOB_LIMITS.maxTimeoutMs).optional(),
+    idempotencyKey: idempotencyKeySchema.optional(),
+  })
+  .meta({ id: 'SubmitJob' });
+export type SubmitJob = z.infer<typeof submitJobSchema>;
+
+export const submitBatchSchema = z
+  .strictObject({ jobs: z.array(submitJobSchema).min(1).max(JOB_LIMITS.maxBatchSize) })
+  .meta({ id: 'SubmitBatch' });
+export type SubmitBatch = z.infer<typeof submitBatchSchema>;
+
+export const jobStatusSchema = z.enum(JOB_STATUSES).meta({ id: 'JobStatus' });
+
+export const listJobsQuerySchema = z.strictObject({
+  status: jobStatusSchema.optional(),
+  type: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(JOB_LIMITS.maxListLimit).default(JOB_LIMITS.defaultListLimit),
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
+
+export const jobSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    queue: z.string(),
+    status: jobStatusSchema,
+    progress: z.number().min(0).max(100),
+    payload: z.record(z.string(), z.unknown()),
+    result: z.unknown(),
+    error: z.object({ message: z.string() }).nullable(),
+    attemptsMade: z.number().int(),
+    attempts: z.number().int(),
+    priority: z.number().int(),
+    backoff: backoffSchema.nullable(),
+    timeoutMs: z.number().int().nullable(),
+    idempotencyKey: z.string().nullable(),
+    createdAt: z.string().meta({ format: 'date-time' }),
+    runAt: z.string().nullable().meta({ format: 'date-time' }),
+    startedAt: z.string().nullable().meta({ format: 'date-time' }),
+    finishedAt: z.string().nullable().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'Job' });
+
+export const submittedJobSchema = z
+  .object({ id: z.string(), status: jobStatusSchema })
+  .meta({ id: 'SubmittedJob', description: 'Answer to a submit: the job id and its status.' });
+
+export const jobListSchema = z
+  .object({ items: z.array(jobSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'JobList' });
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });

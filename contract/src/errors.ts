@@ -1,0 +1,28 @@
+/** Every machine-readable `error.code` the API and the socket gateway answer with. */
+export const ERROR_CODES = [
+  'invalid_json',
+  'validation_failed',
+  'unknown_job_type',
+  'invalid_payload',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'route_not_found',
+  'job_not_cancellable',
+  'job_not_retryable',
+  'rate_limited',
+  'service_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** Which fields were wrong, for validation errors. */
+    issues?: { path: string; message: string }[];
+  };
+}

@@ -1,0 +1,5 @@
+export * from './job';
+export * from './errors';
+export * from './events';
+export * from './realtime';
+export * from './api-schemas';

@@ -1,0 +1,38 @@
+/** Job states as clients see them. BullMQ's internal states map onto these (see workers/src/job-state.ts). */
+export const JOB_STATUSES = ['queued', 'delayed', 'active', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+export function isFinalStatus(status: JobStatus): boolean {
+  return FINAL_JOB_STATUSES.includes(status);
+}
+
+export interface JobError {
+  message: string;
+}
+
+/** A job as the REST API returns it and as `event.job` carries it. */
+export interface Job {
+  id: string;
+  type: string;
+  queue: string;
+  status: JobStatus;
+  /** 0–100. */
+  progress: number;
+  payload: Record<string, unknown>;
+  result: unknown;
+  error: JobError | null;
+  attemptsMade: number;
+  /** How many attempts the job may take in all. */
+  attempts: number;
+  priority: number;
+  backoff: { type: 'fixed' | 'exponential'; delayMs: number } | null;
+  timeoutMs: number | null;
+  idempotencyKey: string | null;
+  createdAt: string;
+  /** When the job is due, for delayed jobs. */
+  runAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}

@@ -1,0 +1,10 @@
+export * from './queues';
+export * from './job-type';
+export * from './job-types';
+export * from './job-data';
+export * from './redis-keys';
+export * from './event-stream';
+export * from './job-snapshot';
+export * from './worker-runtime';
+export { sleep } from './sleep';
+export * from './scaling-policy';

@@ -1,0 +1,129 @@
+import type { Job as BullJob } from 'bullmq';
+import type { Job } from '@flightdeck/contract';
+import type { EventDraft, JobEventStream } from './event-stream';
+import type { JobData } from './job-data';
+
+const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+/**
+ * Turns what happens to one running job into events, in order: appends for a job are chained so
+ * they land in the order they happened; progress is coalesced (latest wins, at most one update per
+ * interval) and log lines are batched, so a chatty handler cannot flood the stream. Final events
+ * are never coalesced: pending progress and logs are flushed before them.
+ */
+export class JobReporter {
+  private chain: Promise<void> = Promise.resolve();
+  private pendingProgress: number | null = null;
+  private pendingLines: string[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private lastFlushAt = 0;
+
+  constructor(
+    private readonly job: BullJob<JobData>,
+    private readonly events: JobEventStream,
+    private readonly intervalMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  active(): Promise<void> {
+    return this.emit('job.active', {
+      status: 'active',
+      startedAt: iso(this.job.processedOn ?? Date.now()),
+      attemptsMade: this.job.attemptsMade,
+      error: null,
+    });
+  }
+
+  progress(percent: number): void {
+    this.pendingProgress = Math.max(0, Math.min(100, percent));
+    this.schedule();
+  }
+
+  log(line: string): void {
+    this.pendingLines.push(line);
+    this.schedule();
+  }
+
+  completed(result: unknown): Promise<void> {
+    this.flush();
+    return this.emit('job.completed', {
+      status: 'completed',
+      progress: 100,
+      result: result ?? null,
+      error: null,
+      attemptsMade: this.job.attemptsMade,
+      finishedAt: iso(this.job.finishedOn ?? Date.now()),
+    });
+  }
+
+  /** After a failed attempt: the final failure, or a retry that is queued or delayed. */
+  failed(message: string, nextState: 'failed' | 'queued' | 'delayed'): Promise<void> {
+    this.flush();
+    const error = { message };
+    if (nextState === 'failed') {
+      return this.emit('job.failed', {
+        status: 'failed',
+        error,
+        attemptsMade: this.job.attemptsMade,
+        finishedAt: iso(this.job.finishedOn ?? Date.now()),
+      });
+    }
+    const runAt = nextState === 'delayed' ? iso(Date.now() + (this.job.delay || 0)) : null;
+    return this.emit('job.retrying', { status: nextState, error, attemptsMade: this.job.attemptsMade, runAt });
+  }
+
+  /** Sends what is pending now, ahead of anything emitted after this call. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.lastFlushAt = Date.now();
+    if (this.pendingProgress !== null) {
+      const progress = this.pendingProgress;
+      this.pendingProgress = null;
+      this.enqueue(async () => {
+        await this.job.updateProgress(progress);
+        await this.append({
+          type: 'job.progress',
+          jobId: this.jobId,
+          job: { id: this.jobId, status: 'active', progress },
+        });
+      });
+    }
+    if (this.pendingLines.length > 0) {
+      const lines = this.pendingLines;
+      this.pendingLines = [];
+      this.enqueue(async () => {
+        await Promise.all(lines.map((line) => this.job.log(line)));
+        await this.append({ type: 'job.log', jobId: this.jobId, job: { id: this.jobId, status: 'active' }, lines });
+      });
+    }
+  }
+
+  /** Resolves when everything emitted so far has been appended. */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  private get jobId(): string {
+    return this.job.id as string;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastFlushAt + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private emit(type: EventDraft['type'], change: Partial<Job> & Pick<Job, 'status'>): Promise<void> {
+    return this.enqueue(() => this.append({ type, jobId: this.jobId, job: { id: this.jobId, ...change } }));
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(step).catch(this.onError);
+    return this.chain;
+  }
+
+  private async append(draft: EventDraft): Promise<void> {
+    await this.events.append(this.job.data.workspaceId, [draft]);
+  }
+}

@@ -1,0 +1,22 @@
+import type { Job } from '@flightdeck/contract';
+
+/** The latest known state of a job, kept in Redis beside the event that produced it. */
+export type JobSnapshot = Job & { workspaceId: string; seq: number };
+
+type SnapshotFields = Partial<Job> & { workspaceId?: string };
+
+/** Hash fields for a (partial) job: one field per attribute, each value JSON-encoded. */
+export function encodeSnapshotFields(fields: SnapshotFields): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) flat.push(name, JSON.stringify(value));
+  }
+  return flat;
+}
+
+export function decodeSnapshot(hash: Record<string, string>): JobSnapshot | null {
+  if (!hash.id || !hash.workspaceId) return null;
+  const decoded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(hash)) decoded[name] = JSON.parse(value);
+  return decoded as unknown as JobSnapshot;
+}

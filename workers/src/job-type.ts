@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { QueueName } from './queues';
+
+/** What a handler gets besides its payload: cancellation, progress and logs. */
+export interface JobContext {
+  jobId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted when the job times out or is cancelled; handlers stop promptly when it fires. */
+  signal: AbortSignal;
+  /** Report progress 0–100. Cheap to call often: updates are coalesced. */
+  progress(percent: number): void;
+  /** Append a line to the job's log. */
+  log(line: string): void;
+  logger: Logger;
+}
+
+export interface JobTypeDefaults {
+  attempts?: number;
+  backoff?: { type: 'fixed' | 'exponential'; delayMs: number };
+  timeoutMs?: number;
+}
+
+export interface JobTypeDefinition<Payload = unknown, Result = unknown> {
+  type: string;
+  queue: QueueName;
+  payloadSchema: z.ZodType<Payload>;
+  defaults?: JobTypeDefaults;
+  run(payload: Payload, context: JobContext): Promise<Result>;
+}
+
+/** Declares a job type. Each type lives in its own file under handlers/ and is listed in job-types.ts. */
+export function defineJobType<Payload, Result>(
+  definition: JobTypeDefinition<Payload, Result>,
+): JobTypeDefinition<Payload, Result> {
+  return definition;
+}

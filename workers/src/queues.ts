@@ -1,0 +1,22 @@
+import type { DefaultJobOptions } from 'bullmq';
+
+/**
+ * The one place that owns queue names and their defaults. Job types name the queue they run on;
+ * KEDA scales workers per queue on BullMQ's keys for these names.
+ */
+export const QUEUES = {
+  demo: { concurrency: 50 },
+} as const satisfies Record<string, { concurrency: number }>;
+
+export type QueueName = keyof typeof QUEUES;
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+
+/** How many finished jobs Redis keeps, and for how long (seconds); MongoDB keeps their history for good. */
+export interface FinishedJobRetention {
+  completed: { age: number; count: number };
+  failed: { age: number; count: number };
+}
+
+export function defaultJobOptions(retention: FinishedJobRetention): DefaultJobOptions {
+  return { attempts: 1, removeOnComplete: retention.completed, removeOnFail: retention.failed };
+}

@@ -1,0 +1,31 @@
+import { QUEUES, type QueueName } from './queues';
+
+/**
+ * How many worker replicas each queue asks for. The KEDA ScaledObjects use the same numbers and the
+ * same formula: the backlog (`wait` + `prioritized` + `active`) over the jobs one replica runs at once.
+ */
+export interface QueueScalingPolicy {
+  minReplicas: number;
+  maxReplicas: number;
+  /** One replica's concurrency: the KEDA target value. */
+  jobsPerReplica: number;
+  /** At or below this backlog, the queue scales to `minReplicas` (KEDA's activation target). */
+  activationBacklog: number;
+}
+
+export const SCALING_POLICIES: Record<QueueName, QueueScalingPolicy> = {
+  demo: { minReplicas: 0, maxReplicas: 10, jobsPerReplica: QUEUES.demo.concurrency, activationBacklog: 0 },
+};
+
+export interface QueueDepth {
+  wait: number;
+  prioritized: number;
+  active: number;
+}
+
+export function desiredReplicas(policy: QueueScalingPolicy, depth: QueueDepth): number {
+  const backlog = depth.wait + depth.prioritized + depth.active;
+  if (backlog <= policy.activationBacklog) return policy.minReplicas;
+  const wanted = Math.ceil(backlog / policy.jobsPerReplica);
+  return Math.min(policy.maxReplicas, Math.max(policy.minReplicas, 1, wanted));
+}
