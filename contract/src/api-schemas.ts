@@ -36,11 +36,9 @@ export const submitJobSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .meta({ example: { ms: 1000, steps: 4 } }),
-    priority: nonNegativeInt(JOB_LIMITS.maxPriority)
-      .optional()
-      .meta({
-        description: '0 (default) runs first-in first-out; 1 is the most urgent priority, larger numbers less urgent.',
-      }),
+    priority: nonNegativeInt(JOB_LIMITS.maxPriority).optional().meta({
+      description: '0 (default) runs first-in first-out; 1 is the most urgent priority, larger numbers less urgent.',
+    }),
     delayMs: nonNegativeInt(JOB_LIMITS.maxDelayMs).optional(),
     attempts: z.number().int().min(1).max(JOB_LIMITS.maxAttempts).optional(),
     backoff: backoffSchema.optional(),
