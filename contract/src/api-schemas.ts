@@ -37,7 +37,8 @@ export const submitJobSchema = z
       .optional()
       .meta({ example: { ms: 1000, steps: 4 } }),
     priority: nonNegativeInt(JOB_LIMITS.maxPriority).optional().meta({
-      description: '0 (default) runs first-in first-out; 1 is the most urgent priority, larger numbers less urgent.',
+      description:
+        'Jobs without a priority (0, the default) are taken first, in order; among prioritized jobs 1 is the most urgent and larger numbers wait longer (BullMQ semantics).',
     }),
     delayMs: nonNegativeInt(JOB_LIMITS.maxDelayMs).optional(),
     attempts: z.number().int().min(1).max(JOB_LIMITS.maxAttempts).optional(),
