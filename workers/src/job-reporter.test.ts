@@ -1,0 +1,87 @@
+import type { Job as BullJob } from 'bullmq';
+import type { EventDraft, JobEventStream } from './event-stream';
+import type { JobData } from './job-data';
+import { JobReporter } from './job-reporter';
+
+/** A fake stream that records drafts; appends resolve after a tick, like a Redis round trip. */
+function recordingStream() {
+  const drafts: EventDraft[] = [];
+  const stream = {
+    append: async (_workspaceId: string, batch: EventDraft[]) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      drafts.push(...batch);
+      return batch.map((_, index) => drafts.length - batch.length + index + 1);
+    },
+  } as unknown as JobEventStream;
+  return { drafts, stream };
+}
+
+function fakeJob(): BullJob<JobData> {
+  return {
+    id: 'job-1',
+    data: { workspaceId: 'ws-1', payload: {} },
+    attemptsMade: 0,
+    processedOn: Date.now(),
+    updateProgress: jest.fn(async () => undefined),
+    log: jest.fn(async () => 1),
+  } as unknown as BullJob<JobData>;
+}
+
+describe('JobReporter', () => {
+  it('coalesces a burst of progress into few events and keeps the latest value', async () => {
+    const { drafts, stream } = recordingStream();
+    const reporter = new JobReporter(fakeJob(), stream, 50, (error) => {
+      throw error;
+    });
+    await reporter.active();
+    for (let percent = 1; percent <= 100; percent++) reporter.progress(percent);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await reporter.settled();
+    const progress = drafts.filter((draft) => draft.type === 'job.progress');
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.length).toBeLessThanOrEqual(2);
+    expect(progress.at(-1)?.job.progress).toBe(100);
+  });
+
+  it('flushes pending progress and logs before the final event, in order', async () => {
+    const { drafts, stream } = recordingStream();
+    const job = fakeJob();
+    const reporter = new JobReporter(job, stream, 10_000, (error) => {
+      throw error;
+    });
+    await reporter.active();
+    reporter.progress(40);
+    reporter.log('first line');
+    reporter.log('second line');
+    await reporter.completed({ ok: true });
+    expect(drafts.map((draft) => draft.type)).toEqual(['job.active', 'job.progress', 'job.log', 'job.completed']);
+    expect(drafts[2]?.lines).toEqual(['first line', 'second line']);
+    expect(drafts[3]?.job).toMatchObject({ status: 'completed', progress: 100, result: { ok: true } });
+    expect(job.updateProgress).toHaveBeenCalledWith(40);
+  });
+
+  it('reports a retry as queued or delayed and only the last failure as failed', async () => {
+    const { drafts, stream } = recordingStream();
+    const reporter = new JobReporter(fakeJob(), stream, 10, (error) => {
+      throw error;
+    });
+    await reporter.failed('boom', 'delayed');
+    await reporter.failed('boom', 'failed');
+    expect(drafts.map((draft) => [draft.type, draft.job.status])).toEqual([
+      ['job.retrying', 'delayed'],
+      ['job.failed', 'failed'],
+    ]);
+    expect(drafts[1]?.job.error).toEqual({ message: 'boom' });
+  });
+
+  it('clamps progress to 0–100', async () => {
+    const { drafts, stream } = recordingStream();
+    const reporter = new JobReporter(fakeJob(), stream, 0, (error) => {
+      throw error;
+    });
+    reporter.progress(250);
+    reporter.flush();
+    await reporter.settled();
+    expect(drafts[0]?.job.progress).toBe(100);
+  });
+});
