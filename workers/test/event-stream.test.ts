@@ -9,27 +9,46 @@ const redis = new Redis(process.env.FLIGHTDECK_TEST_REDIS_URL!);
 const keys = redisKeys(`t${randomBytes(5).toString('hex')}`);
 afterAll(() => redis.quit());
 
-const queued = (id: string) => ({ type: 'job.queued' as const, jobId: id, job: { id, status: 'queued' as const, type: 'demo.sleep' } });
+const queued = (id: string) => ({
+  type: 'job.queued' as const,
+  jobId: id,
+  job: { id, status: 'queued' as const, type: 'demo.sleep' },
+});
 
 describe('JobEventStream', () => {
   it('gives each workspace strictly growing seqs, concurrent appenders included', async () => {
     const stream = new JobEventStream(redis, keys, { retainedEvents: 10_000, snapshotTtlSeconds: 60 });
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => stream.append('ws-a', [queued(`a${index}`)])));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => stream.append('ws-a', [queued(`a${index}`)])),
+    );
     const seqs = answers.flat().sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
     expect(await stream.append('ws-b', [queued('b1'), queued('b2')])).toEqual([1, 2]);
 
     const entries = await redis.xrange(keys.workspaceEvents('ws-a'), '-', '+');
     expect(entries.map(([id]) => id)).toEqual(seqs.map((seq) => `0-${seq}`));
-    expect(JSON.parse(entries[0]![1][1]!)).toMatchObject({ type: 'job.queued', jobId: expect.any(String), at: expect.any(String) });
+    expect(JSON.parse(entries[0]![1][1]!)).toMatchObject({
+      type: 'job.queued',
+      jobId: expect.any(String),
+      at: expect.any(String),
+    });
   });
 
   it('merges each event into the job snapshot, with the owning workspace', async () => {
     const stream = new JobEventStream(redis, keys, { retainedEvents: 10_000, snapshotTtlSeconds: 60 });
     await stream.append('ws-c', [{ ...queued('c1'), snapshotOnly: { workspaceId: 'ws-c' } }]);
-    await stream.append('ws-c', [{ type: 'job.progress', jobId: 'c1', job: { id: 'c1', status: 'active', progress: 30 } }]);
+    await stream.append('ws-c', [
+      { type: 'job.progress', jobId: 'c1', job: { id: 'c1', status: 'active', progress: 30 } },
+    ]);
     const snapshot = decodeSnapshot(await redis.hgetall(keys.jobSnapshot('c1')));
-    expect(snapshot).toMatchObject({ id: 'c1', type: 'demo.sleep', status: 'active', progress: 30, workspaceId: 'ws-c', seq: 2 });
+    expect(snapshot).toMatchObject({
+      id: 'c1',
+      type: 'demo.sleep',
+      status: 'active',
+      progress: 30,
+      workspaceId: 'ws-c',
+      seq: 2,
+    });
     expect(await redis.ttl(keys.jobSnapshot('c1'))).toBeGreaterThan(0);
   });
 
@@ -37,7 +56,10 @@ describe('JobEventStream', () => {
     const stream = new JobEventStream(redis, keys, { retainedEvents: 100, snapshotTtlSeconds: 60 });
     const before = await redis.xlen(keys.history);
     for (let batch = 0; batch < 10; batch++) {
-      await stream.append('ws-d', Array.from({ length: 50 }, (_, index) => queued(`d${batch}-${index}`)));
+      await stream.append(
+        'ws-d',
+        Array.from({ length: 50 }, (_, index) => queued(`d${batch}-${index}`)),
+      );
     }
     const retained = await redis.xlen(keys.workspaceEvents('ws-d'));
     expect(retained).toBeGreaterThanOrEqual(100);

@@ -19,13 +19,17 @@ function context(signal = new AbortController().signal) {
 describe('demo.sleep', () => {
   it('sleeps in equal steps, reporting progress after each, and returns what it slept', async () => {
     const { ctx, progress } = context();
-    await expect(demoSleep.run(demoSleepPayloadSchema.parse({ ms: 40, steps: 4 }), ctx)).resolves.toEqual({ slept: 40 });
+    await expect(demoSleep.run(demoSleepPayloadSchema.parse({ ms: 40, steps: 4 }), ctx)).resolves.toEqual({
+      slept: 40,
+    });
     expect(progress).toEqual([25, 50, 75, 100]);
   });
 
   it('fails with "demo failure" when asked to', async () => {
     const { ctx } = context();
-    await expect(demoSleep.run(demoSleepPayloadSchema.parse({ ms: 0, fail: true }), ctx)).rejects.toThrow('demo failure');
+    await expect(demoSleep.run(demoSleepPayloadSchema.parse({ ms: 0, fail: true }), ctx)).rejects.toThrow(
+      'demo failure',
+    );
   });
 
   it('stops as soon as its signal aborts', async () => {
@@ -38,10 +42,15 @@ describe('demo.sleep', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it.each([{ ms: -1 }, { ms: 600_001 }, { ms: 10, steps: 0 }, { ms: 10, steps: 101 }, { ms: 1.5 }, { ms: 10, extra: 1 }, {}])(
-    'refuses the payload %o',
-    (payload) => {
-      expect(demoSleepPayloadSchema.safeParse(payload).success).toBe(false);
-    },
-  );
+  it.each([
+    { ms: -1 },
+    { ms: 600_001 },
+    { ms: 10, steps: 0 },
+    { ms: 10, steps: 101 },
+    { ms: 1.5 },
+    { ms: 10, extra: 1 },
+    {},
+  ])('refuses the payload %o', (payload) => {
+    expect(demoSleepPayloadSchema.safeParse(payload).success).toBe(false);
+  });
 });
