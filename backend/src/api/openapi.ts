@@ -70,6 +70,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/jobs',
+    tags: ['Jobs'],
     summary: 'Submit a job',
     description:
       'Answers `202` at once with the job. A repeated idempotency key in the same workspace answers `200` with the first job and never creates a second.',
@@ -84,6 +85,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/jobs/batch',
+    tags: ['Jobs'],
     summary: 'Submit up to 1000 jobs at once',
     description:
       'Every job is validated before any is queued: the batch is accepted whole or not at all. Answers in the same order.',
@@ -97,6 +99,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/jobs',
+    tags: ['Jobs'],
     summary: 'List jobs, newest first',
     description:
       'Finished jobs stay listed after Redis has forgotten them. Pass `nextCursor` as `cursor` for the next page.',
@@ -107,6 +110,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/jobs/{id}',
+    tags: ['Jobs'],
     summary: 'Get a job',
     security,
     request: { params: jobIdParams },
@@ -115,6 +119,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/jobs/{id}/cancel',
+    tags: ['Jobs'],
     summary: 'Cancel a job',
     description:
       'A queued or delayed job never runs; an active job is told to stop (`AbortSignal`) and ends `cancelled`. `409 job_not_cancellable` for finished jobs.',
@@ -125,6 +130,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/jobs/{id}/retry',
+    tags: ['Jobs'],
     summary: 'Retry a failed or cancelled job',
     description:
       'The job runs again under the same id with a fresh budget of attempts. `409 job_not_retryable` in other states.',
@@ -135,6 +141,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/queues',
+    tags: ['Queues'],
     summary: 'Queues: counts by status and the worker replicas the scaling policy asks for',
     description:
       'Queues are shared by the deployment; counts are of jobs in Redis, across workspaces, and carry no job data.',
@@ -144,12 +151,14 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/healthz',
+    tags: ['Operations'],
     summary: 'Liveness: 200 while the process lives',
     responses: { 200: json(z.object({ status: z.literal('ok') }), 'Alive') },
   });
   registry.registerPath({
     method: 'get',
     path: '/readyz',
+    tags: ['Operations'],
     summary: 'Readiness: 200 only while Redis and MongoDB answer',
     responses: {
       200: json(z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.boolean()) }), 'Ready'),
@@ -159,6 +168,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/metrics',
+    tags: ['Operations'],
     summary: 'Prometheus metrics (text format)',
     responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } } },
   });
