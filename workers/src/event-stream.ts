@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Job, JobEventType, StreamEvent } from '@flightdeck/contract';
 import type { RedisKeys } from './redis-keys';
-import { encodeSnapshotFields } from './job-snapshot';
+import { decodeSnapshot, encodeSnapshotFields, presentSnapshot } from './job-snapshot';
 
 /** An event before the stream gives it its `seq`. */
 export interface EventDraft {
@@ -10,31 +10,40 @@ export interface EventDraft {
   /** The job's changed attributes; merged into its snapshot and carried in the event. */
   job: Partial<Job> & Pick<Job, 'id' | 'status'>;
   lines?: string[];
-  /** Attributes stored in the snapshot but not carried in the event (e.g. the owning workspace). */
-  snapshotOnly?: { workspaceId?: string };
 }
 
-// One atomic step per event: take the workspace's next seq, append to its stream (trimmed), append
-// to the history stream the MongoDB projector reads, and merge the job's snapshot.
+// One atomic step per event: take the workspace's next seq, merge the job's snapshot, then append
+// the event to the workspace's stream (trimmed) and to the history stream the MongoDB projector
+// reads. State changes also carry the whole merged job (field `j`, the snapshot's hash as a JSON
+// array), so a reader never has to look the job up; progress and log events carry only what changed.
 const APPEND_EVENTS = `
 local workspaceId, maxLen, ttl, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local arg = 5
 local seqs = {}
 for i = 1, count do
-  local event, fieldCount = ARGV[arg], tonumber(ARGV[arg + 1])
-  arg = arg + 2
+  local event, full, fieldCount = ARGV[arg], ARGV[arg + 1] == '1', tonumber(ARGV[arg + 2])
+  arg = arg + 3
   local seq = redis.call('INCR', KEYS[1])
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event)
-  redis.call('XADD', KEYS[3], '*', 'w', workspaceId, 's', seq, 'e', event)
   local fields = { 'seq', tostring(seq) }
   for j = 0, fieldCount * 2 - 1 do fields[#fields + 1] = ARGV[arg + j] end
   arg = arg + fieldCount * 2
   redis.call('HSET', KEYS[3 + i], unpack(fields))
   redis.call('EXPIRE', KEYS[3 + i], ttl)
+  if full then
+    local job = cjson.encode(redis.call('HGETALL', KEYS[3 + i]))
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event, 'j', job)
+    redis.call('XADD', KEYS[3], '*', 'w', workspaceId, 's', seq, 'e', event, 'j', job)
+  else
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event)
+    redis.call('XADD', KEYS[3], '*', 'w', workspaceId, 's', seq, 'e', event)
+  end
   seqs[i] = seq
 end
 return seqs
 `;
+
+/** Events that only report progress or output; every other event is a state change and carries the whole job. */
+const PARTIAL_EVENT_TYPES = new Set<JobEventType>(['job.progress', 'job.log']);
 
 export interface EventStreamOptions {
   /** Approximate number of events each workspace stream retains for resuming clients. */
@@ -73,10 +82,35 @@ export class JobEventStream {
     for (const draft of drafts) {
       const event: Omit<StreamEvent, 'seq'> = { type: draft.type, jobId: draft.jobId, job: draft.job, at };
       if (draft.lines) event.lines = draft.lines;
-      const fields = encodeSnapshotFields({ ...draft.job, ...draft.snapshotOnly });
-      args.push(JSON.stringify(event), fields.length / 2, ...fields);
+      const fields = encodeSnapshotFields({ ...draft.job, workspaceId });
+      args.push(JSON.stringify(event), PARTIAL_EVENT_TYPES.has(draft.type) ? '0' : '1', fields.length / 2, ...fields);
     }
     const redis = this.redis as Redis & { flightdeckAppendEvents(...args: (string | number)[]): Promise<number[]> };
     return redis.flightdeckAppendEvents(keys.length, ...keys, ...args);
   }
+}
+
+/** A stream entry's fields (`[name, value, name, value, …]`) as an object. */
+export function entryFields(fields: string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let index = 0; index + 1 < fields.length; index += 2) record[fields[index]!] = fields[index + 1]!;
+  return record;
+}
+
+/** Reads an entry of a workspace stream (`XRANGE`/`XREAD`): its id is `0-<seq>`. */
+export function decodeWorkspaceEntry([id, fields]: [string, string[]]): StreamEvent {
+  return decodeEvent(Number(id.slice(id.indexOf('-') + 1)), entryFields(fields));
+}
+
+/**
+ * The event in an entry's fields. A state change's `job` is the whole job as REST shows it, when the
+ * snapshot was whole (it can be partial after it expired); otherwise the fields that changed.
+ */
+export function decodeEvent(seq: number, fields: Record<string, string>): StreamEvent {
+  const event = { ...(JSON.parse(fields.e ?? '{}') as Omit<StreamEvent, 'seq'>), seq };
+  if (fields.j) {
+    const snapshot = decodeSnapshot(entryFields(JSON.parse(fields.j) as string[]));
+    if (snapshot?.type && snapshot.createdAt) event.job = presentSnapshot(snapshot);
+  }
+  return event;
 }

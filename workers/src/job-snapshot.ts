@@ -20,3 +20,27 @@ export function decodeSnapshot(hash: Record<string, string>): JobSnapshot | null
   for (const [name, value] of Object.entries(hash)) decoded[name] = JSON.parse(value);
   return decoded as unknown as JobSnapshot;
 }
+
+/** The job exactly as REST shows it, from a (possibly partial) snapshot. */
+export function presentSnapshot(snapshot: Partial<JobSnapshot> & Pick<JobSnapshot, 'id'>): Job {
+  return {
+    id: snapshot.id,
+    type: snapshot.type ?? '',
+    queue: snapshot.queue ?? '',
+    status: snapshot.status ?? 'queued',
+    progress: snapshot.progress ?? 0,
+    payload: snapshot.payload ?? {},
+    result: snapshot.result ?? null,
+    error: snapshot.error ?? null,
+    attemptsMade: snapshot.attemptsMade ?? 0,
+    attempts: snapshot.attempts ?? 1,
+    priority: snapshot.priority ?? 0,
+    backoff: snapshot.backoff ?? null,
+    timeoutMs: snapshot.timeoutMs ?? null,
+    idempotencyKey: snapshot.idempotencyKey ?? null,
+    createdAt: snapshot.createdAt ?? '',
+    runAt: snapshot.runAt ?? null,
+    startedAt: snapshot.startedAt ?? null,
+    finishedAt: snapshot.finishedAt ?? null,
+  };
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { JobEventStream } from '../src/event-stream';
+import { JobEventStream, decodeWorkspaceEntry } from '../src/event-stream';
 import { decodeSnapshot } from '../src/job-snapshot';
 import { redisKeys } from '../src/redis-keys';
 
@@ -36,7 +36,7 @@ describe('JobEventStream', () => {
 
   it('merges each event into the job snapshot, with the owning workspace', async () => {
     const stream = new JobEventStream(redis, keys, { retainedEvents: 10_000, snapshotTtlSeconds: 60 });
-    await stream.append('ws-c', [{ ...queued('c1'), snapshotOnly: { workspaceId: 'ws-c' } }]);
+    await stream.append('ws-c', [queued('c1')]);
     await stream.append('ws-c', [
       { type: 'job.progress', jobId: 'c1', job: { id: 'c1', status: 'active', progress: 30 } },
     ]);
@@ -65,5 +65,46 @@ describe('JobEventStream', () => {
     expect(retained).toBeGreaterThanOrEqual(100);
     expect(retained).toBeLessThan(500);
     expect((await redis.xlen(keys.history)) - before).toBe(500);
+  });
+});
+
+describe('decodeWorkspaceEntry', () => {
+  it('gives state changes the whole job and progress only what changed', async () => {
+    const stream = new JobEventStream(redis, keys, { retainedEvents: 1_000, snapshotTtlSeconds: 60 });
+    const job = {
+      id: 'e1',
+      type: 'demo.sleep',
+      queue: 'demo',
+      status: 'queued' as const,
+      payload: { ms: 5 },
+      createdAt: new Date().toISOString(),
+    };
+    await stream.append('ws-e', [{ type: 'job.queued', jobId: 'e1', job }]);
+    await stream.append('ws-e', [
+      { type: 'job.progress', jobId: 'e1', job: { id: 'e1', status: 'active', progress: 50 } },
+    ]);
+    await stream.append('ws-e', [
+      {
+        type: 'job.completed',
+        jobId: 'e1',
+        job: { id: 'e1', status: 'completed', progress: 100, result: { slept: 5 } },
+      },
+    ]);
+    const events = (await redis.xrange(keys.workspaceEvents('ws-e'), '-', '+')).map(decodeWorkspaceEntry);
+    expect(events.map((event) => [event.seq, event.type])).toEqual([
+      [1, 'job.queued'],
+      [2, 'job.progress'],
+      [3, 'job.completed'],
+    ]);
+    expect(events[1]!.job).toEqual({ id: 'e1', status: 'active', progress: 50 });
+    expect(events[2]!.job).toMatchObject({
+      id: 'e1',
+      type: 'demo.sleep',
+      status: 'completed',
+      progress: 100,
+      payload: { ms: 5 },
+      result: { slept: 5 },
+      createdAt: job.createdAt,
+    });
   });
 });

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { StreamEvent } from '@flightdeck/contract';
-import type { RedisKeys } from '@flightdeck/workers';
+import { decodeEvent, entryFields, type RedisKeys } from '@flightdeck/workers';
 import { JobRecordModel } from '../db/models';
 
 const DATE_FIELDS = new Set(['createdAt', 'runAt', 'startedAt', 'finishedAt']);
@@ -91,8 +90,8 @@ export class HistoryProjector {
   private async write(entries: StreamEntry[]): Promise<void> {
     const changes = new Map<string, Record<string, unknown>>();
     for (const [, fields] of entries) {
-      const entry = Object.fromEntries(pairs(fields));
-      const event = JSON.parse(entry.e ?? '{}') as Omit<StreamEvent, 'seq'>;
+      const entry = entryFields(fields);
+      const event = decodeEvent(Number(entry.s), entry);
       if (!event.jobId || !event.job || event.type === 'job.log') continue;
       const change = changes.get(event.jobId) ?? { workspaceId: entry.w };
       for (const [name, value] of Object.entries(event.job)) {
@@ -115,10 +114,6 @@ export class HistoryProjector {
       { ordered: false },
     );
   }
-}
-
-function* pairs(fields: string[]): Generator<[string, string]> {
-  for (let index = 0; index + 1 < fields.length; index += 2) yield [fields[index]!, fields[index + 1]!];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isFinalStatus, type Job, type ListJobsQuery, type SubmitJob } from '@flightdeck/contract';
 import {
   decodeSnapshot,
+  presentSnapshot,
   findJobType,
   type EventDraft,
   type JobData,
@@ -14,7 +15,7 @@ import {
 import { JobRecordModel } from '../db/models';
 import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
 import type { HistoryWatermark } from '../history/history-watermark';
-import { presentRecord, presentSnapshot, type JobRecord } from './job-presenter';
+import { presentRecord, type JobRecord } from './job-presenter';
 import type { QueueRegistry } from './queue-registry';
 
 export interface JobServiceOptions {
@@ -271,10 +272,7 @@ export class JobService {
   }
 
   private append(workspaceId: string, drafts: EventDraft[]): Promise<number[]> {
-    return this.deps.events.append(
-      workspaceId,
-      drafts.map((draft) => ({ ...draft, snapshotOnly: { workspaceId } })),
-    );
+    return this.deps.events.append(workspaceId, drafts);
   }
 
   private queueFor(name: string) {
