@@ -45,6 +45,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
   PROGRESS_INTERVAL_MS: int(100, 0),
   EVENT_RETENTION: int(10_000, 100),
+  /** Packets a socket may have waiting before it is dropped to a resync (a slow client never slows others). */
+  SOCKET_MAX_BUFFERED_PACKETS: int(1_000, 10),
   SNAPSHOT_TTL_SECONDS: int(86_400, 60),
   IDEMPOTENCY_TTL_SECONDS: int(7 * 86_400, 60),
   /** How many completed / failed jobs Redis keeps (history stays in MongoDB). */

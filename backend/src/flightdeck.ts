@@ -7,10 +7,12 @@ import { JobEventStream, redisKeys, type WorkerRuntime } from '@flightdeck/worke
 import { ApiKeyResolver } from './accounts/api-keys';
 import { bootstrap, type BootstrapResult } from './accounts/bootstrap';
 import { createApp } from './api/api-app';
+import { startRealtimeGateway, type RealtimeGateway } from './gateway/realtime-gateway';
 import { REPO_ROOT, type Config } from './config';
 import { connectMongo } from './db/connection';
 import { HistoryProjector } from './history/history-projector';
 import { HistoryWatermark } from './history/history-watermark';
+import { JobReader } from './jobs/job-reader';
 import { JobService } from './jobs/job-service';
 import { closeQueues, createQueues, type QueueRegistry } from './jobs/queue-registry';
 import { QueueOverviewService } from './jobs/queue-overview';
@@ -83,6 +85,8 @@ export async function startFlightdeck(config: Config, logger: Logger): Promise<F
   let workers: WorkerRuntime | undefined;
   let bootstrapResult: BootstrapResult | undefined;
   let api: Parameters<typeof createApp>[0]['api'];
+  let gateway: RealtimeGateway | undefined;
+  const apiKeys = new ApiKeyResolver();
 
   if (roles.has('api')) {
     bootstrapResult = await bootstrap(config.BOOTSTRAP_API_KEY, logger);
@@ -109,7 +113,7 @@ export async function startFlightdeck(config: Config, logger: Logger): Promise<F
         historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
       }),
       queues: new QueueOverviewService(queues),
-      apiKeys: new ApiKeyResolver(),
+      apiKeys,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       batchBodyLimitBytes: config.BATCH_BODY_LIMIT_BYTES,
       consoleDir: path.join(REPO_ROOT, 'client', 'dist'),
@@ -131,6 +135,16 @@ export async function startFlightdeck(config: Config, logger: Logger): Promise<F
 
   const server = http.createServer(createApp({ logger, redis, readiness, ...(api ? { api } : {}) }));
   server.keepAliveTimeout = 65_000;
+  if (roles.has('gateway')) {
+    gateway = startRealtimeGateway(server, {
+      redis,
+      keys,
+      apiKeys,
+      jobs: new JobReader(redis, keys),
+      logger: logger.child({ component: 'gateway' }),
+      maxBufferedPackets: config.SOCKET_MAX_BUFFERED_PACKETS,
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, resolve);
@@ -144,6 +158,7 @@ export async function startFlightdeck(config: Config, logger: Logger): Promise<F
       readiness.accepting = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await gateway?.close();
       await workers?.close(config.SHUTDOWN_TIMEOUT_MS);
       await closed;
       await projector?.stop();

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The process's Prometheus registry and the metrics every role shares. */
 export const metricsRegistry = new Registry();
@@ -16,5 +16,17 @@ export const jobsSubmitted = new Counter({
   name: 'flightdeck_jobs_submitted_total',
   help: 'Jobs accepted through the API, by type',
   labelNames: ['type'] as const,
+  registers: [metricsRegistry],
+});
+
+export const realtimeConnections = new Gauge({
+  name: 'flightdeck_realtime_connections',
+  help: 'Open Socket.io connections on this gateway process',
+  registers: [metricsRegistry],
+});
+
+export const realtimeEventsDelivered = new Counter({
+  name: 'flightdeck_realtime_events_delivered_total',
+  help: 'Events this gateway emitted to rooms',
   registers: [metricsRegistry],
 });

@@ -1,7 +1,15 @@
+import { z } from 'zod';
 import type { ErrorBody } from './errors';
 import type { StreamEvent } from './events';
 
-export type SubscribeRequest = { topic: 'workspace'; since?: number } | { topic: 'job'; id: string; since?: number };
+const since = z.number().int().min(0).optional();
+
+/** What `subscribe` (and `unsubscribe`) accept: the whole workspace, or one job; `since` resumes after that seq. */
+export const subscribeRequestSchema = z.discriminatedUnion('topic', [
+  z.strictObject({ topic: z.literal('workspace'), since }),
+  z.strictObject({ topic: z.literal('job'), id: z.string().min(1).max(64), since }),
+]);
+export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
 
 export type SubscribeAck = { ok: true; seq: number } | ({ ok: false } & ErrorBody);
 

@@ -1,0 +1,204 @@
+import type http from 'node:http';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import {
+  rooms,
+  subscribeRequestSchema,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type ServerToClientEvents,
+  type StreamEvent,
+  type SubscribeAck,
+  type SubscribeRequest,
+} from '@flightdeck/contract';
+import type { RedisKeys } from '@flightdeck/workers';
+import type { ApiKeyIdentity, ApiKeyResolver } from '../accounts/api-keys';
+import type { JobReader } from '../jobs/job-reader';
+import { realtimeConnections, realtimeEventsDelivered } from '../metrics';
+import { WorkspaceEventLog } from './workspace-event-log';
+import { WorkspaceTailer } from './workspace-tailer';
+
+interface SocketData {
+  identity: ApiKeyIdentity;
+}
+type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeGatewayOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  apiKeys: ApiKeyResolver;
+  jobs: JobReader;
+  logger: Logger;
+  /** Packets a socket may have waiting to be written before it is dropped to a resync. */
+  maxBufferedPackets: number;
+}
+
+export interface RealtimeGateway {
+  connections(): number;
+  close(): Promise<void>;
+}
+
+const failure = (code: ErrorBody['error']['code'], message: string): SubscribeAck => ({
+  ok: false,
+  error: { code, message },
+});
+
+/**
+ * The Socket.io gateway: authenticates the handshake, authorizes each subscription by workspace,
+ * replays retained events after `since`, then delivers live events to rooms. Every gateway process
+ * reads the workspace streams itself, so a client sees the same events whichever gateway it is on.
+ */
+export function startRealtimeGateway(server: http.Server, options: RealtimeGatewayOptions): RealtimeGateway {
+  const { keys, logger } = options;
+  const io: GatewayServer = new Server(server, { path: '/socket.io', serveClient: false });
+  const log = new WorkspaceEventLog(options.redis, keys);
+  const reader = options.redis.duplicate({ maxRetriesPerRequest: null });
+  reader.on('error', (error) => logger.warn({ err: error }, 'gateway redis connection error'));
+
+  const deliver = (workspaceId: string, events: StreamEvent[], gap: boolean) => {
+    if (gap) {
+      io.to(rooms.workspace(workspaceId)).emit('resync', { topic: 'workspace', reason: 'gap' });
+      return;
+    }
+    for (const event of events) {
+      const targets = [rooms.workspace(workspaceId)];
+      if (event.jobId) targets.push(rooms.job(workspaceId, event.jobId));
+      io.to(targets).emit('event', event);
+    }
+    realtimeEventsDelivered.inc(events.length);
+  };
+  const tailer = new WorkspaceTailer(reader, options.redis, keys, deliver, logger);
+  tailer.start();
+
+  io.use(async (socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown })?.token;
+    if (typeof token !== 'string' || token === '')
+      return next(new Error('unauthorized: missing credentials (auth.token)'));
+    try {
+      const identity = await options.apiKeys.resolve(token);
+      if (!identity) return next(new Error('unauthorized: invalid or revoked API key'));
+      socket.data.identity = identity;
+      next();
+    } catch (error) {
+      logger.warn({ err: error }, 'handshake authentication failed');
+      next(new Error('service_unavailable: try again shortly'));
+    }
+  });
+
+  /**
+   * Replays what the client missed, then joins it to the live room with no gap and no duplicate:
+   * the join happens in the same tick as the last catch-up step, when the tailer's position is known.
+   */
+  async function subscribe(socket: GatewaySocket, request: SubscribeRequest): Promise<SubscribeAck> {
+    const { workspaceId } = socket.data.identity;
+    if (request.topic === 'job' && !(await options.jobs.find(workspaceId, request.id))) {
+      return failure('not_found', `job ${request.id} not found`);
+    }
+    const room = request.topic === 'job' ? rooms.job(workspaceId, request.id) : rooms.workspace(workspaceId);
+    const mine = (event: StreamEvent) => request.topic === 'workspace' || event.jobId === request.id;
+    const notice =
+      request.topic === 'job' ? { topic: 'job' as const, id: request.id } : { topic: 'workspace' as const };
+
+    let seq: number;
+    if (request.since === undefined) {
+      seq = tailer.position(workspaceId) ?? (await log.currentSeq(workspaceId));
+    } else {
+      const caught = await log.since(workspaceId, request.since);
+      if (caught.gap) socket.emit('resync', { ...notice, reason: 'gap' });
+      for (const event of caught.events) if (mine(event)) socket.emit('event', event);
+      seq = caught.seq;
+    }
+    for (;;) {
+      const position = tailer.position(workspaceId);
+      if (position === undefined) {
+        tailer.follow(workspaceId, seq);
+        break;
+      }
+      const missed = tailer.deliveredSince(workspaceId, seq);
+      if (missed) {
+        for (const event of missed) if (mine(event)) socket.emit('event', event);
+        seq = Math.max(seq, position);
+        break;
+      }
+      // The tailer is further ahead than it remembers: read the rest from Redis and try again.
+      const more = await log.since(workspaceId, seq);
+      for (const event of more.events) if (mine(event)) socket.emit('event', event);
+      seq = more.seq;
+    }
+    await socket.join(room);
+    return { ok: true, seq };
+  }
+
+  io.on('connection', (socket) => {
+    realtimeConnections.inc();
+    // One subscription change at a time per socket, in the order the client sent them.
+    let queue: Promise<unknown> = Promise.resolve();
+    const serially = (work: () => Promise<void>) => (queue = queue.then(work, work));
+
+    socket.on('subscribe', (raw, ack) => {
+      const answer = typeof ack === 'function' ? ack : () => undefined;
+      const parsed = subscribeRequestSchema.safeParse(raw);
+      if (!parsed.success)
+        return answer(failure('validation_failed', `invalid subscribe request: ${parsed.error.issues[0]?.message}`));
+      serially(async () => {
+        try {
+          answer(await subscribe(socket, parsed.data));
+        } catch (error) {
+          logger.warn({ err: error }, 'subscribe failed');
+          answer(failure('service_unavailable', 'could not subscribe; try again shortly'));
+        }
+      });
+    });
+
+    socket.on('unsubscribe', (raw, ack) => {
+      const answer = typeof ack === 'function' ? ack : () => undefined;
+      const parsed = subscribeRequestSchema.safeParse(raw);
+      if (!parsed.success) return answer(failure('validation_failed', 'invalid unsubscribe request'));
+      const { workspaceId } = socket.data.identity;
+      serially(async () => {
+        await socket.leave(
+          parsed.data.topic === 'job' ? rooms.job(workspaceId, parsed.data.id) : rooms.workspace(workspaceId),
+        );
+        answer({ ok: true, seq: tailer.position(workspaceId) ?? 0 });
+      });
+    });
+
+    socket.on('disconnect', () => {
+      realtimeConnections.dec();
+      forgetIdleWorkspace(socket.data.identity.workspaceId);
+    });
+  });
+
+  /** Stops following a workspace once no local socket is in any of its rooms. */
+  function forgetIdleWorkspace(workspaceId: string): void {
+    const prefix = rooms.workspace(workspaceId);
+    for (const [room, members] of io.of('/').adapter.rooms) {
+      if (members.size > 0 && (room === prefix || room.startsWith(`${prefix}:`))) return;
+    }
+    tailer.unfollow(workspaceId);
+  }
+
+  // A slow client never slows the others: past the bound, it leaves its rooms and is told to resync
+  // (once; it is eligible again when it subscribes again).
+  const sweep = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      const buffered = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      if (buffered <= options.maxBufferedPackets || socket.rooms.size <= 1) continue;
+      for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
+      socket.emit('resync', { topic: 'workspace', reason: 'overflow' });
+      logger.warn({ socket: socket.id, buffered }, 'slow socket dropped to resync');
+    }
+  }, 500);
+  sweep.unref();
+
+  return {
+    connections: () => io.of('/').sockets.size,
+    async close() {
+      clearInterval(sweep);
+      await tailer.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
