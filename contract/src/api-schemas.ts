@@ -8,7 +8,8 @@ export const JOB_LIMITS = {
   maxDelayMs: 365 * 24 * 3600 * 1000,
   maxAttempts: 100,
   maxTimeoutMs: 24 * 3600 * 1000,
-  maxPriority: 2_097_152,
+  /** BullMQ's PRIORITY_LIMIT. */
+  maxPriority: 2_097_151,
   maxIdempotencyKeyLength: 255,
   maxListLimit: 200,
   defaultListLimit: 50,

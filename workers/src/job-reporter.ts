@@ -3,6 +3,9 @@ import type { Job } from '@flightdeck/contract';
 import type { EventDraft, JobEventStream } from './event-stream';
 import type { JobData } from './job-data';
 
+/** Where a job goes after a failed attempt. */
+export type NextState = 'failed' | 'queued' | 'delayed';
+
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
 /**
@@ -18,12 +21,16 @@ export class JobReporter {
   private timer: NodeJS.Timeout | null = null;
   private lastFlushAt = 0;
 
+  /** `after`: what the job's previous attempt still has to report; this attempt's events follow it. */
   constructor(
     private readonly job: BullJob<JobData>,
     private readonly events: JobEventStream,
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
-  ) {}
+    after?: Promise<void>,
+  ) {
+    if (after) this.chain = after;
+  }
 
   active(): Promise<void> {
     return this.emit('job.active', {
@@ -56,20 +63,38 @@ export class JobReporter {
     });
   }
 
-  /** After a failed attempt: the final failure, or a retry that is queued or delayed. */
-  failed(message: string, nextState: 'failed' | 'queued' | 'delayed'): Promise<void> {
+  /**
+   * After a failed attempt: the final failure, or a retry that is queued or delayed. The next state
+   * may still be on its way from Redis; the event keeps its place in the order all the same.
+   */
+  failed(message: string, nextState: NextState | Promise<NextState>): Promise<void> {
     this.flush();
     const error = { message };
-    if (nextState === 'failed') {
-      return this.emit('job.failed', {
-        status: 'failed',
-        error,
-        attemptsMade: this.job.attemptsMade,
-        finishedAt: iso(this.job.finishedOn ?? Date.now()),
-      });
-    }
-    const runAt = nextState === 'delayed' ? iso(Date.now() + (this.job.delay || 0)) : null;
-    return this.emit('job.retrying', { status: nextState, error, attemptsMade: this.job.attemptsMade, runAt });
+    const { attemptsMade } = this.job;
+    const finishedAt = iso(this.job.finishedOn ?? Date.now());
+    const pending = Promise.resolve(nextState);
+    // Its failure is reported by the chain below, when its turn comes; until then it is not unhandled.
+    pending.catch(() => undefined);
+    return this.enqueue(async () => {
+      const next = await pending;
+      if (next === 'failed') {
+        await this.append(this.draft('job.failed', { status: 'failed', error, attemptsMade, finishedAt }));
+        return;
+      }
+      const runAt = next === 'delayed' ? iso(Date.now() + (this.job.delay || 0)) : null;
+      await this.append(this.draft('job.retrying', { status: next, error, attemptsMade, runAt }));
+    });
+  }
+
+  /** After a run was stopped because the job was cancelled: final, never retried. */
+  cancelled(): Promise<void> {
+    this.flush();
+    return this.emit('job.cancelled', {
+      status: 'cancelled',
+      error: null,
+      attemptsMade: this.job.attemptsMade,
+      finishedAt: iso(this.job.finishedOn ?? Date.now()),
+    });
   }
 
   /** Sends what is pending now, ahead of anything emitted after this call. */
@@ -115,7 +140,12 @@ export class JobReporter {
   }
 
   private emit(type: EventDraft['type'], change: Partial<Job> & Pick<Job, 'status'>): Promise<void> {
-    return this.enqueue(() => this.append({ type, jobId: this.jobId, job: { id: this.jobId, ...change } }));
+    const draft = this.draft(type, change);
+    return this.enqueue(() => this.append(draft));
+  }
+
+  private draft(type: EventDraft['type'], change: Partial<Job> & Pick<Job, 'status'>): EventDraft {
+    return { type, jobId: this.jobId, job: { id: this.jobId, ...change } };
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {

@@ -38,16 +38,28 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   const { logger } = options;
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => logger.error({ err: error }, 'worker redis connection error'));
-  const events = new JobEventStream(connection, redisKeys(options.prefix), options.events);
-  const reporters = new Map<string, JobReporter>();
+  const keys = redisKeys(options.prefix);
+  const events = new JobEventStream(connection, keys, options.events);
+  // One reporter per attempt (BullMQ hands the processor and the listeners the same job object), so
+  // an attempt's final event follows its own progress and logs. `latestReporters` chains a job's next
+  // attempt after its previous one.
+  const reporters = new Map<BullJob<JobData>, JobReporter>();
+  const latestReporters = new Map<string, JobReporter>();
+  /** Jobs this process was asked to stop: their failure is a cancellation, not an error to retry. */
+  const cancelled = new Set<string>();
 
   const reporterFor = (job: BullJob<JobData>): JobReporter => {
-    let reporter = reporters.get(job.id as string);
+    let reporter = reporters.get(job);
     if (!reporter) {
-      reporter = new JobReporter(job, events, options.progressIntervalMs, (error) =>
-        logger.error({ err: error, jobId: job.id }, 'could not append job event'),
+      reporter = new JobReporter(
+        job,
+        events,
+        options.progressIntervalMs,
+        (error) => logger.error({ err: error, jobId: job.id }, 'could not append job event'),
+        latestReporters.get(job.id as string)?.settled(),
       );
-      reporters.set(job.id as string, reporter);
+      reporters.set(job, reporter);
+      latestReporters.set(job.id as string, reporter);
     }
     return reporter;
   };
@@ -78,6 +90,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     const aborted = new Promise<never>((_, reject) =>
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
     );
+    // Cancelled while the job was being announced as active.
+    if (cancelSignal?.aborted) abort(cancelSignal.reason);
     try {
       return await Promise.race([
         definition.run(parsed.data, {
@@ -90,16 +104,21 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
         }),
         aborted,
       ]);
+    } catch (error) {
+      if (cancelled.has(job.id as string)) throw new UnrecoverableError('cancelled');
+      throw error;
     } finally {
       clearTimeout(timer);
       reporter.flush();
     }
   };
 
+  /** Reports the end of an attempt; `report` must emit at once (before the job's next attempt starts). */
   const finish = async (job: BullJob<JobData>, report: (reporter: JobReporter) => Promise<void>) => {
     const reporter = reporterFor(job);
     await report(reporter);
-    reporters.delete(job.id as string);
+    reporters.delete(job);
+    if (latestReporters.get(job.id as string) === reporter) latestReporters.delete(job.id as string);
   };
 
   const workers = (options.queues ?? QUEUE_NAMES).map((queue) => {
@@ -108,20 +127,41 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       prefix: options.prefix,
       concurrency: options.concurrency ?? QUEUES[queue].concurrency,
       lockDuration: options.lockDurationMs,
+      // Check for stalled jobs as often as a lock lasts, so a crashed worker's job is taken over promptly.
+      stalledInterval: options.lockDurationMs,
       autorun: false,
     });
     worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
-    worker.on('completed', (job, result) => void finish(job, (reporter) => reporter.completed(result)));
+    worker.on('completed', (job, result) => {
+      cancelled.delete(job.id as string);
+      void finish(job, (reporter) => reporter.completed(result));
+    });
     worker.on('failed', (job, error) => {
       if (!job) return;
-      void finish(job, async (reporter) => {
-        const state = job.finishedOn ? 'failed' : await job.getState();
-        const next = state === 'delayed' ? 'delayed' : state === 'failed' ? 'failed' : 'queued';
-        await reporter.failed(error.message, next);
-      });
+      if (cancelled.delete(job.id as string)) {
+        void finish(job, (reporter) => reporter.cancelled());
+        return;
+      }
+      const next = job.finishedOn
+        ? ('failed' as const)
+        : job.getState().then((state) => (state === 'delayed' ? 'delayed' : state === 'failed' ? 'failed' : 'queued'));
+      void finish(job, (reporter) => reporter.failed(error.message, next));
     });
     return worker;
   });
+  // The API publishes the id of a job to stop; only the worker running it finds it.
+  const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  subscriber.on('error', (error) => logger.error({ err: error }, 'cancellation subscriber redis error'));
+  subscriber.on('message', (channel: string, jobId: string) => {
+    if (channel !== keys.cancellations) return;
+    // Marked before the abort, so that the processor's failure reads as a cancellation.
+    cancelled.add(jobId);
+    const running = workers.filter((worker) => worker.cancelJob(jobId, 'cancelled'));
+    if (running.length === 0) cancelled.delete(jobId);
+    else logger.info({ jobId, queue: running[0]!.name }, 'cancelling active job');
+  });
+  await subscriber.subscribe(keys.cancellations);
+
   for (const worker of workers) void worker.run();
   logger.info({ queues: workers.map((worker) => worker.name) }, 'workers started');
 
@@ -133,6 +173,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
         logger.warn('active jobs did not finish in time; handing them back');
         await Promise.all(workers.map((worker) => worker.close(true)));
       }
+      await subscriber.quit().catch(() => subscriber.disconnect());
       await Promise.all([...reporters.values()].map((reporter) => reporter.settled()));
       await connection.quit().catch(() => connection.disconnect());
     },

@@ -7,6 +7,7 @@ interface BodyParserError {
   type?: string;
   status?: number;
   limit?: number;
+  expose?: boolean;
 }
 
 /** Turns a thrown value into an HTTP error: client mistakes become 4xx, infrastructure 503, the rest 500. */
@@ -24,6 +25,12 @@ function toHttpError(error: unknown): HttpError {
     case 'request.aborted':
       return new HttpError(400, 'invalid_json', 'the request body was cut off');
   }
+  // The router could not decode a path parameter (bad percent-encoding).
+  if (error instanceof URIError)
+    return new HttpError(400, 'validation_failed', 'the request path is not valid percent-encoded text');
+  // Any other body the parser could not read, e.g. a compressed body that does not decompress.
+  if (parserError?.expose && parserError.status === 400)
+    return new HttpError(400, 'invalid_json', 'the request body could not be read');
   const name = (error as Error)?.name ?? '';
   const message = (error as Error)?.message ?? '';
   if (
