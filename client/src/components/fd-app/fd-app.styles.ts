@@ -4,12 +4,16 @@ export default css`
   :host {
     --fd-bg: #f6f8fa;
     --fd-surface: #ffffff;
+    --fd-surface-sunken: #f6f8fa;
     --fd-text: #1f2328;
     --fd-muted: #59636e;
     --fd-border: #d1d9e0;
     --fd-accent: #0969da;
+    --fd-on-accent: #ffffff;
+    --fd-danger: #d1242f;
+    --fd-success: #1a7f37;
     --fd-status-queued: #818b98;
-    --fd-status-delayed: #bf8700;
+    --fd-status-delayed: #9a6700;
     --fd-status-active: #0969da;
     --fd-status-completed: #1a7f37;
     --fd-status-failed: #d1242f;
@@ -18,7 +22,7 @@ export default css`
     display: flex;
     flex-direction: column;
     min-height: 100vh;
-    box-sizing: border-box;
+    min-height: 100dvh;
     color-scheme: light dark;
     background: var(--fd-bg);
     color: var(--fd-text);
@@ -30,10 +34,14 @@ export default css`
     :host {
       --fd-bg: #0d1117;
       --fd-surface: #151b23;
+      --fd-surface-sunken: #0d1117;
       --fd-text: #f0f6fc;
       --fd-muted: #9198a1;
       --fd-border: #3d444d;
       --fd-accent: #4493f8;
+      --fd-on-accent: #0d1117;
+      --fd-danger: #f85149;
+      --fd-success: #3fb950;
       --fd-status-queued: #9198a1;
       --fd-status-delayed: #d29922;
       --fd-status-active: #4493f8;
@@ -43,30 +51,40 @@ export default css`
     }
   }
 
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
+  .skip-link {
+    position: absolute;
+    top: 0.5rem;
+    left: 0.5rem;
+    z-index: 1;
+    padding: 0.5rem 0.75rem;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    transform: translateY(-200%);
+  }
+
+  .skip-link:focus-visible {
+    transform: none;
   }
 
   .header,
   .footer {
     padding: 0.75rem 1.5rem;
-    background: var(--fd-surface);
-    border-color: var(--fd-border);
+    background: var(--_surface);
+    border-color: var(--_border);
     border-style: solid;
     border-width: 0;
   }
 
   .header {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 0.5rem;
+    gap: 0.5rem 0.75rem;
     border-bottom-width: 1px;
   }
 
   .header__mark {
-    color: var(--fd-accent);
+    color: var(--_accent);
     font-size: 1.25rem;
   }
 
@@ -76,100 +94,193 @@ export default css`
     font-weight: 600;
   }
 
+  .header__end {
+    display: flex;
+    align-items: center;
+    gap: 0.75rem;
+    margin-inline-start: auto;
+  }
+
   .main {
     flex: 1;
     width: 100%;
-    max-width: 64rem;
+    max-width: 80rem;
     margin: 0 auto;
     padding: 1.5rem;
   }
 
-  h2,
-  h3 {
-    margin: 0 0 0.75rem;
-    font-weight: 600;
+  .main:focus {
+    outline: none;
   }
 
   h2 {
+    margin: 0 0 0.75rem;
     font-size: 1.125rem;
+    font-weight: 600;
   }
 
-  h3 {
-    margin-top: 1.5rem;
-    font-size: 0.875rem;
-    color: var(--fd-muted);
+  .console {
+    display: grid;
+    grid-template-columns: minmax(15rem, 18rem) minmax(0, 1fr);
+    gap: 1.5rem;
+    align-items: start;
   }
 
-  .placeholder {
-    padding: 2.5rem 1.5rem;
-    border: 1px dashed var(--fd-border);
+  .panel {
+    padding: 1.25rem;
+    border: 1px solid var(--_border);
     border-radius: 0.5rem;
-    background: var(--fd-surface);
-    color: var(--fd-muted);
-    text-align: center;
+    background: var(--_surface);
   }
 
-  .statuses {
+  .jobs__header {
+    display: flex;
+    align-items: baseline;
+    justify-content: space-between;
+    gap: 1rem;
+  }
+
+  .jobs__count {
+    color: var(--_muted);
+    font-size: 0.875rem;
+    font-variant-numeric: tabular-nums;
+  }
+
+  .notice {
+    margin: 0 0 0.75rem;
+    padding: 0.5rem 0.75rem;
+    border: 1px solid color-mix(in srgb, var(--_status-delayed) 50%, transparent);
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_status-delayed) 10%, transparent);
+    font-size: 0.875rem;
+  }
+
+  .connect {
+    max-width: 32rem;
+    margin: 2rem auto;
+  }
+
+  .connect__intro,
+  .connect__hint {
+    margin: 0 0 1rem;
+    color: var(--_muted);
+    font-size: 0.875rem;
+  }
+
+  .connect__hint {
+    margin: 1rem 0 0;
+  }
+
+  .connect__form label {
+    display: block;
+    margin-bottom: 0.3rem;
+    font-size: 0.875rem;
+    font-weight: 600;
+  }
+
+  .connect__row {
     display: flex;
     flex-wrap: wrap;
     gap: 0.5rem;
-    margin: 0;
-    padding: 0;
-    list-style: none;
   }
 
-  .status {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.375rem;
-    padding: 0.125rem 0.625rem;
-    border: 1px solid var(--fd-border);
-    border-radius: 999px;
-    background: var(--fd-surface);
+  .connect__row input {
+    flex: 1 1 14rem;
+    min-width: 0;
+    min-height: 2.5rem;
+    padding: 0.45rem 0.65rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_text);
+    font: inherit;
+  }
+
+  .connect__row input[aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+
+  .connect__error {
+    margin: 0.5rem 0 0;
+    color: var(--_danger);
     font-size: 0.875rem;
   }
 
-  .status::before {
-    content: '';
-    width: 0.5rem;
-    height: 0.5rem;
-    border-radius: 50%;
-    background: var(--status-color, var(--fd-muted));
+  code {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-size: 0.8125rem;
   }
 
-  .status--queued {
-    --status-color: var(--fd-status-queued);
+  .button {
+    min-height: 2.5rem;
+    padding: 0.4rem 1rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_text);
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
   }
-  .status--delayed {
-    --status-color: var(--fd-status-delayed);
+
+  .button--quiet {
+    min-height: 2rem;
+    padding: 0.2rem 0.75rem;
+    font-size: 0.8125rem;
+    font-weight: 500;
   }
-  .status--active {
-    --status-color: var(--fd-status-active);
+
+  .button--quiet:hover {
+    background: var(--_surface-sunken);
   }
-  .status--completed {
-    --status-color: var(--fd-status-completed);
+
+  .button--primary {
+    border-color: transparent;
+    background: var(--_accent);
+    color: var(--_on-accent);
   }
-  .status--failed {
-    --status-color: var(--fd-status-failed);
-  }
-  .status--cancelled {
-    --status-color: var(--fd-status-cancelled);
+
+  .button--primary:hover {
+    background: color-mix(in srgb, var(--_accent) 88%, black);
   }
 
   .footer {
     border-top-width: 1px;
-    color: var(--fd-muted);
+    color: var(--_muted);
     font-size: 0.875rem;
   }
 
   a {
-    color: var(--fd-accent);
+    color: var(--_accent);
     text-underline-offset: 0.2em;
   }
 
   a:focus-visible {
-    outline: 2px solid var(--fd-accent);
-    outline-offset: 2px;
     border-radius: 2px;
+  }
+
+  @media (max-width: 52rem) {
+    .console {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+
+  @media (max-width: 30rem) {
+    .header,
+    .footer {
+      padding-inline: 1rem;
+    }
+
+    .main {
+      padding: 1rem;
+    }
+
+    .panel {
+      padding: 1rem;
+    }
+
+    .connect {
+      margin: 0.5rem auto;
+    }
   }
 `;
