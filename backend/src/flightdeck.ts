@@ -25,11 +25,17 @@ export interface Flightdeck {
   stop(): Promise<void>;
 }
 
-/** Starts the embedded Redis / FerretDB for whichever URL the configuration leaves unset. */
-async function startEmbeddedServices(
-  config: Config,
-  logger: Logger,
-): Promise<{ redisUrl: string; mongoUrl: string; services: LocalService[] }> {
+interface EmbeddedServices {
+  redisUrl: string;
+  mongoUrl: string;
+  services: LocalService[];
+}
+
+/**
+ * Starts the embedded Redis / FerretDB for whichever URL the configuration leaves unset. They run in
+ * process groups of their own: a Ctrl-C reaches only us, and `stop()` stops them after the jobs.
+ */
+async function startEmbeddedServices(config: Config, logger: Logger): Promise<EmbeddedServices> {
   const services: LocalService[] = [];
   let redisUrl = config.REDIS_URL;
   let mongoUrl = config.MONGODB_URI;
@@ -38,6 +44,7 @@ async function startEmbeddedServices(
       port: config.EMBEDDED_REDIS_PORT,
       dataDir: path.join(config.DATA_DIR, 'redis'),
       durable: true,
+      ownProcessGroup: true,
     });
     services.push(redis);
     redisUrl = redis.url;
@@ -52,6 +59,10 @@ async function startEmbeddedServices(
       port: config.EMBEDDED_MONGODB_PORT,
       dataDir: path.join(config.DATA_DIR, 'ferretdb'),
       binary,
+      ownProcessGroup: true,
+    }).catch(async (error: unknown) => {
+      await Promise.all(services.map((service) => service.stop()));
+      throw error;
     });
     services.push(ferret);
     mongoUrl = ferret.url;
@@ -63,9 +74,40 @@ async function startEmbeddedServices(
   return { redisUrl, mongoUrl, services };
 }
 
+/** Answers every request while the process starts: alive, not ready yet. */
+const starting: http.RequestListener = (_req, res) => {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+  res.end(JSON.stringify({ error: { code: 'service_unavailable', message: 'Flightdeck is starting' } }));
+};
+
 export async function startFlightdeck(config: Config, logger: Logger): Promise<Flightdeck> {
+  // The port is taken before anything else, so a port in use fails the start before it changes
+  // anything (a first start would otherwise create the credentials it prints, and never print them).
+  const server = http.createServer(starting);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, resolve);
+  });
+  let embedded: EmbeddedServices | undefined;
+  try {
+    embedded = await startEmbeddedServices(config, logger);
+    return await startRoles(config, logger, server, embedded);
+  } catch (error) {
+    // Services this start launched must not outlive it: a later start would reuse them, never stopping them.
+    server.close();
+    await Promise.all((embedded?.services ?? []).map((service) => service.stop()));
+    throw error;
+  }
+}
+
+async function startRoles(
+  config: Config,
+  logger: Logger,
+  server: http.Server,
+  { redisUrl, mongoUrl, services }: EmbeddedServices,
+): Promise<Flightdeck> {
   const roles = new Set(config.ROLES);
-  const { redisUrl, mongoUrl, services } = await startEmbeddedServices(config, logger);
 
   // Producers fail fast rather than queue commands forever while Redis is away.
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
@@ -90,12 +132,16 @@ export async function startFlightdeck(config: Config, logger: Logger): Promise<F
 
   if (roles.has('api')) {
     bootstrapResult = await bootstrap(config.BOOTSTRAP_API_KEY, logger);
-    queues = createQueues(redis, config.REDIS_PREFIX, {
+    const retention = {
       completed: { count: config.KEEP_COMPLETED_JOBS, age: config.KEEP_COMPLETED_SECONDS },
       failed: { count: config.KEEP_FAILED_JOBS, age: config.KEEP_FAILED_SECONDS },
-    });
+    };
+    queues = createQueues(redis, config.REDIS_PREFIX, retention, logger);
+    // Its own connection, as it blocks on reads; duplicates do not inherit the error listener.
+    const projectorRedis = redis.duplicate();
+    projectorRedis.on('error', (error) => logger.warn({ err: error }, 'history redis connection error'));
     projector = new HistoryProjector(
-      redis.duplicate(),
+      projectorRedis,
       keys,
       config.HISTORY_BATCH_SIZE,
       logger.child({ component: 'history' }),
@@ -133,8 +179,8 @@ export async function startFlightdeck(config: Config, logger: Logger): Promise<F
     });
   }
 
-  const server = http.createServer(createApp({ logger, redis, readiness, ...(api ? { api } : {}) }));
-  server.keepAliveTimeout = 65_000;
+  server.removeListener('request', starting);
+  server.on('request', createApp({ logger, redis, readiness, ...(api ? { api } : {}) }));
   if (roles.has('gateway')) {
     gateway = startRealtimeGateway(server, {
       redis,
@@ -145,10 +191,6 @@ export async function startFlightdeck(config: Config, logger: Logger): Promise<F
       maxBufferedPackets: config.SOCKET_MAX_BUFFERED_PACKETS,
     });
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, resolve);
-  });
   const port = (server.address() as { port: number }).port;
   logger.info({ port, roles: [...roles] }, 'flightdeck is up');
 

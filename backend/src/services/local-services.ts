@@ -71,8 +71,15 @@ async function launch(
   port: number,
   dataDir: string,
   url: string,
+  ownProcessGroup = false,
 ): Promise<LocalService> {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: ownProcessGroup });
+  if (ownProcessGroup) {
+    // Out of the terminal's reach, so it must go when we go, however we exit (SIGKILL aside).
+    const stopOnExit = () => child.kill('SIGTERM');
+    process.once('exit', stopOnExit);
+    child.once('exit', () => process.removeListener('exit', stopOnExit));
+  }
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const spawnError = new Promise<never>((_, reject) =>
@@ -92,9 +99,19 @@ export interface RedisServiceOptions {
   dataDir: string;
   /** Append-only file on (durability) or a throw-away in-memory instance. */
   durable: boolean;
+  /**
+   * Run it in a process group of its own, so that a terminal's Ctrl-C reaches only the process
+   * that started it, which then stops it in its shutdown order (after the jobs that still need it).
+   */
+  ownProcessGroup?: boolean;
 }
 
-export async function startRedis({ port, dataDir, durable }: RedisServiceOptions): Promise<LocalService> {
+export async function startRedis({
+  port,
+  dataDir,
+  durable,
+  ownProcessGroup,
+}: RedisServiceOptions): Promise<LocalService> {
   const url = `redis://127.0.0.1:${port}`;
   if (await portAnswers(port)) return { name: 'redis', url, dataDir, started: false, stop: async () => {} };
   mkdirSync(dataDir, { recursive: true });
@@ -110,7 +127,7 @@ export async function startRedis({ port, dataDir, durable }: RedisServiceOptions
     'noeviction',
     ...persistence,
   ];
-  return launch('redis', 'redis-server', args, port, dataDir, url);
+  return launch('redis', 'redis-server', args, port, dataDir, url, ownProcessGroup);
 }
 
 export interface FerretDbServiceOptions {
@@ -118,6 +135,8 @@ export interface FerretDbServiceOptions {
   dataDir: string;
   binary: string;
   database?: string;
+  /** A process group of its own: see `RedisServiceOptions.ownProcessGroup`. */
+  ownProcessGroup?: boolean;
 }
 
 export async function startFerretDb({
@@ -125,6 +144,7 @@ export async function startFerretDb({
   dataDir,
   binary,
   database = 'flightdeck',
+  ownProcessGroup,
 }: FerretDbServiceOptions): Promise<LocalService> {
   const url = `mongodb://127.0.0.1:${port}/${database}`;
   if (await portAnswers(port)) return { name: 'ferretdb', url, dataDir, started: false, stop: async () => {} };
@@ -143,5 +163,5 @@ export async function startFerretDb({
     '--debug-addr=-',
     '--log-level=warn',
   ];
-  return launch('ferretdb', binary, args, port, dataDir, url);
+  return launch('ferretdb', binary, args, port, dataDir, url, ownProcessGroup);
 }
