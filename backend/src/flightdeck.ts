@@ -129,6 +129,7 @@ async function startRoles(
   let api: Parameters<typeof createApp>[0]['api'];
   let gateway: RealtimeGateway | undefined;
   const apiKeys = new ApiKeyResolver();
+  const reader = new JobReader(redis, keys);
 
   if (roles.has('api')) {
     bootstrapResult = await bootstrap(config.BOOTSTRAP_API_KEY, logger);
@@ -153,6 +154,7 @@ async function startRoles(
         queues,
         events: new JobEventStream(redis, keys, eventStreamOptions),
         keys,
+        reader,
         history: new HistoryWatermark(redis, keys),
         cancelChannel: keys.cancellations,
         idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
@@ -186,7 +188,7 @@ async function startRoles(
       redis,
       keys,
       apiKeys,
-      jobs: new JobReader(redis, keys),
+      jobs: reader,
       logger: logger.child({ component: 'gateway' }),
       maxBufferedPackets: config.SOCKET_MAX_BUFFERED_PACKETS,
     });

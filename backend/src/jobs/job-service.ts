@@ -3,18 +3,11 @@ import type { Redis } from 'ioredis';
 import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
 import { isFinalStatus, type Job, type ListJobsQuery, type SubmitJob } from '@flightdeck/contract';
-import {
-  decodeSnapshot,
-  presentSnapshot,
-  findJobType,
-  type EventDraft,
-  type JobData,
-  type JobEventStream,
-  type RedisKeys,
-} from '@flightdeck/workers';
+import { findJobType, type EventDraft, type JobData, type JobEventStream, type RedisKeys } from '@flightdeck/workers';
 import { JobRecordModel } from '../db/models';
 import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
 import type { HistoryWatermark } from '../history/history-watermark';
+import type { JobReader } from './job-reader';
 import { presentRecord, type JobRecord } from './job-presenter';
 import type { QueueRegistry } from './queue-registry';
 
@@ -23,6 +16,7 @@ export interface JobServiceOptions {
   queues: QueueRegistry;
   events: JobEventStream;
   keys: RedisKeys;
+  reader: JobReader;
   history: HistoryWatermark;
   /** Redis prefix of the channel workers listen on for cancellations. */
   cancelChannel: string;
@@ -69,7 +63,7 @@ export class JobService {
   }
 
   async get(workspaceId: string, id: string): Promise<Job> {
-    const job = await this.find(workspaceId, id);
+    const job = await this.deps.reader.find(workspaceId, id);
     if (!job) throw notFound(`job ${id} not found`);
     return job;
   }
@@ -285,21 +279,10 @@ export class JobService {
     return BullJob.fromId<JobData>(this.queueFor(job.queue), job.id);
   }
 
-  /** The job from its Redis snapshot (freshest), completed from MongoDB when the snapshot is partial or gone. */
-  private async find(workspaceId: string, id: string): Promise<Job | null> {
-    const hash = await this.deps.redis.hgetall(this.deps.keys.jobSnapshot(id));
-    const snapshot = decodeSnapshot(hash);
-    if (snapshot && snapshot.workspaceId !== workspaceId) return null;
-    if (snapshot?.type && snapshot.createdAt) return presentSnapshot(snapshot);
-    const record = await JobRecordModel.findOne({ _id: id, workspaceId }).lean<JobRecord>();
-    if (!record) return null;
-    return presentRecord(record, snapshot ?? undefined);
-  }
-
   /** An earlier job found by its idempotency key; its submitter may still be queueing it. */
   private async awaitJob(workspaceId: string, id: string): Promise<Job> {
     for (let waited = 0; waited < 2_000; waited += 20) {
-      const job = await this.find(workspaceId, id);
+      const job = await this.deps.reader.find(workspaceId, id);
       if (job) return job;
       await delay(20);
     }
