@@ -60,6 +60,13 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
   const deliver = (workspaceId: string, events: StreamEvent[], gap: boolean) => {
     if (gap) {
       io.to(rooms.workspace(workspaceId)).emit('resync', { topic: 'workspace', reason: 'gap' });
+      // What was trimmed may have concerned any job, so every job subscriber resyncs too.
+      const jobRoom = rooms.job(workspaceId, '');
+      for (const room of io.of('/').adapter.rooms.keys()) {
+        if (room.startsWith(jobRoom)) {
+          io.to(room).emit('resync', { topic: 'job', id: room.slice(jobRoom.length), reason: 'gap' });
+        }
+      }
       return;
     }
     for (const event of events) {
@@ -116,6 +123,11 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
         tailer.follow(workspaceId, seq);
         break;
       }
+      if (position < seq) {
+        // The client was sent more from Redis than the tailer has delivered: joining now would repeat it.
+        await tailer.reached(workspaceId, seq);
+        continue;
+      }
       const missed = tailer.deliveredSince(workspaceId, seq);
       if (missed) {
         for (const event of missed) if (mine(event)) socket.emit('event', event);
@@ -124,6 +136,7 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
       }
       // The tailer is further ahead than it remembers: read the rest from Redis and try again.
       const more = await log.since(workspaceId, seq);
+      if (more.gap) socket.emit('resync', { ...notice, reason: 'gap' });
       for (const event of more.events) if (mine(event)) socket.emit('event', event);
       seq = more.seq;
     }

@@ -15,6 +15,7 @@ const BLOCK_MS = 5_000;
 export class WorkspaceTailer {
   private readonly positions = new Map<string, number>();
   private readonly recent = new Map<string, StreamEvent[]>();
+  private readonly waiters = new Map<string, { seq: number; resolve: () => void }[]>();
   private running = false;
   private loop: Promise<void> | null = null;
   private blockedClientId: number | null = null;
@@ -59,6 +60,19 @@ export class WorkspaceTailer {
   unfollow(workspaceId: string): void {
     this.positions.delete(workspaceId);
     this.recent.delete(workspaceId);
+    this.release(workspaceId, Infinity);
+  }
+
+  /**
+   * Resolves once events up to `seq` have been handed to `deliver`, or the workspace is no longer
+   * followed: a subscriber who read further than the tailer from Redis waits here before joining.
+   */
+  reached(workspaceId: string, seq: number): Promise<void> {
+    const position = this.positions.get(workspaceId);
+    if (position === undefined || position >= seq) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.set(workspaceId, [...(this.waiters.get(workspaceId) ?? []), { seq, resolve }]);
+    });
   }
 
   /** Events after `seq` already delivered, from memory; null when memory does not reach back that far. */
@@ -117,5 +131,16 @@ export class WorkspaceTailer {
     const recent = gap ? events : [...(this.recent.get(workspaceId) ?? []), ...events];
     this.recent.set(workspaceId, recent.length > RECENT_EVENTS ? recent.slice(-RECENT_EVENTS) : recent);
     this.deliver(workspaceId, events, gap);
+    this.release(workspaceId, events.at(-1)!.seq);
+  }
+
+  private release(workspaceId: string, position: number): void {
+    const waiting = this.waiters.get(workspaceId) ?? [];
+    const released = waiting.filter((waiter) => waiter.seq <= position);
+    if (released.length === 0) return;
+    const rest = waiting.filter((waiter) => waiter.seq > position);
+    if (rest.length > 0) this.waiters.set(workspaceId, rest);
+    else this.waiters.delete(workspaceId);
+    for (const waiter of released) waiter.resolve();
   }
 }

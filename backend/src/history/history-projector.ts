@@ -7,6 +7,12 @@ import { JobRecordModel } from '../db/models';
 const DATE_FIELDS = new Set(['createdAt', 'runAt', 'startedAt', 'finishedAt']);
 const JSON_FIELDS = new Set(['payload', 'result']);
 const LEADERSHIP_MS = 10_000;
+/**
+ * Updates per bulk-write command. FerretDB 1.24 (SQLite) never answers an update command of 100 or
+ * more statements that match existing documents, and then blocks later writes; smaller commands
+ * are fine there and cost MongoDB little.
+ */
+const WRITES_PER_COMMAND = 50;
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -106,13 +112,12 @@ export class HistoryProjector {
       change.seq = Number(entry.s);
       changes.set(event.jobId, change);
     }
-    if (changes.size === 0) return;
-    await JobRecordModel.bulkWrite(
-      [...changes].map(([id, change]) => ({
-        updateOne: { filter: { _id: id }, update: { $set: change }, upsert: true },
-      })),
-      { ordered: false },
-    );
+    const writes = [...changes].map(([id, change]) => ({
+      updateOne: { filter: { _id: id }, update: { $set: change }, upsert: true },
+    }));
+    for (let start = 0; start < writes.length; start += WRITES_PER_COMMAND) {
+      await JobRecordModel.bulkWrite(writes.slice(start, start + WRITES_PER_COMMAND), { ordered: false });
+    }
   }
 }
 

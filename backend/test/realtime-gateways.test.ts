@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { StreamEvent } from '@flightdeck/contract';
+import { redisKeys } from '@flightdeck/workers';
+import { httpClient, type HttpClient } from './support/http-client';
+import { destroyAllProcesses, startProcess, type FlightdeckProcess } from './support/process-harness';
+import { closeAllClients, isFinal, RealtimeClient, retainedEvents } from './support/realtime-client';
+import { testNamespace } from './support/test-services';
+
+// Several gateway processes on one Redis and one MongoDB, as in a scaled deployment: one process runs
+// the API and the workers, two run only the gateway. Whichever gateway a client is on, it sees the
+// same events; when its gateway dies, it resumes on the other with `since` and misses nothing.
+
+const namespace = testNamespace();
+const keys = redisKeys(namespace.prefix);
+const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
+
+let api: FlightdeckProcess;
+let gateways: [FlightdeckProcess, FlightdeckProcess];
+let http: HttpClient;
+let redis: Redis;
+
+beforeAll(async () => {
+  api = await startProcess({
+    namespace,
+    env: { ROLES: 'api,worker', BOOTSTRAP_API_KEY: apiKey },
+    waitFor: '/readyz',
+  });
+  const gateway = () =>
+    startProcess({ namespace, env: { ROLES: 'gateway', BOOTSTRAP_API_KEY: apiKey }, waitFor: '/readyz' });
+  gateways = await Promise.all([gateway(), gateway()]);
+  http = httpClient(api.url, apiKey);
+  redis = new Redis(namespace.redisUrl);
+});
+
+afterEach(() => closeAllClients());
+afterAll(async () => {
+  closeAllClients();
+  await destroyAllProcesses();
+  redis?.disconnect();
+});
+
+async function submitBatch(count: number, job: Record<string, unknown>): Promise<string[]> {
+  const answer = await http.post('/v1/jobs/batch', { jobs: Array.from({ length: count }, () => job) });
+  expect(answer.status).toBe(202);
+  return (answer.body.jobs as { id: string }[]).map((submitted) => submitted.id);
+}
+
+/** The default workspace's stream in Redis, found through a job's snapshot. */
+async function streamOf(jobId: string): Promise<StreamEvent[]> {
+  const workspaceId = JSON.parse((await redis.hget(keys.jobSnapshot(jobId), 'workspaceId'))!) as string;
+  return retainedEvents(redis, keys, workspaceId);
+}
+
+const finishedJobs = (events: StreamEvent[]) => new Set(events.filter(isFinal).map((event) => event.jobId));
+const seqsOf = (events: StreamEvent[]) => events.map((event) => event.seq);
+
+describe('two gateway processes', () => {
+  it('deliver the same events, with the same seqs, to a client on each', async () => {
+    const onA = await RealtimeClient.connect(gateways[0].url, apiKey);
+    const onB = await RealtimeClient.connect(gateways[1].url, apiKey);
+    const ackA = await onA.subscribeOk({ topic: 'workspace' });
+    expect(await onB.subscribeOk({ topic: 'workspace' })).toBe(ackA);
+
+    const jobs = await submitBatch(5, { type: 'demo.sleep', payload: { ms: 300, steps: 3 } });
+    await onA.waitForFinished(jobs);
+    await onB.waitForFinished(jobs);
+
+    const stream = (await streamOf(jobs[0]!)).filter((event) => event.seq > ackA);
+    // Every event since subscribing, whole and in order, on both: the jobs' final events were the last.
+    expect(seqsOf(onA.events)).toEqual(seqsOf(stream));
+    expect(onA.events).toEqual(stream);
+    expect(onB.events).toEqual(stream);
+    for (const id of jobs) {
+      expect(onA.eventsOf(id).map((event) => event.type)).toEqual(onB.eventsOf(id).map((event) => event.type));
+      expect(onA.eventsOf(id).at(-1)).toMatchObject({ type: 'job.completed', job: { status: 'completed' } });
+    }
+  });
+
+  it('let a client whose gateway is killed resume on the other one without losing or repeating an event', async () => {
+    const [doomed, survivor] = gateways;
+    const bystander = await RealtimeClient.connect(survivor.url, apiKey);
+    const first = await RealtimeClient.connect(doomed.url, apiKey);
+    const start = await first.subscribeOk({ topic: 'workspace' });
+    await bystander.subscribeOk({ topic: 'workspace', since: start });
+
+    // The client's own logic: when its connection drops, connect to the other gateway and resume
+    // after the last seq it saw.
+    const resumed = new Promise<{ client: RealtimeClient; since: number }>((resolve, reject) => {
+      first.socket.once('disconnect', () => {
+        const since = first.lastSeq(start);
+        RealtimeClient.connect(survivor.url, apiKey)
+          .then(async (client) => {
+            await client.subscribeOk({ topic: 'workspace', since });
+            resolve({ client, since });
+          })
+          .catch(reject);
+      });
+    });
+
+    const jobs = await submitBatch(10, { type: 'demo.sleep', payload: { ms: 1500, steps: 5 } });
+    await first.waitForEvents('the jobs to start', (events) => events.some((event) => event.type === 'job.active'));
+    doomed.kill('SIGKILL');
+    expect(await doomed.waitForExit()).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const second = await resumed;
+    await second.client.waitForEvents('every job to finish', (events) => {
+      const finished = finishedJobs([...first.events, ...events]);
+      return jobs.every((id) => finished.has(id));
+    });
+    // The kill came while the jobs ran: some of their events reached only the second connection.
+    expect(finishedJobs(first.events).size).toBeLessThan(jobs.length);
+    expect(second.since).toBe(first.lastSeq(start));
+
+    const received = [...first.events, ...second.client.events];
+    const stream = (await streamOf(jobs[0]!)).filter((event) => event.seq > start);
+    const seqs = seqsOf(received);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual(seqsOf(stream));
+    expect(received).toEqual(stream);
+    for (const id of jobs) {
+      const events = received.filter((event) => event.jobId === id);
+      expect(events[0]!.type).toBe('job.queued');
+      expect(events.at(-1)).toMatchObject({ type: 'job.completed', job: { status: 'completed', progress: 100 } });
+    }
+
+    // A client on the surviving gateway never noticed.
+    await bystander.waitForFinished(jobs);
+    expect(bystander.connected).toBe(true);
+    expect(bystander.events).toEqual(stream);
+  });
+});

@@ -1,0 +1,156 @@
+import type { Redis } from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  ResyncNotice,
+  ServerToClientEvents,
+  StreamEvent,
+  SubscribeAck,
+  SubscribeRequest,
+} from '@flightdeck/contract';
+import { decodeWorkspaceEntry, type RedisKeys } from '@flightdeck/workers';
+import { waitFor } from './test-services';
+
+export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ACK_TIMEOUT_MS = 10_000;
+const open = new Set<RealtimeClient>();
+
+/**
+ * A Socket.io client of the gateway, as a browser would use it (WebSocket only), that records every
+ * `event` and `resync` it receives, in arrival order. It never reconnects by itself: a test that
+ * wants to resume does so explicitly, with `since`.
+ */
+export class RealtimeClient {
+  readonly events: StreamEvent[] = [];
+  readonly resyncs: ResyncNotice[] = [];
+  /** Why the socket disconnected, once it has. */
+  disconnectReason: string | null = null;
+
+  private constructor(readonly socket: RealtimeSocket) {
+    socket.on('event', (event) => this.events.push(event));
+    socket.on('resync', (notice) => this.resyncs.push(notice));
+    socket.on('disconnect', (reason) => (this.disconnectReason = reason));
+  }
+
+  /** Connects with `auth: { token }`; rejects with the `connect_error` when the handshake is refused. */
+  static async connect(url: string, token: string | undefined): Promise<RealtimeClient> {
+    const socket: RealtimeSocket = io(url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      timeout: 10_000,
+      ...(token === undefined ? {} : { auth: { token } }),
+    });
+    const client = new RealtimeClient(socket);
+    open.add(client);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** The seq of the last event received, or `fallback` when none came yet. */
+  lastSeq(fallback = 0): number {
+    return this.events.at(-1)?.seq ?? fallback;
+  }
+
+  subscribe(request: SubscribeRequest): Promise<SubscribeAck> {
+    return this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('subscribe', request);
+  }
+
+  /** Sends anything as a `subscribe` payload, for validation tests. */
+  subscribeRaw(payload: unknown): Promise<SubscribeAck> {
+    const socket = this.socket as unknown as Socket;
+    return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('subscribe', payload) as Promise<SubscribeAck>;
+  }
+
+  /** Subscribes and fails unless the ack is `ok`; returns the ack's seq. */
+  async subscribeOk(request: SubscribeRequest): Promise<number> {
+    const ack = await this.subscribe(request);
+    if (!ack.ok) throw new Error(`subscribe ${JSON.stringify(request)} refused: ${JSON.stringify(ack.error)}`);
+    return ack.seq;
+  }
+
+  eventsOf(jobId: string): StreamEvent[] {
+    return this.events.filter((event) => event.jobId === jobId);
+  }
+
+  /** Waits until the events received so far satisfy `predicate`; returns them. */
+  async waitForEvents(
+    what: string,
+    predicate: (events: StreamEvent[]) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<StreamEvent[]> {
+    await waitFor(`${what} (${this.events.length} events so far)`, () => predicate(this.events), timeoutMs, 20);
+    return this.events;
+  }
+
+  /** Waits for the first received event that matches. */
+  waitForEvent(what: string, match: (event: StreamEvent) => boolean, timeoutMs = 20_000): Promise<StreamEvent> {
+    return waitFor(what, () => this.events.find(match), timeoutMs, 20);
+  }
+
+  /** Waits until an event with at least this seq has arrived. */
+  waitForSeq(seq: number, timeoutMs = 20_000): Promise<StreamEvent[]> {
+    return this.waitForEvents(`an event with seq ≥ ${seq}`, () => this.lastSeq() >= seq, timeoutMs);
+  }
+
+  /** Waits until each of these jobs has had its final event. */
+  waitForFinished(jobIds: readonly string[], timeoutMs = 30_000): Promise<StreamEvent[]> {
+    return this.waitForEvents(
+      `${jobIds.length} job(s) to finish`,
+      (events) => {
+        const finished = new Set(events.filter((event) => isFinal(event)).map((event) => event.jobId));
+        return jobIds.every((id) => finished.has(id));
+      },
+      timeoutMs,
+    );
+  }
+
+  waitForResync(what: string, match: (notice: ResyncNotice) => boolean, timeoutMs = 20_000): Promise<ResyncNotice> {
+    return waitFor(what, () => this.resyncs.find(match), timeoutMs, 20);
+  }
+
+  close(): void {
+    this.socket.removeAllListeners('connect_error');
+    this.socket.disconnect();
+    open.delete(this);
+  }
+}
+
+export const isFinal = (event: StreamEvent) =>
+  event.type === 'job.completed' || event.type === 'job.failed' || event.type === 'job.cancelled';
+
+/** Connects and expects the handshake to be refused; returns the `connect_error`. */
+export async function refusedConnection(url: string, token: string | undefined): Promise<Error> {
+  try {
+    const client = await RealtimeClient.connect(url, token);
+    client.close();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('the handshake was accepted');
+}
+
+/** Disconnects every client this module connected; call in afterEach / afterAll. */
+export function closeAllClients(): void {
+  for (const client of open) client.close();
+}
+
+/** Every event a workspace's stream in Redis retains, oldest first: what the gateway should deliver. */
+export async function retainedEvents(redis: Redis, keys: RedisKeys, workspaceId: string): Promise<StreamEvent[]> {
+  const entries = await redis.xrange(keys.workspaceEvents(workspaceId), '-', '+');
+  return entries.map(decodeWorkspaceEntry);
+}
