@@ -193,12 +193,15 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     tailer.unfollow(workspaceId);
   }
 
-  // A slow client never slows the others: past the bound, it leaves its rooms and is told to resync
-  // (once; it is eligible again when it subscribes again).
+  // A slow client never slows the others: past the bound, its backlog of events is dropped, it leaves
+  // its rooms and is told to resync (once; it is eligible again when it subscribes again).
   const sweep = setInterval(() => {
     for (const socket of io.of('/').sockets.values()) {
-      const buffered = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      const connection = socket.conn as unknown as { writeBuffer?: { type: string }[] };
+      const buffered = connection.writeBuffer?.length ?? 0;
       if (buffered <= options.maxBufferedPackets || socket.rooms.size <= 1) continue;
+      // Engine.io keeps its own packets (ping, pong, close); socket.io's events are its "message"s.
+      connection.writeBuffer = connection.writeBuffer!.filter((packet) => packet.type !== 'message');
       for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
       socket.emit('resync', { topic: 'workspace', reason: 'overflow' });
       logger.warn({ socket: socket.id, buffered }, 'slow socket dropped to resync');
