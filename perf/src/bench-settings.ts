@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Everything the bench's numbers depend on; printed in the report. */
+export interface BenchSettings {
+  /** Rounds of each comparison; bare and ours alternate (ABBA) so drift affects both alike. */
+  rounds: number;
+  submit: { connections: number; warmupSeconds: number; durationSeconds: number };
+  batch: { jobsPerRequest: number; requests: number; warmupRequests: number };
+  rawAdd: { jobs: number; concurrency: number; warmupJobs: number };
+  rawAddBulk: { batches: number; batchSize: number; warmupBatches: number };
+  rawWorker: { jobs: number; concurrency: number };
+  /** Requests traced under Redis MONITOR (outside the measured windows) to count commands per request. */
+  traceRequests: number;
+  /** Adds diagnostic variants (Flightdeck with its history projector held off). */
+  diagnose: boolean;
+  /** When set, server children run with `--cpu-prof` and write profiles under this directory. */
+  cpuProfileDir: string | null;
+  /** The bench stops itself (and everything it started) after this long. */
+  timeLimitSeconds: number;
+}
+
+export const GOALS = { submitRatio: 0.9, batchRatio: 0.6 } as const;
+
+const USAGE = `usage: npm run bench -- [options]
+  --rounds <n>          rounds of each comparison (default 2)
+  --connections <n>     autocannon connections (default 50)
+  --duration <s>        measured seconds per submit phase (default 8)
+  --warmup <s>          warm-up seconds per submit phase (default 2)
+  --diagnose            also measure Flightdeck with its history projector held off
+  --cpu-prof <dir>      profile the server children (node --cpu-prof) into <dir>
+`;
+
+function positive(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > max) throw new Error(`--${name} must be in (0, ${max}]`);
+  return parsed;
+}
+
+export function parseSettings(argv: string[]): BenchSettings {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        rounds: { type: 'string' },
+        connections: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        diagnose: { type: 'boolean', default: false },
+        'cpu-prof': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stderr.write(USAGE);
+    process.exit(0);
+  }
+  return {
+    rounds: Math.round(positive('rounds', values.rounds, 2, 5)),
+    submit: {
+      connections: Math.round(positive('connections', values.connections, 50, 500)),
+      warmupSeconds: positive('warmup', values.warmup, 2, 10),
+      durationSeconds: positive('duration', values.duration, 8, 30),
+    },
+    batch: { jobsPerRequest: 1000, requests: 20, warmupRequests: 2 },
+    rawAdd: { jobs: 5000, concurrency: 50, warmupJobs: 500 },
+    rawAddBulk: { batches: 20, batchSize: 1000, warmupBatches: 2 },
+    rawWorker: { jobs: 5000, concurrency: 50 },
+    traceRequests: 20,
+    diagnose: values.diagnose,
+    cpuProfileDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
+    timeLimitSeconds: 360,
+  };
+}

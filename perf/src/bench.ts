@@ -1,0 +1,205 @@
+/**
+ * `npm run bench`: Flightdeck's submit path against a bare Express + BullMQ endpoint, and its batch
+ * endpoint against raw `addBulk`, on this machine, with a throw-away Redis (and a throw-away FerretDB
+ * per Flightdeck server). Prints one JSON report on stdout; progress goes to stderr. See perf/README.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort, startRedis } from '@flightdeck/backend/dist/services/local-services';
+import { GOALS, parseSettings, type BenchSettings } from './bench-settings';
+import { ownCpu, processCpu } from './cpu-usage';
+import {
+  runOursBatchPhase,
+  runRawBatchPhase,
+  runRawPhases,
+  runSubmitPhase,
+  summarizeBatch,
+  summarizeSubmit,
+  type BatchPhase,
+  type Bench,
+  type SubmitPhase,
+} from './phases';
+import { progress, round } from './progress';
+import type { RedisTrace } from './redis-usage';
+import { findFerretDbBinary, type Variant } from './targets';
+import { Teardown } from './teardown';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+async function startBench(settings: BenchSettings, teardown: Teardown): Promise<Bench> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flightdeck-bench-'));
+  teardown.add('temporary directory', async () => rmSync(dir, { recursive: true, force: true }));
+  const service = await startRedis({ port: await freePort(), dataDir: path.join(dir, 'redis'), durable: false });
+  teardown.add('redis', () => service.stop());
+  const redis = new Redis(service.url, { maxRetriesPerRequest: 1 });
+  redis.on('error', (error) => progress(`bench redis connection: ${error.message}`));
+  teardown.add('bench redis connection', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  progress(`redis ${service.url} (pid ${redisPid})`);
+  return {
+    settings,
+    teardown,
+    dir,
+    redisUrl: service.url,
+    redis,
+    apiKey: `fd_bench_${randomBytes(24).toString('base64url')}`,
+    ferretDbBinary: findFerretDbBinary(),
+    cpuProfileDir: settings.cpuProfileDir,
+    cpu: { bench: ownCpu('bench'), redis: processCpu('redis', redisPid) },
+    problems: [],
+  };
+}
+
+/** Round 1 runs the variants in order, round 2 in reverse, and so on (ABBA), so drift hits all alike. */
+function orderFor<T>(roundNo: number, variants: T[]): T[] {
+  return roundNo % 2 === 1 ? variants : [...variants].reverse();
+}
+
+/** The commit measured, and whether the measured packages had uncommitted changes (null outside git). */
+function codeVersion(): { commit: string; uncommittedChanges: boolean } | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      uncommittedChanges: git('status', '--porcelain', '--', 'contract', 'workers', 'backend') !== '',
+    };
+  } catch {
+    return null;
+  }
+}
+
+function packageVersion(name: string): string | null {
+  try {
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+async function run(settings: BenchSettings, teardown: Teardown) {
+  const startedAt = new Date();
+  const loadAverageAtStart = os.loadavg();
+  const bench = await startBench(settings, teardown);
+  const diagnostic: Variant[] = settings.diagnose ? ['oursWithoutHistory'] : [];
+
+  const raw = await runRawPhases(bench);
+
+  const submitVariants: Variant[] = ['bare', 'ours', ...diagnostic];
+  const submitPhases = new Map<Variant, SubmitPhase[]>(submitVariants.map((variant) => [variant, []]));
+  const traces: Partial<Record<Variant, RedisTrace>> = {};
+  for (let roundNo = 1; roundNo <= settings.rounds; roundNo++) {
+    for (const variant of orderFor(roundNo, submitVariants)) {
+      const { phase, trace } = await runSubmitPhase(bench, variant, roundNo);
+      submitPhases.get(variant)!.push(phase);
+      if (trace) traces[variant] = trace;
+    }
+  }
+
+  const batchVariants: ('raw' | Variant)[] = ['raw', 'ours', ...diagnostic];
+  const batchPhases = new Map<'raw' | Variant, BatchPhase[]>(batchVariants.map((variant) => [variant, []]));
+  for (let roundNo = 1; roundNo <= settings.rounds; roundNo++) {
+    for (const variant of orderFor(roundNo, batchVariants)) {
+      batchPhases
+        .get(variant)!
+        .push(
+          variant === 'raw' ? await runRawBatchPhase(bench, roundNo) : await runOursBatchPhase(bench, variant, roundNo),
+        );
+    }
+  }
+
+  const bare = summarizeSubmit(submitPhases.get('bare')!);
+  const ours = summarizeSubmit(submitPhases.get('ours')!);
+  const submitRatio = round(ours.requestsPerSecond / bare.requestsPerSecond, 3);
+  const rawAddBulk = summarizeBatch(batchPhases.get('raw')!);
+  const oursBatch = summarizeBatch(batchPhases.get('ours')!);
+  const batchRatio = round(oursBatch.jobsPerSecond / rawAddBulk.jobsPerSecond, 3);
+  const finishedAt = new Date();
+
+  return {
+    bench: 'flightdeck submit and batch paths against bare Express + BullMQ',
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    totalSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
+    valid: bench.problems.length === 0,
+    problems: bench.problems,
+    submit: {
+      ratio: submitRatio,
+      goal: GOALS.submitRatio,
+      met: submitRatio >= GOALS.submitRatio,
+      roundRatios: ours.rounds.map((phase, index) =>
+        round(phase.requestsPerSecond / (bare.rounds[index]?.requestsPerSecond ?? NaN), 3),
+      ),
+      bare,
+      ours,
+      ...(settings.diagnose ? { oursWithoutHistory: summarizeSubmit(submitPhases.get('oursWithoutHistory')!) } : {}),
+      redisTrace: traces,
+    },
+    batch: {
+      ratio: batchRatio,
+      goal: GOALS.batchRatio,
+      met: batchRatio >= GOALS.batchRatio,
+      roundRatios: oursBatch.rounds.map((phase, index) =>
+        round(phase.jobsPerSecond / (rawAddBulk.rounds[index]?.jobsPerSecond ?? NaN), 3),
+      ),
+      rawAddBulk,
+      ours: oursBatch,
+      ...(settings.diagnose ? { oursWithoutHistory: summarizeBatch(batchPhases.get('oursWithoutHistory')!) } : {}),
+    },
+    raw,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      loadAverageAtStart: loadAverageAtStart.map((value) => round(value)),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      redis: /redis_version:(\S+)/.exec(await bench.redis.info('server'))?.[1] ?? null,
+      ferretdb: bench.ferretDbBinary,
+      packages: Object.fromEntries(
+        ['bullmq', 'ioredis', 'express', 'autocannon'].map((name) => [name, packageVersion(name)]),
+      ),
+    },
+    code: codeVersion(),
+    settings,
+  };
+}
+
+async function main(): Promise<void> {
+  const settings = parseSettings(process.argv.slice(2));
+  const teardown = new Teardown();
+  const abort = (reason: string, code: number) => {
+    progress(`${reason}: stopping everything the bench started`);
+    void teardown.run().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => abort('interrupted', 130));
+  process.once('SIGTERM', () => abort('terminated', 143));
+  process.once('uncaughtException', (error) => abort(`crashed: ${error.stack ?? error.message}`, 1));
+  process.once('unhandledRejection', (error) => abort(`crashed: ${String(error)}`, 1));
+  const limit = setTimeout(
+    () => abort(`time limit of ${settings.timeLimitSeconds}s reached`, 1),
+    settings.timeLimitSeconds * 1000,
+  );
+  limit.unref();
+  try {
+    const report = await run(settings, teardown);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    progress(
+      `submit ratio ${report.submit.ratio} (goal ${report.submit.goal}), batch ratio ${report.batch.ratio} ` +
+        `(goal ${report.batch.goal})${report.valid ? '' : `; problems: ${report.problems.join('; ')}`}`,
+    );
+  } finally {
+    clearTimeout(limit);
+    await teardown.run();
+  }
+}
+
+main().catch((error: unknown) => {
+  progress(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { findJobType, redisKeys } from '@flightdeck/workers';
+import { freePort, startFerretDb } from '@flightdeck/backend/dist/services/local-services';
+import { findPidByArgument, processCpu, type CpuSource } from './cpu-usage';
+import type { HttpTarget } from './http-load';
+import { startServerProcess, type ServerProcess } from './server-process';
+import type { Teardown } from './teardown';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export const JOB_TYPE = 'demo.sleep';
+/** One job as both servers receive it. */
+export const JOB_BODY = { type: JOB_TYPE, payload: { ms: 0 } };
+/** The queue Flightdeck puts `demo.sleep` on; the bare server and the raw phases use the same name. */
+export const QUEUE_NAME = findJobType(JOB_TYPE)!.queue;
+
+/**
+ * Which server a phase loads: the bare Express + BullMQ endpoint, Flightdeck, or (diagnostic)
+ * Flightdeck with its history projector held off.
+ */
+export type Variant = 'bare' | 'ours' | 'oursWithoutHistory';
+
+/** As the test suite finds it: FERRETDB_BIN, else what scripts/setup.sh installed, else a hand-built one. */
+export function findFerretDbBinary(): string {
+  const candidates = [process.env.FERRETDB_BIN, path.join(REPO_ROOT, '.tools', 'bin', 'ferretdb'), '/tmp/fdb/ferretdb'];
+  return candidates.find((candidate) => candidate && existsSync(candidate)) ?? candidates[1]!;
+}
+
+export interface TargetEnvironment {
+  teardown: Teardown;
+  /** Where phases keep their files (FerretDB data); removed at the end. */
+  dir: string;
+  redisUrl: string;
+  /** The bench's own Redis connection, for setup keys. */
+  redis: Redis;
+  apiKey: string;
+  ferretDbBinary: string;
+  /** When set, server children run with `--cpu-prof` into a folder per phase under it. */
+  cpuProfileDir: string | null;
+}
+
+/** A server under load, with what it owns. */
+export interface Target {
+  server: ServerProcess;
+  /** The phase's BullMQ (and Flightdeck) key prefix. */
+  prefix: string;
+  /** The processes of this target to meter besides the bench and Redis: the server, and its FerretDB. */
+  cpu: CpuSource[];
+  request(route: 'submit' | 'batch', body: string): HttpTarget;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what a phase loads on a fresh Redis prefix. Flightdeck also gets a FerretDB of its own, stopped
+ * with it, so history writes it leaves unfinished cannot run into the next phase.
+ */
+export async function startTarget(env: TargetEnvironment, variant: Variant, phase: string): Promise<Target> {
+  const prefix = `bench-${phase}`;
+  const profileDir = env.cpuProfileDir ? path.join(env.cpuProfileDir, phase) : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const port = await freePort();
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${env.apiKey}` };
+
+  if (variant === 'bare') {
+    const server = await startServerProcess({
+      name: phase,
+      script: path.join(__dirname, 'bare-server.js'),
+      args: ['--port', String(port), '--redis-url', env.redisUrl, '--prefix', prefix, '--queue', QUEUE_NAME],
+      nodeArgs,
+      port,
+      readyPath: '/healthz',
+      teardown: env.teardown,
+    });
+    return {
+      server,
+      prefix,
+      cpu: [processCpu('server', server.pid)],
+      request: (route, body) => {
+        if (route === 'batch') throw new Error('the bare server has no batch endpoint');
+        return { url: `${server.baseUrl}/jobs`, headers, body };
+      },
+      stop: () => server.stop(),
+    };
+  }
+
+  const dataDir = path.join(env.dir, `${phase}-ferretdb`);
+  const ferretPort = await freePort();
+  const ferret = await startFerretDb({ port: ferretPort, dataDir, binary: env.ferretDbBinary, database: 'flightdeck' });
+  const stopFerret = env.teardown.add(`${phase} ferretdb`, async () => {
+    await ferret.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const ferretPid = findPidByArgument(`--listen-addr=127.0.0.1:${ferretPort}`);
+  if (variant === 'oursWithoutHistory') {
+    // Diagnostic: the history projector only writes while it holds this lease, so holding it here
+    // shows what the API costs when history is projected elsewhere.
+    await env.redis.set(redisKeys(prefix).historyLeader, 'held by the bench', 'PX', 600_000);
+  }
+  let server: ServerProcess;
+  try {
+    server = await startServerProcess({
+      name: phase,
+      script: require.resolve('@flightdeck/backend'),
+      nodeArgs,
+      env: {
+        NODE_ENV: 'production',
+        ROLES: 'api',
+        PORT: String(port),
+        REDIS_URL: env.redisUrl,
+        REDIS_PREFIX: prefix,
+        MONGODB_URI: ferret.url,
+        BOOTSTRAP_API_KEY: env.apiKey,
+        LOG_LEVEL: 'warn',
+        DATA_DIR: path.join(env.dir, `${phase}-data`),
+      },
+      port,
+      readyPath: '/readyz',
+      teardown: env.teardown,
+    });
+  } catch (error) {
+    await stopFerret();
+    throw error;
+  }
+  return {
+    server,
+    prefix,
+    cpu: [
+      processCpu('server', server.pid),
+      ferretPid ? processCpu('ferretdb', ferretPid) : { name: 'ferretdb', read: () => null },
+    ],
+    request: (route, body) => ({
+      url: `${server.baseUrl}${route === 'batch' ? '/v1/jobs/batch' : '/v1/jobs'}`,
+      headers,
+      body,
+    }),
+    stop: async () => {
+      await server.stop();
+      await stopFerret();
+    },
+  };
+}
