@@ -147,4 +147,9 @@ it('serves finished jobs from history once BullMQ dropped them and their snapsho
   });
   expect(again).toMatchObject({ error: { message: 'demo failure' }, attemptsMade: 2 });
   expect(Date.parse(again.startedAt)).toBeGreaterThan(Date.parse(whileInRedis.get(dropped.id)!.finishedAt as string));
+  // History (which re-announcing the whole job on retry must update, not duplicate) agrees.
+  const failedList = await app.http.get('/v1/jobs?status=failed&limit=200');
+  expect(failedList.body.items.filter((job: { id: string }) => job.id === dropped.id)).toEqual([
+    expect.objectContaining({ attemptsMade: 2, startedAt: again.startedAt }),
+  ]);
 });

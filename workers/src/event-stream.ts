@@ -14,8 +14,9 @@ export interface EventDraft {
 
 // One atomic step per event: take the workspace's next seq, merge the job's snapshot, then append
 // the event to the workspace's stream (trimmed) and to the history stream the MongoDB projector
-// reads. State changes also carry the whole merged job (field `j`, the snapshot's hash as a JSON
-// array), so a reader never has to look the job up; progress and log events carry only what changed.
+// reads. State changes carry the whole job — as drafted when the draft is whole (a submit), else
+// merged from the snapshot (field `j`, its hash as a JSON array) — so a reader never has to look the
+// job up; progress and log events carry only what changed.
 const APPEND_EVENTS = `
 local workspaceId, maxLen, ttl, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local arg = 5
@@ -44,6 +45,11 @@ return seqs
 
 /** Events that only report progress or output; every other event is a state change and carries the whole job. */
 const PARTIAL_EVENT_TYPES = new Set<JobEventType>(['job.progress', 'job.log']);
+
+/** Whether a state change must be completed from the snapshot: not when the draft already is the whole job. */
+function needsSnapshot(draft: EventDraft): boolean {
+  return !PARTIAL_EVENT_TYPES.has(draft.type) && !(draft.job.type && draft.job.createdAt && 'payload' in draft.job);
+}
 
 export interface EventStreamOptions {
   /** Approximate number of events each workspace stream retains for resuming clients. */
@@ -83,7 +89,7 @@ export class JobEventStream {
       const event: Omit<StreamEvent, 'seq'> = { type: draft.type, jobId: draft.jobId, job: draft.job, at };
       if (draft.lines) event.lines = draft.lines;
       const fields = encodeSnapshotFields({ ...draft.job, workspaceId });
-      args.push(JSON.stringify(event), PARTIAL_EVENT_TYPES.has(draft.type) ? '0' : '1', fields.length / 2, ...fields);
+      args.push(JSON.stringify(event), needsSnapshot(draft) ? '1' : '0', fields.length / 2, ...fields);
     }
     const redis = this.redis as Redis & { flightdeckAppendEvents(...args: (string | number)[]): Promise<number[]> };
     return redis.flightdeckAppendEvents(keys.length, ...keys, ...args);

@@ -36,22 +36,27 @@ export async function createApiKey(input: {
 }
 
 /**
- * Resolves API keys to identities, with a short in-process cache so the hot submit path does not
- * query MongoDB on every request. Revocation clears the cache entry (see issue on accounts).
+ * Resolves API keys to identities, with a short in-process cache (by the presented key, so a hit
+ * costs no hashing and no await) so the hot submit path does not query MongoDB on every request.
  */
 export class ApiKeyResolver {
   private readonly cache = new Map<string, { identity: ApiKeyIdentity | null; expiresAt: number }>();
 
   constructor(private readonly cacheMs = 10_000) {}
 
+  /** The cached answer for a key: an identity, null for a known bad key, undefined when not cached. */
+  cached(key: string): ApiKeyIdentity | null | undefined {
+    const entry = this.cache.get(key);
+    return entry && entry.expiresAt > Date.now() ? entry.identity : undefined;
+  }
+
   async resolve(key: string): Promise<ApiKeyIdentity | null> {
-    const hash = hashApiKey(key);
-    const cached = this.cache.get(hash);
-    if (cached && cached.expiresAt > Date.now()) return cached.identity;
-    const record = await ApiKeyModel.findOne({ hash, revokedAt: null }).lean();
+    const cached = this.cached(key);
+    if (cached !== undefined) return cached;
+    const record = await ApiKeyModel.findOne({ hash: hashApiKey(key), revokedAt: null }).lean();
     const identity = record ? { keyId: record._id, workspaceId: record.workspaceId, scopes: record.scopes } : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { identity, expiresAt: Date.now() + this.cacheMs });
+    this.cache.set(key, { identity, expiresAt: Date.now() + this.cacheMs });
     return identity;
   }
 }

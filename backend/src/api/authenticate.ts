@@ -19,7 +19,8 @@ export function authenticate(resolver: ApiKeyResolver): RequestHandler {
     if (!header) throw unauthorized('missing credentials: send "Authorization: Bearer <api key>"');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthorized('malformed Authorization header: expected "Bearer <api key>"');
-    const identity = await resolver.resolve(match[1]!);
+    const key = match[1]!;
+    const identity = resolver.cached(key) ?? (await resolver.resolve(key));
     if (!identity) throw unauthorized('invalid or revoked API key');
     req.identity = identity;
     next();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { decodeEvent, entryFields, type RedisKeys } from '@flightdeck/workers';
 import { JobRecordModel } from '../db/models';
@@ -7,6 +8,14 @@ import { JobRecordModel } from '../db/models';
 const DATE_FIELDS = new Set(['createdAt', 'runAt', 'startedAt', 'finishedAt']);
 const JSON_FIELDS = new Set(['payload', 'result']);
 const LEADERSHIP_MS = 10_000;
+const DUPLICATE_KEY = 11000;
+const RECORD_FIELDS = ['type', 'queue', 'status', 'payload', 'createdAt'];
+
+/** The driver's collection behind the model: inserts without mongoose's per-document work. Ids are strings. */
+const jobRecords = () => JobRecordModel.collection as unknown as mongo.Collection<{ _id: string }>;
+
+/** Whether a change holds everything a new job record needs. */
+const isWholeRecord = (change: Record<string, unknown>) => RECORD_FIELDS.every((field) => change[field] !== undefined);
 /**
  * Updates per bulk-write command. FerretDB 1.24 (SQLite) never answers an update command of 100 or
  * more statements that match existing documents, and then blocks later writes; smaller commands
@@ -112,7 +121,22 @@ export class HistoryProjector {
       change.seq = Number(entry.s);
       changes.set(event.jobId, change);
     }
-    const writes = [...changes].map(([id, change]) => ({
+    // A job first seen in this batch with its whole record (its submit) is inserted: inserts are
+    // cheap everywhere, where an upsert on FerretDB scans the collection. If it exists after all
+    // (a retry re-announces the whole job, or this batch is replayed), it is updated instead.
+    const updates = [...changes].filter(([, change]) => !isWholeRecord(change));
+    const inserts = [...changes].filter(([, change]) => isWholeRecord(change));
+    if (inserts.length > 0) {
+      const documents = inserts.map(([id, change]) => ({ _id: id, ...change }));
+      try {
+        await jobRecords().insertMany(documents, { ordered: false });
+      } catch (error) {
+        const failed = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+        if (!failed || failed.some((write) => write.code !== DUPLICATE_KEY)) throw error;
+        updates.push(...failed.map((write) => inserts[write.index]!));
+      }
+    }
+    const writes = updates.map(([id, change]) => ({
       updateOne: { filter: { _id: id }, update: { $set: change }, upsert: true },
     }));
     for (let start = 0; start < writes.length; start += WRITES_PER_COMMAND) {

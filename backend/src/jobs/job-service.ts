@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Job as BullJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { monotonicFactory } from 'ulid';
@@ -30,7 +31,7 @@ export interface Submitted {
   created: boolean;
 }
 
-const newJobId = monotonicFactory();
+const newJobId = monotonicFactory(pooledRandom());
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Submitting, reading, cancelling and retrying jobs: the rules, without HTTP. */
@@ -298,6 +299,21 @@ export class JobService {
     }
     return job;
   }
+}
+
+/** ulid's randomness from a pool refilled 4 KiB at a time, not a system call per character. */
+function pooledRandom(): () => number {
+  let pool = randomBytes(4096);
+  let offset = 0;
+  return () => {
+    if (offset + 4 > pool.length) {
+      pool = randomBytes(4096);
+      offset = 0;
+    }
+    const value = pool.readUInt32BE(offset) / 2 ** 32;
+    offset += 4;
+    return value;
+  };
 }
 
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
