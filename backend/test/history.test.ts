@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { waitFor } from './support/test-services';
 
@@ -10,10 +10,9 @@ let app: TestFlightdeck;
 let queue: Queue;
 beforeAll(async () => {
   app = await startTestFlightdeck({ PROGRESS_INTERVAL_MS: '0', KEEP_COMPLETED_JOBS: '1', KEEP_FAILED_JOBS: '1' });
-  queue = new Queue('demo', { connection: app.redis, prefix: app.namespace.prefix });
+  queue = app.queue('demo');
 });
 afterAll(async () => {
-  await queue.close();
   await app.stop();
 });
 

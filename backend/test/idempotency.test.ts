@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { StreamEvent } from '@flightdeck/contract';
 import { decodeWorkspaceEntry } from '@flightdeck/workers';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
@@ -13,10 +13,9 @@ let app: TestFlightdeck;
 let queue: Queue;
 beforeAll(async () => {
   app = await startTestFlightdeck({ PROGRESS_INTERVAL_MS: '0' });
-  queue = new Queue('demo', { connection: app.redis, prefix: app.namespace.prefix });
+  queue = app.queue('demo');
 });
 afterAll(async () => {
-  await queue.close();
   await app.stop();
 });
 

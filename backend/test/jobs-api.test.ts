@@ -77,10 +77,9 @@ describe('a process with every role', () => {
   let queue: Queue;
   beforeAll(async () => {
     app = await startTestFlightdeck({ PROGRESS_INTERVAL_MS: '0' });
-    queue = new Queue('demo', { connection: app.redis, prefix: app.namespace.prefix });
+    queue = app.queue('demo');
   });
   afterAll(async () => {
-    await queue.close();
     await app.stop();
   });
 

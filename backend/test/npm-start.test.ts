@@ -7,12 +7,11 @@ import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { redisKeys } from '@flightdeck/workers';
 import { hashApiKey } from '../src/accounts/api-keys';
-import { freePort, startRedis, type LocalService } from '../src/services/local-services';
+import { freePort, portAnswers, startRedis, type LocalService } from '../src/services/local-services';
 import { httpClient, type HttpClient } from './support/http-client';
 import {
   destroyAllProcesses,
   destroyProcessesUnder,
-  portAnswers,
   startProcess,
   type FlightdeckProcess,
 } from './support/process-harness';

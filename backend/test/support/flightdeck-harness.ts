@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { ulid } from 'ulid';
@@ -22,6 +23,8 @@ export interface TestFlightdeck {
   redis: Redis;
   keys: ReturnType<typeof redisKeys>;
   namespace: ReturnType<typeof testNamespace>;
+  /** A BullMQ queue of the app (closed by `stop`), to see what BullMQ itself holds. */
+  queue(name: string): Queue;
   /** A second workspace with its own key, for isolation tests. */
   createWorkspace(slug: string): Promise<{ workspaceId: string; apiKey: string; http: HttpClient }>;
   stop(): Promise<void>;
@@ -46,6 +49,7 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
   const flightdeck = await startFlightdeck(config, logger);
   const url = `http://127.0.0.1:${flightdeck.port}`;
   const redis = new Redis(namespace.redisUrl);
+  const queues: Queue[] = [];
   return {
     url,
     config,
@@ -55,6 +59,11 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
     redis,
     keys: redisKeys(namespace.prefix),
     namespace,
+    queue(name) {
+      const queue = new Queue(name, { connection: redis, prefix: namespace.prefix });
+      queues.push(queue);
+      return queue;
+    },
     async createWorkspace(slug) {
       const workspaceId = ulid();
       await WorkspaceModel.create({ _id: workspaceId, slug, name: slug });
@@ -63,6 +72,7 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
       return { workspaceId, apiKey: key, http: httpClient(url, key) };
     },
     async stop() {
+      await Promise.all(queues.map((queue) => queue.close()));
       await flightdeck.stop();
       await redis.quit();
     },

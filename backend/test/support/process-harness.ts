@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { freePort } from '../../src/services/local-services';
 import type { testNamespace } from './test-services';
@@ -214,18 +213,6 @@ export async function startProcess(options: StartProcessOptions = {}): Promise<F
     }
   }
   return started;
-}
-
-/** Whether something accepts TCP connections on 127.0.0.1:`port` right now. */
-export function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /**
