@@ -57,6 +57,19 @@ const envSchema = z.object({
   HISTORY_BATCH_SIZE: int(500, 1),
   /** How long a list request waits for history to catch up with events already accepted. */
   HISTORY_READ_WAIT_MS: int(2_000, 0),
+  /**
+   * Hosts outbound calls (`http.request` jobs) may reach even when they resolve to loopback, private
+   * or other internal addresses: exact host names or IP literals, comma-separated, case-insensitive.
+   */
+  OUTBOUND_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -177,6 +177,7 @@ async function startRoles(
       lockDurationMs: config.WORKER_LOCK_MS,
       progressIntervalMs: config.PROGRESS_INTERVAL_MS,
       events: eventStreamOptions,
+      outboundAllowlist: config.OUTBOUND_ALLOWLIST,
       logger: logger.child({ component: 'worker' }),
     });
   }

@@ -17,6 +17,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ ROLES: 'gateway, worker' }).ROLES).toEqual(['gateway', 'worker']);
   });
 
+  it('reads OUTBOUND_ALLOWLIST as a comma list of lower-case hosts, empty by default', () => {
+    expect(loadConfig({}).OUTBOUND_ALLOWLIST).toEqual([]);
+    expect(loadConfig({ OUTBOUND_ALLOWLIST: ' Hooks.Internal, 127.0.0.1,,' }).OUTBOUND_ALLOWLIST).toEqual([
+      'hooks.internal',
+      '127.0.0.1',
+    ]);
+  });
+
   it('reports every problem at once', () => {
     const attempt = () =>
       loadConfig({

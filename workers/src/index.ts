@@ -8,3 +8,4 @@ export * from './job-snapshot';
 export * from './worker-runtime';
 export { sleep } from './sleep';
 export * from './scaling-policy';
+export * from './outbound/outbound-guard';

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { OutboundGuard } from './outbound/outbound-guard';
 import type { QueueName } from './queues';
 
-/** What a handler gets besides its payload: cancellation, progress and logs. */
+/** What a handler gets besides its payload: cancellation, progress, logs and the outbound guard. */
 export interface JobContext {
   jobId: string;
   /** 1 for the first attempt. */
@@ -14,6 +15,8 @@ export interface JobContext {
   /** Append a line to the job's log. */
   log(line: string): void;
   logger: Logger;
+  /** Checks a URL before any outbound request (internal addresses refused unless allowlisted). */
+  outbound: OutboundGuard;
 }
 
 export interface JobTypeDefaults {

@@ -6,6 +6,8 @@ import type { DefaultJobOptions } from 'bullmq';
  */
 export const QUEUES = {
   demo: { concurrency: 50 },
+  /** Outbound HTTP calls: waiting on the network, so many at once per process. */
+  http: { concurrency: 50 },
 } as const satisfies Record<string, { concurrency: number }>;
 
 export type QueueName = keyof typeof QUEUES;

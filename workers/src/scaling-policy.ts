@@ -15,6 +15,7 @@ export interface QueueScalingPolicy {
 
 export const SCALING_POLICIES: Record<QueueName, QueueScalingPolicy> = {
   demo: { minReplicas: 0, maxReplicas: 10, jobsPerReplica: QUEUES.demo.concurrency, activationBacklog: 0 },
+  http: { minReplicas: 0, maxReplicas: 10, jobsPerReplica: QUEUES.http.concurrency, activationBacklog: 0 },
 };
 
 export interface QueueDepth {

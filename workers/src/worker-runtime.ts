@@ -6,6 +6,7 @@ import { JobEventStream, type EventStreamOptions } from './event-stream';
 import type { JobData } from './job-data';
 import { JobReporter } from './job-reporter';
 import { findJobType } from './job-types';
+import { OutboundGuard } from './outbound/outbound-guard';
 import { QUEUES, QUEUE_NAMES, type QueueName } from './queues';
 import { redisKeys } from './redis-keys';
 
@@ -21,6 +22,8 @@ export interface WorkerRuntimeOptions {
   /** Least time between two progress or log events of one job. */
   progressIntervalMs: number;
   events: EventStreamOptions;
+  /** Hosts job handlers may call even when they resolve to internal addresses (`OUTBOUND_ALLOWLIST`). */
+  outboundAllowlist?: readonly string[];
   logger: Logger;
 }
 
@@ -39,6 +42,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => logger.error({ err: error }, 'worker redis connection error'));
   const keys = redisKeys(options.prefix);
+  const outbound = new OutboundGuard({ allowlist: options.outboundAllowlist ?? [] });
   const events = new JobEventStream(connection, keys, options.events);
   // One reporter per attempt (BullMQ hands the processor and the listeners the same job object), so
   // an attempt's final event follows its own progress and logs. `latestReporters` chains a job's next
@@ -101,6 +105,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
           progress: (percent) => reporter.progress(percent),
           log: (line) => reporter.log(String(line)),
           logger: jobLogger,
+          outbound,
         }),
         aborted,
       ]);

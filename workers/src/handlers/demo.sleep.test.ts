@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { JobContext } from '../job-type';
+import { OutboundGuard } from '../outbound/outbound-guard';
 import demoSleep, { demoSleepPayloadSchema } from './demo.sleep';
 
 function context(signal = new AbortController().signal) {
@@ -12,6 +13,7 @@ function context(signal = new AbortController().signal) {
     progress: (percent) => progress.push(percent),
     log: (line) => lines.push(line),
     logger: pino({ level: 'silent' }),
+    outbound: new OutboundGuard(),
   };
   return { ctx, progress, lines };
 }
