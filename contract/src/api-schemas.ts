@@ -13,6 +13,10 @@ export const JOB_LIMITS = {
   maxIdempotencyKeyLength: 255,
   maxListLimit: 200,
   defaultListLimit: 50,
+  /** Longest log line kept, in UTF-16 code units; longer lines are cut (see JobReporter.log). */
+  maxLogLineLength: 8192,
+  maxLogListLimit: 1000,
+  defaultLogListLimit: 100,
 } as const;
 
 const nonNegativeInt = (max: number) => z.number().int().min(0).max(max);
@@ -64,6 +68,25 @@ export const listJobsQuerySchema = z.strictObject({
   cursor: z.string().min(1).max(200).optional(),
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
+
+export const listJobLogsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(JOB_LIMITS.maxLogListLimit).default(JOB_LIMITS.defaultLogListLimit),
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type ListJobLogsQuery = z.infer<typeof listJobLogsQuerySchema>;
+
+export const jobLogLineSchema = z
+  .object({
+    seq: z.number().int().meta({ description: 'The `seq` of the `job.log` event that carried the line.' }),
+    line: z.string(),
+    at: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'JobLogLine' });
+export type JobLogLine = z.infer<typeof jobLogLineSchema>;
+
+export const jobLogListSchema = z
+  .object({ items: z.array(jobLogLineSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'JobLogList', description: 'Log lines of a job, oldest first.' });
 
 export const jobSchema = z
   .object({

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'route_not_found',
   'job_not_cancellable',
   'job_not_retryable',
+  'job_not_promotable',
   'rate_limited',
   'service_unavailable',
   'internal_error',

@@ -1,7 +1,8 @@
 import type { Job as BullJob } from 'bullmq';
 import type { EventDraft, JobEventStream } from './event-stream';
 import type { JobData } from './job-data';
-import { JobReporter } from './job-reporter';
+import { JOB_LIMITS } from '@flightdeck/contract';
+import { JobReporter, capLine } from './job-reporter';
 
 /** A fake stream that records drafts; appends resolve after a tick, like a Redis round trip. */
 function recordingStream() {
@@ -83,5 +84,29 @@ describe('JobReporter', () => {
     reporter.flush();
     await reporter.settled();
     expect(drafts[0]?.job.progress).toBe(100);
+  });
+
+  it('cuts an oversized log line to the cap, marked, before it is logged or appended', async () => {
+    const { drafts, stream } = recordingStream();
+    const job = fakeJob();
+    const reporter = new JobReporter(job, stream, 10_000, (error) => {
+      throw error;
+    });
+    reporter.log('x'.repeat(JOB_LIMITS.maxLogLineLength * 4));
+    reporter.log('short');
+    await reporter.completed(null);
+    const [long, short] = drafts.find((draft) => draft.type === 'job.log')!.lines!;
+    expect(long!.length).toBeLessThanOrEqual(JOB_LIMITS.maxLogLineLength);
+    expect(long!.endsWith('[truncated]')).toBe(true);
+    expect(short).toBe('short');
+    expect(job.log).toHaveBeenCalledWith(long);
+  });
+
+  it('never splits a surrogate pair when cutting', () => {
+    const line = 'a' + '😀'.repeat(JOB_LIMITS.maxLogLineLength);
+    const capped = capLine(line);
+    expect(capped.length).toBeLessThanOrEqual(JOB_LIMITS.maxLogLineLength);
+    expect(capped).toMatch(/^a(😀)+… \[truncated\]$/u);
+    expect(capLine('fits')).toBe('fits');
   });
 });

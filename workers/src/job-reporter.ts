@@ -1,5 +1,5 @@
 import type { Job as BullJob } from 'bullmq';
-import type { Job } from '@flightdeck/contract';
+import { JOB_LIMITS, type Job } from '@flightdeck/contract';
 import type { EventDraft, JobEventStream } from './event-stream';
 import type { JobData } from './job-data';
 
@@ -7,6 +7,18 @@ import type { JobData } from './job-data';
 export type NextState = 'failed' | 'queued' | 'delayed';
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+const TRUNCATED = '… [truncated]';
+/** A log line no longer than `JOB_LIMITS.maxLogLineLength`, marked when it was cut. */
+export function capLine(line: string): string {
+  const max = JOB_LIMITS.maxLogLineLength;
+  if (line.length <= max) return line;
+  let end = max - TRUNCATED.length;
+  // Do not split a surrogate pair.
+  const code = line.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return line.slice(0, end) + TRUNCATED;
+}
 
 /**
  * Turns what happens to one running job into events, in order: appends for a job are chained so
@@ -46,8 +58,13 @@ export class JobReporter {
     this.schedule();
   }
 
+  /**
+   * Lines are cut to `JOB_LIMITS.maxLogLineLength` here, at the source: a line travels through the
+   * BullMQ job log, the workspace stream (to every subscribed socket), the history stream and
+   * MongoDB, and one oversized line would cost at every hop.
+   */
   log(line: string): void {
-    this.pendingLines.push(line);
+    this.pendingLines.push(capLine(line));
     this.schedule();
   }
 

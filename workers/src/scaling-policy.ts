@@ -3,6 +3,8 @@ import { QUEUES, type QueueName } from './queues';
 /**
  * How many worker replicas each queue asks for. The KEDA ScaledObjects use the same numbers and the
  * same formula: the backlog (`wait` + `prioritized` + `active`) over the jobs one replica runs at once.
+ * A paused queue's backlog is its active jobs only: BullMQ 6 leaves paused jobs in `wait`, where no
+ * worker may take them, so counting them would scale workers up to sit idle.
  */
 export interface QueueScalingPolicy {
   minReplicas: number;
@@ -22,10 +24,12 @@ export interface QueueDepth {
   wait: number;
   prioritized: number;
   active: number;
+  /** The queue is paused: waiting jobs cannot be taken, only active ones need workers. */
+  paused: boolean;
 }
 
 export function desiredReplicas(policy: QueueScalingPolicy, depth: QueueDepth): number {
-  const backlog = depth.wait + depth.prioritized + depth.active;
+  const backlog = depth.paused ? depth.active : depth.wait + depth.prioritized + depth.active;
   if (backlog <= policy.activationBacklog) return policy.minReplicas;
   const wanted = Math.ceil(backlog / policy.jobsPerReplica);
   return Math.min(policy.maxReplicas, Math.max(policy.minReplicas, 1, wanted));

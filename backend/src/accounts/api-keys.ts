@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { ApiKeyModel } from '../db/models';
 
-export const API_KEY_SCOPES = ['jobs:read', 'jobs:write', 'queues:read', 'admin'] as const;
+export const API_KEY_SCOPES = ['jobs:read', 'jobs:write', 'queues:read', 'queues:write', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export interface ApiKeyIdentity {

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import {
   errorBodySchema,
   jobListSchema,
+  jobLogListSchema,
   jobSchema,
+  listJobLogsQuerySchema,
   listJobsQuerySchema,
   submitBatchSchema,
   submitJobSchema,
@@ -21,7 +23,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON (`invalid_json`)',
   401: 'Missing or bad credentials (`unauthorized`)',
   403: 'The API key lacks the scope (`forbidden`)',
-  404: 'No such job in this workspace (`not_found`)',
+  404: 'No such job in this workspace, or no such queue (`not_found`)',
   409: 'The action does not apply to the job in its state',
   413: 'The body is too large (`payload_too_large`)',
   415: 'The body is not JSON (`unsupported_media_type`)',
@@ -30,29 +32,27 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id', example: '01JF0000000000000000000000' }) });
-const queueOverviewSchema = z
+const queueNameParams = z.object({ name: z.string().meta({ description: 'Queue name', example: 'demo' }) });
+const queueSchema = z
   .object({
-    queues: z.array(
-      z.object({
-        name: z.string(),
-        paused: z.boolean(),
-        counts: z.object({
-          queued: z.number(),
-          delayed: z.number(),
-          active: z.number(),
-          completed: z.number(),
-          failed: z.number(),
-        }),
-        scaling: z.object({
-          desiredReplicas: z.number().int(),
-          minReplicas: z.number().int(),
-          maxReplicas: z.number().int(),
-          jobsPerReplica: z.number().int(),
-        }),
-      }),
-    ),
+    name: z.string(),
+    paused: z.boolean(),
+    counts: z.object({
+      queued: z.number(),
+      delayed: z.number(),
+      active: z.number(),
+      completed: z.number(),
+      failed: z.number(),
+    }),
+    scaling: z.object({
+      desiredReplicas: z.number().int(),
+      minReplicas: z.number().int(),
+      maxReplicas: z.number().int(),
+      jobsPerReplica: z.number().int(),
+    }),
   })
-  .meta({ id: 'QueueOverview' });
+  .meta({ id: 'Queue' });
+const queueOverviewSchema = z.object({ queues: z.array(queueSchema) }).meta({ id: 'QueueOverview' });
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument() {
@@ -139,6 +139,28 @@ export function buildOpenApiDocument() {
     responses: { 200: json(jobSchema, 'The job after the action'), ...errors(401, 403, 404, 409, 503) },
   });
   registry.registerPath({
+    method: 'post',
+    path: '/v1/jobs/{id}/promote',
+    tags: ['Jobs'],
+    summary: 'Run a delayed job now',
+    description:
+      'The job is queued at once instead of waiting for its delay. `409 job_not_promotable` in other states.',
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(jobSchema, 'The job after the action'), ...errors(401, 403, 404, 409, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/jobs/{id}/logs',
+    tags: ['Jobs'],
+    summary: "A job's log lines, oldest first",
+    description:
+      'Lines the handler logged, kept after Redis has forgotten the job; each is at most 8192 characters (longer ones are cut). Pass `nextCursor` as `cursor` for the next page.',
+    security,
+    request: { params: jobIdParams, query: listJobLogsQuerySchema },
+    responses: { 200: json(jobLogListSchema, 'A page of log lines'), ...errors(401, 403, 404, 422, 503) },
+  });
+  registry.registerPath({
     method: 'get',
     path: '/v1/queues',
     tags: ['Queues'],
@@ -147,6 +169,27 @@ export function buildOpenApiDocument() {
       'Queues are shared by the deployment; counts are of jobs in Redis, across workspaces, and carry no job data.',
     security,
     responses: { 200: json(queueOverviewSchema, 'Every queue'), ...errors(401, 403, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/queues/{name}/pause',
+    tags: ['Queues'],
+    summary: 'Pause a queue',
+    description:
+      'Workers take no new jobs from it; active jobs finish. Submits are still accepted and wait (counted as `queued`); a paused queue asks for replicas for its active jobs only. Needs the `queues:write` scope.',
+    security,
+    request: { params: queueNameParams },
+    responses: { 200: json(queueSchema, 'The queue after the action'), ...errors(401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/queues/{name}/resume',
+    tags: ['Queues'],
+    summary: 'Resume a paused queue',
+    description: 'Workers take its waiting jobs again. Needs the `queues:write` scope.',
+    security,
+    request: { params: queueNameParams },
+    responses: { 200: json(queueSchema, 'The queue after the action'), ...errors(401, 403, 404, 503) },
   });
   registry.registerPath({
     method: 'get',

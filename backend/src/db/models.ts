@@ -86,3 +86,23 @@ jobRecordSchema.index({ workspaceId: 1, status: 1, _id: -1 });
 jobRecordSchema.index({ workspaceId: 1, type: 1, _id: -1 });
 export const JobRecordModel = model('JobRecord', jobRecordSchema, 'jobs');
 export type JobRecordDoc = InferSchemaType<typeof jobRecordSchema>;
+
+/**
+ * Log lines of jobs, projected from `job.log` events; insert-only. `_id` is `<jobId>:<seq>:<index>`
+ * (the event's seq, the line's place in it), so a replayed batch inserts nothing twice.
+ */
+const jobLogSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    jobId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    index: { type: Number, required: true },
+    line: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+jobLogSchema.index({ workspaceId: 1, jobId: 1, seq: 1, index: 1 });
+export const JobLogModel = model('JobLog', jobLogSchema, 'job_logs');
+export type JobLogDoc = InferSchemaType<typeof jobLogSchema>;

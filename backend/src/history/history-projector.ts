@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { decodeEvent, entryFields, type RedisKeys } from '@flightdeck/workers';
-import { JobRecordModel } from '../db/models';
+import { JobLogModel, JobRecordModel } from '../db/models';
 
 const DATE_FIELDS = new Set(['createdAt', 'runAt', 'startedAt', 'finishedAt']);
 const JSON_FIELDS = new Set(['payload', 'result']);
@@ -13,6 +13,7 @@ const RECORD_FIELDS = ['type', 'queue', 'status', 'payload', 'createdAt'];
 
 /** The driver's collection behind the model: inserts without mongoose's per-document work. Ids are strings. */
 const jobRecords = () => JobRecordModel.collection as unknown as mongo.Collection<{ _id: string }>;
+const jobLogs = () => JobLogModel.collection as unknown as mongo.Collection<{ _id: string }>;
 
 /** Whether a change holds everything a new job record needs. */
 const isWholeRecord = (change: Record<string, unknown>) => RECORD_FIELDS.every((field) => change[field] !== undefined);
@@ -104,10 +105,28 @@ export class HistoryProjector {
 
   private async write(entries: StreamEntry[]): Promise<void> {
     const changes = new Map<string, Record<string, unknown>>();
+    const logLines: Record<string, unknown>[] = [];
     for (const [, fields] of entries) {
       const entry = entryFields(fields);
       const event = decodeEvent(Number(entry.s), entry);
-      if (!event.jobId || !event.job || event.type === 'job.log') continue;
+      if (event.type === 'job.log') {
+        if (!event.jobId) continue;
+        const seq = Number(entry.s);
+        const at = new Date(event.at);
+        (event.lines ?? []).forEach((line, index) =>
+          logLines.push({
+            _id: `${event.jobId}:${seq}:${index}`,
+            workspaceId: entry.w,
+            jobId: event.jobId,
+            seq,
+            index,
+            line,
+            at,
+          }),
+        );
+        continue;
+      }
+      if (!event.jobId || !event.job) continue;
       const change = changes.get(event.jobId) ?? { workspaceId: entry.w };
       for (const [name, value] of Object.entries(event.job)) {
         if (name === 'id' || value === undefined) continue;
@@ -136,11 +155,28 @@ export class HistoryProjector {
         updates.push(...failed.map((write) => inserts[write.index]!));
       }
     }
+    await insertIgnoringDuplicates(jobLogs(), logLines);
     const writes = updates.map(([id, change]) => ({
       updateOne: { filter: { _id: id }, update: { $set: change }, upsert: true },
     }));
     for (let start = 0; start < writes.length; start += WRITES_PER_COMMAND) {
       await JobRecordModel.bulkWrite(writes.slice(start, start + WRITES_PER_COMMAND), { ordered: false });
+    }
+  }
+}
+
+/** Inserts in commands of at most `WRITES_PER_COMMAND`; documents already there (a replay) are skipped. */
+async function insertIgnoringDuplicates(
+  collection: mongo.Collection<{ _id: string }>,
+  documents: Record<string, unknown>[],
+): Promise<void> {
+  for (let start = 0; start < documents.length; start += WRITES_PER_COMMAND) {
+    const chunk = documents.slice(start, start + WRITES_PER_COMMAND) as { _id: string }[];
+    try {
+      await collection.insertMany(chunk, { ordered: false });
+    } catch (error) {
+      const failed = (error as { writeErrors?: { code?: number }[] }).writeErrors;
+      if (!failed || failed.some((write) => write.code !== DUPLICATE_KEY)) throw error;
     }
   }
 }

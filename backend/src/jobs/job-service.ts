@@ -3,9 +3,16 @@ import { Job as BullJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
-import { isFinalStatus, type Job, type ListJobsQuery, type SubmitJob } from '@flightdeck/contract';
+import {
+  isFinalStatus,
+  type Job,
+  type JobLogLine,
+  type ListJobLogsQuery,
+  type ListJobsQuery,
+  type SubmitJob,
+} from '@flightdeck/contract';
 import { findJobType, type EventDraft, type JobData, type JobEventStream, type RedisKeys } from '@flightdeck/workers';
-import { JobRecordModel } from '../db/models';
+import { JobLogModel, JobRecordModel } from '../db/models';
 import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
 import type { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from './job-reader';
@@ -132,6 +139,51 @@ export class JobService {
       await this.queueFor(job.queue).add(job.type, this.jobData(workspaceId, job), this.jobOptions({ ...requeued }));
     }
     return requeued;
+  }
+
+  /**
+   * A delayed job runs now. Its `job.queued` event is appended before BullMQ moves it to `wait`, so a
+   * worker's `job.active` cannot overtake it.
+   */
+  async promote(workspaceId: string, id: string): Promise<Job> {
+    const job = await this.get(workspaceId, id);
+    if (job.status !== 'delayed') {
+      throw conflict('job_not_promotable', `a ${job.status} job cannot be promoted; only delayed jobs can`);
+    }
+    const bullJob = await this.bullJob(job);
+    if (!bullJob || (await bullJob.getState()) !== 'delayed') {
+      throw conflict('job_not_promotable', 'the job is no longer delayed');
+    }
+    const queued: Job = { ...job, status: 'queued', runAt: null };
+    await this.append(workspaceId, [{ type: 'job.queued', jobId: id, job: queued }]);
+    // If it fell due in the meantime, BullMQ refuses, and the job is queued all the same.
+    await bullJob.promote().catch(() => undefined);
+    return queued;
+  }
+
+  /** A job's log lines, oldest first, from history (waiting for it to be current, like lists). */
+  async logs(
+    workspaceId: string,
+    id: string,
+    query: ListJobLogsQuery,
+  ): Promise<{ items: JobLogLine[]; nextCursor: string | null }> {
+    await this.get(workspaceId, id);
+    await this.deps.history.waitUntilCurrent(this.deps.historyReadWaitMs);
+    const filter: Record<string, unknown> = { workspaceId, jobId: id };
+    if (query.cursor) {
+      const { seq, index } = decodeLogCursor(query.cursor);
+      filter.$or = [{ seq: { $gt: seq } }, { seq, index: { $gt: index } }];
+    }
+    const records = await JobLogModel.find(filter)
+      .sort({ seq: 1, index: 1 })
+      .limit(query.limit + 1)
+      .lean<{ seq: number; index: number; line: string; at: Date }[]>();
+    const page = records.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((record) => ({ seq: record.seq, line: record.line, at: record.at.toISOString() })),
+      nextCursor: records.length > query.limit && last ? encodeCursor(`${last.seq}:${last.index}`) : null,
+    };
   }
 
   private buildJob(input: SubmitJob, now: number, path: string): Job {
@@ -322,4 +374,11 @@ function decodeCursor(cursor: string): string {
   if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(id))
     throw unprocessable('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
   return id;
+}
+
+function decodeLogCursor(cursor: string): { seq: number; index: number } {
+  const match = /^(\d{1,15}):(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match)
+    throw unprocessable('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
+  return { seq: Number(match[1]), index: Number(match[2]) };
 }

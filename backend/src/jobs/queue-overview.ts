@@ -1,4 +1,6 @@
+import type { Queue } from 'bullmq';
 import { SCALING_POLICIES, desiredReplicas, type QueueName } from '@flightdeck/workers';
+import { notFound } from '../api/http-errors';
 import type { QueueRegistry } from './queue-registry';
 
 export interface QueueOverview {
@@ -9,41 +11,64 @@ export interface QueueOverview {
   scaling: { desiredReplicas: number; minReplicas: number; maxReplicas: number; jobsPerReplica: number };
 }
 
-/** Queue depth and the worker replicas the scaling policy asks for at that depth. */
+/** Queue depth and the worker replicas the scaling policy asks for at that depth; pausing and resuming. */
 export class QueueOverviewService {
   constructor(private readonly queues: QueueRegistry) {}
 
   describe(): Promise<QueueOverview[]> {
-    return Promise.all(
-      [...this.queues].map(async ([name, queue]) => {
-        const [counts, paused] = await Promise.all([
-          queue.getJobCounts('wait', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed'),
-          queue.isPaused(),
-        ]);
-        const n = (state: string) => counts[state] ?? 0;
-        const policy = SCALING_POLICIES[name as QueueName];
-        return {
-          name,
+    return Promise.all([...this.queues].map(([name, queue]) => this.describeQueue(name, queue)));
+  }
+
+  /**
+   * Workers take no new jobs from the queue (active ones finish). BullMQ 6 keeps paused jobs in
+   * `wait`, so the queue still counts them as queued, but asks for no replicas for them.
+   */
+  async pause(name: string): Promise<QueueOverview> {
+    const queue = this.queueNamed(name);
+    await queue.pause();
+    return this.describeQueue(name, queue);
+  }
+
+  async resume(name: string): Promise<QueueOverview> {
+    const queue = this.queueNamed(name);
+    await queue.resume();
+    return this.describeQueue(name, queue);
+  }
+
+  private queueNamed(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw notFound(`queue ${name} not found`);
+    return queue;
+  }
+
+  private async describeQueue(name: string, queue: Queue): Promise<QueueOverview> {
+    const [counts, paused] = await Promise.all([
+      queue.getJobCounts('wait', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed'),
+      queue.isPaused(),
+    ]);
+    const n = (state: string) => counts[state] ?? 0;
+    const policy = SCALING_POLICIES[name as QueueName];
+    return {
+      name,
+      paused,
+      counts: {
+        queued: n('wait') + n('prioritized') + n('waiting-children'),
+        delayed: n('delayed'),
+        active: n('active'),
+        completed: n('completed'),
+        failed: n('failed'),
+      },
+      scaling: {
+        desiredReplicas: desiredReplicas(policy, {
+          wait: n('wait'),
+          prioritized: n('prioritized'),
+          active: n('active'),
           paused,
-          counts: {
-            queued: n('wait') + n('prioritized') + n('waiting-children'),
-            delayed: n('delayed'),
-            active: n('active'),
-            completed: n('completed'),
-            failed: n('failed'),
-          },
-          scaling: {
-            desiredReplicas: desiredReplicas(policy, {
-              wait: n('wait'),
-              prioritized: n('prioritized'),
-              active: n('active'),
-            }),
-            minReplicas: policy.minReplicas,
-            maxReplicas: policy.maxReplicas,
-            jobsPerReplica: policy.jobsPerReplica,
-          },
-        };
-      }),
-    );
+        }),
+        minReplicas: policy.minReplicas,
+        maxReplicas: policy.maxReplicas,
+        jobsPerReplica: policy.jobsPerReplica,
+      },
+    };
   }
 }

@@ -1,6 +1,12 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { idempotencyKeySchema, listJobsQuerySchema, submitBatchSchema, submitJobSchema } from '@flightdeck/contract';
+import {
+  idempotencyKeySchema,
+  listJobLogsQuerySchema,
+  listJobsQuerySchema,
+  submitBatchSchema,
+  submitJobSchema,
+} from '@flightdeck/contract';
 import type { JobService } from '../../jobs/job-service';
 import { requireScope, workspaceOf } from '../authenticate';
 import { unprocessable } from '../http-errors';
@@ -64,6 +70,16 @@ export function jobsRoutes(jobs: JobService, limits: { bodyBytes: number; batchB
   router.post('/jobs/:id/retry', requireScope('jobs:write'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
     res.json(await jobs.retry(workspaceOf(req.identity), id));
+  });
+
+  router.post('/jobs/:id/promote', requireScope('jobs:write'), async (req, res) => {
+    const { id } = validate(jobIdSchema, req.params);
+    res.json(await jobs.promote(workspaceOf(req.identity), id));
+  });
+
+  router.get('/jobs/:id/logs', requireScope('jobs:read'), async (req, res) => {
+    const { id } = validate(jobIdSchema, req.params);
+    res.json(await jobs.logs(workspaceOf(req.identity), id, validate(listJobLogsQuerySchema, req.query)));
   });
 
   return router;
