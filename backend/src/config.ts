@@ -58,7 +58,14 @@ const envSchema = z.object({
   /** How long a list request waits for history to catch up with events already accepted. */
   HISTORY_READ_WAIT_MS: int(2_000, 0),
   /**
-   * Hosts outbound calls (`http.request` jobs) may reach even when they resolve to loopback, private
+   * First retry delay of a webhook delivery; later ones double (BullMQ exponential backoff). Tests
+   * shorten it.
+   */
+  WEBHOOK_BACKOFF_MS: int(1_000, 1),
+  /** How long a webhook receiver has to answer before the attempt counts as failed. */
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100),
+  /**
+   * Hosts outbound calls (`http.request` jobs and webhooks) may reach even when they resolve to loopback, private
    * or other internal addresses: exact host names or IP literals, comma-separated, case-insensitive.
    */
   OUTBOUND_ALLOWLIST: z

@@ -16,6 +16,8 @@ import { JobReader } from './jobs/job-reader';
 import { JobService } from './jobs/job-service';
 import { closeQueues, createQueues, type QueueRegistry } from './jobs/queue-registry';
 import { QueueOverviewService } from './jobs/queue-overview';
+import { WebhookDeliverer } from './webhooks/webhook-deliverer';
+import { WebhookService } from './webhooks/webhook-service';
 import { startFerretDb, startRedis, type LocalService } from './services/local-services';
 
 export interface Flightdeck {
@@ -124,6 +126,7 @@ async function startRoles(
 
   let queues: QueueRegistry | undefined;
   let projector: HistoryProjector | undefined;
+  let webhookDeliverer: WebhookDeliverer | undefined;
   let workers: WorkerRuntime | undefined;
   let bootstrapResult: BootstrapResult | undefined;
   let api: Parameters<typeof createApp>[0]['api'];
@@ -138,6 +141,19 @@ async function startRoles(
       failed: { count: config.KEEP_FAILED_JOBS, age: config.KEEP_FAILED_SECONDS },
     };
     queues = createQueues(redis, config.REDIS_PREFIX, retention, logger);
+    // Webhooks are sent from here, not by job workers: signing needs the secrets in MongoDB.
+    webhookDeliverer = new WebhookDeliverer({
+      redisUrl,
+      producer: redis,
+      prefix: config.REDIS_PREFIX,
+      reader,
+      outboundAllowlist: config.OUTBOUND_ALLOWLIST,
+      backoffMs: config.WEBHOOK_BACKOFF_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retention,
+      logger: logger.child({ component: 'webhooks' }),
+    });
+    webhookDeliverer.start();
     // Its own connection, as it blocks on reads; duplicates do not inherit the error listener.
     const projectorRedis = redis.duplicate();
     projectorRedis.on('error', (error) => logger.warn({ err: error }, 'history redis connection error'));
@@ -146,6 +162,7 @@ async function startRoles(
       keys,
       config.HISTORY_BATCH_SIZE,
       logger.child({ component: 'history' }),
+      webhookDeliverer,
     );
     projector.start();
     api = {
@@ -161,6 +178,7 @@ async function startRoles(
         historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
       }),
       queues: new QueueOverviewService(queues),
+      webhooks: new WebhookService(reader),
       apiKeys,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       batchBodyLimitBytes: config.BATCH_BODY_LIMIT_BYTES,
@@ -207,6 +225,7 @@ async function startRoles(
       await workers?.close(config.SHUTDOWN_TIMEOUT_MS);
       await closed;
       await projector?.stop();
+      await webhookDeliverer?.close();
       if (queues) await closeQueues(queues);
       await redis.quit().catch(() => redis.disconnect());
       await mongoose.disconnect();

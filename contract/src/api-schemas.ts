@@ -15,6 +15,7 @@ export const JOB_LIMITS = {
   defaultListLimit: 50,
   /** Longest log line kept, in UTF-16 code units; longer lines are cut (see JobReporter.log). */
   maxLogLineLength: 8192,
+  maxWebhookUrlLength: 2048,
   maxLogListLimit: 1000,
   defaultLogListLimit: 100,
 } as const;
@@ -50,6 +51,15 @@ export const submitJobSchema = z
     backoff: backoffSchema.optional(),
     timeoutMs: z.number().int().min(1).max(JOB_LIMITS.maxTimeoutMs).optional(),
     idempotencyKey: idempotencyKeySchema.optional(),
+    webhookUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(JOB_LIMITS.maxWebhookUrlLength)
+      .optional()
+      .meta({
+        description:
+          'When the job ends (completed, failed or cancelled), Flightdeck POSTs `{ type, job }` here, signed with the workspace webhook secret (`Flightdeck-Signature`), retrying with backoff.',
+        example: 'https://example.com/hooks/flightdeck',
+      }),
   })
   .meta({ id: 'SubmitJob' });
 export type SubmitJob = z.infer<typeof submitJobSchema>;
@@ -104,6 +114,7 @@ export const jobSchema = z
     backoff: backoffSchema.nullable(),
     timeoutMs: z.number().int().nullable(),
     idempotencyKey: z.string().nullable(),
+    webhookUrl: z.string().nullable(),
     createdAt: z.string().meta({ format: 'date-time' }),
     runAt: z.string().nullable().meta({ format: 'date-time' }),
     startedAt: z.string().nullable().meta({ format: 'date-time' }),
@@ -128,3 +139,29 @@ export const errorBodySchema = z
     }),
   })
   .meta({ id: 'Error' });
+
+export const webhookSecretSchema = z
+  .object({
+    secret: z
+      .string()
+      .meta({ description: 'The key of the HMAC-SHA256 in `Flightdeck-Signature` (base64url text, used as is).' }),
+  })
+  .meta({ id: 'WebhookSecret' });
+
+export const webhookAttemptSchema = z
+  .object({
+    deliveryId: z.string().meta({ description: '`<jobId>:<eventType>:<seq>`, also sent as `Flightdeck-Delivery`.' }),
+    eventType: z.enum(['job.completed', 'job.failed', 'job.cancelled']),
+    url: z.string(),
+    attempt: z.number().int().min(1),
+    status: z.number().int().nullable().meta({ description: 'The HTTP status, or null when there was no answer.' }),
+    ok: z.boolean(),
+    error: z.string().nullable(),
+    at: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'WebhookAttempt' });
+export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
+
+export const webhookAttemptListSchema = z
+  .object({ items: z.array(webhookAttemptSchema) })
+  .meta({ id: 'WebhookAttemptList', description: 'Every webhook delivery attempt of a job, oldest first.' });

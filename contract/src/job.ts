@@ -30,6 +30,8 @@ export interface Job {
   backoff: { type: 'fixed' | 'exponential'; delayMs: number } | null;
   timeoutMs: number | null;
   idempotencyKey: string | null;
+  /** Where Flightdeck POSTs the job's final event (signed), if anywhere. */
+  webhookUrl: string | null;
   createdAt: string;
   /** When the job is due, for delayed jobs. */
   runAt: string | null;

@@ -9,3 +9,4 @@ export * from './worker-runtime';
 export { sleep } from './sleep';
 export * from './scaling-policy';
 export * from './outbound/outbound-guard';
+export * from './outbound/pinned-agent';

@@ -38,6 +38,7 @@ export function presentSnapshot(snapshot: Partial<JobSnapshot> & Pick<JobSnapsho
     backoff: snapshot.backoff ?? null,
     timeoutMs: snapshot.timeoutMs ?? null,
     idempotencyKey: snapshot.idempotencyKey ?? null,
+    webhookUrl: snapshot.webhookUrl ?? null,
     createdAt: snapshot.createdAt ?? '',
     runAt: snapshot.runAt ?? null,
     startedAt: snapshot.startedAt ?? null,

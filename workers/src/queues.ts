@@ -13,6 +13,17 @@ export const QUEUES = {
 export type QueueName = keyof typeof QUEUES;
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
 
+/**
+ * Flightdeck's own queues, which no job type names: the job workers never run them. `webhooks` is
+ * processed by the backend's `api` role, which can read the workspaces' webhook secrets.
+ */
+export const INTERNAL_QUEUES = {
+  /** Webhook deliveries: waiting on receivers, so many at once; retried with exponential backoff. */
+  webhooks: { concurrency: 20, attempts: 8, backoffMs: 1_000 },
+} as const satisfies Record<string, { concurrency: number; attempts: number; backoffMs: number }>;
+
+export type InternalQueueName = keyof typeof INTERNAL_QUEUES;
+
 /** How many finished jobs Redis keeps, and for how long (seconds); MongoDB keeps their history for good. */
 export interface FinishedJobRetention {
   completed: { age: number; count: number };

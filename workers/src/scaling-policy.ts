@@ -1,4 +1,4 @@
-import { QUEUES, type QueueName } from './queues';
+import { INTERNAL_QUEUES, QUEUES, type InternalQueueName, type QueueName } from './queues';
 
 /**
  * How many worker replicas each queue asks for. The KEDA ScaledObjects use the same numbers and the
@@ -15,9 +15,16 @@ export interface QueueScalingPolicy {
   activationBacklog: number;
 }
 
-export const SCALING_POLICIES: Record<QueueName, QueueScalingPolicy> = {
+export const SCALING_POLICIES: Record<QueueName | InternalQueueName, QueueScalingPolicy> = {
   demo: { minReplicas: 0, maxReplicas: 10, jobsPerReplica: QUEUES.demo.concurrency, activationBacklog: 0 },
   http: { minReplicas: 0, maxReplicas: 10, jobsPerReplica: QUEUES.http.concurrency, activationBacklog: 0 },
+  // Delivered by the `api` role, which always runs: at least one replica.
+  webhooks: {
+    minReplicas: 1,
+    maxReplicas: 10,
+    jobsPerReplica: INTERNAL_QUEUES.webhooks.concurrency,
+    activationBacklog: 0,
+  },
 };
 
 export interface QueueDepth {

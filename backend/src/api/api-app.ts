@@ -13,6 +13,8 @@ import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes, type Readiness } from './routes/health.routes';
 import { jobsRoutes } from './routes/jobs.routes';
 import { queuesRoutes } from './routes/queues.routes';
+import { webhooksRoutes } from './routes/webhooks.routes';
+import type { WebhookService } from '../webhooks/webhook-service';
 import type { Redis } from 'ioredis';
 
 export interface AppOptions {
@@ -23,6 +25,7 @@ export interface AppOptions {
   api?: {
     jobs: JobService;
     queues: QueueOverviewService;
+    webhooks: WebhookService;
     apiKeys: ApiKeyResolver;
     bodyLimitBytes: number;
     batchBodyLimitBytes: number;
@@ -57,6 +60,7 @@ export function createApp(options: AppOptions): Express {
       authenticate(api.apiKeys),
       jobsRoutes(api.jobs, { bodyBytes: api.bodyLimitBytes, batchBodyBytes: api.batchBodyLimitBytes }),
       queuesRoutes(api.queues),
+      webhooksRoutes(api.webhooks),
     );
     if (api.consoleDir && existsSync(path.join(api.consoleDir, 'index.html'))) {
       const consoleDir = api.consoleDir;

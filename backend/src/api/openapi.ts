@@ -10,6 +10,8 @@ import {
   submitBatchSchema,
   submitJobSchema,
   submittedJobSchema,
+  webhookAttemptListSchema,
+  webhookSecretSchema,
 } from '@flightdeck/contract';
 
 const json = <Schema extends z.ZodType>(schema: Schema, description: string) => ({
@@ -159,6 +161,36 @@ export function buildOpenApiDocument() {
     security,
     request: { params: jobIdParams, query: listJobLogsQuerySchema },
     responses: { 200: json(jobLogListSchema, 'A page of log lines'), ...errors(401, 403, 404, 422, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/jobs/{id}/webhooks',
+    tags: ['Webhooks'],
+    summary: "A job's webhook delivery attempts, oldest first",
+    description:
+      "One entry per attempt to POST a final event to the job's `webhookUrl`: the HTTP status (null when there was no answer), whether it succeeded, and why not.",
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(webhookAttemptListSchema, 'The attempts'), ...errors(401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/webhooks/secret',
+    tags: ['Webhooks'],
+    summary: "The workspace's webhook secret (scope `admin`)",
+    description:
+      'Created on first use. Verify `Flightdeck-Signature: t=<unix seconds>,v1=<hex>` by computing HMAC-SHA256 of `<t>.<raw body>` with this string as the key, comparing in constant time, and rejecting old timestamps.',
+    security,
+    responses: { 200: json(webhookSecretSchema, 'The secret'), ...errors(401, 403, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/webhooks/secret/rotate',
+    tags: ['Webhooks'],
+    summary: 'Replace the webhook secret (scope `admin`)',
+    description: 'Deliveries signed from now on (retries included) use the new secret.',
+    security,
+    responses: { 200: json(webhookSecretSchema, 'The new secret'), ...errors(401, 403, 503) },
   });
   registry.registerPath({
     method: 'get',

@@ -7,6 +7,8 @@ const workspaceSchema = new Schema(
     _id: { type: String, required: true },
     slug: { type: String, required: true, unique: true },
     name: { type: String, required: true },
+    /** Key of the webhook signatures (base64url of 32 random bytes); created on first need. */
+    webhookSecret: { type: String, default: null },
   },
   { timestamps: true, versionKey: false },
 );
@@ -73,6 +75,7 @@ const jobRecordSchema = new Schema(
     backoff: { type: Schema.Types.Mixed, default: null },
     timeoutMs: { type: Number, default: null },
     idempotencyKey: { type: String, default: null },
+    webhookUrl: { type: String, default: null },
     createdAt: { type: Date, required: true },
     runAt: { type: Date, default: null },
     startedAt: { type: Date, default: null },
@@ -106,3 +109,27 @@ const jobLogSchema = new Schema(
 jobLogSchema.index({ workspaceId: 1, jobId: 1, seq: 1, index: 1 });
 export const JobLogModel = model('JobLog', jobLogSchema, 'job_logs');
 export type JobLogDoc = InferSchemaType<typeof jobLogSchema>;
+
+/**
+ * One attempt to deliver a webhook; insert-only. `_id` is `<deliveryId>:<attempt>`, and `deliveryId`
+ * is `<jobId>:<eventType>:<seq>` (the final event's seq).
+ */
+const webhookDeliverySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    jobId: { type: String, required: true },
+    deliveryId: { type: String, required: true },
+    url: { type: String, required: true },
+    eventType: { type: String, required: true },
+    attempt: { type: Number, required: true },
+    status: { type: Number, default: null },
+    ok: { type: Boolean, required: true },
+    error: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+webhookDeliverySchema.index({ workspaceId: 1, jobId: 1, at: 1 });
+export const WebhookDeliveryModel = model('WebhookDelivery', webhookDeliverySchema, 'webhook_deliveries');
+export type WebhookDeliveryDoc = InferSchemaType<typeof webhookDeliverySchema>;

@@ -4,12 +4,14 @@ import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { decodeEvent, entryFields, type RedisKeys } from '@flightdeck/workers';
 import { JobLogModel, JobRecordModel } from '../db/models';
+import { WEBHOOK_EVENT_TYPES, type WebhookDelivery, type WebhookEnqueuer } from '../webhooks/webhook-deliverer';
 
 const DATE_FIELDS = new Set(['createdAt', 'runAt', 'startedAt', 'finishedAt']);
 const JSON_FIELDS = new Set(['payload', 'result']);
 const LEADERSHIP_MS = 10_000;
 const DUPLICATE_KEY = 11000;
 const RECORD_FIELDS = ['type', 'queue', 'status', 'payload', 'createdAt'];
+const WEBHOOK_EVENTS = new Set<string>(WEBHOOK_EVENT_TYPES);
 
 /** The driver's collection behind the model: inserts without mongoose's per-document work. Ids are strings. */
 const jobRecords = () => JobRecordModel.collection as unknown as mongo.Collection<{ _id: string }>;
@@ -43,6 +45,8 @@ export class HistoryProjector {
     private readonly keys: RedisKeys,
     private readonly batchSize: number,
     private readonly logger: Logger,
+    /** Receives the webhook deliveries of final events, after their batch is written. */
+    private readonly webhooks?: WebhookEnqueuer,
   ) {}
 
   start(): void {
@@ -106,6 +110,9 @@ export class HistoryProjector {
   private async write(entries: StreamEntry[]): Promise<void> {
     const changes = new Map<string, Record<string, unknown>>();
     const logLines: Record<string, unknown>[] = [];
+    const deliveries: WebhookDelivery[] = [];
+    /** Final events whose job came partial (its snapshot had expired): their URL is in the record. */
+    const partialFinals: Omit<WebhookDelivery, 'url'>[] = [];
     for (const [, fields] of entries) {
       const entry = entryFields(fields);
       const event = decodeEvent(Number(entry.s), entry);
@@ -127,6 +134,16 @@ export class HistoryProjector {
         continue;
       }
       if (!event.jobId || !event.job) continue;
+      if (this.webhooks && WEBHOOK_EVENTS.has(event.type)) {
+        const delivery = {
+          workspaceId: entry.w!,
+          jobId: event.jobId,
+          eventType: event.type as WebhookDelivery['eventType'],
+          deliveryId: `${event.jobId}:${event.type}:${entry.s}`,
+        };
+        if (event.job.webhookUrl) deliveries.push({ ...delivery, url: event.job.webhookUrl });
+        else if (!event.job.type) partialFinals.push(delivery);
+      }
       const change = changes.get(event.jobId) ?? { workspaceId: entry.w };
       for (const [name, value] of Object.entries(event.job)) {
         if (name === 'id' || value === undefined) continue;
@@ -162,7 +179,27 @@ export class HistoryProjector {
     for (let start = 0; start < writes.length; start += WRITES_PER_COMMAND) {
       await JobRecordModel.bulkWrite(writes.slice(start, start + WRITES_PER_COMMAND), { ordered: false });
     }
+    if (this.webhooks) {
+      deliveries.push(...(await withRecordedUrls(partialFinals)));
+      // After the write and before the cursor moves: a crash replays the batch, and the deliveries'
+      // deterministic ids keep a replay from queueing any twice.
+      await this.webhooks.enqueue(deliveries);
+    }
   }
+}
+
+/** The deliveries whose job record has a webhook URL, with it. */
+async function withRecordedUrls(partial: Omit<WebhookDelivery, 'url'>[]): Promise<WebhookDelivery[]> {
+  if (partial.length === 0) return [];
+  const records = await JobRecordModel.find(
+    { _id: { $in: partial.map((delivery) => delivery.jobId) } },
+    { webhookUrl: 1 },
+  ).lean<{ _id: string; webhookUrl?: string | null }[]>();
+  const urls = new Map(records.map((record) => [record._id, record.webhookUrl]));
+  return partial.flatMap((delivery) => {
+    const url = urls.get(delivery.jobId);
+    return url ? [{ ...delivery, url }] : [];
+  });
 }
 
 /** Inserts in commands of at most `WRITES_PER_COMMAND`; documents already there (a replay) are skipped. */

@@ -24,6 +24,7 @@ export function presentRecord(record: JobRecord, newer?: Partial<JobSnapshot>): 
     backoff: (record.backoff as Job['backoff']) ?? null,
     timeoutMs: record.timeoutMs ?? null,
     idempotencyKey: record.idempotencyKey ?? null,
+    webhookUrl: record.webhookUrl ?? null,
     createdAt: iso(record.createdAt) ?? '',
     runAt: iso(record.runAt),
     startedAt: iso(record.startedAt),

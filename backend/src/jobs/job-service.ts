@@ -222,6 +222,7 @@ export class JobService {
       backoff: input.backoff ?? defaults.backoff ?? null,
       timeoutMs: input.timeoutMs ?? defaults.timeoutMs ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
+      webhookUrl: input.webhookUrl ?? null,
       createdAt: new Date(now).toISOString(),
       runAt: delayMs > 0 ? new Date(now + delayMs).toISOString() : null,
       startedAt: null,

@@ -21,6 +21,7 @@ export function buildJob(overrides: Partial<Job> = {}): Job {
     backoff: null,
     timeoutMs: null,
     idempotencyKey: null,
+    webhookUrl: null,
     createdAt,
     runAt: null,
     startedAt: null,

@@ -66,7 +66,7 @@ export default defineJobType({
         redirect: 'manual',
         signal: AbortSignal.any([signal, timeout]),
         dispatcher: agent,
-      });
+      } as RequestInit); // `dispatcher` is undici's extension of fetch; DOM typings (the console's tests) lack it
       const { text, truncated } = await readCapped(response, MAX_RESPONSE_BODY_BYTES);
       log(`${method} ${target.url.origin} → ${response.status}${truncated ? ' (body truncated)' : ''}`);
       return {

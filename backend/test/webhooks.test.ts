@@ -1,0 +1,208 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { waitFor } from './support/test-services';
+
+interface Received {
+  path: string;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A webhook receiver on 127.0.0.1 (never any other address); `answers` scripts statuses per path. */
+async function startReceiver() {
+  const seen = { connections: 0, requests: [] as Received[] };
+  const answers = new Map<string, number[]>();
+  const server = http.createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    seen.requests.push({ path: request.url!, body: Buffer.concat(chunks).toString('utf8'), headers: request.headers });
+    response.writeHead(answers.get(request.url!)?.shift() ?? 200, { 'content-type': 'text/plain' });
+    response.end('thanks');
+  });
+  server.on('connection', () => seen.connections++);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    seen,
+    answers,
+    base: `http://127.0.0.1:${port}`,
+    requestsTo: (path: string) => seen.requests.filter((request) => request.path === path),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Checks a `Flightdeck-Signature` the way a receiver would: HMAC-SHA256 of `<t>.<body>` under the secret. */
+function verifySignature(header: string, body: string, secret: string): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+  if (!match) return false;
+  const [, timestamp, mac] = match as unknown as [string, string, string];
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
+  const expected = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest();
+  return timingSafeEqual(expected, Buffer.from(mac, 'hex'));
+}
+
+async function submit(app: TestFlightdeck, job: Record<string, unknown>): Promise<string> {
+  const answer = await app.http.post('/v1/jobs', job);
+  expect(answer.status).toBe(202);
+  return answer.body.id as string;
+}
+
+const attemptsOf = (app: TestFlightdeck, id: string, count: number) =>
+  waitFor(`${count} webhook attempts of ${id}`, async () => {
+    const answer = await app.http.get(`/v1/jobs/${id}/webhooks`);
+    return answer.status === 200 && answer.body.items.length >= count ? answer.body.items : null;
+  });
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(() => receiver.close());
+
+describe('webhooks with the receiver in OUTBOUND_ALLOWLIST', () => {
+  let app: TestFlightdeck;
+  beforeAll(async () => {
+    app = await startTestFlightdeck({ OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_BACKOFF_MS: '50' });
+  });
+  afterAll(() => app.stop());
+
+  it('POSTs a completed job once, signed with the workspace secret', async () => {
+    const url = `${receiver.base}/completed`;
+    const id = await submit(app, { type: 'demo.sleep', payload: { ms: 0 }, webhookUrl: url });
+    expect((await app.http.get(`/v1/jobs/${id}`)).body.webhookUrl).toBe(url);
+    const [attempt] = await attemptsOf(app, id, 1);
+    expect(attempt).toMatchObject({
+      deliveryId: expect.stringMatching(new RegExp(`^${id}:job\\.completed:\\d+$`)),
+      eventType: 'job.completed',
+      url,
+      attempt: 1,
+      status: 200,
+      ok: true,
+      error: null,
+    });
+
+    const requests = receiver.requestsTo('/completed');
+    expect(requests).toHaveLength(1);
+    const [request] = requests as [Received];
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['flightdeck-delivery']).toBe(attempt.deliveryId);
+    const body = JSON.parse(request.body);
+    expect(body).toEqual({ type: 'job.completed', job: expect.objectContaining({ id, status: 'completed' }) });
+    expect(body.job.webhookUrl).toBe(url);
+
+    const secret = await app.http.get('/v1/webhooks/secret');
+    expect(secret.status).toBe(200);
+    expect(secret.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await app.http.get('/v1/webhooks/secret')).body.secret).toBe(secret.body.secret);
+    expect(verifySignature(String(request.headers['flightdeck-signature']), request.body, secret.body.secret)).toBe(
+      true,
+    );
+    expect(
+      verifySignature(String(request.headers['flightdeck-signature']), `${request.body} `, secret.body.secret),
+    ).toBe(false);
+
+    // Still once, a moment later (no duplicate from a replay or a retry).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.requestsTo('/completed')).toHaveLength(1);
+  });
+
+  it('retries a receiver that answers 500 twice, then succeeds, and logs every attempt', async () => {
+    receiver.answers.set('/flaky', [500, 500, 200]);
+    const id = await submit(app, { type: 'demo.sleep', payload: { ms: 0 }, webhookUrl: `${receiver.base}/flaky` });
+    const attempts = await attemptsOf(app, id, 3);
+    expect(
+      attempts.map((attempt: { attempt: number; status: number; ok: boolean }) => [
+        attempt.attempt,
+        attempt.status,
+        attempt.ok,
+      ]),
+    ).toEqual([
+      [1, 500, false],
+      [2, 500, false],
+      [3, 200, true],
+    ]);
+    expect(attempts[0].error).toBe('the receiver answered 500');
+    expect(receiver.requestsTo('/flaky')).toHaveLength(3);
+    // All three carry the same delivery id.
+    expect(new Set(receiver.requestsTo('/flaky').map((request) => request.headers['flightdeck-delivery'])).size).toBe(
+      1,
+    );
+  });
+
+  it('sends job.failed for a failed job and job.cancelled for a cancelled one', async () => {
+    const failed = await submit(app, {
+      type: 'demo.sleep',
+      payload: { ms: 0, fail: true },
+      webhookUrl: `${receiver.base}/failed`,
+    });
+    const cancelled = await submit(app, {
+      type: 'demo.sleep',
+      payload: { ms: 0 },
+      delayMs: 60_000,
+      webhookUrl: `${receiver.base}/cancelled`,
+    });
+    expect((await app.http.post(`/v1/jobs/${cancelled}/cancel`)).body.status).toBe('cancelled');
+
+    expect((await attemptsOf(app, failed, 1))[0]).toMatchObject({ eventType: 'job.failed', ok: true });
+    expect((await attemptsOf(app, cancelled, 1))[0]).toMatchObject({ eventType: 'job.cancelled', ok: true });
+    const failedBody = JSON.parse(receiver.requestsTo('/failed')[0]!.body);
+    expect(failedBody).toMatchObject({
+      type: 'job.failed',
+      job: { id: failed, status: 'failed', error: { message: 'demo failure' } },
+    });
+    const cancelledBody = JSON.parse(receiver.requestsTo('/cancelled')[0]!.body);
+    expect(cancelledBody).toMatchObject({ type: 'job.cancelled', job: { id: cancelled, status: 'cancelled' } });
+  });
+
+  it('keeps the delivery log from other workspaces (404) and the secret behind admin', async () => {
+    const id = await submit(app, { type: 'demo.sleep', payload: { ms: 0 }, webhookUrl: `${receiver.base}/private` });
+    await attemptsOf(app, id, 1);
+    const other = await app.createWorkspace(`webhooks-other-${Date.now()}`);
+    expect((await other.http.get(`/v1/jobs/${id}/webhooks`)).status).toBe(404);
+    const otherSecret = (await other.http.get('/v1/webhooks/secret')).body.secret;
+    expect(otherSecret).not.toBe((await app.http.get('/v1/webhooks/secret')).body.secret);
+  });
+
+  it('rotates the secret', async () => {
+    const before = (await app.http.get('/v1/webhooks/secret')).body.secret;
+    const rotated = await app.http.post('/v1/webhooks/secret/rotate');
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(before);
+    expect((await app.http.get('/v1/webhooks/secret')).body.secret).toBe(rotated.body.secret);
+  });
+
+  it('refuses a webhookUrl that is not http(s) or too long', async () => {
+    for (const webhookUrl of ['ftp://127.0.0.1/x', 'not a url', `http://127.0.0.1/${'x'.repeat(2048)}`]) {
+      const answer = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 }, webhookUrl });
+      expect(answer.status).toBe(422);
+    }
+  });
+});
+
+describe('webhooks without OUTBOUND_ALLOWLIST', () => {
+  let app: TestFlightdeck;
+  beforeAll(async () => {
+    app = await startTestFlightdeck({ WEBHOOK_BACKOFF_MS: '50' });
+  });
+  afterAll(() => app.stop());
+
+  it('refuses a loopback receiver before any connection, once, and logs why', async () => {
+    const connectionsBefore = receiver.seen.connections;
+    const id = await submit(app, { type: 'demo.sleep', payload: { ms: 0 }, webhookUrl: `${receiver.base}/refused` });
+    const [attempt] = await attemptsOf(app, id, 1);
+    expect(attempt).toMatchObject({ attempt: 1, status: null, ok: false });
+    expect(attempt.error).toBe(
+      'refused 127.0.0.1: it is a loopback address; list the host in OUTBOUND_ALLOWLIST to allow it',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await app.http.get(`/v1/jobs/${id}/webhooks`)).body.items).toHaveLength(1);
+    expect(receiver.seen.connections).toBe(connectionsBefore);
+  });
+});
