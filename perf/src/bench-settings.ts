@@ -10,8 +10,24 @@ export interface BenchSettings {
   rawAdd: { jobs: number; concurrency: number; warmupJobs: number };
   rawAddBulk: { batches: number; batchSize: number; warmupBatches: number };
   rawWorker: { jobs: number; concurrency: number };
+  /** Submit through our API, run by our worker, `job.completed` received by a subscribed socket. */
+  endToEnd: {
+    /** Throughput phase: jobs submitted with `POST /v1/jobs/batch`, `batchSize` per request, one request in flight. */
+    jobs: number;
+    batchSize: number;
+    /** Jobs run through before the phases (not measured), so both children are warm. */
+    warmupJobs: number;
+    /** The worker child's WORKER_CONCURRENCY: the raw no-op worker's concurrency. */
+    workerConcurrency: number;
+    /** Latency phase: single `POST /v1/jobs` at a steady rate far below saturation. */
+    latency: { jobs: number; perSecond: number };
+    /** How long a phase waits for its last `job.completed` before it reports the rest missing. */
+    completionTimeoutMs: number;
+  };
   /** Requests traced under Redis MONITOR (outside the measured windows) to count commands per request. */
   traceRequests: number;
+  /** Which comparisons run (the raw BullMQ phases always do). */
+  phases: Phase[];
   /** Adds diagnostic variants (Flightdeck with its history projector held off). */
   diagnose: boolean;
   /** When set, server children run with `--cpu-prof` and write profiles under this directory. */
@@ -20,13 +36,20 @@ export interface BenchSettings {
   timeLimitSeconds: number;
 }
 
-export const GOALS = { submitRatio: 0.9, batchRatio: 0.6 } as const;
+export const GOALS = { submitRatio: 0.9, batchRatio: 0.6, endToEndRatio: 0.5 } as const;
+
+/** The raw no-op worker; the end-to-end phase runs as many jobs with our worker at the same concurrency. */
+const RAW_WORKER = { jobs: 5000, concurrency: 50 };
+
+export const PHASES = ['submit', 'batch', 'endToEnd'] as const;
+export type Phase = (typeof PHASES)[number];
 
 const USAGE = `usage: npm run bench -- [options]
   --rounds <n>          rounds of each comparison (default 2)
   --connections <n>     autocannon connections (default 50)
   --duration <s>        measured seconds per submit phase (default 8)
   --warmup <s>          warm-up seconds per submit phase (default 2)
+  --only <list>         comparisons to run, comma-separated: submit,batch,endToEnd (default all)
   --diagnose            also measure Flightdeck with its history projector held off
   --cpu-prof <dir>      profile the server children (node --cpu-prof) into <dir>
 `;
@@ -48,6 +71,7 @@ export function parseSettings(argv: string[]): BenchSettings {
         connections: { type: 'string' },
         duration: { type: 'string' },
         warmup: { type: 'string' },
+        only: { type: 'string' },
         diagnose: { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -60,8 +84,13 @@ export function parseSettings(argv: string[]): BenchSettings {
     process.stderr.write(USAGE);
     process.exit(0);
   }
+  const phases = values.only ? values.only.split(',').map((phase) => phase.trim()) : [...PHASES];
+  const unknown = phases.filter((phase) => !(PHASES as readonly string[]).includes(phase));
+  if (unknown.length > 0 || phases.length === 0)
+    throw new Error(`--only takes ${PHASES.join(', ')}; not ${unknown.join(', ') || '""'}\n${USAGE}`);
+  const rounds = Math.round(positive('rounds', values.rounds, 2, 5));
   return {
-    rounds: Math.round(positive('rounds', values.rounds, 2, 5)),
+    rounds,
     submit: {
       connections: Math.round(positive('connections', values.connections, 50, 500)),
       warmupSeconds: positive('warmup', values.warmup, 2, 10),
@@ -70,10 +99,20 @@ export function parseSettings(argv: string[]): BenchSettings {
     batch: { jobsPerRequest: 1000, requests: 20, warmupRequests: 2 },
     rawAdd: { jobs: 5000, concurrency: 50, warmupJobs: 500 },
     rawAddBulk: { batches: 20, batchSize: 1000, warmupBatches: 2 },
-    rawWorker: { jobs: 5000, concurrency: 50 },
+    rawWorker: { jobs: RAW_WORKER.jobs, concurrency: RAW_WORKER.concurrency },
+    endToEnd: {
+      jobs: RAW_WORKER.jobs,
+      batchSize: 500,
+      warmupJobs: 200,
+      workerConcurrency: RAW_WORKER.concurrency,
+      latency: { jobs: 500, perSecond: 100 },
+      completionTimeoutMs: 30_000,
+    },
     traceRequests: 20,
+    phases: PHASES.filter((phase) => phases.includes(phase)),
     diagnose: values.diagnose,
     cpuProfileDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
-    timeLimitSeconds: 360,
+    // About twice what a run takes on a quiet 2-core machine, so only a stuck run hits it.
+    timeLimitSeconds: Math.max(360, 60 + rounds * (values.diagnose ? 180 : 120)),
   };
 }

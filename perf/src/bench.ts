@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: Flightdeck's submit path against a bare Express + BullMQ endpoint, and its batch
- * endpoint against raw `addBulk`, on this machine, with a throw-away Redis (and a throw-away FerretDB
- * per Flightdeck server). Prints one JSON report on stdout; progress goes to stderr. See perf/README.md.
+ * `npm run bench`: Flightdeck's submit path against a bare Express + BullMQ endpoint, its batch
+ * endpoint against raw `addBulk`, and its whole path (API → worker → gateway → socket) against a raw
+ * BullMQ worker and a bare Socket.IO server, on this machine, with a throw-away Redis (and a
+ * throw-away FerretDB per Flightdeck server). Prints one JSON report on stdout; progress goes to
+ * stderr. See perf/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +14,7 @@ import { Redis } from 'ioredis';
 import { freePort, startRedis } from '@flightdeck/backend/dist/services/local-services';
 import { GOALS, parseSettings, type BenchSettings } from './bench-settings';
 import { ownCpu, processCpu } from './cpu-usage';
+import { runEndToEndPhases } from './end-to-end';
 import {
   runOursBatchPhase,
   runRawBatchPhase,
@@ -89,11 +92,12 @@ async function run(settings: BenchSettings, teardown: Teardown) {
   const diagnostic: Variant[] = settings.diagnose ? ['oursWithoutHistory'] : [];
 
   const raw = await runRawPhases(bench);
+  const runs = (phase: BenchSettings['phases'][number]) => settings.phases.includes(phase);
 
-  const submitVariants: Variant[] = ['bare', 'ours', ...diagnostic];
+  const submitVariants: Variant[] = runs('submit') ? ['bare', 'ours', ...diagnostic] : [];
   const submitPhases = new Map<Variant, SubmitPhase[]>(submitVariants.map((variant) => [variant, []]));
   const traces: Partial<Record<Variant, RedisTrace>> = {};
-  for (let roundNo = 1; roundNo <= settings.rounds; roundNo++) {
+  for (let roundNo = 1; roundNo <= settings.rounds && submitVariants.length > 0; roundNo++) {
     for (const variant of orderFor(roundNo, submitVariants)) {
       const { phase, trace } = await runSubmitPhase(bench, variant, roundNo);
       submitPhases.get(variant)!.push(phase);
@@ -101,9 +105,9 @@ async function run(settings: BenchSettings, teardown: Teardown) {
     }
   }
 
-  const batchVariants: ('raw' | Variant)[] = ['raw', 'ours', ...diagnostic];
+  const batchVariants: ('raw' | Variant)[] = runs('batch') ? ['raw', 'ours', ...diagnostic] : [];
   const batchPhases = new Map<'raw' | Variant, BatchPhase[]>(batchVariants.map((variant) => [variant, []]));
-  for (let roundNo = 1; roundNo <= settings.rounds; roundNo++) {
+  for (let roundNo = 1; roundNo <= settings.rounds && batchVariants.length > 0; roundNo++) {
     for (const variant of orderFor(roundNo, batchVariants)) {
       batchPhases
         .get(variant)!
@@ -113,25 +117,16 @@ async function run(settings: BenchSettings, teardown: Teardown) {
     }
   }
 
-  const bare = summarizeSubmit(submitPhases.get('bare')!);
-  const ours = summarizeSubmit(submitPhases.get('ours')!);
-  const submitRatio = round(ours.requestsPerSecond / bare.requestsPerSecond, 3);
-  const rawAddBulk = summarizeBatch(batchPhases.get('raw')!);
-  const oursBatch = summarizeBatch(batchPhases.get('ours')!);
-  const batchRatio = round(oursBatch.jobsPerSecond / rawAddBulk.jobsPerSecond, 3);
-  const finishedAt = new Date();
+  const endToEnd = runs('endToEnd') ? await runEndToEndPhases(bench) : undefined;
 
-  return {
-    bench: 'flightdeck submit and batch paths against bare Express + BullMQ',
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    totalSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
-    valid: bench.problems.length === 0,
-    problems: bench.problems,
-    submit: {
-      ratio: submitRatio,
+  const submit = () => {
+    const bare = summarizeSubmit(submitPhases.get('bare')!);
+    const ours = summarizeSubmit(submitPhases.get('ours')!);
+    const ratio = round(ours.requestsPerSecond / bare.requestsPerSecond, 3);
+    return {
+      ratio,
       goal: GOALS.submitRatio,
-      met: submitRatio >= GOALS.submitRatio,
+      met: ratio >= GOALS.submitRatio,
       roundRatios: ours.rounds.map((phase, index) =>
         round(phase.requestsPerSecond / (bare.rounds[index]?.requestsPerSecond ?? NaN), 3),
       ),
@@ -139,18 +134,36 @@ async function run(settings: BenchSettings, teardown: Teardown) {
       ours,
       ...(settings.diagnose ? { oursWithoutHistory: summarizeSubmit(submitPhases.get('oursWithoutHistory')!) } : {}),
       redisTrace: traces,
-    },
-    batch: {
-      ratio: batchRatio,
+    };
+  };
+  const batch = () => {
+    const rawAddBulk = summarizeBatch(batchPhases.get('raw')!);
+    const ours = summarizeBatch(batchPhases.get('ours')!);
+    const ratio = round(ours.jobsPerSecond / rawAddBulk.jobsPerSecond, 3);
+    return {
+      ratio,
       goal: GOALS.batchRatio,
-      met: batchRatio >= GOALS.batchRatio,
-      roundRatios: oursBatch.rounds.map((phase, index) =>
+      met: ratio >= GOALS.batchRatio,
+      roundRatios: ours.rounds.map((phase, index) =>
         round(phase.jobsPerSecond / (rawAddBulk.rounds[index]?.jobsPerSecond ?? NaN), 3),
       ),
       rawAddBulk,
-      ours: oursBatch,
+      ours,
       ...(settings.diagnose ? { oursWithoutHistory: summarizeBatch(batchPhases.get('oursWithoutHistory')!) } : {}),
-    },
+    };
+  };
+  const finishedAt = new Date();
+
+  return {
+    bench: 'flightdeck submit, batch and end-to-end paths against bare Express + BullMQ, raw BullMQ and Socket.IO',
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    totalSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
+    valid: bench.problems.length === 0,
+    problems: bench.problems,
+    ...(runs('submit') ? { submit: submit() } : {}),
+    ...(runs('batch') ? { batch: batch() } : {}),
+    ...(endToEnd ? { endToEnd } : {}),
     raw,
     machine: {
       cpus: os.cpus().length,
@@ -162,7 +175,10 @@ async function run(settings: BenchSettings, teardown: Teardown) {
       redis: /redis_version:(\S+)/.exec(await bench.redis.info('server'))?.[1] ?? null,
       ferretdb: bench.ferretDbBinary,
       packages: Object.fromEntries(
-        ['bullmq', 'ioredis', 'express', 'autocannon'].map((name) => [name, packageVersion(name)]),
+        ['bullmq', 'ioredis', 'express', 'autocannon', 'socket.io', 'socket.io-client'].map((name) => [
+          name,
+          packageVersion(name),
+        ]),
       ),
     },
     code: codeVersion(),
@@ -189,10 +205,15 @@ async function main(): Promise<void> {
   try {
     const report = await run(settings, teardown);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    progress(
-      `submit ratio ${report.submit.ratio} (goal ${report.submit.goal}), batch ratio ${report.batch.ratio} ` +
-        `(goal ${report.batch.goal})${report.valid ? '' : `; problems: ${report.problems.join('; ')}`}`,
-    );
+    const ratios = [
+      report.submit && `submit ratio ${report.submit.ratio} (goal ${report.submit.goal})`,
+      report.batch && `batch ratio ${report.batch.ratio} (goal ${report.batch.goal})`,
+      report.endToEnd &&
+        `end-to-end ratio ${report.endToEnd.ratio} (goal ${report.endToEnd.goal}), delivery p50/p99 ` +
+          `${report.endToEnd.deliveryLatencyMs.p50}/${report.endToEnd.deliveryLatencyMs.p99} ms ` +
+          `(raw Socket.IO ${report.endToEnd.rawSocketIoLatencyMs.p50}/${report.endToEnd.rawSocketIoLatencyMs.p99} ms)`,
+    ].filter(Boolean);
+    progress(`${ratios.join(', ')}${report.valid ? '' : `; problems: ${report.problems.join('; ')}`}`);
   } finally {
     clearTimeout(limit);
     await teardown.run();

@@ -169,9 +169,10 @@ function machineShares(before: MachineCpu | null, after: MachineCpu | null, ours
  * Waits until `mustIdle` (e.g. the server and Redis) are nearly idle, so work left over from a warm-up
  * or an earlier phase (the history projector's last writes, say) does not run in the next measured
  * window; and until processes that are not the bench's (`ours` lists all of the bench's) leave the
- * machine nearly idle. Gives up after `maxMs`; the measured window reports `otherCores` either way.
+ * machine nearly idle. Gives up after `maxMs` (and answers false); the measured window reports
+ * `otherCores` either way.
  */
-export async function waitUntilQuiet(mustIdle: CpuSource[], ours: CpuSource[], maxMs = 8_000): Promise<void> {
+export async function waitUntilQuiet(mustIdle: CpuSource[], ours: CpuSource[], maxMs = 8_000): Promise<boolean> {
   const deadline = Date.now() + maxMs;
   while (Date.now() < deadline) {
     const idle = new CpuMeter(mustIdle);
@@ -180,6 +181,7 @@ export async function waitUntilQuiet(mustIdle: CpuSource[], ours: CpuSource[], m
     all.start();
     await sleep(300);
     const others = all.stop().otherCores ?? 0;
-    if (idle.stop().totalCores < 0.05 && others < 0.15) return;
+    if (idle.stop().totalCores < 0.05 && others < 0.15) return true;
   }
+  return false;
 }

@@ -99,3 +99,22 @@ export async function sendSequentially(target: HttpTarget, count: number): Promi
     if (!response.ok) throw new Error(`${target.url} answered ${response.status}`);
   }
 }
+
+/**
+ * One submit (`POST /v1/jobs`) or batch (`POST /v1/jobs/batch`) request, expected to answer 202;
+ * returns the ids of the jobs it created, in order.
+ */
+export async function postJobs(target: HttpTarget, timeoutMs = 30_000): Promise<string[]> {
+  const response = await fetch(target.url, {
+    method: 'POST',
+    headers: target.headers,
+    body: target.body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const answer = (await response.json()) as { id?: string; jobs?: { id: string }[] };
+  const ids = answer.jobs ? answer.jobs.map((job) => job.id) : answer.id ? [answer.id] : [];
+  if (response.status !== 202 || ids.length === 0) {
+    throw new Error(`${target.url} answered ${response.status}: ${JSON.stringify(answer).slice(0, 300)}`);
+  }
+  return ids;
+}

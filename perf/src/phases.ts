@@ -63,7 +63,7 @@ export interface BatchPhase extends Measured, ProfileWindow {
 }
 
 /** A CPU meter plus Redis command statistics over exactly the measured window. */
-function meteredWindow(bench: Bench, name: string, sources: CpuSource[]) {
+export function meteredWindow(bench: Bench, name: string, sources: CpuSource[]) {
   const meter = new CpuMeter(sources);
   let statsBefore: Awaited<ReturnType<typeof readCommandStats>>;
   const measured = {} as Measured;
@@ -85,8 +85,8 @@ function meteredWindow(bench: Bench, name: string, sources: CpuSource[]) {
   return { window, measured };
 }
 
-/** Every process of the bench in a phase: itself, Redis, and the target's server and FerretDB if any. */
-function ourCpu(bench: Bench, target?: Target): CpuSource[] {
+/** Every process of the bench in a phase: itself, Redis, and the target's server(s) and FerretDB if any. */
+export function ourCpu(bench: Bench, target?: Pick<Target, 'cpu'>): CpuSource[] {
   return [bench.cpu.bench, bench.cpu.redis, ...(target?.cpu ?? [])];
 }
 

@@ -24,3 +24,20 @@ export function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+
+/** The value below which `p` percent of `values` lie (nearest rank); 0 for no values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** p50, p90, p99 and max of a sample, rounded. */
+export function distribution(values: number[], decimals = 1) {
+  return {
+    p50: round(percentile(values, 50), decimals),
+    p90: round(percentile(values, 90), decimals),
+    p99: round(percentile(values, 99), decimals),
+    max: round(values.length === 0 ? 0 : Math.max(...values), decimals),
+  };
+}

@@ -86,14 +86,7 @@ export async function startTarget(env: TargetEnvironment, variant: Variant, phas
     };
   }
 
-  const dataDir = path.join(env.dir, `${phase}-ferretdb`);
-  const ferretPort = await freePort();
-  const ferret = await startFerretDb({ port: ferretPort, dataDir, binary: env.ferretDbBinary, database: 'flightdeck' });
-  const stopFerret = env.teardown.add(`${phase} ferretdb`, async () => {
-    await ferret.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const ferretPid = findPidByArgument(`--listen-addr=127.0.0.1:${ferretPort}`);
+  const ferret = await startPhaseFerretDb(env, phase);
   if (variant === 'oursWithoutHistory') {
     // Diagnostic: the history projector only writes while it holds this lease, so holding it here
     // shows what the API costs when history is projected elsewhere.
@@ -105,32 +98,23 @@ export async function startTarget(env: TargetEnvironment, variant: Variant, phas
       name: phase,
       script: require.resolve('@flightdeck/backend'),
       nodeArgs,
-      env: {
-        NODE_ENV: 'production',
-        ROLES: 'api',
-        PORT: String(port),
-        REDIS_URL: env.redisUrl,
-        REDIS_PREFIX: prefix,
-        MONGODB_URI: ferret.url,
-        BOOTSTRAP_API_KEY: env.apiKey,
-        LOG_LEVEL: 'warn',
-        DATA_DIR: path.join(env.dir, `${phase}-data`),
-      },
+      env: flightdeckEnv(
+        env,
+        { ROLES: 'api', PORT: String(port), REDIS_PREFIX: prefix, MONGODB_URI: ferret.url },
+        phase,
+      ),
       port,
       readyPath: '/readyz',
       teardown: env.teardown,
     });
   } catch (error) {
-    await stopFerret();
+    await ferret.stop();
     throw error;
   }
   return {
     server,
     prefix,
-    cpu: [
-      processCpu('server', server.pid),
-      ferretPid ? processCpu('ferretdb', ferretPid) : { name: 'ferretdb', read: () => null },
-    ],
+    cpu: [processCpu('server', server.pid), ferret.cpu],
     request: (route, body) => ({
       url: `${server.baseUrl}${route === 'batch' ? '/v1/jobs/batch' : '/v1/jobs'}`,
       headers,
@@ -138,7 +122,133 @@ export async function startTarget(env: TargetEnvironment, variant: Variant, phas
     }),
     stop: async () => {
       await server.stop();
-      await stopFerret();
+      await ferret.stop();
     },
   };
+}
+
+/** A FerretDB of one phase's own, stopped (and its data removed) with the phase. */
+async function startPhaseFerretDb(env: TargetEnvironment, phase: string) {
+  const dataDir = path.join(env.dir, `${phase}-ferretdb`);
+  const ferretPort = await freePort();
+  const ferret = await startFerretDb({ port: ferretPort, dataDir, binary: env.ferretDbBinary, database: 'flightdeck' });
+  const stop = env.teardown.add(`${phase} ferretdb`, async () => {
+    await ferret.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const pid = findPidByArgument(`--listen-addr=127.0.0.1:${ferretPort}`);
+  const cpu: CpuSource = pid ? processCpu('ferretdb', pid) : { name: 'ferretdb', read: () => null };
+  return { url: ferret.url, cpu, stop };
+}
+
+/** A Flightdeck child's whole environment: production mode, quiet logs, the bench's Redis and API key. */
+function flightdeckEnv(
+  env: TargetEnvironment,
+  specific: { ROLES: string; PORT: string; REDIS_PREFIX: string; MONGODB_URI: string } & Record<string, string>,
+  dataName: string,
+): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    REDIS_URL: env.redisUrl,
+    BOOTSTRAP_API_KEY: env.apiKey,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: path.join(env.dir, `${dataName}-data`),
+    ...specific,
+  };
+}
+
+/** Flightdeck as deployed: one process serving the API and the realtime gateway, one running the jobs. */
+export interface EndToEndTarget {
+  /** `ROLES=api,gateway`: REST API, history projector, Socket.IO gateway. */
+  api: ServerProcess;
+  /** `ROLES=worker`: the BullMQ workers. */
+  worker: ServerProcess;
+  prefix: string;
+  /** apiGateway, worker and ferretdb, to meter besides the bench and Redis. */
+  cpu: CpuSource[];
+  request(route: 'submit' | 'batch', body: string): HttpTarget;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Flightdeck for the end-to-end phases on a fresh prefix, with a FerretDB of its own: an
+ * `api,gateway` process and a `worker` process running `workerConcurrency` jobs at a time (progress
+ * interval left at its default); `withoutHistory` holds the history projector off (diagnostic).
+ */
+export async function startEndToEndTarget(
+  env: TargetEnvironment,
+  phase: string,
+  options: { workerConcurrency: number; withoutHistory: boolean },
+): Promise<EndToEndTarget> {
+  const prefix = `bench-${phase}`;
+  // Diagnostic, as for the submit phases: the history projector only writes while it holds this lease.
+  if (options.withoutHistory) await env.redis.set(redisKeys(prefix).historyLeader, 'held by the bench', 'PX', 600_000);
+  const nodeArgs = (role: string) => {
+    if (!env.cpuProfileDir) return [];
+    const dir = path.join(env.cpuProfileDir, phase, role);
+    mkdirSync(dir, { recursive: true });
+    return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+  };
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${env.apiKey}` };
+  const ferret = await startPhaseFerretDb(env, phase);
+  const started: ServerProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(started.map((server) => server.stop()));
+    await ferret.stop();
+  };
+  try {
+    const apiPort = await freePort();
+    let workerPort = await freePort();
+    while (workerPort === apiPort) workerPort = await freePort();
+    const common = { REDIS_PREFIX: prefix, MONGODB_URI: ferret.url };
+    // Both at once (the worker role does not bootstrap); a child that started is stopped again if the other fails.
+    const children = await Promise.allSettled([
+      startServerProcess({
+        name: `${phase}-api`,
+        script: require.resolve('@flightdeck/backend'),
+        nodeArgs: nodeArgs('api'),
+        env: flightdeckEnv(env, { ROLES: 'api,gateway', PORT: String(apiPort), ...common }, `${phase}-api`),
+        port: apiPort,
+        readyPath: '/readyz',
+        teardown: env.teardown,
+      }),
+      startServerProcess({
+        name: `${phase}-worker`,
+        script: require.resolve('@flightdeck/backend'),
+        nodeArgs: nodeArgs('worker'),
+        env: flightdeckEnv(
+          env,
+          {
+            ROLES: 'worker',
+            PORT: String(workerPort),
+            WORKER_CONCURRENCY: String(options.workerConcurrency),
+            ...common,
+          },
+          `${phase}-worker`,
+        ),
+        port: workerPort,
+        readyPath: '/readyz',
+        teardown: env.teardown,
+      }),
+    ]);
+    for (const child of children) if (child.status === 'fulfilled') started.push(child.value);
+    const failed = children.find((child) => child.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [api, worker] = started as [ServerProcess, ServerProcess];
+    return {
+      api,
+      worker,
+      prefix,
+      cpu: [processCpu('apiGateway', api.pid), processCpu('worker', worker.pid), ferret.cpu],
+      request: (route, body) => ({
+        url: `${api.baseUrl}${route === 'batch' ? '/v1/jobs/batch' : '/v1/jobs'}`,
+        headers,
+        body,
+      }),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 }
