@@ -44,7 +44,7 @@ describe('JobReporter', () => {
     expect(progress.at(-1)?.job.progress).toBe(100);
   });
 
-  it('flushes pending progress and logs before the final event, in order', async () => {
+  it('flushes pending logs before the final event, in order; completion supersedes pending progress', async () => {
     const { drafts, stream } = recordingStream();
     const job = fakeJob();
     const reporter = new JobReporter(job, stream, 10_000, (error) => {
@@ -55,9 +55,23 @@ describe('JobReporter', () => {
     reporter.log('first line');
     reporter.log('second line');
     await reporter.completed({ ok: true });
-    expect(drafts.map((draft) => draft.type)).toEqual(['job.active', 'job.progress', 'job.log', 'job.completed']);
-    expect(drafts[2]?.lines).toEqual(['first line', 'second line']);
-    expect(drafts[3]?.job).toMatchObject({ status: 'completed', progress: 100, result: { ok: true } });
+    expect(drafts.map((draft) => draft.type)).toEqual(['job.active', 'job.log', 'job.completed']);
+    expect(drafts[1]?.lines).toEqual(['first line', 'second line']);
+    expect(drafts[2]?.job).toMatchObject({ status: 'completed', progress: 100, result: { ok: true } });
+  });
+
+  it('sends pending progress before a failure, which does not carry progress', async () => {
+    const { drafts, stream } = recordingStream();
+    const job = fakeJob();
+    const reporter = new JobReporter(job, stream, 10_000, (error) => {
+      throw error;
+    });
+    reporter.progress(40);
+    await reporter.failed('boom', 'failed');
+    expect(drafts.map((draft) => [draft.type, draft.job.progress])).toEqual([
+      ['job.progress', 40],
+      ['job.failed', undefined],
+    ]);
     expect(job.updateProgress).toHaveBeenCalledWith(40);
   });
 

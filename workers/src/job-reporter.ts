@@ -69,6 +69,8 @@ export class JobReporter {
   }
 
   completed(result: unknown): Promise<void> {
+    // The completed event carries progress 100: a progress update still pending is superseded.
+    this.pendingProgress = null;
     this.flush();
     return this.emit('job.completed', {
       status: 'completed',

@@ -113,8 +113,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       if (cancelled.has(job.id as string)) throw new UnrecoverableError('cancelled');
       throw error;
     } finally {
+      // What is still pending goes out with the attempt's final event (see JobReporter).
       clearTimeout(timer);
-      reporter.flush();
     }
   };
 
