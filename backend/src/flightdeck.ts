@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
-import { JobEventStream, redisKeys, type WorkerRuntime } from '@flightdeck/workers';
+import { JobEventStream, redisKeys, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
 import { ApiKeyResolver } from './accounts/api-keys';
 import { bootstrap, type BootstrapResult } from './accounts/bootstrap';
 import { createApp } from './api/api-app';
@@ -186,8 +186,6 @@ async function startRoles(
     };
   }
   if (roles.has('worker')) {
-    // Loaded only by processes that run jobs.
-    const { startWorkers } = await import('@flightdeck/workers');
     workers = await startWorkers({
       redisUrl,
       prefix: config.REDIS_PREFIX,
