@@ -54,6 +54,15 @@ module.exports = {
       testMatch: ['<rootDir>/src/components/*/fd-*.test.ts'],
     },
     {
+      // Offline checks of deploy/ (kustomize, KEDA, compose, scaling numbers).
+      displayName: 'deploy',
+      rootDir: 'deploy',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+    {
       displayName: 'e2e',
       rootDir: 'client',
       testEnvironment: 'node',

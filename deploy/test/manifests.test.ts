@@ -1,0 +1,302 @@
+/**
+ * Offline checks of the deployment artefacts: every kustomize overlay renders, every object is a
+ * valid Kubernetes / KEDA object with no unknown fields where we know the schema, the compose file
+ * is valid, and the KEDA numbers, keys and formula are those of SCALING_POLICIES.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { SCALING_POLICIES, desiredReplicas, type QueueDepth } from '@flightdeck/workers';
+import { strictErrors } from './strict-shapes';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const K8S = path.join(ROOT, 'deploy', 'k8s');
+const OVERLAYS = ['dev', 'prod'] as const;
+
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; annotations?: Record<string, string> };
+} & Record<
+  string,
+  any // eslint-disable-line @typescript-eslint/no-explicit-any
+>;
+
+function has(tool: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const HAS_KUBECTL = has('kubectl');
+const HAS_COMPOSE = has('docker-compose');
+// CI installs both (.ci/run): there a missing tool is a failure, not a skip.
+if (process.env.CI && !(HAS_KUBECTL && HAS_COMPOSE)) {
+  throw new Error('deploy tests: kubectl and docker-compose must be installed in CI (scripts/install-deploy-tools.sh)');
+}
+if (!HAS_KUBECTL)
+  console.warn('deploy tests: kubectl not installed, kustomize checks SKIPPED (bash scripts/install-deploy-tools.sh)');
+if (!HAS_COMPOSE)
+  console.warn(
+    'deploy tests: docker-compose not installed, compose check SKIPPED (bash scripts/install-deploy-tools.sh)',
+  );
+
+function render(dir: string): Obj[] {
+  const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  return parseAllDocuments(out).map((doc) => {
+    if (doc.errors.length > 0) throw doc.errors[0];
+    return doc.toJS() as Obj;
+  });
+}
+
+/** Validates objects with kubernetes-models / @kubernetes-models/keda (ES modules: run in a child Node). */
+function validateModels(objects: Obj[]): { name: string; known: boolean; errors: string[] }[] {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'validate-models.mjs')], {
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
+  return JSON.parse(out);
+}
+
+/** Kinds with no model package here: checked by their strict shape only. */
+const SHAPE_ONLY = new Set(['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute']);
+
+const describeKubectl = HAS_KUBECTL ? describe : describe.skip;
+
+describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
+  let objects: Obj[];
+  beforeAll(() => {
+    objects = render(path.join(K8S, 'overlays', overlay));
+  });
+
+  it('renders with kubectl kustomize', () => {
+    expect(objects.length).toBeGreaterThan(10);
+  });
+
+  it('validates every object against its model, with no unknown fields', () => {
+    const results = validateModels(objects);
+    for (const [i, object] of objects.entries()) {
+      const key = `${object.apiVersion}/${object.kind}`;
+      const { name, known, errors } = results[i];
+      expect({ name, known: known || SHAPE_ONLY.has(key), errors }).toEqual({ name, known: true, errors: [] });
+      expect({ name, unknown: strictErrors(key, object) }).toEqual({ name, unknown: [] });
+    }
+  });
+
+  it('runs every role non-root, read-only, with probes, in the flightdeck namespace', () => {
+    const deployments = objects.filter((o) => o.kind === 'Deployment');
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([
+      'flightdeck-api',
+      'flightdeck-gateway',
+      'flightdeck-worker',
+    ]);
+    for (const deployment of deployments) {
+      const pod = deployment.spec.template.spec;
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      expect(pod.topologySpreadConstraints.length).toBeGreaterThan(0);
+      // KEDA's HPA owns the replica count; a fixed one would fight it on every apply.
+      expect(deployment.spec.replicas).toBeUndefined();
+      const [container] = pod.containers;
+      expect(container.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+      expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+      expect(container.resources.requests).toBeDefined();
+      expect(container.resources.limits).toBeDefined();
+      const role = container.env.find((e: { name: string }) => e.name === 'ROLES').value;
+      expect(deployment.metadata.name).toBe(`flightdeck-${role}`);
+      // SIGTERM's shutdown must end before Kubernetes' SIGKILL.
+      const shutdownMs = Number(container.env.find((e: { name: string }) => e.name === 'SHUTDOWN_TIMEOUT_MS').value);
+      expect(shutdownMs).toBeLessThanOrEqual(pod.terminationGracePeriodSeconds * 1000 - 5_000);
+    }
+    const worker = deployments.find((d) => d.metadata.name === 'flightdeck-worker')!;
+    expect(worker.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+    for (const object of objects.filter((o) => o.kind !== 'Namespace')) {
+      expect(object.metadata).toMatchObject({ namespace: 'flightdeck' });
+    }
+  });
+
+  it('routes /socket.io/ to the gateways and the rest to the API', () => {
+    const route = objects.find((o) => o.kind === 'HTTPRoute')!;
+    const backendOf = (prefix: string) =>
+      route.spec.rules.find((r: any) => r.matches[0].path.value === prefix).backendRefs[0].name; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(backendOf('/socket.io/')).toBe('flightdeck-gateway');
+    expect(backendOf('/')).toBe('flightdeck-api');
+  });
+
+  describe('KEDA', () => {
+    const scaledObjects = () => objects.filter((o) => o.kind === 'ScaledObject');
+    const prefix = () =>
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'flightdeck-config')!.data.REDIS_PREFIX;
+
+    it.each(Object.keys(SCALING_POLICIES))('scales queue %s with the numbers of SCALING_POLICIES', (queue) => {
+      const policy = SCALING_POLICIES[queue as keyof typeof SCALING_POLICIES];
+      const owners = scaledObjects().filter((o) =>
+        (o.metadata.annotations?.['flightdeck.dev/queues'] ?? '').split(',').includes(queue),
+      );
+      expect(owners).toHaveLength(1);
+      const [so] = owners;
+      expect(so.spec.minReplicaCount).toBe(policy.minReplicas);
+      expect(so.spec.maxReplicaCount).toBe(policy.maxReplicas);
+      const modifiers = so.spec.advanced.scalingModifiers;
+      expect(Number(modifiers.target)).toBe(policy.jobsPerReplica);
+      expect(Number(modifiers.activationTarget)).toBe(policy.activationBacklog);
+      expect(modifiers.metricType).toBe('AverageValue');
+      for (const state of ['wait', 'prioritized', 'active']) {
+        const trigger = so.spec.triggers.find((t: { name: string }) => t.name === `${queue}_${state}`);
+        expect(trigger).toMatchObject({ type: 'redis', metadata: { listName: `${prefix()}:${queue}:${state}` } });
+      }
+      const paused = so.spec.triggers.find((t: { name: string }) => t.name === `${queue}_paused`);
+      expect(paused).toMatchObject({ type: 'prometheus' });
+      expect(paused.metadata.query).toContain(`flightdeck_queue_paused{queue="${queue}"}`);
+    });
+
+    it('groups only queues that agree on their numbers', () => {
+      for (const so of scaledObjects().filter((o) => o.metadata.annotations?.['flightdeck.dev/queues'])) {
+        const queues = so.metadata.annotations!['flightdeck.dev/queues'].split(
+          ',',
+        ) as (keyof typeof SCALING_POLICIES)[];
+        const numbers = new Set(queues.map((q) => JSON.stringify(SCALING_POLICIES[q])));
+        expect({ so: so.metadata.name, distinct: numbers.size }).toEqual({ so: so.metadata.name, distinct: 1 });
+      }
+    });
+
+    it('computes the same replicas as desiredReplicas() (formula evaluated on sample depths)', () => {
+      const samples: QueueDepth[] = [
+        { wait: 0, prioritized: 0, active: 0, paused: false },
+        { wait: 1, prioritized: 0, active: 0, paused: false },
+        { wait: 49, prioritized: 1, active: 0, paused: false },
+        { wait: 30, prioritized: 30, active: 50, paused: false },
+        { wait: 5000, prioritized: 0, active: 50, paused: false },
+        { wait: 5000, prioritized: 10, active: 0, paused: true },
+        { wait: 5000, prioritized: 0, active: 120, paused: true },
+      ];
+      for (const so of scaledObjects().filter((o) => o.metadata.annotations?.['flightdeck.dev/queues'])) {
+        const queues = so.metadata.annotations!['flightdeck.dev/queues'].split(
+          ',',
+        ) as (keyof typeof SCALING_POLICIES)[];
+        const { formula, target, activationTarget } = so.spec.advanced.scalingModifiers;
+        // The expr-lang formula only uses max(), + and ?: here, which read the same in JavaScript.
+        const names = queues.flatMap((q) => ['wait', 'prioritized', 'active', 'paused'].map((s) => `${q}_${s}`));
+        const evaluate = new Function('max', ...names, `return ${formula};`);
+        for (const [i, depth] of samples.entries()) {
+          // Vary the depths between queues so a formula reading the wrong queue is caught.
+          const depths = queues.map((_, n) => (n === 0 ? depth : samples[(i + n) % samples.length]));
+          const args = depths.flatMap((d) => [d.wait, d.prioritized, d.active, d.paused ? 1 : 0]);
+          const metric = evaluate(Math.max, ...args) as number;
+          const { minReplicas, maxReplicas } = SCALING_POLICIES[queues[0]];
+          // KEDA: at or below the activation target it goes to min; else the HPA's ceil(metric / target), clamped.
+          const keda =
+            metric <= Number(activationTarget)
+              ? minReplicas
+              : Math.min(maxReplicas, Math.max(minReplicas, 1, Math.ceil(metric / Number(target))));
+          const expected = Math.max(...queues.map((q, n) => desiredReplicas(SCALING_POLICIES[q], depths[n])));
+          expect({ so: so.metadata.name, sample: i, replicas: keda }).toEqual({
+            so: so.metadata.name,
+            sample: i,
+            replicas: expected,
+          });
+        }
+      }
+    });
+
+    it('scales gateways on total connections per pod, slowly down', () => {
+      const so = scaledObjects().find((o) => o.metadata.name === 'flightdeck-gateway')!;
+      const [trigger] = so.spec.triggers;
+      expect(trigger.type).toBe('prometheus');
+      expect(trigger.metadata.query).toMatch(/^sum\(flightdeck_realtime_connections\b/);
+      expect(Number(trigger.metadata.threshold)).toBe(2000);
+      expect(so.spec.minReplicaCount).toBeGreaterThanOrEqual(2);
+      const down = so.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown;
+      expect(down.stabilizationWindowSeconds).toBeGreaterThanOrEqual(600);
+    });
+
+    it('reads Redis through a TriggerAuthentication on the app Secret', () => {
+      const auth = objects.find((o) => o.kind === 'TriggerAuthentication')!;
+      for (const so of scaledObjects()) {
+        for (const trigger of so.spec.triggers.filter((t: { type: string }) => t.type === 'redis')) {
+          expect(trigger.authenticationRef.name).toBe(auth.metadata.name);
+        }
+      }
+      expect(auth.spec.secretTargetRef.every((ref: { name: string }) => ref.name === 'flightdeck-secrets')).toBe(true);
+    });
+  });
+});
+
+(HAS_KUBECTL ? it : it.skip)(
+  'dev overlay brings Redis (AOF, noeviction) and MongoDB StatefulSets and the Secret',
+  () => {
+    const objects = render(path.join(K8S, 'overlays', 'dev'));
+    const sets = objects.filter((o) => o.kind === 'StatefulSet');
+    expect(sets.map((s) => s.metadata.name).sort()).toEqual(['mongo', 'redis']);
+    const redisArgs = sets.find((s) => s.metadata.name === 'redis')!.spec.template.spec.containers[0].args.join(' ');
+    expect(redisArgs).toContain('--appendonly yes');
+    expect(redisArgs).toContain('--maxmemory-policy noeviction');
+    const secret = objects.find((o) => o.kind === 'Secret')!;
+    expect(secret.metadata.name).toBe('flightdeck-secrets');
+  },
+);
+
+(HAS_COMPOSE ? it : it.skip)('docker-compose.yml passes docker-compose config', () => {
+  const out = execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, BOOTSTRAP_API_KEY: '' },
+  });
+  const [doc] = parseAllDocuments(out);
+  const compose = doc.toJS() as {
+    services: Record<string, { environment?: Record<string, string>; command?: string[] }>;
+  };
+  expect(Object.keys(compose.services).sort()).toEqual([
+    'api',
+    'gateway-1',
+    'gateway-2',
+    'mongo',
+    'proxy',
+    'redis',
+    'worker',
+  ]);
+  expect(compose.services['gateway-1'].environment?.ROLES).toBe('gateway');
+  expect(compose.services.worker.environment?.ROLES).toBe('worker');
+  expect(compose.services.redis.command?.join(' ')).toContain('--maxmemory-policy noeviction');
+});
+
+describe('the checks themselves', () => {
+  it('report unknown ScaledObject fields and scaler metadata keys', () => {
+    const bad = {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'x' },
+      spec: {
+        scaleTargetRef: { name: 'x' },
+        minReplicas: 0,
+        advanced: { scalingModifiers: { formula: 'a', traget: '5' } },
+        triggers: [{ type: 'redis', metadata: { listName: 'l', listLenght: '5' } }],
+      },
+    };
+    expect(strictErrors('keda.sh/v1alpha1/ScaledObject', bad)).toEqual([
+      '.spec.minReplicas: unknown field',
+      '.spec.advanced.scalingModifiers.traget: unknown field',
+      '.spec.triggers[0].metadata.listLenght: unknown for redis',
+    ]);
+  });
+
+  it('report model errors (wrong types, missing required fields)', () => {
+    const [result] = validateModels([
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'x' },
+        spec: { replicas: 'two' },
+      } as unknown as Obj,
+    ]);
+    expect(result.errors.length).toBe(1);
+  });
+});

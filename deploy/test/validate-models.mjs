@@ -1,0 +1,38 @@
+// Validates Kubernetes objects with kubernetes-models and @kubernetes-models/keda. Those packages
+// are ES modules only, so the Jest suite runs this as a child process: a JSON array of objects on
+// stdin; prints a JSON array of { name, known, errors } on stdout.
+import { readFileSync } from 'node:fs';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+
+const MODELS = {
+  'v1/Namespace': Namespace,
+  'v1/ServiceAccount': ServiceAccount,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'keda.sh/v1alpha1/ScaledObject': ScaledObject,
+  'keda.sh/v1alpha1/TriggerAuthentication': TriggerAuthentication,
+};
+
+const objects = JSON.parse(readFileSync(0, 'utf8'));
+const results = objects.map((object) => {
+  const key = `${object.apiVersion}/${object.kind}`;
+  const name = `${key} ${object.metadata?.name}`;
+  const Model = MODELS[key];
+  if (!Model) return { name, known: false, errors: [] };
+  try {
+    new Model(object).validate();
+    return { name, known: true, errors: [] };
+  } catch (error) {
+    return { name, known: true, errors: [String(error?.message ?? error)] };
+  }
+});
+process.stdout.write(JSON.stringify(results));
