@@ -7,6 +7,7 @@ import { JobEventStream, redisKeys, startWorkers, type WorkerRuntime } from '@fl
 import { ApiKeyResolver } from './accounts/api-keys';
 import { bootstrap, type BootstrapResult } from './accounts/bootstrap';
 import { createApp } from './api/api-app';
+import { reportQueuePauses } from './metrics';
 import { startRealtimeGateway, type RealtimeGateway } from './gateway/realtime-gateway';
 import { REPO_ROOT, type Config } from './config';
 import { connectMongo } from './db/connection';
@@ -18,6 +19,7 @@ import { closeQueues, createQueues, type QueueRegistry } from './jobs/queue-regi
 import { QueueOverviewService } from './jobs/queue-overview';
 import { WebhookDeliverer } from './webhooks/webhook-deliverer';
 import { WebhookService } from './webhooks/webhook-service';
+import { ScheduleService } from './schedules/schedule-service';
 import { startFerretDb, startRedis, type LocalService } from './services/local-services';
 
 export interface Flightdeck {
@@ -141,6 +143,7 @@ async function startRoles(
       failed: { count: config.KEEP_FAILED_JOBS, age: config.KEEP_FAILED_SECONDS },
     };
     queues = createQueues(redis, config.REDIS_PREFIX, retention, logger);
+    reportQueuePauses(queues);
     // Webhooks are sent from here, not by job workers: signing needs the secrets in MongoDB.
     webhookDeliverer = new WebhookDeliverer({
       redisUrl,
@@ -179,6 +182,7 @@ async function startRoles(
       }),
       queues: new QueueOverviewService(queues),
       webhooks: new WebhookService(reader),
+      schedules: new ScheduleService(queues),
       apiKeys,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       batchBodyLimitBytes: config.BATCH_BODY_LIMIT_BYTES,

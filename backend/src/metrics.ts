@@ -30,3 +30,21 @@ export const realtimeEventsDelivered = new Counter({
   help: 'Events this gateway emitted to rooms',
   registers: [metricsRegistry],
 });
+
+let pausableQueues: ReadonlyMap<string, { isPaused(): Promise<boolean> }> = new Map();
+
+/** 1 while a queue is paused: KEDA reads it, since BullMQ 6 keeps a paused queue's jobs in `wait`. */
+export const queuePaused = new Gauge({
+  name: 'flightdeck_queue_paused',
+  help: 'Whether a queue is paused (1) or not (0)',
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    for (const [queue, handle] of pausableQueues) this.set({ queue }, (await handle.isPaused()) ? 1 : 0);
+  },
+});
+
+/** The queues whose pause state /metrics reports (processes with the `api` role). */
+export function reportQueuePauses(queues: ReadonlyMap<string, { isPaused(): Promise<boolean> }>): void {
+  pausableQueues = queues;
+}

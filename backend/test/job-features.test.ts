@@ -272,6 +272,8 @@ describe('pause and resume, on a process with the api and worker roles', () => {
     const held = await demoQueue();
     expect(held).toMatchObject({ paused: true, counts: { queued: 3, active: 0 } });
     expect(held.scaling.desiredReplicas).toBe(0);
+    // KEDA reads the pause from the metrics (deploy/k8s/base/keda.yaml).
+    expect((await app.http.get('/metrics')).body).toContain('flightdeck_queue_paused{queue="demo"} 1');
 
     const resumed = await app.http.post('/v1/queues/demo/resume');
     expect(resumed.status).toBe(200);
@@ -280,6 +282,7 @@ describe('pause and resume, on a process with the api and worker roles', () => {
     for (const job of jobs) {
       expect(stateTypes(await jobEvents(app, job.id))).toEqual(['job.queued', 'job.active', 'job.completed']);
     }
+    expect((await app.http.get('/metrics')).body).toContain('flightdeck_queue_paused{queue="demo"} 0');
   });
 
   it('answers 404 for an unknown queue and 403 without the queues:write scope', async () => {

@@ -18,6 +18,8 @@ export const JOB_LIMITS = {
   maxWebhookUrlLength: 2048,
   maxLogListLimit: 1000,
   defaultLogListLimit: 100,
+  maxScheduleNameLength: 100,
+  maxCronLength: 200,
 } as const;
 
 const nonNegativeInt = (max: number) => z.number().int().min(0).max(max);
@@ -165,3 +167,57 @@ export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
 export const webhookAttemptListSchema = z
   .object({ items: z.array(webhookAttemptSchema) })
   .meta({ id: 'WebhookAttemptList', description: 'Every webhook delivery attempt of a job, oldest first.' });
+
+/** What each run of a schedule submits: a job as `POST /v1/jobs` takes it, without per-submit fields. */
+export const scheduleJobSchema = submitJobSchema
+  .pick({ type: true, payload: true, priority: true, attempts: true, backoff: true, timeoutMs: true })
+  .meta({ id: 'ScheduleJob', description: 'The job each run submits; validated like a submit.' });
+export type ScheduleJob = z.infer<typeof scheduleJobSchema>;
+
+const scheduleName = z.string().min(1).max(JOB_LIMITS.maxScheduleNameLength).meta({ example: 'nightly cleanup' });
+const cronExpression = z.string().min(1).max(JOB_LIMITS.maxCronLength).meta({
+  description:
+    'A cron expression: five fields (minute hour day-of-month month day-of-week) or six with seconds first; aliases such as `@daily` work.',
+  example: '0 3 * * *',
+});
+const timeZone = z
+  .string()
+  .min(1)
+  .max(100)
+  .meta({ description: 'An IANA time zone the cron expression is read in.', example: 'Europe/Paris' });
+
+export const createScheduleSchema = z
+  .strictObject({ name: scheduleName, cron: cronExpression, timezone: timeZone.optional(), job: scheduleJobSchema })
+  .meta({ id: 'CreateSchedule' });
+export type CreateSchedule = z.infer<typeof createScheduleSchema>;
+
+export const updateScheduleSchema = z
+  .strictObject({
+    name: scheduleName.optional(),
+    cron: cronExpression.optional(),
+    timezone: timeZone.optional(),
+    job: scheduleJobSchema.optional().meta({ description: 'Replaces the job whole.' }),
+  })
+  .meta({ id: 'UpdateSchedule' });
+export type UpdateSchedule = z.infer<typeof updateScheduleSchema>;
+
+export const scheduleSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    cron: z.string(),
+    timezone: z.string(),
+    job: scheduleJobSchema,
+    nextRunAt: z
+      .string()
+      .nullable()
+      .meta({ format: 'date-time', description: 'When the cron expression next fires, or null if never again.' }),
+    createdAt: z.string().meta({ format: 'date-time' }),
+    updatedAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'Schedule' });
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export const scheduleListSchema = z
+  .object({ items: z.array(scheduleSchema) })
+  .meta({ id: 'ScheduleList', description: 'Every schedule of the workspace, oldest first.' });

@@ -44,6 +44,40 @@ export class JobReporter {
     if (after) this.chain = after;
   }
 
+  /**
+   * A schedule's run, the first time a worker sees it: BullMQ's job scheduler created it, so no
+   * `job.queued` came from the API. This one carries the whole job, like a submit's, and lands before
+   * `job.active`, so history and streams tell the run's story like any job's.
+   */
+  scheduledRun(): Promise<void> {
+    const { job } = this;
+    const backoff = typeof job.opts.backoff === 'object' ? job.opts.backoff : undefined;
+    return this.emit('job.queued', {
+      type: job.name,
+      queue: job.queueName,
+      status: 'queued',
+      progress: 0,
+      payload: job.data.payload,
+      result: null,
+      error: null,
+      attemptsMade: 0,
+      attempts: job.opts.attempts ?? 1,
+      priority: job.opts.priority ?? 0,
+      backoff:
+        backoff?.type === 'fixed' || backoff?.type === 'exponential'
+          ? { type: backoff.type as 'fixed' | 'exponential', delayMs: backoff.delay ?? 0 }
+          : null,
+      timeoutMs: job.data.timeoutMs ?? null,
+      idempotencyKey: null,
+      webhookUrl: null,
+      // When the cron fired (BullMQ made the job one interval earlier, as a delayed job): list order.
+      createdAt: new Date(job.timestamp + (job.opts.delay ?? 0)).toISOString(),
+      runAt: null,
+      startedAt: null,
+      finishedAt: null,
+    });
+  }
+
   active(): Promise<void> {
     return this.emit('job.active', {
       status: 'active',

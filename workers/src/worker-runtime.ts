@@ -69,6 +69,11 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   };
 
   const processJob = async (job: BullJob<JobData>, _token?: string, cancelSignal?: AbortSignal) => {
+    // A schedule's run has no snapshot until its first pick-up announces it (a retry, or a pick-up
+    // after a crash, finds the snapshot and does not announce it twice).
+    if (job.data.scheduleId && job.attemptsMade === 0 && !(await connection.exists(keys.jobSnapshot(job.id!)))) {
+      await reporterFor(job).scheduledRun();
+    }
     const definition = findJobType(job.name);
     if (!definition) throw new UnrecoverableError(`unknown job type "${job.name}"`);
     const parsed = definition.payloadSchema.safeParse(job.data.payload);

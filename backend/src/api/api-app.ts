@@ -13,7 +13,9 @@ import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes, type Readiness } from './routes/health.routes';
 import { jobsRoutes } from './routes/jobs.routes';
 import { queuesRoutes } from './routes/queues.routes';
+import { schedulesRoutes } from './routes/schedules.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
+import type { ScheduleService } from '../schedules/schedule-service';
 import type { WebhookService } from '../webhooks/webhook-service';
 import type { Redis } from 'ioredis';
 
@@ -26,6 +28,7 @@ export interface AppOptions {
     jobs: JobService;
     queues: QueueOverviewService;
     webhooks: WebhookService;
+    schedules: ScheduleService;
     apiKeys: ApiKeyResolver;
     bodyLimitBytes: number;
     batchBodyLimitBytes: number;
@@ -61,6 +64,7 @@ export function createApp(options: AppOptions): Express {
       jobsRoutes(api.jobs, { bodyBytes: api.bodyLimitBytes, batchBodyBytes: api.batchBodyLimitBytes }),
       queuesRoutes(api.queues),
       webhooksRoutes(api.webhooks),
+      schedulesRoutes(api.schedules, { bodyBytes: api.bodyLimitBytes }),
     );
     if (api.consoleDir && existsSync(path.join(api.consoleDir, 'index.html'))) {
       const consoleDir = api.consoleDir;

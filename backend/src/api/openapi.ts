@@ -1,15 +1,19 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  createScheduleSchema,
   errorBodySchema,
   jobListSchema,
   jobLogListSchema,
   jobSchema,
   listJobLogsQuerySchema,
   listJobsQuerySchema,
+  scheduleListSchema,
+  scheduleSchema,
   submitBatchSchema,
   submitJobSchema,
   submittedJobSchema,
+  updateScheduleSchema,
   webhookAttemptListSchema,
   webhookSecretSchema,
 } from '@flightdeck/contract';
@@ -25,15 +29,18 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON (`invalid_json`)',
   401: 'Missing or bad credentials (`unauthorized`)',
   403: 'The API key lacks the scope (`forbidden`)',
-  404: 'No such job in this workspace, or no such queue (`not_found`)',
+  404: 'No such job or schedule in this workspace, or no such queue (`not_found`)',
   409: 'The action does not apply to the job in its state',
   413: 'The body is too large (`payload_too_large`)',
   415: 'The body is not JSON (`unsupported_media_type`)',
-  422: 'Wrong types or values (`validation_failed`), unknown job type (`unknown_job_type`), bad payload (`invalid_payload`)',
+  422: 'Wrong types or values (`validation_failed`, also a bad cron expression or time zone), unknown job type (`unknown_job_type`), bad payload (`invalid_payload`)',
   503: 'Redis or MongoDB is unavailable (`service_unavailable`)',
 };
 
 const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id', example: '01JF0000000000000000000000' }) });
+const scheduleIdParams = z.object({
+  id: z.string().meta({ description: 'Schedule id', example: '01JF0000000000000000000000' }),
+});
 const queueNameParams = z.object({ name: z.string().meta({ description: 'Queue name', example: 'demo' }) });
 const queueSchema = z
   .object({
@@ -191,6 +198,58 @@ export function buildOpenApiDocument() {
     description: 'Deliveries signed from now on (retries included) use the new secret.',
     security,
     responses: { 200: json(webhookSecretSchema, 'The new secret'), ...errors(401, 403, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/schedules',
+    tags: ['Schedules'],
+    summary: 'Create a schedule',
+    description:
+      'Submits `job` each time the cron expression fires in `timezone` (default UTC). Each run is an ordinary job (id `repeat:<scheduleId>:<ms>`), listed and streamed like others. The job is validated like a submit.',
+    security,
+    request: { body: json(createScheduleSchema, 'The schedule') },
+    responses: { 201: json(scheduleSchema, 'Created'), ...errors(400, 401, 403, 413, 415, 422, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/schedules',
+    tags: ['Schedules'],
+    summary: "The workspace's schedules, oldest first",
+    security,
+    responses: { 200: json(scheduleListSchema, 'Every schedule'), ...errors(401, 403, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/schedules/{id}',
+    tags: ['Schedules'],
+    summary: 'Get a schedule',
+    security,
+    request: { params: scheduleIdParams },
+    responses: { 200: json(scheduleSchema, 'The schedule'), ...errors(401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/v1/schedules/{id}',
+    tags: ['Schedules'],
+    summary: 'Change a schedule',
+    description:
+      'Changes the name, cron expression, time zone or job (replaced whole); later runs follow the change, runs already queued are not touched.',
+    security,
+    request: { params: scheduleIdParams, body: json(updateScheduleSchema, 'The fields to change') },
+    responses: {
+      200: json(scheduleSchema, 'The schedule after the change'),
+      ...errors(400, 401, 403, 404, 413, 415, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/schedules/{id}',
+    tags: ['Schedules'],
+    summary: 'Delete a schedule',
+    description: 'No run starts after this; a run already queued or active goes on.',
+    security,
+    request: { params: scheduleIdParams },
+    responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 503) },
   });
   registry.registerPath({
     method: 'get',

@@ -1,6 +1,7 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-// Ids are strings we generate (ULIDs: time-ordered, so `_id` order is creation order).
+// Ids are strings we generate (ULIDs: time-ordered, so `_id` order is creation order), except the
+// runs of schedules, which keep the ids BullMQ's job schedulers give them (`repeat:<scheduleId>:<ms>`).
 
 const workspaceSchema = new Schema(
   {
@@ -84,9 +85,10 @@ const jobRecordSchema = new Schema(
   },
   { versionKey: false, minimize: false },
 );
-jobRecordSchema.index({ workspaceId: 1, _id: -1 });
-jobRecordSchema.index({ workspaceId: 1, status: 1, _id: -1 });
-jobRecordSchema.index({ workspaceId: 1, type: 1, _id: -1 });
+// Lists are newest first by (createdAt, _id): schedule runs have BullMQ's ids, not ULIDs.
+jobRecordSchema.index({ workspaceId: 1, createdAt: -1, _id: -1 });
+jobRecordSchema.index({ workspaceId: 1, status: 1, createdAt: -1, _id: -1 });
+jobRecordSchema.index({ workspaceId: 1, type: 1, createdAt: -1, _id: -1 });
 export const JobRecordModel = model('JobRecord', jobRecordSchema, 'jobs');
 export type JobRecordDoc = InferSchemaType<typeof jobRecordSchema>;
 
@@ -133,3 +135,24 @@ const webhookDeliverySchema = new Schema(
 webhookDeliverySchema.index({ workspaceId: 1, jobId: 1, at: 1 });
 export const WebhookDeliveryModel = model('WebhookDelivery', webhookDeliverySchema, 'webhook_deliveries');
 export type WebhookDeliveryDoc = InferSchemaType<typeof webhookDeliverySchema>;
+
+/**
+ * Schedules: the source of truth; each is mirrored into a BullMQ job scheduler (id = `_id`) on its
+ * job type's queue. `job` is stored as JSON text, like job payloads (submitters' keys).
+ */
+const scheduleSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    name: { type: String, required: true },
+    cron: { type: String, required: true },
+    timezone: { type: String, required: true },
+    /** The queue the job scheduler lives on (the job type's), to find it again when the type changes. */
+    queue: { type: String, required: true },
+    job: { type: String, required: true },
+  },
+  { timestamps: true, versionKey: false },
+);
+scheduleSchema.index({ workspaceId: 1, _id: 1 });
+export const ScheduleModel = model('Schedule', scheduleSchema, 'schedules');
+export type ScheduleDoc = InferSchemaType<typeof scheduleSchema>;

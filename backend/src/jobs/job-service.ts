@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Job as BullJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { monotonicFactory } from 'ulid';
-import { z } from 'zod';
 import {
   isFinalStatus,
   type Job,
@@ -11,12 +10,13 @@ import {
   type ListJobsQuery,
   type SubmitJob,
 } from '@flightdeck/contract';
-import { findJobType, type EventDraft, type JobData, type JobEventStream, type RedisKeys } from '@flightdeck/workers';
+import { type EventDraft, type JobData, type JobEventStream, type RedisKeys } from '@flightdeck/workers';
 import { JobLogModel, JobRecordModel } from '../db/models';
 import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
 import type { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from './job-reader';
 import { presentRecord, type JobRecord } from './job-presenter';
+import { validatedJobType } from './job-validation';
 import type { QueueRegistry } from './queue-registry';
 
 export interface JobServiceOptions {
@@ -81,13 +81,20 @@ export class JobService {
     const filter: Record<string, unknown> = { workspaceId };
     if (query.status) filter.status = query.status;
     if (query.type) filter.type = query.type;
-    if (query.cursor) filter._id = { $lt: decodeCursor(query.cursor) };
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      filter.$or = [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }];
+    }
+    // By creation time, then id: API jobs' ULIDs follow their createdAt, and schedule runs (BullMQ's
+    // `repeat:…` ids) are ordered by when they fired.
     const records = await JobRecordModel.find(filter)
-      .sort({ _id: -1 })
+      .sort({ createdAt: -1, _id: -1 })
       .limit(query.limit + 1)
       .lean<JobRecord[]>();
     const page = records.slice(0, query.limit);
-    const nextCursor = records.length > query.limit ? encodeCursor(page[page.length - 1]!._id) : null;
+    const last = page[page.length - 1];
+    const nextCursor =
+      records.length > query.limit && last ? encodeCursor(`${last.createdAt.getTime()}:${last._id}`) : null;
     return { items: page.map((record) => presentRecord(record)), nextCursor };
   }
 
@@ -187,24 +194,8 @@ export class JobService {
   }
 
   private buildJob(input: SubmitJob, now: number, path: string): Job {
-    const definition = findJobType(input.type);
-    if (!definition) {
-      throw unprocessable('unknown_job_type', `unknown job type "${input.type}"`, [
-        { path: `${path}type`, message: 'no such job type' },
-      ]);
-    }
     const payload = input.payload ?? {};
-    const parsed = definition.payloadSchema.safeParse(payload);
-    if (!parsed.success) {
-      throw unprocessable(
-        'invalid_payload',
-        `invalid payload for ${input.type}: ${z.prettifyError(parsed.error)}`,
-        parsed.error.issues.map((issue) => ({
-          path: [`${path}payload`, ...issue.path].join('.'),
-          message: issue.message,
-        })),
-      );
-    }
+    const definition = validatedJobType(input.type, payload, path);
     const delayMs = input.delayMs ?? 0;
     const defaults = definition.defaults ?? {};
     return {
@@ -370,11 +361,12 @@ function pooledRandom(): () => number {
 }
 
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(id))
+/** A jobs page's cursor: `<createdAt ms>:<id>` of the last job on the page. */
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const match = /^(\d{1,15}):([\x21-\x7e]{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match)
     throw unprocessable('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
-  return id;
+  return { createdAt: new Date(Number(match[1])), id: match[2]! };
 }
 
 function decodeLogCursor(cursor: string): { seq: number; index: number } {

@@ -1,0 +1,191 @@
+import { getNextMillis, type JobSchedulerTemplateOptions } from 'bullmq';
+import { ulid } from 'ulid';
+import type { CreateSchedule, Schedule, ScheduleJob, UpdateSchedule } from '@flightdeck/contract';
+import type { JobData } from '@flightdeck/workers';
+import { ScheduleModel } from '../db/models';
+import { notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
+import { validatedJobType } from '../jobs/job-validation';
+import type { QueueRegistry } from '../jobs/queue-registry';
+
+interface ScheduleRecord {
+  _id: string;
+  workspaceId: string;
+  name: string;
+  cron: string;
+  timezone: string;
+  queue: string;
+  job: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const DEFAULT_TIMEZONE = 'UTC';
+
+/**
+ * Schedules: stored in MongoDB (the source of truth) and mirrored into a BullMQ job scheduler with
+ * the same id on the job type's queue. BullMQ creates each run as an ordinary job of that queue,
+ * with `scheduleId` in its data; the worker announces it with a `job.queued` event when it first
+ * picks it up (see JobReporter.scheduledRun).
+ */
+export class ScheduleService {
+  constructor(private readonly queues: QueueRegistry) {}
+
+  async create(workspaceId: string, input: CreateSchedule): Promise<Schedule> {
+    const timezone = input.timezone ?? DEFAULT_TIMEZONE;
+    nextRun(input.cron, timezone);
+    const queue = this.jobQueue(input.job);
+    const now = new Date();
+    const record: ScheduleRecord = {
+      _id: ulid(now.getTime()),
+      workspaceId,
+      name: input.name,
+      cron: input.cron,
+      timezone,
+      queue,
+      job: JSON.stringify(input.job),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await ScheduleModel.create(record);
+    try {
+      await this.mirror(record);
+    } catch (error) {
+      await ScheduleModel.deleteOne({ _id: record._id }).catch(() => undefined);
+      throw unavailable(error);
+    }
+    return presentSchedule(record);
+  }
+
+  async list(workspaceId: string): Promise<{ items: Schedule[] }> {
+    const records = await ScheduleModel.find({ workspaceId }).sort({ _id: 1 }).lean<ScheduleRecord[]>();
+    return { items: records.map(presentSchedule) };
+  }
+
+  async get(workspaceId: string, id: string): Promise<Schedule> {
+    return presentSchedule(await this.find(workspaceId, id));
+  }
+
+  /**
+   * MongoDB first, then the job scheduler. If the mirror fails the answer is 503, and the same request
+   * again converges (an upsert of the same scheduler is idempotent).
+   */
+  async update(workspaceId: string, id: string, changes: UpdateSchedule): Promise<Schedule> {
+    const current = await this.find(workspaceId, id);
+    const cron = changes.cron ?? current.cron;
+    const timezone = changes.timezone ?? current.timezone;
+    nextRun(cron, timezone);
+    const job = changes.job ? JSON.stringify(changes.job) : current.job;
+    const queue = changes.job ? this.jobQueue(changes.job) : current.queue;
+    const updated: ScheduleRecord = {
+      ...current,
+      name: changes.name ?? current.name,
+      cron,
+      timezone,
+      queue,
+      job,
+      updatedAt: new Date(),
+    };
+    const { _id, workspaceId: _workspaceId, createdAt: _createdAt, ...fields } = updated;
+    await ScheduleModel.updateOne({ _id, workspaceId }, { $set: fields });
+    try {
+      // A new job type may live on another queue: its old scheduler must go.
+      if (queue !== current.queue) await this.queueFor(current.queue).removeJobScheduler(id);
+      await this.mirror(updated);
+    } catch (error) {
+      throw unavailable(error);
+    }
+    return presentSchedule(updated);
+  }
+
+  /** The job scheduler first: if that fails, the schedule is still there to delete again. */
+  async remove(workspaceId: string, id: string): Promise<void> {
+    const current = await this.find(workspaceId, id);
+    try {
+      await this.queueFor(current.queue).removeJobScheduler(id);
+    } catch (error) {
+      throw unavailable(error);
+    }
+    await ScheduleModel.deleteOne({ _id: id, workspaceId });
+  }
+
+  private async find(workspaceId: string, id: string): Promise<ScheduleRecord> {
+    const record = await ScheduleModel.findOne({ _id: id, workspaceId }).lean<ScheduleRecord>();
+    if (!record) throw notFound(`schedule ${id} not found`);
+    return record;
+  }
+
+  /** Validates the job like a submit; the queue its type runs on. */
+  private jobQueue(job: ScheduleJob): string {
+    return validatedJobType(job.type, job.payload ?? {}, 'job.').queue;
+  }
+
+  private async mirror(record: ScheduleRecord): Promise<void> {
+    const job = JSON.parse(record.job) as ScheduleJob;
+    const defaults = validatedJobType(job.type, job.payload ?? {}, 'job.').defaults ?? {};
+    const timeoutMs = job.timeoutMs ?? defaults.timeoutMs;
+    const backoff = job.backoff ?? defaults.backoff;
+    const data: JobData = {
+      workspaceId: record.workspaceId,
+      payload: job.payload ?? {},
+      scheduleId: record._id,
+      ...(timeoutMs ? { timeoutMs } : {}),
+    };
+    const opts: JobSchedulerTemplateOptions = {
+      attempts: job.attempts ?? defaults.attempts ?? 1,
+      ...(job.priority ? { priority: job.priority } : {}),
+      ...(backoff ? { backoff: { type: backoff.type, delay: backoff.delayMs } } : {}),
+    };
+    await this.queueFor(record.queue).upsertJobScheduler(
+      record._id,
+      { pattern: record.cron, tz: record.timezone },
+      { name: job.type, data, opts },
+    );
+  }
+
+  private queueFor(name: string) {
+    const queue = this.queues.get(name);
+    if (!queue) throw serviceUnavailable(`queue ${name} is not configured here`);
+    return queue;
+  }
+}
+
+function presentSchedule(record: ScheduleRecord): Schedule {
+  const next = nextRun(record.cron, record.timezone);
+  return {
+    id: record._id,
+    name: record.name,
+    cron: record.cron,
+    timezone: record.timezone,
+    job: JSON.parse(record.job) as ScheduleJob,
+    nextRunAt: next === undefined ? null : new Date(next).toISOString(),
+    createdAt: new Date(record.createdAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
+  };
+}
+
+/**
+ * When the expression next fires, computed by BullMQ's own strategy (so what we accept is what the
+ * scheduler runs); a bad time zone or expression is a 422 that says which and why.
+ */
+function nextRun(cron: string, timezone: string): number | undefined {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw unprocessable('validation_failed', `unknown time zone "${timezone}": use an IANA name such as Europe/Paris`, [
+      { path: 'timezone', message: 'not an IANA time zone' },
+    ]);
+  }
+  try {
+    return getNextMillis(Date.now(), { pattern: cron, tz: timezone });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw unprocessable('validation_failed', `invalid cron expression "${cron}": ${reason}`, [
+      { path: 'cron', message: reason },
+    ]);
+  }
+}
+
+function unavailable(cause: unknown) {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return serviceUnavailable(`the job scheduler is unavailable (${reason}); try again`);
+}
