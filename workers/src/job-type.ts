@@ -29,6 +29,8 @@ export interface JobTypeDefinition<Payload = unknown, Result = unknown> {
   type: string;
   queue: QueueName;
   payloadSchema: z.ZodType<Payload>;
+  /** When given, what `run` returns is checked against it; a mismatch fails the job without retries. */
+  resultSchema?: z.ZodType<Result>;
   defaults?: JobTypeDefaults;
   run(payload: Payload, context: JobContext): Promise<Result>;
 }

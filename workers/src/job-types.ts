@@ -5,7 +5,7 @@ import httpRequest from './handlers/http.request';
 
 /** Every job type this deployment runs. Listed explicitly: no directory scanning, no names from classes. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition has its own payload type
-type AnyJobType = JobTypeDefinition<any, unknown>;
+export type AnyJobType = JobTypeDefinition<any, unknown>;
 const definitions: AnyJobType[] = [demoSleep, demoCpu, httpRequest];
 
 export const JOB_TYPES: ReadonlyMap<string, AnyJobType> = new Map(

@@ -5,13 +5,15 @@ import { z } from 'zod';
 import { JobEventStream, type EventStreamOptions } from './event-stream';
 import type { JobData } from './job-data';
 import { JobReporter } from './job-reporter';
-import { findJobType } from './job-types';
+import { JOB_TYPES, type AnyJobType } from './job-types';
 import { OutboundGuard } from './outbound/outbound-guard';
 import { QUEUES, QUEUE_NAMES, type QueueName } from './queues';
 import { redisKeys } from './redis-keys';
 
 export interface WorkerRuntimeOptions {
   redisUrl: string;
+  /** The job types to run (tests pass their own); every built-in type by default. */
+  jobTypes?: ReadonlyMap<string, AnyJobType>;
   /** BullMQ key prefix; Flightdeck's own keys live under it too. */
   prefix: string;
   queues?: QueueName[];
@@ -74,7 +76,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     if (job.data.scheduleId && job.attemptsMade === 0 && !(await connection.exists(keys.jobSnapshot(job.id!)))) {
       await reporterFor(job).scheduledRun();
     }
-    const definition = findJobType(job.name);
+    const definition = (options.jobTypes ?? JOB_TYPES).get(job.name);
     if (!definition) throw new UnrecoverableError(`unknown job type "${job.name}"`);
     const parsed = definition.payloadSchema.safeParse(job.data.payload);
     if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${z.prettifyError(parsed.error)}`);
@@ -101,8 +103,9 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     );
     // Cancelled while the job was being announced as active.
     if (cancelSignal?.aborted) abort(cancelSignal.reason);
+    let result: unknown;
     try {
-      return await Promise.race([
+      result = await Promise.race([
         definition.run(parsed.data, {
           jobId: job.id as string,
           attempt: job.attemptsMade + 1,
@@ -121,6 +124,11 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       // What is still pending goes out with the attempt's final event (see JobReporter).
       clearTimeout(timer);
     }
+    if (!definition.resultSchema) return result;
+    // A handler that breaks its own result contract is a bug: running it again would not help.
+    const checked = definition.resultSchema.safeParse(result);
+    if (!checked.success) throw new UnrecoverableError(`invalid result: ${z.prettifyError(checked.error)}`);
+    return checked.data;
   };
 
   /** Reports the end of an attempt; `report` must emit at once (before the job's next attempt starts). */

@@ -13,6 +13,7 @@ export default defineJobType({
   type: 'demo.sleep',
   queue: 'demo',
   payloadSchema: demoSleepPayloadSchema,
+  resultSchema: z.strictObject({ slept: z.number() }),
   async run({ ms, steps, fail }, { signal, progress, log }) {
     for (let step = 1; step <= steps; step++) {
       await sleep(ms / steps, signal);
