@@ -7,7 +7,13 @@ import { JobEventStream, redisKeys, startWorkers, type WorkerRuntime } from '@fl
 import { ApiKeyResolver } from './accounts/api-keys';
 import { bootstrap, type BootstrapResult } from './accounts/bootstrap';
 import { createApp } from './api/api-app';
-import { reportQueuePauses } from './metrics';
+import {
+  recordJobFinished,
+  reportHistoryBacklog,
+  reportQueueDepths,
+  reportQueuePauses,
+  type MeteredQueue,
+} from './metrics';
 import { startRealtimeGateway, type RealtimeGateway } from './gateway/realtime-gateway';
 import { REPO_ROOT, type Config } from './config';
 import { connectMongo } from './db/connection';
@@ -144,6 +150,7 @@ async function startRoles(
     };
     queues = createQueues(redis, config.REDIS_PREFIX, retention, logger);
     reportQueuePauses(queues);
+    reportHistoryBacklog(() => redis.xlen(keys.history));
     // Webhooks are sent from here, not by job workers: signing needs the secrets in MongoDB.
     webhookDeliverer = new WebhookDeliverer({
       redisUrl,
@@ -157,6 +164,9 @@ async function startRoles(
       logger: logger.child({ component: 'webhooks' }),
     });
     webhookDeliverer.start();
+    reportQueueDepths(
+      new Map<string, MeteredQueue>([...queues, [webhookDeliverer.queue.name, webhookDeliverer.queue]]),
+    );
     // Its own connection, as it blocks on reads; duplicates do not inherit the error listener.
     const projectorRedis = redis.duplicate();
     projectorRedis.on('error', (error) => logger.warn({ err: error }, 'history redis connection error'));
@@ -199,6 +209,7 @@ async function startRoles(
       events: eventStreamOptions,
       outboundAllowlist: config.OUTBOUND_ALLOWLIST,
       logger: logger.child({ component: 'worker' }),
+      metrics: { jobFinished: recordJobFinished },
     });
   }
 

@@ -31,7 +31,16 @@ export const realtimeEventsDelivered = new Counter({
   registers: [metricsRegistry],
 });
 
-let pausableQueues: ReadonlyMap<string, { isPaused(): Promise<boolean> }> = new Map();
+/** What the `api` role's queues answer for /metrics (a BullMQ `Queue` in production). */
+export interface MeteredQueue {
+  isPaused(): Promise<boolean>;
+  getJobCounts(...states: JobCountState[]): Promise<Record<string, number>>;
+  getJobs(types: 'wait'[], start: number, end: number): Promise<({ timestamp: number; delay?: number } | undefined)[]>;
+}
+
+let pausableQueues: ReadonlyMap<string, Pick<MeteredQueue, 'isPaused'>> = new Map();
+let meteredQueues: ReadonlyMap<string, MeteredQueue> = new Map();
+let historyBacklog: (() => Promise<number>) | undefined;
 
 /** 1 while a queue is paused: KEDA reads it, since BullMQ 6 keeps a paused queue's jobs in `wait`. */
 export const queuePaused = new Gauge({
@@ -45,6 +54,93 @@ export const queuePaused = new Gauge({
 });
 
 /** The queues whose pause state /metrics reports (processes with the `api` role). */
-export function reportQueuePauses(queues: ReadonlyMap<string, { isPaused(): Promise<boolean> }>): void {
+export function reportQueuePauses(queues: ReadonlyMap<string, Pick<MeteredQueue, 'isPaused'>>): void {
   pausableQueues = queues;
+}
+
+export const JOB_COUNT_STATES = ['wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
+type JobCountState = (typeof JOB_COUNT_STATES)[number];
+
+/**
+ * Jobs per queue and BullMQ state. `completed` and `failed` are what retention keeps
+ * (KEEP_COMPLETED_* / KEEP_FAILED_*), not totals: rates come from flightdeck_jobs_finished_total.
+ */
+export const queueJobs = new Gauge({
+  name: 'flightdeck_queue_jobs',
+  help: 'Jobs in a queue by BullMQ state (wait, prioritized, delayed, active, completed, failed)',
+  labelNames: ['queue', 'state'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    for (const [queue, handle] of meteredQueues) {
+      const counts = await handle.getJobCounts(...JOB_COUNT_STATES);
+      for (const state of JOB_COUNT_STATES) this.set({ queue, state }, counts[state] ?? 0);
+    }
+  },
+});
+
+/**
+ * How long the oldest job in `wait` has been ready to run: one LRANGE per queue (BullMQ pushes new
+ * jobs on the left, so the oldest is the last). A delayed job counts from when its delay ended.
+ * Prioritized jobs are not looked at (their set is ordered by priority, not age).
+ */
+export const queueOldestWaiting = new Gauge({
+  name: 'flightdeck_queue_oldest_waiting_seconds',
+  help: 'Age of the oldest job waiting in a queue (0 when none waits)',
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    const now = Date.now();
+    for (const [queue, handle] of meteredQueues) {
+      const [oldest] = await handle.getJobs(['wait'], -1, -1);
+      const readySince = oldest ? oldest.timestamp + (oldest.delay ?? 0) : now;
+      this.set({ queue }, Math.max(0, now - readySince) / 1000);
+    }
+  },
+});
+
+/** The queues whose depth and oldest waiting job /metrics reports (processes with the `api` role). */
+export function reportQueueDepths(queues: ReadonlyMap<string, MeteredQueue>): void {
+  meteredQueues = queues;
+}
+
+export const historyBacklogEvents = new Gauge({
+  name: 'flightdeck_history_backlog_events',
+  help: 'Events in the history stream not yet written to MongoDB by the history projector',
+  registers: [metricsRegistry],
+  async collect() {
+    if (historyBacklog) this.set(await historyBacklog());
+  },
+});
+
+/** How /metrics reads the history stream's length (processes with the `api` role). */
+export function reportHistoryBacklog(length: () => Promise<number>): void {
+  historyBacklog = length;
+}
+
+export const jobDuration = new Histogram({
+  name: 'flightdeck_job_duration_seconds',
+  help: 'Duration of job attempts, from pick-up to end, by queue, type and outcome',
+  labelNames: ['queue', 'type', 'outcome'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
+  registers: [metricsRegistry],
+});
+
+/** Attempts ended, by outcome: `completed`, `failed` (for good), `retried` (will run again), `cancelled`. */
+export const jobsFinished = new Counter({
+  name: 'flightdeck_jobs_finished_total',
+  help: 'Job attempts ended on this worker process, by queue, type and outcome',
+  labelNames: ['queue', 'type', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+/** The worker runtime's metrics hook (`startWorkers({ metrics })`). */
+export function recordJobFinished(attempt: {
+  queue: string;
+  type: string;
+  outcome: string;
+  durationSeconds: number;
+}): void {
+  const labels = { queue: attempt.queue, type: attempt.type, outcome: attempt.outcome };
+  jobDuration.observe(labels, attempt.durationSeconds);
+  jobsFinished.inc(labels);
 }

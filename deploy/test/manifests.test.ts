@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { SCALING_POLICIES, desiredReplicas, type QueueDepth } from '@flightdeck/workers';
+import { KUBE_STATE_METRICS, flightdeckMetricNames, metricNames } from './promql-metrics';
 import { strictErrors } from './strict-shapes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -64,6 +65,10 @@ function validateModels(objects: Obj[]): { name: string; known: boolean; errors:
 
 /** Kinds with no model package here: checked by their strict shape only. */
 const SHAPE_ONLY = new Set(['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute']);
+
+/** Metrics alerts and panels may read: ours (backend/src/metrics.ts) and kube-state-metrics. */
+const KNOWN_METRICS = new Set([...flightdeckMetricNames(ROOT), ...KUBE_STATE_METRICS]);
+const unknownMetrics = (expr: string) => metricNames(expr).filter((name) => !KNOWN_METRICS.has(name));
 
 const describeKubectl = HAS_KUBECTL ? describe : describe.skip;
 
@@ -129,6 +134,78 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       route.spec.rules.find((r: any) => r.matches[0].path.value === prefix).backendRefs[0].name; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(backendOf('/socket.io/')).toBe('flightdeck-gateway');
     expect(backendOf('/')).toBe('flightdeck-api');
+  });
+
+  describe('monitoring', () => {
+    it('scrapes /metrics on the http port of every Flightdeck pod', () => {
+      const monitors = objects.filter((o) => o.kind === 'PodMonitor');
+      expect(monitors).toHaveLength(1);
+      const [monitor] = monitors;
+      expect(monitor.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'flightdeck' });
+      expect(monitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+      for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+        const pod = deployment.spec.template;
+        expect(pod.metadata.labels['app.kubernetes.io/name']).toBe('flightdeck');
+        expect(pod.spec.containers[0].ports.map((p: { name: string }) => p.name)).toContain('http');
+      }
+    });
+
+    it('alerts on backlog age, failure rate, no ready API pod and a growing history backlog', () => {
+      const rules = objects
+        .filter((o) => o.kind === 'PrometheusRule')
+        .flatMap((o) => o.spec.groups.flatMap((g: { rules: Record<string, string>[] }) => g.rules));
+      const byName = new Map(rules.map((rule) => [rule.alert, rule]));
+      expect([...byName.keys()].sort()).toEqual([
+        'FlightdeckApiUnavailable',
+        'FlightdeckBacklogAgeHigh',
+        'FlightdeckHistoryBacklogGrowing',
+        'FlightdeckJobFailureRateHigh',
+      ]);
+      const backlog = byName.get('FlightdeckBacklogAgeHigh')!;
+      expect(backlog.expr).toMatch(/flightdeck_queue_oldest_waiting_seconds\b.*> 300\b/);
+      expect(backlog.for).toBe('10m');
+      const failures = byName.get('FlightdeckJobFailureRateHigh')!;
+      expect(failures.expr).toContain('> 0.1');
+      expect(failures.for).toBe('15m');
+      expect(byName.get('FlightdeckApiUnavailable')!.labels.severity).toBe('critical');
+      for (const rule of rules) {
+        expect({ alert: rule.alert, unknown: unknownMetrics(rule.expr) }).toEqual({ alert: rule.alert, unknown: [] });
+        expect(rule.annotations.runbook).toMatch(/^docs\/deployment\.md#[a-z-]+$/);
+      }
+    });
+
+    it('ships the Grafana dashboard with the panels asked for, reading only known metrics', () => {
+      const configMap = objects.find(
+        (o) => o.kind === 'ConfigMap' && o.metadata.name === 'flightdeck-grafana-dashboard',
+      )!;
+      expect(configMap.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+      const dashboard = JSON.parse(configMap.data['flightdeck.json']);
+      expect(dashboard.uid).toBe('flightdeck');
+      const panels = dashboard.panels as { id: number; title: string; targets: { expr: string; refId: string }[] }[];
+      expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+      const exprs = panels.flatMap((p) => p.targets.map((t) => t.expr));
+      for (const metric of [
+        'flightdeck_queue_jobs',
+        'flightdeck_jobs_finished_total',
+        'flightdeck_queue_oldest_waiting_seconds',
+        'flightdeck_job_duration_seconds_bucket',
+        'flightdeck_realtime_connections',
+        'flightdeck_realtime_events_delivered_total',
+        'kube_deployment_status_replicas',
+        'kube_horizontalpodautoscaler_status_desired_replicas',
+      ]) {
+        expect({ metric, used: exprs.some((e) => metricNames(e).includes(metric)) }).toEqual({ metric, used: true });
+      }
+      for (const panel of panels) {
+        expect(panel.targets.length).toBeGreaterThan(0);
+        for (const target of panel.targets) {
+          expect({ panel: panel.title, unknown: unknownMetrics(target.expr) }).toEqual({
+            panel: panel.title,
+            unknown: [],
+          });
+        }
+      }
+    });
   });
 
   describe('KEDA', () => {
@@ -285,6 +362,43 @@ describe('the checks themselves', () => {
       '.spec.minReplicas: unknown field',
       '.spec.advanced.scalingModifiers.traget: unknown field',
       '.spec.triggers[0].metadata.listLenght: unknown for redis',
+    ]);
+  });
+
+  it('report unknown PodMonitor and PrometheusRule fields', () => {
+    const monitor = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: { name: 'x' },
+      spec: { selector: {}, podMetricsEndpoints: [{ port: 'http', pathh: '/metrics' }] },
+    };
+    expect(strictErrors('monitoring.coreos.com/v1/PodMonitor', monitor)).toEqual([
+      '.spec.podMetricsEndpoints[0].pathh: unknown field',
+    ]);
+    const rule = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'x' },
+      spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up', duration: '5m' }] }] },
+    };
+    expect(strictErrors('monitoring.coreos.com/v1/PrometheusRule', rule)).toEqual([
+      '.spec.groups[0].rules[0].duration: unknown field',
+    ]);
+  });
+
+  it('find the metric names a PromQL expression reads, and the unknown ones', () => {
+    expect(
+      metricNames(
+        'sum by (queue) (rate(flightdeck_jobs_finished_total{outcome="failed", queue=~"a|b"}[5m])) / ' +
+          'sum by (queue) (rate(flightdeck_jobs_finished_total[$__rate_interval])) > 0.1 ' +
+          'and on (queue) max(kube_deployment_status_replicas offset 5m) unless absent(flightdeck_queue_jobs)',
+      ).sort(),
+    ).toEqual(['flightdeck_jobs_finished_total', 'flightdeck_queue_jobs', 'kube_deployment_status_replicas']);
+    expect(
+      unknownMetrics('histogram_quantile(0.95, sum by (le) (rate(flightdeck_job_duration_seconds_bucket[5m])))'),
+    ).toEqual([]);
+    expect(unknownMetrics('max(flightdeck_queue_oldest_wait_seconds) > 300')).toEqual([
+      'flightdeck_queue_oldest_wait_seconds',
     ]);
   });
 

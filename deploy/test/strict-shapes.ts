@@ -2,8 +2,8 @@
  * Strict "no unknown field" checks for the custom resources we ship. The model packages' validate()
  * lets unknown fields through, and a typo in a KEDA or Gateway API field is silently ignored by
  * the cluster (or rejected only at apply time). These shapes list the fields of the CRDs' schemas
- * (KEDA v2.17 ScaledObject / TriggerAuthentication, Gateway API v1.2 Gateway / HTTPRoute) that a
- * manifest may use; anything else is reported. Trigger metadata keys are those of each scaler.
+ * (KEDA v2.17 ScaledObject / TriggerAuthentication, Gateway API v1.2 Gateway / HTTPRoute, Prometheus
+ * Operator monitoring.coreos.com/v1 PodMonitor / PrometheusRule) that a manifest may use; anything else is reported. Trigger metadata keys are those of each scaler.
  */
 type Shape = 'leaf' | 'map' | { [key: string]: Shape } | [Shape];
 
@@ -61,7 +61,75 @@ const trigger: Shape = {
   authenticationRef: { name: 'leaf', kind: 'leaf' },
 };
 
+const labelSelector: Shape = {
+  matchLabels: 'map',
+  matchExpressions: [{ key: 'leaf', operator: 'leaf', values: ['leaf'] }],
+};
+const relabeling: Shape = {
+  action: 'leaf',
+  sourceLabels: ['leaf'],
+  separator: 'leaf',
+  targetLabel: 'leaf',
+  regex: 'leaf',
+  modulus: 'leaf',
+  replacement: 'leaf',
+};
+
 const SHAPES: Record<string, Shape> = {
+  'monitoring.coreos.com/v1/PodMonitor': {
+    ...typeMeta,
+    spec: {
+      jobLabel: 'leaf',
+      podTargetLabels: ['leaf'],
+      selector: labelSelector,
+      namespaceSelector: { any: 'leaf', matchNames: ['leaf'] },
+      sampleLimit: 'leaf',
+      scrapeProtocols: ['leaf'],
+      podMetricsEndpoints: [
+        {
+          port: 'leaf',
+          portNumber: 'leaf',
+          path: 'leaf',
+          scheme: 'leaf',
+          params: 'map',
+          interval: 'leaf',
+          scrapeTimeout: 'leaf',
+          honorLabels: 'leaf',
+          honorTimestamps: 'leaf',
+          enableHttp2: 'leaf',
+          filterRunning: 'leaf',
+          relabelings: [relabeling],
+          metricRelabelings: [relabeling],
+        },
+      ],
+    },
+  },
+  'monitoring.coreos.com/v1/PrometheusRule': {
+    ...typeMeta,
+    spec: {
+      groups: [
+        {
+          name: 'leaf',
+          interval: 'leaf',
+          query_offset: 'leaf',
+          limit: 'leaf',
+          partial_response_strategy: 'leaf',
+          labels: 'map',
+          rules: [
+            {
+              alert: 'leaf',
+              record: 'leaf',
+              expr: 'leaf',
+              for: 'leaf',
+              keep_firing_for: 'leaf',
+              labels: 'map',
+              annotations: 'map',
+            },
+          ],
+        },
+      ],
+    },
+  },
   'keda.sh/v1alpha1/ScaledObject': {
     ...typeMeta,
     spec: {

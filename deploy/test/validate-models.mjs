@@ -1,4 +1,5 @@
-// Validates Kubernetes objects with kubernetes-models and @kubernetes-models/keda. Those packages
+// Validates Kubernetes objects with kubernetes-models, @kubernetes-models/keda and
+// @kubernetes-models/prometheus-operator. Those packages
 // are ES modules only, so the Jest suite runs this as a child process: a JSON array of objects on
 // stdin; prints a JSON array of { name, known, errors } on stdout.
 import { readFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { PodMonitor, PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 
 const MODELS = {
   'v1/Namespace': Namespace,
@@ -20,6 +22,8 @@ const MODELS = {
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'keda.sh/v1alpha1/ScaledObject': ScaledObject,
   'keda.sh/v1alpha1/TriggerAuthentication': TriggerAuthentication,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
 };
 
 const objects = JSON.parse(readFileSync(0, 'utf8'));

@@ -27,6 +27,15 @@ export interface WorkerRuntimeOptions {
   /** Hosts job handlers may call even when they resolve to internal addresses (`OUTBOUND_ALLOWLIST`). */
   outboundAllowlist?: readonly string[];
   logger: Logger;
+  /** Told of every attempt's end, e.g. to record metrics (the backend passes its prom-client hook). */
+  metrics?: WorkerMetricsHook;
+}
+
+/** How an attempt ended: `failed` for good, or `retried` (it runs again after its backoff). */
+export type JobAttemptOutcome = 'completed' | 'failed' | 'retried' | 'cancelled';
+
+export interface WorkerMetricsHook {
+  jobFinished(attempt: { queue: string; type: string; outcome: JobAttemptOutcome; durationSeconds: number }): void;
 }
 
 export interface WorkerRuntime {
@@ -131,6 +140,18 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     return checked.data;
   };
 
+  /** Hands an attempt's end to the metrics hook; a failing hook never disturbs the jobs. */
+  const measure = (job: BullJob<JobData>, outcome: JobAttemptOutcome) => {
+    if (!options.metrics) return;
+    const ended = job.finishedOn ?? Date.now();
+    const durationSeconds = job.processedOn ? Math.max(0, ended - job.processedOn) / 1000 : 0;
+    try {
+      options.metrics.jobFinished({ queue: job.queueName, type: job.name, outcome, durationSeconds });
+    } catch (error) {
+      logger.warn({ err: error }, 'job metrics hook failed');
+    }
+  };
+
   /** Reports the end of an attempt; `report` must emit at once (before the job's next attempt starts). */
   const finish = async (job: BullJob<JobData>, report: (reporter: JobReporter) => Promise<void>) => {
     const reporter = reporterFor(job);
@@ -152,17 +173,20 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
     worker.on('completed', (job, result) => {
       cancelled.delete(job.id as string);
+      measure(job, 'completed');
       void finish(job, (reporter) => reporter.completed(result));
     });
     worker.on('failed', (job, error) => {
       if (!job) return;
       if (cancelled.delete(job.id as string)) {
+        measure(job, 'cancelled');
         void finish(job, (reporter) => reporter.cancelled());
         return;
       }
       const next = job.finishedOn
         ? ('failed' as const)
         : job.getState().then((state) => (state === 'delayed' ? 'delayed' : state === 'failed' ? 'failed' : 'queued'));
+      measure(job, job.finishedOn ? 'failed' : 'retried');
       void finish(job, (reporter) => reporter.failed(error.message, next));
     });
     return worker;

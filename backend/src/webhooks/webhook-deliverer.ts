@@ -62,7 +62,8 @@ export function signWebhook(secret: string, body: string, timestamp: number): st
  * non-2xx answers, network errors and timeouts are retried with exponential backoff.
  */
 export class WebhookDeliverer implements WebhookEnqueuer {
-  private readonly queue: Queue<WebhookDelivery>;
+  /** Read by /metrics (queue depth, oldest waiting delivery). */
+  readonly queue: Queue<WebhookDelivery>;
   private readonly connection: Redis;
   private readonly worker: Worker<WebhookDelivery>;
   private readonly guard: OutboundGuard;
