@@ -25,6 +25,19 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('drains gateways within the shutdown timeout', () => {
+    expect(loadConfig({})).toMatchObject({
+      GATEWAY_DRAIN_DELAY_MS: 2_000,
+      GATEWAY_DRAIN_MS: 10_000,
+      SHUTDOWN_TIMEOUT_MS: 25_000,
+    });
+    expect(() => loadConfig({ GATEWAY_DRAIN_MS: '23000' })).toThrow(/GATEWAY_DRAIN_MS.*less than SHUTDOWN_TIMEOUT_MS/);
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000' })).toThrow(ConfigError);
+    expect(loadConfig({ GATEWAY_DRAIN_MS: '23000', SHUTDOWN_TIMEOUT_MS: '30000' }).GATEWAY_DRAIN_MS).toBe(23_000);
+    // Only a gateway drains: a worker may have a short shutdown timeout.
+    expect(loadConfig({ ROLES: 'api,worker', SHUTDOWN_TIMEOUT_MS: '5000' }).SHUTDOWN_TIMEOUT_MS).toBe(5_000);
+  });
+
   it('reports every problem at once', () => {
     const attempt = () =>
       loadConfig({

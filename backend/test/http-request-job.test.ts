@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
-import { waitFor } from './support/test-services';
+import { waitForJobStatus } from './support/http-client';
 
 /** A local HTTP server on 127.0.0.1 (never any other address) that counts every connection it gets. */
 async function startTargetServer() {
@@ -59,12 +59,7 @@ async function submit(app: TestFlightdeck, payload: Record<string, unknown>, opt
   return answer.body.id as string;
 }
 
-async function finished(app: TestFlightdeck, id: string) {
-  return waitFor(`job ${id} to finish`, async () => {
-    const job = (await app.http.get(`/v1/jobs/${id}`)).body;
-    return job.status === 'completed' || job.status === 'failed' ? job : null;
-  });
-}
+const finished = (app: TestFlightdeck, id: string) => waitForJobStatus(app.http, id, ['completed', 'failed']);
 
 let target: Awaited<ReturnType<typeof startTargetServer>>;
 beforeAll(async () => {

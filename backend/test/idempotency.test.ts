@@ -2,8 +2,8 @@ import type { Queue } from 'bullmq';
 import type { StreamEvent } from '@flightdeck/contract';
 import { decodeWorkspaceEntry } from '@flightdeck/workers';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
-import type { HttpClient } from './support/http-client';
 import { waitFor } from './support/test-services';
+import { waitForJobStatus } from './support/http-client';
 
 // A repeated idempotency key in a workspace returns the first job and never creates or runs a
 // second one (CONTRACT.md, POST /v1/jobs), even when the repeats arrive at the same instant.
@@ -28,13 +28,6 @@ async function workspaceEvents(workspaceId: string): Promise<StreamEvent[]> {
 async function bullJobIds(): Promise<string[]> {
   const jobs = await queue.getJobs(['wait', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
   return jobs.map((job) => job.id!);
-}
-
-async function waitForCompletion(http: HttpClient, id: string) {
-  return waitFor(`job ${id} to complete`, async () => {
-    const { body } = await http.get(`/v1/jobs/${id}`);
-    return body.status === 'completed' ? body : null;
-  });
 }
 
 /** The job's events once it has completed: exactly one submission, and exactly one completion. */
@@ -79,7 +72,7 @@ describe('idempotency keys', () => {
     expect(id).toEqual(expect.any(String));
     for (const answer of answers) expect(answer.body).toMatchObject({ id, type: 'demo.sleep', idempotencyKey: key });
 
-    await waitForCompletion(app.http, id);
+    await waitForJobStatus(app.http, id, 'completed');
     const jobsAfter = await bullJobIds();
     expect(jobsAfter.filter((jobId) => !jobsBefore.includes(jobId))).toEqual([id]);
     expect(await queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed')).toEqual({
@@ -119,8 +112,8 @@ describe('idempotency keys', () => {
     expect(theirsAgain.body.id).toBe(theirs.body.id);
     expect(theirs.body.id).not.toBe(mine.body.id);
 
-    await waitForCompletion(app.http, mine.body.id);
-    await waitForCompletion(other.http, theirs.body.id);
+    await waitForJobStatus(app.http, mine.body.id, 'completed');
+    await waitForJobStatus(other.http, theirs.body.id, 'completed');
     expect(await bullJobIds()).toEqual(expect.arrayContaining([mine.body.id, theirs.body.id]));
     await expectQueuedAndCompletedOnce(app.workspaceId, mine.body.id);
     await expectQueuedAndCompletedOnce(other.workspaceId, theirs.body.id);
@@ -141,8 +134,8 @@ describe('idempotency keys', () => {
     expect(repeatWithOtherPayload!.id).toBe(first!.id);
     expect(plain!.id).not.toBe(first!.id);
 
-    await waitForCompletion(app.http, first!.id);
-    await waitForCompletion(app.http, plain!.id);
+    await waitForJobStatus(app.http, first!.id, 'completed');
+    await waitForJobStatus(app.http, plain!.id, 'completed');
     expect((await bullJobIds()).filter((jobId) => !jobsBefore.includes(jobId)).sort()).toEqual(
       [first!.id, plain!.id].sort(),
     );
@@ -162,7 +155,7 @@ describe('idempotency keys', () => {
     const fresh = again[0]!.body.jobs[1].id as string;
     expect(again[1]!.body.jobs[0].id).toBe(fresh);
     expect(fresh).not.toBe(first!.id);
-    await waitForCompletion(app.http, fresh);
+    await waitForJobStatus(app.http, fresh, 'completed');
     await expectQueuedAndCompletedOnce(app.workspaceId, fresh);
     expect((await bullJobIds()).filter((jobId) => !jobsBefore.includes(jobId)).sort()).toEqual(
       [first!.id, plain!.id, fresh].sort(),

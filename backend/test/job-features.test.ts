@@ -3,24 +3,12 @@ import type { StreamEvent } from '@flightdeck/contract';
 import { JobEventStream, decodeWorkspaceEntry, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
-import { httpClient, type HttpClient } from './support/http-client';
-import { waitFor } from './support/test-services';
+import { httpClient, type HttpClient, waitForJobStatus } from './support/http-client';
 
 // The job features of CONTRACT.md ("Job features") beyond the basic life cycle: priority, backoff,
 // timeouts, promoting a delayed job, logs, and pausing a queue. Assertions are about order and
 // about lower bounds the system guarantees, never about how fast things happen. (`delayMs` is
 // covered by job-lifecycle.test.ts.) One in-process app at a time: each describe starts its own.
-
-async function waitForStatus(http: HttpClient, id: string, status: string, timeoutMs = 20_000) {
-  return waitFor(
-    `job ${id} to be ${status}`,
-    async () => {
-      const { body } = await http.get(`/v1/jobs/${id}`);
-      return body.status === status ? body : null;
-    },
-    timeoutMs,
-  );
-}
 
 /** Events of one job in its workspace stream, in order. */
 async function jobEvents(app: TestFlightdeck, jobId: string, workspaceId = app.workspaceId): Promise<StreamEvent[]> {
@@ -72,7 +60,7 @@ describe('priority, on an api-only process with workers started later', () => {
       events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
       logger: pino({ level: 'silent' }),
     });
-    for (const id of ids) await waitForStatus(app.http, id!, 'completed');
+    for (const id of ids) await waitForJobStatus(app.http, id!, 'completed');
 
     const entries = await app.redis.xrange(app.keys.workspaceEvents(app.workspaceId), '-', '+');
     const startOrder = entries
@@ -103,7 +91,7 @@ describe('on a process with every role', () => {
         attempts: 3,
         backoff: { type: 'fixed', delayMs: 300 },
       });
-      const final = await waitForStatus(app.http, job.id, 'failed');
+      const final = await waitForJobStatus(app.http, job.id, 'failed');
       expect(final).toMatchObject({ attemptsMade: 3, error: { message: 'demo failure' } });
 
       const events = await jobEvents(app, job.id);
@@ -134,7 +122,7 @@ describe('on a process with every role', () => {
         attempts: 3,
         backoff: { type: 'exponential', delayMs },
       });
-      await waitForStatus(app.http, job.id, 'failed');
+      await waitForJobStatus(app.http, job.id, 'failed');
       const starts = attemptStarts(await jobEvents(app, job.id));
       expect(starts).toHaveLength(3);
       expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(delayMs);
@@ -145,7 +133,7 @@ describe('on a process with every role', () => {
   describe('timeout', () => {
     it('fails an attempt that outlives timeoutMs with a "timed out" message', async () => {
       const job = await submit(app.http, { type: 'demo.sleep', payload: { ms: 5_000 }, timeoutMs: 200 });
-      const final = await waitForStatus(app.http, job.id, 'failed');
+      const final = await waitForJobStatus(app.http, job.id, 'failed');
       expect(final.error.message).toContain('timed out');
       expect(final.result).toBeNull();
       expect(Date.parse(final.finishedAt) - Date.parse(final.startedAt)).toBeGreaterThanOrEqual(200);
@@ -163,7 +151,7 @@ describe('on a process with every role', () => {
       expect(promoted.body).toMatchObject({ id: job.id, status: 'queued', runAt: null });
 
       // Well before the 60 s delay would have run it.
-      const final = await waitForStatus(app.http, job.id, 'completed', 20_000);
+      const final = await waitForJobStatus(app.http, job.id, 'completed', 20_000);
       expect(final.result).toEqual({ slept: 0 });
       expect(stateTypes(await jobEvents(app, job.id))).toEqual([
         'job.delayed',
@@ -175,7 +163,7 @@ describe('on a process with every role', () => {
 
     it('answers 409 job_not_promotable for a job that is not delayed, 404 for another workspace', async () => {
       const job = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 } });
-      await waitForStatus(app.http, job.id, 'completed');
+      await waitForJobStatus(app.http, job.id, 'completed');
       const answer = await app.http.post(`/v1/jobs/${job.id}/promote`);
       expect(answer.status).toBe(409);
       expect(answer.body.error.code).toBe('job_not_promotable');
@@ -190,7 +178,7 @@ describe('on a process with every role', () => {
   describe('logs', () => {
     it("returns a job's log lines, oldest first, only to its own workspace", async () => {
       const job = await submit(app.http, { type: 'demo.sleep', payload: { ms: 10 } });
-      await waitForStatus(app.http, job.id, 'completed');
+      await waitForJobStatus(app.http, job.id, 'completed');
 
       const answer = await app.http.get(`/v1/jobs/${job.id}/logs`);
       expect(answer.status).toBe(200);
@@ -210,7 +198,7 @@ describe('on a process with every role', () => {
 
     it('pages through many lines in order with the cursor', async () => {
       const job = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 } });
-      await waitForStatus(app.http, job.id, 'completed');
+      await waitForJobStatus(app.http, job.id, 'completed');
       // More lines, as a handler would log them: two batches of `job.log` events.
       const events = new JobEventStream(app.redis, app.keys, {
         retainedEvents: app.config.EVENT_RETENTION,
@@ -278,7 +266,7 @@ describe('pause and resume, on a process with the api and worker roles', () => {
     const resumed = await app.http.post('/v1/queues/demo/resume');
     expect(resumed.status).toBe(200);
     expect(resumed.body).toMatchObject({ name: 'demo', paused: false });
-    for (const job of jobs) await waitForStatus(app.http, job.id, 'completed');
+    for (const job of jobs) await waitForJobStatus(app.http, job.id, 'completed');
     for (const job of jobs) {
       expect(stateTypes(await jobEvents(app, job.id))).toEqual(['job.queued', 'job.active', 'job.completed']);
     }

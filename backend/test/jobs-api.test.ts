@@ -3,7 +3,7 @@ import pino from 'pino';
 import { decodeWorkspaceEntry, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
-import { httpClient, type HttpAnswer, type HttpClient } from './support/http-client';
+import { httpClient, type HttpAnswer, type HttpClient, waitForJobStatus } from './support/http-client';
 import { waitFor } from './support/test-services';
 
 // Every REST endpoint of the contract (CONTRACT.md, "REST API" and the probes of "Process and
@@ -39,17 +39,6 @@ function expectError(answer: HttpAnswer, status: number, code: string) {
 }
 
 const issuePaths = (error: { issues?: { path: string }[] }) => (error.issues ?? []).map((issue) => issue.path);
-
-async function waitForStatus(http: HttpClient, id: string, status: string, timeoutMs?: number) {
-  return waitFor(
-    `job ${id} to be ${status}`,
-    async () => {
-      const { body } = await http.get(`/v1/jobs/${id}`);
-      return body.status === status ? body : null;
-    },
-    timeoutMs,
-  );
-}
 
 /** Event types of one job in its workspace stream, in order. */
 async function eventTypes(app: TestFlightdeck, workspaceId: string, jobId: string): Promise<string[]> {
@@ -317,8 +306,8 @@ describe('a process with every role', () => {
       for (const [index, { id }] of jobs.entries()) {
         expect((await app.http.get(`/v1/jobs/${id}`)).body.payload).toEqual({ ms: index + 1 });
       }
-      await waitForStatus(app.http, jobs[0]!.id, 'completed');
-      await waitForStatus(app.http, jobs[2]!.id, 'completed');
+      await waitForJobStatus(app.http, jobs[0]!.id, 'completed');
+      await waitForJobStatus(app.http, jobs[2]!.id, 'completed');
     });
 
     it('refuses a batch with one invalid job whole, naming its index, and queues nothing', async () => {
@@ -379,7 +368,7 @@ describe('a process with every role', () => {
       expect(['queued', 'active', 'completed']).toContain(queued.body.status);
       expect(queued.body.progress).toBeGreaterThanOrEqual(0);
 
-      const done = await waitForStatus(app.http, submitted.id, 'completed');
+      const done = await waitForJobStatus(app.http, submitted.id, 'completed');
       for (const field of CONTRACT_JOB_FIELDS) expect(done).toHaveProperty(field);
       expect(done).toMatchObject({
         id: submitted.id,
@@ -448,7 +437,7 @@ describe('a process with every role', () => {
 
     it('filters by status and by type', async () => {
       const { body: done } = await submit(lists.http, { type: 'demo.sleep', payload: { ms: 0 } });
-      await waitForStatus(lists.http, done.id, 'completed');
+      await waitForJobStatus(lists.http, done.id, 'completed');
 
       const completed = await lists.http.get('/v1/jobs?status=completed');
       expect(completed.body.items.map((job: { id: string }) => job.id)).toEqual([done.id]);
@@ -489,7 +478,7 @@ describe('a process with every role', () => {
 
       // A job submitted after it with a longer delay runs: the cancelled one's due time has passed.
       const { body: control } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 700 });
-      await waitForStatus(app.http, control.id, 'completed');
+      await waitForJobStatus(app.http, control.id, 'completed');
       expect((await app.http.get(`/v1/jobs/${job.id}`)).body.status).toBe('cancelled');
       expect(await eventTypes(app, app.workspaceId, job.id)).toEqual(['job.delayed', 'job.cancelled']);
       expect(await BullJob.fromId(queue, job.id)).toBeUndefined();
@@ -497,11 +486,11 @@ describe('a process with every role', () => {
 
     it('answers 409 job_not_cancellable for a finished job', async () => {
       const { body: job } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 } });
-      await waitForStatus(app.http, job.id, 'completed');
+      await waitForJobStatus(app.http, job.id, 'completed');
       expectError(await app.http.post(`/v1/jobs/${job.id}/cancel`), 409, 'job_not_cancellable');
 
       const { body: failing } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0, fail: true } });
-      await waitForStatus(app.http, failing.id, 'failed');
+      await waitForJobStatus(app.http, failing.id, 'failed');
       expectError(await app.http.post(`/v1/jobs/${failing.id}/cancel`), 409, 'job_not_cancellable');
 
       const { body: delayed } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 600_000 });
@@ -516,12 +505,12 @@ describe('a process with every role', () => {
         payload: { ms: 20_000, steps: 40 },
         attempts: 3,
       });
-      await waitForStatus(app.http, job.id, 'active');
+      await waitForJobStatus(app.http, job.id, 'active');
       const answer = await app.http.post(`/v1/jobs/${job.id}/cancel`);
       expect(answer.status).toBe(200);
       // The API waits (a few seconds at most) for the worker to stop the job.
       expect(answer.body).toMatchObject({ id: job.id, status: 'cancelled' });
-      const final = await waitForStatus(app.http, job.id, 'cancelled', 5_000);
+      const final = await waitForJobStatus(app.http, job.id, 'cancelled', 5_000);
       expect(final).toMatchObject({ status: 'cancelled', error: null, result: null, finishedAt: expect.any(String) });
       expect(final.progress).toBeLessThan(100);
 
@@ -544,7 +533,7 @@ describe('a process with every role', () => {
         payload: { ms: 10, fail: true },
         attempts: 2,
       });
-      const failed = await waitForStatus(app.http, job.id, 'failed');
+      const failed = await waitForJobStatus(app.http, job.id, 'failed');
       expect(failed.attemptsMade).toBe(2);
 
       const answer = await app.http.post(`/v1/jobs/${job.id}/retry`);
@@ -575,15 +564,15 @@ describe('a process with every role', () => {
       const answer = await app.http.post(`/v1/jobs/${job.id}/retry`);
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ id: job.id, status: 'queued', finishedAt: null });
-      const done = await waitForStatus(app.http, job.id, 'completed');
+      const done = await waitForJobStatus(app.http, job.id, 'completed');
       expect(done).toMatchObject({ result: { slept: 10 }, error: null, attemptsMade: 1 });
     });
 
     it('runs a job cancelled while active again', async () => {
       const { body: job } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 20_000, steps: 40 } });
-      await waitForStatus(app.http, job.id, 'active');
+      await waitForJobStatus(app.http, job.id, 'active');
       expect((await app.http.post(`/v1/jobs/${job.id}/cancel`)).status).toBe(200);
-      await waitForStatus(app.http, job.id, 'cancelled', 5_000);
+      await waitForJobStatus(app.http, job.id, 'cancelled', 5_000);
 
       const answer = await app.http.post(`/v1/jobs/${job.id}/retry`);
       expect(answer.status).toBe(200);
@@ -593,7 +582,7 @@ describe('a process with every role', () => {
         return types.filter((type) => type === 'job.active').length === 2;
       });
       expect((await app.http.post(`/v1/jobs/${job.id}/cancel`)).status).toBe(200);
-      await waitForStatus(app.http, job.id, 'cancelled', 5_000);
+      await waitForJobStatus(app.http, job.id, 'cancelled', 5_000);
       const types = await eventTypes(app, app.workspaceId, job.id);
       expect(types.filter((type) => type === 'job.cancelled')).toHaveLength(2);
       expect(types.at(-1)).toBe('job.cancelled');
@@ -601,7 +590,7 @@ describe('a process with every role', () => {
 
     it('answers 409 job_not_retryable for completed, delayed and active jobs', async () => {
       const { body: job } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 } });
-      await waitForStatus(app.http, job.id, 'completed');
+      await waitForJobStatus(app.http, job.id, 'completed');
       expectError(await app.http.post(`/v1/jobs/${job.id}/retry`), 409, 'job_not_retryable');
       expect((await app.http.get(`/v1/jobs/${job.id}`)).body.status).toBe('completed');
 
@@ -609,10 +598,10 @@ describe('a process with every role', () => {
       expectError(await app.http.post(`/v1/jobs/${delayed.id}/retry`), 409, 'job_not_retryable');
 
       const { body: active } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 20_000, steps: 40 } });
-      await waitForStatus(app.http, active.id, 'active');
+      await waitForJobStatus(app.http, active.id, 'active');
       expectError(await app.http.post(`/v1/jobs/${active.id}/retry`), 409, 'job_not_retryable');
       expect((await app.http.post(`/v1/jobs/${active.id}/cancel`)).status).toBe(200);
-      await waitForStatus(app.http, active.id, 'cancelled', 5_000);
+      await waitForJobStatus(app.http, active.id, 'cancelled', 5_000);
     });
   });
 
@@ -698,7 +687,7 @@ describe('a process with every role', () => {
       const { body: mine } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 600_000 });
       const { body: theirs } = await submit(other.http, { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 600_000 });
       const { body: theirsFailed } = await submit(other.http, { type: 'demo.sleep', payload: { ms: 0, fail: true } });
-      await waitForStatus(other.http, theirsFailed.id, 'failed');
+      await waitForJobStatus(other.http, theirsFailed.id, 'failed');
 
       for (const [http, id] of [
         [other.http, mine.id],
@@ -780,7 +769,7 @@ describe('an API-only process (no worker)', () => {
       events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
       logger: pino({ level: 'silent' }),
     });
-    await waitForStatus(app.http, other.id, 'completed');
+    await waitForJobStatus(app.http, other.id, 'completed');
     await waitFor('the queue to drain', async () => (await demoQueue()).counts.queued === 0);
     expect((await app.http.get(`/v1/jobs/${job.id}`)).body.status).toBe('cancelled');
     expect(await eventTypes(app, app.workspaceId, job.id)).toEqual(['job.queued', 'job.cancelled']);

@@ -8,7 +8,7 @@ import mongoose from 'mongoose';
 import { redisKeys } from '@flightdeck/workers';
 import { hashApiKey } from '../src/accounts/api-keys';
 import { freePort, portAnswers, startRedis, type LocalService } from '../src/services/local-services';
-import { httpClient, type HttpClient } from './support/http-client';
+import { httpClient, waitForJobStatus } from './support/http-client';
 import {
   destroyAllProcesses,
   destroyProcessesUnder,
@@ -22,17 +22,6 @@ import { testNamespace, waitFor } from './support/test-services';
 afterEach(() => destroyAllProcesses());
 
 const newApiKey = () => `fd_test_${randomBytes(16).toString('hex')}`;
-
-async function waitForStatus(http: HttpClient, id: string, status: string, timeoutMs = 20_000) {
-  return waitFor(
-    `job ${id} to be ${status}`,
-    async () => {
-      const { body } = await http.get(`/v1/jobs/${id}`);
-      return body.status === status ? body : null;
-    },
-    timeoutMs,
-  );
-}
 
 const logged = (server: FlightdeckProcess, msg: string) => server.logRecords().filter((record) => record.msg === msg);
 
@@ -89,7 +78,7 @@ describe('npm start without REDIS_URL / MONGODB_URI (embedded default)', () => {
     const submitted = await http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 200, steps: 2 } });
     expect(submitted.status).toBe(202);
     const id = submitted.body.id as string;
-    expect(await waitForStatus(http, id, 'completed')).toMatchObject({ result: { slept: 200 } });
+    expect(await waitForJobStatus(http, id, 'completed')).toMatchObject({ result: { slept: 200 } });
     // Wait for the history (MongoDB) to hold it too, so the restart below reads it from there.
     await waitFor('the history to list the job', async () => {
       const { body } = await http.get('/v1/jobs?status=completed');
@@ -116,7 +105,7 @@ describe('npm start without REDIS_URL / MONGODB_URI (embedded default)', () => {
     // Ctrl-C in the terminal (SIGINT to the whole process group) while a job runs: the job still
     // completes, because the embedded services stay up until the server has finished with them.
     const running = await again.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 1500, steps: 3 } });
-    await waitForStatus(again, running.body.id, 'active');
+    await waitForJobStatus(again, running.body.id, 'active');
     second.killGroup('SIGINT');
     expect(await second.waitForExit()).toEqual({ code: 0, signal: null });
     expect(second.logs('stderr')).toEqual([]);
@@ -251,7 +240,7 @@ describe('a worker told to stop (SIGTERM) mid-job', () => {
     const submitted = await http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 1500, steps: 3 } });
     expect(submitted.status).toBe(202);
     const id = submitted.body.id as string;
-    await waitForStatus(http, id, 'active');
+    await waitForJobStatus(http, id, 'active');
 
     worker.kill('SIGTERM');
     expect(await worker.waitForExit()).toEqual({ code: 0, signal: null });

@@ -43,6 +43,9 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
     REDIS_PREFIX: namespace.prefix,
     BOOTSTRAP_API_KEY: apiKey,
     WORKER_LOCK_MS: '5000',
+    // A stop with sockets still open drains them quickly.
+    GATEWAY_DRAIN_DELAY_MS: '0',
+    GATEWAY_DRAIN_MS: '500',
     ...env,
   });
   const logger = pino({ level: config.LOG_LEVEL });

@@ -40,3 +40,23 @@ export function httpClient(baseUrl: string, apiKey?: string) {
   };
 }
 export type HttpClient = ReturnType<typeof httpClient>;
+
+/** Polls `GET /v1/jobs/{id}` until the job is in one of `statuses`; resolves with the job. */
+export async function waitForJobStatus(
+  http: HttpClient,
+  id: string,
+  statuses: string | readonly string[],
+  timeoutMs = 20_000,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test answers are read loosely
+): Promise<any> {
+  const wanted = typeof statuses === 'string' ? [statuses] : statuses;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await http.get(`/v1/jobs/${id}`);
+    if (wanted.includes(body?.status)) return body;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for job ${id} to be ${wanted.join(' or ')} (it is ${body?.status})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

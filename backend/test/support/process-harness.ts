@@ -24,7 +24,7 @@ export type ProcessEnv = Record<string, string | undefined>;
 export interface StartProcessOptions {
   /** Sets REDIS_URL, MONGODB_URI and REDIS_PREFIX from a test namespace. */
   namespace?: ReturnType<typeof testNamespace>;
-  /** Applied over the base (NODE_ENV=test, LOG_LEVEL=info, a free PORT, the namespace). */
+  /** Applied over the base (NODE_ENV=test, LOG_LEVEL=info, a free PORT, a short gateway drain, the namespace). */
   env?: ProcessEnv;
   /** What to wait for before `startProcess` resolves; `false` returns as soon as it is spawned. */
   waitFor?: '/healthz' | '/readyz' | false;
@@ -191,6 +191,9 @@ export async function startProcess(options: StartProcessOptions = {}): Promise<F
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     PORT: String(port),
+    // A SIGTERM with sockets open drains them quickly (tests of the drain set their own).
+    GATEWAY_DRAIN_DELAY_MS: '0',
+    GATEWAY_DRAIN_MS: '1000',
     ...(namespace
       ? { REDIS_URL: namespace.redisUrl, MONGODB_URI: namespace.mongoUrl, REDIS_PREFIX: namespace.prefix }
       : {}),
