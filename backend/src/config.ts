@@ -43,6 +43,12 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
   WORKER_LOCK_MS: int(30_000, 1000),
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
+  /**
+   * On SIGTERM a gateway waits this long (readiness already 503) so the load balancer stops routing
+   * to it, then disconnects its sockets in batches spread over GATEWAY_DRAIN_MS.
+   */
+  GATEWAY_DRAIN_DELAY_MS: int(2_000, 0),
+  GATEWAY_DRAIN_MS: int(10_000, 0),
   PROGRESS_INTERVAL_MS: int(100, 0),
   EVENT_RETENTION: int(10_000, 100),
   /** Packets a socket may have waiting before it is dropped to a resync (a slow client never slows others). */
@@ -79,11 +85,23 @@ const envSchema = z.object({
     ),
 });
 
-export type Config = z.infer<typeof envSchema>;
+/** A gateway's drain must end while there is still time for the rest of the shutdown. */
+const configSchema = envSchema.superRefine((config, context) => {
+  const drain = config.GATEWAY_DRAIN_DELAY_MS + config.GATEWAY_DRAIN_MS;
+  if (config.ROLES.includes('gateway') && drain >= config.SHUTDOWN_TIMEOUT_MS) {
+    context.addIssue({
+      code: 'custom',
+      path: ['GATEWAY_DRAIN_MS'],
+      message: `GATEWAY_DRAIN_DELAY_MS + GATEWAY_DRAIN_MS (${drain}) must be less than SHUTDOWN_TIMEOUT_MS (${config.SHUTDOWN_TIMEOUT_MS})`,
+    });
+  }
+});
+
+export type Config = z.infer<typeof configSchema>;
 
 /** Reads and validates the environment once; reports every problem at once. No other module reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new ConfigError(`invalid configuration:\n${problems}`);

@@ -31,7 +31,7 @@ import { startFerretDb, startRedis, type LocalService } from './services/local-s
 export interface Flightdeck {
   port: number;
   bootstrap?: BootstrapResult;
-  /** Ordered shutdown: readiness first, then intake, workers, queues, Redis, MongoDB, embedded services. */
+  /** Ordered shutdown: readiness first, then intake, socket drain and workers, queues, Redis, MongoDB, embedded services. */
   stop(): Promise<void>;
 }
 
@@ -223,6 +223,8 @@ async function startRoles(
       jobs: reader,
       logger: logger.child({ component: 'gateway' }),
       maxBufferedPackets: config.SOCKET_MAX_BUFFERED_PACKETS,
+      drainDelayMs: config.GATEWAY_DRAIN_DELAY_MS,
+      drainMs: config.GATEWAY_DRAIN_MS,
     });
   }
   const port = (server.address() as { port: number }).port;
@@ -234,8 +236,9 @@ async function startRoles(
       readiness.accepting = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await gateway?.close();
-      await workers?.close(config.SHUTDOWN_TIMEOUT_MS);
+      // The gateway drains its sockets (GATEWAY_DRAIN_DELAY_MS + GATEWAY_DRAIN_MS) while the workers
+      // finish their jobs: both fit in SHUTDOWN_TIMEOUT_MS, not one after the other.
+      await Promise.all([gateway?.close(), workers?.close(config.SHUTDOWN_TIMEOUT_MS)]);
       await closed;
       await projector?.stop();
       await webhookDeliverer?.close();

@@ -103,10 +103,19 @@ describe('a gateway told to stop (SIGTERM)', () => {
     const sigterm = Date.now();
     doomed.kill('SIGTERM');
 
-    // Readiness fails at once: 503, or no connection at all (the server stopped listening).
-    const readiness = await fetch(`${doomed.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
-      (response) => response.status,
-      () => 'refused' as const,
+    // Readiness fails at once (as soon as the signal is handled): 503, or no connection at all (the
+    // server stopped listening).
+    const readiness = await waitFor(
+      'readiness to fail',
+      async () => {
+        const answer = await fetch(`${doomed.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
+          (response) => response.status,
+          () => 'refused' as const,
+        );
+        return answer === 200 ? undefined : answer;
+      },
+      1_000,
+      20,
     );
     expect([503, 'refused']).toContain(readiness);
     expect(Date.now() - sigterm).toBeLessThan(1_000);

@@ -19,6 +19,14 @@ export interface ResyncNotice {
   reason: 'gap' | 'overflow';
 }
 
+/**
+ * Sent just before the gateway disconnects the socket because it is shutting down (scale-in, rollout):
+ * connect again (the load balancer routes to another gateway) and resubscribe with `since`.
+ */
+export interface ReconnectNotice {
+  reason: 'shutdown';
+}
+
 /** Events a client sends to the gateway. */
 export interface ClientToServerEvents {
   subscribe: (request: SubscribeRequest, ack: (answer: SubscribeAck) => void) => void;
@@ -29,6 +37,7 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   event: (event: StreamEvent) => void;
   resync: (notice: ResyncNotice) => void;
+  reconnect: (notice: ReconnectNotice) => void;
 }
 
 /** Room names, built only here. A socket joins a room only after it was authorized for it. */

@@ -33,7 +33,16 @@ export interface RealtimeGatewayOptions {
   logger: Logger;
   /** Packets a socket may have waiting to be written before it is dropped to a resync. */
   maxBufferedPackets: number;
+  /** On close: how long to wait before the first disconnect (the load balancer sees readiness fail). */
+  drainDelayMs: number;
+  /** On close: the time over which the sockets are disconnected, in batches. */
+  drainMs: number;
 }
+
+/** How many batches a drain disconnects the sockets in. */
+export const DRAIN_BATCHES = 10;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface RealtimeGateway {
   connections(): number;
@@ -184,6 +193,31 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     });
   });
 
+  /**
+   * Scale-in without a stampede: after `drainDelayMs`, disconnects the sockets in DRAIN_BATCHES batches
+   * spread over `drainMs`, each told first to reconnect (elsewhere: this server no longer accepts
+   * connections) and resume with `since`. Events keep flowing to the sockets not yet disconnected.
+   */
+  async function drain(): Promise<void> {
+    const live = () => [...io.of('/').sockets.values()];
+    if (live().length === 0) return;
+    await sleep(options.drainDelayMs);
+    const total = live().length;
+    const size = Math.max(1, Math.ceil(total / DRAIN_BATCHES));
+    logger.info({ sockets: total, batchSize: size, drainMs: options.drainMs }, 'draining sockets');
+    for (let batch = 0; batch < DRAIN_BATCHES; batch++) {
+      if (batch > 0) await sleep(options.drainMs / DRAIN_BATCHES);
+      const sockets = live();
+      if (sockets.length === 0) break;
+      // The last batch takes whatever is left.
+      for (const socket of batch === DRAIN_BATCHES - 1 ? sockets : sockets.slice(0, size)) {
+        socket.emit('reconnect', { reason: 'shutdown' });
+        socket.disconnect(true);
+      }
+    }
+    logger.info({ sockets: total }, 'sockets drained');
+  }
+
   /** Stops following a workspace once no local socket is in any of its rooms. */
   function forgetIdleWorkspace(workspaceId: string): void {
     const prefix = rooms.workspace(workspaceId);
@@ -213,6 +247,7 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     connections: () => io.of('/').sockets.size,
     async close() {
       clearInterval(sweep);
+      await drain();
       await tailer.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
