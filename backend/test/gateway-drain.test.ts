@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import type { ReconnectNotice, StreamEvent } from '@flightdeck/contract';
-import { redisKeys } from '@flightdeck/workers';
-import { httpClient, type HttpClient } from './support/http-client';
-import { destroyAllProcesses, startProcess, type FlightdeckProcess } from './support/process-harness';
-import { closeAllClients, isFinal, RealtimeClient, retainedEvents } from './support/realtime-client';
-import { testNamespace, waitFor } from './support/test-services';
+import type { ReconnectNotice } from '@flightdeck/contract';
+import type { HttpClient } from './support/http-client';
+import { startScaledDeployment, type FlightdeckProcess, type ScaledDeployment } from './support/process-harness';
+import { closeAllClients, finishedJobs, RealtimeClient, seqsOf } from './support/realtime-client';
+import { waitFor } from './support/test-services';
 
 // Graceful scale-in with real processes: one process runs the API and the workers, two run only the
 // gateway. Gateway A gets SIGTERM while its clients watch running jobs: its readiness fails at once,
@@ -14,41 +11,20 @@ import { testNamespace, waitFor } from './support/test-services';
 
 const DRAIN_MS = 2_000;
 const CLIENTS = 20;
-const namespace = testNamespace();
-const keys = redisKeys(namespace.prefix);
-const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
-
-let api: FlightdeckProcess;
-let gateways: [FlightdeckProcess, FlightdeckProcess];
+let apiKey: string;
+let gateways: ScaledDeployment['gateways'];
 let http: HttpClient;
-let redis: Redis;
+let streamOf: ScaledDeployment['streamOf'];
+let deployment: ScaledDeployment | undefined;
 
 beforeAll(async () => {
-  api = await startProcess({
-    namespace,
-    env: { ROLES: 'api,worker', BOOTSTRAP_API_KEY: apiKey },
-    waitFor: '/readyz',
-  });
-  const gateway = () =>
-    startProcess({
-      namespace,
-      env: {
-        ROLES: 'gateway',
-        BOOTSTRAP_API_KEY: apiKey,
-        GATEWAY_DRAIN_DELAY_MS: '0',
-        GATEWAY_DRAIN_MS: String(DRAIN_MS),
-      },
-      waitFor: '/readyz',
-    });
-  gateways = await Promise.all([gateway(), gateway()]);
-  http = httpClient(api.url, apiKey);
-  redis = new Redis(namespace.redisUrl);
+  deployment = await startScaledDeployment({ GATEWAY_DRAIN_DELAY_MS: '0', GATEWAY_DRAIN_MS: String(DRAIN_MS) });
+  ({ apiKey, gateways, http, streamOf } = deployment);
 });
 
 afterAll(async () => {
   closeAllClients();
-  await destroyAllProcesses();
-  redis?.disconnect();
+  await deployment?.stop();
 });
 
 /** A client on the draining gateway, and what happened to it. */
@@ -82,9 +58,6 @@ async function watch(doomed: FlightdeckProcess, survivor: FlightdeckProcess): Pr
   });
   return { first, start, timeline, resumed };
 }
-
-const seqsOf = (events: StreamEvent[]) => events.map((event) => event.seq);
-const finishedJobs = (events: StreamEvent[]) => new Set(events.filter(isFinal).map((event) => event.jobId));
 
 describe('a gateway told to stop (SIGTERM)', () => {
   it('fails readiness, then moves its clients to another gateway in batches, losing and repeating nothing', async () => {
@@ -143,7 +116,6 @@ describe('a gateway told to stop (SIGTERM)', () => {
     // The first half left well before the last did.
     expect(times[CLIENTS / 2 - 1]!).toBeLessThan(times.at(-1)! - DRAIN_MS / 4);
 
-    const workspaceId = JSON.parse((await redis.hget(keys.jobSnapshot(jobs[0]!), 'workspaceId'))!) as string;
     for (const [index, watcher] of watchers.entries()) {
       const second = resumed[index]!;
       expect(second.since).toBe(watcher.first.lastSeq(watcher.start));
@@ -157,7 +129,7 @@ describe('a gateway told to stop (SIGTERM)', () => {
         20,
       );
       const received = [...watcher.first.events, ...second.client.events];
-      const stream = (await retainedEvents(redis, keys, workspaceId)).filter((event) => event.seq > watcher.start);
+      const stream = (await streamOf(jobs[0]!)).filter((event) => event.seq > watcher.start);
       const seqs = seqsOf(received);
       expect(new Set(seqs).size).toBe(seqs.length);
       expect(seqs).toEqual(seqsOf(stream));

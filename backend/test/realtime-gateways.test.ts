@@ -1,43 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import type { StreamEvent } from '@flightdeck/contract';
-import { redisKeys } from '@flightdeck/workers';
-import { httpClient, type HttpClient } from './support/http-client';
-import { destroyAllProcesses, startProcess, type FlightdeckProcess } from './support/process-harness';
-import { closeAllClients, isFinal, RealtimeClient, retainedEvents } from './support/realtime-client';
-import { testNamespace } from './support/test-services';
+import type { HttpClient } from './support/http-client';
+import { startScaledDeployment, type ScaledDeployment } from './support/process-harness';
+import { closeAllClients, finishedJobs, RealtimeClient, seqsOf } from './support/realtime-client';
 
 // Several gateway processes on one Redis and one MongoDB, as in a scaled deployment: one process runs
 // the API and the workers, two run only the gateway. Whichever gateway a client is on, it sees the
 // same events; when its gateway dies, it resumes on the other with `since` and misses nothing.
 
-const namespace = testNamespace();
-const keys = redisKeys(namespace.prefix);
-const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
-
-let api: FlightdeckProcess;
-let gateways: [FlightdeckProcess, FlightdeckProcess];
+let apiKey: string;
+let gateways: ScaledDeployment['gateways'];
 let http: HttpClient;
-let redis: Redis;
+let streamOf: ScaledDeployment['streamOf'];
+let deployment: ScaledDeployment | undefined;
 
 beforeAll(async () => {
-  api = await startProcess({
-    namespace,
-    env: { ROLES: 'api,worker', BOOTSTRAP_API_KEY: apiKey },
-    waitFor: '/readyz',
-  });
-  const gateway = () =>
-    startProcess({ namespace, env: { ROLES: 'gateway', BOOTSTRAP_API_KEY: apiKey }, waitFor: '/readyz' });
-  gateways = await Promise.all([gateway(), gateway()]);
-  http = httpClient(api.url, apiKey);
-  redis = new Redis(namespace.redisUrl);
+  deployment = await startScaledDeployment();
+  ({ apiKey, gateways, http, streamOf } = deployment);
 });
 
 afterEach(() => closeAllClients());
 afterAll(async () => {
   closeAllClients();
-  await destroyAllProcesses();
-  redis?.disconnect();
+  await deployment?.stop();
 });
 
 async function submitBatch(count: number, job: Record<string, unknown>): Promise<string[]> {
@@ -45,15 +28,6 @@ async function submitBatch(count: number, job: Record<string, unknown>): Promise
   expect(answer.status).toBe(202);
   return (answer.body.jobs as { id: string }[]).map((submitted) => submitted.id);
 }
-
-/** The default workspace's stream in Redis, found through a job's snapshot. */
-async function streamOf(jobId: string): Promise<StreamEvent[]> {
-  const workspaceId = JSON.parse((await redis.hget(keys.jobSnapshot(jobId), 'workspaceId'))!) as string;
-  return retainedEvents(redis, keys, workspaceId);
-}
-
-const finishedJobs = (events: StreamEvent[]) => new Set(events.filter(isFinal).map((event) => event.jobId));
-const seqsOf = (events: StreamEvent[]) => events.map((event) => event.seq);
 
 describe('two gateway processes', () => {
   it('deliver the same events, with the same seqs, to a client on each', async () => {

@@ -1,8 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { StreamEvent } from '@flightdeck/contract';
+import { redisKeys } from '@flightdeck/workers';
 import { freePort } from '../../src/services/local-services';
-import type { testNamespace } from './test-services';
+import { httpClient } from './http-client';
+import { retainedEvents } from './realtime-client';
+import { testNamespace } from './test-services';
 
 /** The built server, as `npm start` runs it. */
 export const MAIN_JS = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
@@ -252,3 +258,43 @@ process.once('exit', () => {
     }
   }
 });
+
+/**
+ * A scaled deployment in miniature on a fresh namespace: one process runs the API and the workers,
+ * two run only the gateway (with `gatewayEnv` on top). `destroyAllProcesses` stops them.
+ */
+export async function startScaledDeployment(gatewayEnv: ProcessEnv = {}) {
+  const namespace = testNamespace();
+  const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
+  const api = await startProcess({
+    namespace,
+    env: { ROLES: 'api,worker', BOOTSTRAP_API_KEY: apiKey },
+    waitFor: '/readyz',
+  });
+  const gateway = () =>
+    startProcess({
+      namespace,
+      env: { ROLES: 'gateway', BOOTSTRAP_API_KEY: apiKey, ...gatewayEnv },
+      waitFor: '/readyz',
+    });
+  const gateways = (await Promise.all([gateway(), gateway()])) as [FlightdeckProcess, FlightdeckProcess];
+  const redis = new Redis(namespace.redisUrl);
+  const keys = redisKeys(namespace.prefix);
+  return {
+    apiKey,
+    api,
+    gateways,
+    http: httpClient(api.url, apiKey),
+    redis,
+    /** What the workspace's stream in Redis retains, found through one of its jobs' snapshot. */
+    async streamOf(jobId: string): Promise<StreamEvent[]> {
+      const workspaceId = JSON.parse((await redis.hget(keys.jobSnapshot(jobId), 'workspaceId'))!) as string;
+      return retainedEvents(redis, keys, workspaceId);
+    },
+    async stop() {
+      await destroyAllProcesses();
+      await redis.quit();
+    },
+  };
+}
+export type ScaledDeployment = Awaited<ReturnType<typeof startScaledDeployment>>;

@@ -154,3 +154,8 @@ export async function retainedEvents(redis: Redis, keys: RedisKeys, workspaceId:
   const entries = await redis.xrange(keys.workspaceEvents(workspaceId), '-', '+');
   return entries.map(decodeWorkspaceEntry);
 }
+
+/** The ids of the jobs whose final event is among `events`. */
+export const finishedJobs = (events: StreamEvent[]) => new Set(events.filter(isFinal).map((event) => event.jobId));
+
+export const seqsOf = (events: StreamEvent[]) => events.map((event) => event.seq);
