@@ -19,6 +19,7 @@ export const themeStyles = css`
     --_success: var(--fd-success, light-dark(#1a7f37, #3fb950));
     --_focus: var(--fd-focus, var(--_accent));
     --_radius: var(--fd-radius, 0.375rem);
+    --_font-mono: var(--fd-font-mono, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
 
     --_status-queued: var(--fd-status-queued, light-dark(#818b98, #9198a1));
     --_status-delayed: var(--fd-status-delayed, light-dark(#9a6700, #d29922));

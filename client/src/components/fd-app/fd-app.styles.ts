@@ -207,7 +207,7 @@ export default css`
   }
 
   code {
-    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-family: var(--_font-mono);
     font-size: 0.8125rem;
   }
 
