@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { QUEUE_NAMES } from '@flightdeck/workers';
 
 export const ROLES = ['api', 'gateway', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -40,7 +41,23 @@ const envSchema = z.object({
   FERRETDB_BIN: z.string().optional(),
   BODY_LIMIT_BYTES: int(1_048_576, 1024),
   BATCH_BODY_LIMIT_BYTES: int(16_777_216, 1024),
+  /** The largest artifact (an uploaded file or one a job produces), in bytes. */
+  ARTIFACT_MAX_BYTES: int(52_428_800, 1024),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  /**
+   * The job queues a `worker` process runs (comma list), so a queue can get Deployments of its own
+   * (image work needs other resources than HTTP calls); every queue when unset.
+   */
+  WORKER_QUEUES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ?.split(',')
+        .map((queue) => queue.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(QUEUE_NAMES)).min(1, 'name at least one queue').optional()),
   WORKER_LOCK_MS: int(30_000, 1000),
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
   /**
@@ -83,6 +100,40 @@ const envSchema = z.object({
         .map((host) => host.trim().toLowerCase())
         .filter(Boolean),
     ),
+  /** Origins (scheme://host[:port]) other than our own whose pages may call the API and Socket.io, comma-separated. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  /**
+   * Express's `trust proxy`: how many proxies in front of us set X-Forwarded-For (the client address
+   * rate limits and the audit log use). 0 trusts none (direct exposure); 1 behind one load balancer.
+   */
+  TRUST_PROXY: int(0, 0),
+  SESSION_TTL_SECONDS: int(7 * 86_400, 60),
+  /** Session cookies only over HTTPS; on by default in production. */
+  COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
+  /** Key that signs job tokens (at least 32 characters); without it one is made and kept in Redis. */
+  TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Rate limits: requests per RATE_LIMIT_WINDOW_SECONDS per API key / person, and per client address; 0 = off. */
+  RATE_LIMIT_WINDOW_SECONDS: int(60, 1),
+  RATE_LIMIT_PER_CALLER: int(6_000, 0),
+  RATE_LIMIT_PER_IP: int(12_000, 0),
+  /** Failed sign-ins per email and address within LOGIN_WINDOW_SECONDS before sign-in waits. */
+  LOGIN_MAX_FAILURES: int(5, 1),
+  LOGIN_WINDOW_SECONDS: int(900, 1),
+  SIGNUPS_PER_HOUR: int(20, 0),
+  /** Events (subscribe, unsubscribe…) a socket may send per second; past it they are refused with rate_limited. */
+  SOCKET_EVENTS_PER_SECOND: int(20, 1),
 });
 
 /** A gateway's drain must end while there is still time for the rest of the shutdown. */

@@ -4,7 +4,19 @@ import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { JobEventStream, redisKeys, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
-import { ApiKeyResolver } from './accounts/api-keys';
+import { AccountService } from './accounts/account-service';
+import { ApiKeyResolver, ApiKeyService } from './accounts/api-keys';
+import { Authenticator } from './accounts/authenticator';
+import { JobTokens } from './accounts/job-tokens';
+import { MemberService } from './accounts/members';
+import { RevocationBus, type Revocation } from './accounts/revocations';
+import { SessionStore } from './accounts/sessions';
+import { RateLimits } from './api/rate-limits';
+import { AuditLog } from './audit/audit-log';
+import { CollaborationService } from './collaboration/collaboration-service';
+import { SavedViews } from './collaboration/saved-views';
+import { OpsOverviewService } from './ops/ops-overview';
+import { ProcessRegistry } from './ops/process-registry';
 import { bootstrap, type BootstrapResult } from './accounts/bootstrap';
 import { createApp } from './api/api-app';
 import {
@@ -26,6 +38,8 @@ import { QueueOverviewService } from './jobs/queue-overview';
 import { WebhookDeliverer } from './webhooks/webhook-deliverer';
 import { WebhookService } from './webhooks/webhook-service';
 import { ScheduleService } from './schedules/schedule-service';
+import { ArtifactService } from './artifacts/artifact-service';
+import { GridFsArtifactStore } from './artifacts/artifact-store';
 import { startFerretDb, startRedis, type LocalService } from './services/local-services';
 
 export interface Flightdeck {
@@ -141,6 +155,19 @@ async function startRoles(
   let gateway: RealtimeGateway | undefined;
   const apiKeys = new ApiKeyResolver();
   const reader = new JobReader(redis, keys);
+  // Artifacts live in MongoDB (GridFS): the API serves them, job handlers reach them through this store.
+  const artifactStore = await GridFsArtifactStore.open(mongoose.connection, config.ARTIFACT_MAX_BYTES);
+  const registry = new ProcessRegistry(redis, keys, logger.child({ component: 'registry' }));
+  const revocations = new RevocationBus(redis, keys, logger.child({ component: 'revocations' }));
+  const sessions = new SessionStore(redis, keys, config.SESSION_TTL_SECONDS);
+  const accounts = new AccountService(sessions);
+  const authenticator = new Authenticator(apiKeys, sessions, new JobTokens(redis, keys, config.TOKEN_SECRET), accounts);
+  if (roles.has('api') || roles.has('gateway')) {
+    await revocations.listen((revocation: Revocation) => {
+      if (revocation.kind === 'apiKey') apiKeys.evict(revocation.keyId);
+      if (revocation.kind === 'workspace') apiKeys.evictWorkspace(revocation.workspaceId);
+    });
+  }
 
   if (roles.has('api')) {
     bootstrapResult = await bootstrap(config.BOOTSTRAP_API_KEY, logger);
@@ -178,22 +205,49 @@ async function startRoles(
       webhookDeliverer,
     );
     projector.start();
+    const events = new JobEventStream(redis, keys, eventStreamOptions);
+    const queueOverview = new QueueOverviewService(queues);
+    const jobs = new JobService({
+      redis,
+      queues,
+      events,
+      keys,
+      reader,
+      history: new HistoryWatermark(redis, keys),
+      cancelChannel: keys.cancellations,
+      idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+      historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
+    });
     api = {
-      jobs: new JobService({
-        redis,
-        queues,
-        events: new JobEventStream(redis, keys, eventStreamOptions),
-        keys,
-        reader,
-        history: new HistoryWatermark(redis, keys),
-        cancelChannel: keys.cancellations,
-        idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-        historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
-      }),
-      queues: new QueueOverviewService(queues),
+      jobs,
+      collaboration: new CollaborationService(redis, keys, events, jobs),
+      views: new SavedViews(),
+      queues: queueOverview,
+      ops: new OpsOverviewService(queueOverview, registry),
       webhooks: new WebhookService(reader),
+      artifacts: new ArtifactService(artifactStore, reader),
       schedules: new ScheduleService(queues),
-      apiKeys,
+      accounts,
+      members: new MemberService(revocations),
+      apiKeys: new ApiKeyService(revocations),
+      audit: new AuditLog(),
+      tokens: authenticator.jobTokens,
+      revocations,
+      authenticator,
+      limits: new RateLimits(redis, keys, {
+        perCaller: config.RATE_LIMIT_PER_CALLER,
+        perIp: config.RATE_LIMIT_PER_IP,
+        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+        loginFailures: config.LOGIN_MAX_FAILURES,
+        loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
+        signupsPerHour: config.SIGNUPS_PER_HOUR,
+      }),
+      cookie: {
+        secure: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
+        maxAgeSeconds: config.SESSION_TTL_SECONDS,
+      },
+      allowedOrigins: config.CORS_ORIGINS,
+      trustProxy: config.TRUST_PROXY,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       batchBodyLimitBytes: config.BATCH_BODY_LIMIT_BYTES,
       consoleDir: path.join(REPO_ROOT, 'client', 'dist'),
@@ -204,10 +258,12 @@ async function startRoles(
       redisUrl,
       prefix: config.REDIS_PREFIX,
       ...(config.WORKER_CONCURRENCY ? { concurrency: config.WORKER_CONCURRENCY } : {}),
+      ...(config.WORKER_QUEUES ? { queues: config.WORKER_QUEUES } : {}),
       lockDurationMs: config.WORKER_LOCK_MS,
       progressIntervalMs: config.PROGRESS_INTERVAL_MS,
       events: eventStreamOptions,
       outboundAllowlist: config.OUTBOUND_ALLOWLIST,
+      artifacts: artifactStore,
       logger: logger.child({ component: 'worker' }),
       metrics: { jobFinished: recordJobFinished },
     });
@@ -219,7 +275,10 @@ async function startRoles(
     gateway = startRealtimeGateway(server, {
       redis,
       keys,
-      apiKeys,
+      authenticator,
+      revocations,
+      allowedOrigins: config.CORS_ORIGINS,
+      eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
       jobs: reader,
       logger: logger.child({ component: 'gateway' }),
       maxBufferedPackets: config.SOCKET_MAX_BUFFERED_PACKETS,
@@ -227,6 +286,11 @@ async function startRoles(
       drainMs: config.GATEWAY_DRAIN_MS,
     });
   }
+  registry.start(() => ({
+    roles: [...roles],
+    connections: gateway ? gateway.connections() : null,
+    workerConcurrency: roles.has('worker') ? (config.WORKER_CONCURRENCY ?? null) : null,
+  }));
   const port = (server.address() as { port: number }).port;
   logger.info({ port, roles: [...roles] }, 'flightdeck is up');
 
@@ -234,6 +298,7 @@ async function startRoles(
   const stop = () =>
     (stopping ??= (async () => {
       readiness.accepting = false;
+      await registry.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // The gateway drains its sockets (GATEWAY_DRAIN_DELAY_MS + GATEWAY_DRAIN_MS) while the workers
@@ -241,6 +306,7 @@ async function startRoles(
       await Promise.all([gateway?.close(), workers?.close(config.SHUTDOWN_TIMEOUT_MS)]);
       await closed;
       await projector?.stop();
+      await revocations.close();
       await webhookDeliverer?.close();
       if (queues) await closeQueues(queues);
       await redis.quit().catch(() => redis.disconnect());

@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads WORKER_QUEUES as a comma list of job queues (every queue when unset) and ARTIFACT_MAX_BYTES', () => {
+    expect(loadConfig({}).WORKER_QUEUES).toBeUndefined();
+    expect(loadConfig({ WORKER_QUEUES: ' demo, http ' }).WORKER_QUEUES).toEqual(['demo', 'http']);
+    expect(() => loadConfig({ WORKER_QUEUES: 'demo,webhooks' })).toThrow(/WORKER_QUEUES/);
+    expect(() => loadConfig({ WORKER_QUEUES: ',' })).toThrow(/WORKER_QUEUES: name at least one queue/);
+    expect(loadConfig({}).ARTIFACT_MAX_BYTES).toBe(50 * 1024 * 1024);
+    expect(loadConfig({ ARTIFACT_MAX_BYTES: '1048576' }).ARTIFACT_MAX_BYTES).toBe(1_048_576);
+  });
+
   it('drains gateways within the shutdown timeout', () => {
     expect(loadConfig({})).toMatchObject({
       GATEWAY_DRAIN_DELAY_MS: 2_000,

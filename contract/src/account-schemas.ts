@@ -121,7 +121,7 @@ export const createJobTokenSchema = z
     ttlSeconds: z
       .number()
       .int()
-      .min(10)
+      .min(1)
       .max(ACCOUNT_LIMITS.maxJobTokenTtlSeconds)
       .optional()
       .meta({ description: 'Lifetime of the token; 900 (15 minutes) by default.' }),

@@ -76,6 +76,22 @@ export const jobStatusSchema = z.enum(JOB_STATUSES).meta({ id: 'JobStatus' });
 export const listJobsQuerySchema = z.strictObject({
   status: jobStatusSchema.optional(),
   type: z.string().min(1).max(100).optional(),
+  queue: z.string().min(1).max(100).optional(),
+  claimedBy: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'A user id: jobs that person claimed; `nobody`: unclaimed jobs.' }),
+  from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Created at or after this time.' }),
+  to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Created before this time.' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: 'Text search: the exact job id, or a part of the type or of the error message (any case).' }),
   limit: z.coerce.number().int().min(1).max(JOB_LIMITS.maxListLimit).default(JOB_LIMITS.defaultListLimit),
   cursor: z.string().min(1).max(200).optional(),
 });
@@ -100,6 +116,10 @@ export const jobLogListSchema = z
   .object({ items: z.array(jobLogLineSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'JobLogList', description: 'Log lines of a job, oldest first.' });
 
+export const claimSchema = z
+  .object({ id: z.string(), name: z.string(), at: z.string().meta({ format: 'date-time' }) })
+  .meta({ id: 'Claim' });
+
 export const jobSchema = z
   .object({
     id: z.string(),
@@ -121,6 +141,7 @@ export const jobSchema = z
     runAt: z.string().nullable().meta({ format: 'date-time' }),
     startedAt: z.string().nullable().meta({ format: 'date-time' }),
     finishedAt: z.string().nullable().meta({ format: 'date-time' }),
+    claimedBy: claimSchema.nullable().meta({ description: 'Who said "I\'m on it" (POST /v1/jobs/{id}/claim), or null.' }),
   })
   .meta({ id: 'Job' });
 

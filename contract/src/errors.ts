@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'user_not_found',
   'already_member',
   'last_owner',
+  'job_claimed',
+  'not_claim_holder',
   'rate_limited',
   'service_unavailable',
   'internal_error',

@@ -1,4 +1,5 @@
-import type { Job } from './job';
+import type { Actor } from './account-schemas';
+import type { Claim, Job } from './job';
 
 /** Event types in a workspace's stream. More may be added; clients ignore types they do not know. */
 export const JOB_EVENT_TYPES = [
@@ -11,6 +12,9 @@ export const JOB_EVENT_TYPES = [
   'job.completed',
   'job.failed',
   'job.cancelled',
+  'job.claimed',
+  'job.released',
+  'comment.created',
 ] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 
@@ -26,5 +30,20 @@ export interface StreamEvent {
   job?: Partial<Job> & Pick<Job, 'id' | 'status'>;
   /** Log lines, for `job.log`. */
   lines?: string[];
+  /** Who did it, for actions people (or API keys) take: cancel, retry, promote, claim, release, comment. */
+  actor?: Actor;
+  /** The claim after `job.claimed`; null after `job.released`. */
+  claimedBy?: Claim | null;
+  /** The new comment, for `comment.created`. */
+  comment?: Comment;
   at: string;
+}
+
+/** A comment on a job. */
+export interface Comment {
+  id: string;
+  jobId: string;
+  body: string;
+  author: Actor;
+  createdAt: string;
 }

@@ -5,3 +5,5 @@ export * from './realtime';
 export * from './api-schemas';
 export * from './permissions';
 export * from './account-schemas';
+export * from './artifact-schemas';
+export * from './collaboration-schemas';

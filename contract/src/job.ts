@@ -12,6 +12,13 @@ export interface JobError {
   message: string;
 }
 
+/** Who holds a job ("I'm on it"), and since when. */
+export interface Claim {
+  id: string;
+  name: string;
+  at: string;
+}
+
 /** A job as the REST API returns it and as `event.job` carries it. */
 export interface Job {
   id: string;
@@ -37,4 +44,6 @@ export interface Job {
   runAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The person who claimed the job, or null. */
+  claimedBy: Claim | null;
 }

@@ -22,6 +22,10 @@ export const PERMISSIONS = {
   'jobs:read': { role: 'viewer', scope: 'jobs:read' },
   'jobs:write': { role: 'member', scope: 'jobs:write' },
   'jobs:collaborate': { role: 'member', scope: 'jobs:write' },
+  /** Release a claim someone else holds; delete someone else's saved view. */
+  'claims:override': { role: 'admin', scope: 'admin' },
+  /** Issue a job token that lets someone outside the workspace watch one job. */
+  'jobs:share': { role: 'member', scope: 'jobs:read' },
   'queues:read': { role: 'viewer', scope: 'queues:read' },
   'queues:write': { role: 'admin', scope: 'queues:write' },
   'schedules:read': { role: 'viewer', scope: 'jobs:read' },

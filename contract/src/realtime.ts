@@ -27,10 +27,37 @@ export interface ReconnectNotice {
   reason: 'shutdown';
 }
 
+/** Sent just before the gateway disconnects a socket whose credentials were revoked (do not reconnect with them). */
+export interface RevokedNotice {
+  reason: 'apiKey' | 'session' | 'member' | 'workspace';
+}
+
+/** What a person is looking at: the workspace (`jobId: null`) or one job. */
+export const presenceRequestSchema = z.strictObject({ jobId: z.string().min(1).max(64).nullable() });
+export type PresenceRequest = z.infer<typeof presenceRequestSchema>;
+
+/** Who is online in the workspace right now, and which jobs each has open. */
+export interface PresenceSnapshot {
+  members: { id: string; name: string; jobIds: string[] }[];
+}
+
+export type PresenceAck = ({ ok: true } & PresenceSnapshot) | ({ ok: false } & ErrorBody);
+
+export const typingRequestSchema = z.strictObject({ jobId: z.string().min(1).max(64) });
+
+/** Someone is writing a comment on a job (sent at most every few seconds while they type). */
+export interface TypingNotice {
+  jobId: string;
+  user: { id: string; name: string };
+}
+
 /** Events a client sends to the gateway. */
 export interface ClientToServerEvents {
   subscribe: (request: SubscribeRequest, ack: (answer: SubscribeAck) => void) => void;
   unsubscribe: (request: SubscribeRequest, ack?: (answer: SubscribeAck) => void) => void;
+  /** Says what this connection is looking at; the ack carries the workspace's presence. */
+  presence: (request: PresenceRequest, ack?: (answer: PresenceAck) => void) => void;
+  typing: (request: { jobId: string }) => void;
 }
 
 /** Events the gateway sends to a client. */
@@ -38,6 +65,10 @@ export interface ServerToClientEvents {
   event: (event: StreamEvent) => void;
   resync: (notice: ResyncNotice) => void;
   reconnect: (notice: ReconnectNotice) => void;
+  revoked: (notice: RevokedNotice) => void;
+  /** The workspace's presence, whenever it changes (to sockets that said where they are). */
+  presence: (snapshot: PresenceSnapshot) => void;
+  typing: (notice: TypingNotice) => void;
 }
 
 /** Room names, built only here. A socket joins a room only after it was authorized for it. */

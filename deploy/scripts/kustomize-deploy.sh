@@ -34,8 +34,10 @@ images:
     digest: ${image#*@}
 YAML
 kubectl kustomize "$release" >"$work/rendered.yaml"
-if [[ "$(grep -c "image: ${image}\$" "$work/rendered.yaml")" -ne 3 ]]; then
-  echo "error: the three Deployments do not all run ${image}" >&2
+deployments=(flightdeck-api flightdeck-gateway flightdeck-worker flightdeck-worker-image)
+if [[ "$(grep -c '^kind: Deployment$' "$work/rendered.yaml")" -ne "${#deployments[@]}" ]] ||
+  [[ "$(grep -c "image: ${image}\$" "$work/rendered.yaml")" -ne "${#deployments[@]}" ]]; then
+  echo "error: the ${#deployments[@]} Deployments do not all run ${image}" >&2
   exit 1
 fi
 if [[ "$dry_run" == --dry-run ]]; then
@@ -44,6 +46,6 @@ if [[ "$dry_run" == --dry-run ]]; then
 fi
 
 kubectl apply --server-side --field-manager=flightdeck-cd -f "$work/rendered.yaml"
-for deployment in flightdeck-api flightdeck-gateway flightdeck-worker; do
+for deployment in "${deployments[@]}"; do
   kubectl -n flightdeck rollout status "deployment/$deployment" --timeout=10m
 done

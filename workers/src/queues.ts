@@ -8,6 +8,11 @@ export const QUEUES = {
   demo: { concurrency: 50 },
   /** Outbound HTTP calls: waiting on the network, so many at once per process. */
   http: { concurrency: 50 },
+  /**
+   * Image work (sharp / libvips): CPU and memory bound, so few at once per process: libuv runs four
+   * sharp operations in parallel by default, and each job holds its input and output in memory.
+   */
+  image: { concurrency: 4 },
 } as const satisfies Record<string, { concurrency: number }>;
 
 export type QueueName = keyof typeof QUEUES;

@@ -15,6 +15,22 @@ export function redisKeys(prefix: string) {
     historyLeader: `${base}:history:leader`,
     /** Pub/sub channel: job ids whose active run should stop. */
     cancellations: `${base}:cancellations`,
+    /** Who holds a job's claim (JSON of a Claim); set with NX, so of two claimers exactly one wins. */
+    claim: (workspaceId: string, jobId: string) => `${base}:ws:${workspaceId}:claim:${jobId}`,
+    /** Who is online in a workspace: connection id → JSON { user, jobId, expiresAt }; refreshed by the gateways. */
+    presence: (workspaceId: string) => `${base}:ws:${workspaceId}:presence`,
+    /** Pub/sub channel: a workspace whose presence changed, or someone typing. */
+    presenceChanges: `${base}:presence`,
+    /** Live processes of the deployment: process id → JSON heartbeat (roles, connections, concurrency). */
+    processes: `${base}:processes`,
+    /** A signed-in session, by the SHA-256 of its token. */
+    session: (tokenHash: string) => `${base}:session:${tokenHash}`,
+    /** Pub/sub channel: credentials that stop working now (revoked keys, removed members, ended sessions). */
+    revocations: `${base}:revocations`,
+    /** The key that signs job tokens, when TOKEN_SECRET does not name one: made once, shared by every process. */
+    tokenSecret: `${base}:token-secret`,
+    /** Prefix of the rate limiters' counters. */
+    rateLimits: `${base}:rl`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

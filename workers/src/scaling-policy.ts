@@ -18,6 +18,8 @@ export interface QueueScalingPolicy {
 export const SCALING_POLICIES: Record<QueueName | InternalQueueName, QueueScalingPolicy> = {
   demo: { minReplicas: 0, maxReplicas: 10, jobsPerReplica: QUEUES.demo.concurrency, activationBacklog: 0 },
   http: { minReplicas: 0, maxReplicas: 10, jobsPerReplica: QUEUES.http.concurrency, activationBacklog: 0 },
+  // Its own worker Deployment (`WORKER_QUEUES=image`): few jobs per replica, so more replicas.
+  image: { minReplicas: 0, maxReplicas: 10, jobsPerReplica: QUEUES.image.concurrency, activationBacklog: 0 },
   // Delivered by the `api` role, which always runs: at least one replica.
   webhooks: {
     minReplicas: 1,

@@ -2,6 +2,9 @@ import { UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Actor } from '@flightdeck/contract';
+import { decodeCancellation } from './cancellation';
+import { jobArtifacts, type ArtifactStore } from './artifact-store';
 import { JobEventStream, type EventStreamOptions } from './event-stream';
 import type { JobData } from './job-data';
 import { JobReporter } from './job-reporter';
@@ -26,6 +29,8 @@ export interface WorkerRuntimeOptions {
   events: EventStreamOptions;
   /** Hosts job handlers may call even when they resolve to internal addresses (`OUTBOUND_ALLOWLIST`). */
   outboundAllowlist?: readonly string[];
+  /** Where `context.artifacts` reads and writes files; without it, handlers that use artifacts fail. */
+  artifacts?: ArtifactStore;
   logger: Logger;
   /** Told of every attempt's end, e.g. to record metrics (the backend passes its prom-client hook). */
   metrics?: WorkerMetricsHook;
@@ -60,8 +65,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   // attempt after its previous one.
   const reporters = new Map<BullJob<JobData>, JobReporter>();
   const latestReporters = new Map<string, JobReporter>();
-  /** Jobs this process was asked to stop: their failure is a cancellation, not an error to retry. */
-  const cancelled = new Set<string>();
+  /** Jobs this process was asked to stop, and by whom: their failure is a cancellation, not an error to retry. */
+  const cancelled = new Map<string, Actor | undefined>();
 
   const reporterFor = (job: BullJob<JobData>): JobReporter => {
     let reporter = reporters.get(job);
@@ -123,6 +128,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
           log: (line) => reporter.log(String(line)),
           logger: jobLogger,
           outbound,
+          artifacts: jobArtifacts(options.artifacts, job.data.workspaceId, job.id as string),
         }),
         aborted,
       ]);
@@ -178,9 +184,10 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     });
     worker.on('failed', (job, error) => {
       if (!job) return;
+      const cancelledBy = cancelled.get(job.id as string);
       if (cancelled.delete(job.id as string)) {
         measure(job, 'cancelled');
-        void finish(job, (reporter) => reporter.cancelled());
+        void finish(job, (reporter) => reporter.cancelled(cancelledBy));
         return;
       }
       const next = job.finishedOn
@@ -191,13 +198,16 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     });
     return worker;
   });
-  // The API publishes the id of a job to stop; only the worker running it finds it.
+  // The API publishes the job to stop (and who asked); only the worker running it finds it.
   const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   subscriber.on('error', (error) => logger.error({ err: error }, 'cancellation subscriber redis error'));
-  subscriber.on('message', (channel: string, jobId: string) => {
+  subscriber.on('message', (channel: string, message: string) => {
     if (channel !== keys.cancellations) return;
+    const request = decodeCancellation(message);
+    if (!request) return logger.warn({ message }, 'unreadable cancellation message');
+    const { jobId } = request;
     // Marked before the abort, so that the processor's failure reads as a cancellation.
-    cancelled.add(jobId);
+    cancelled.set(jobId, request.actor);
     const running = workers.filter((worker) => worker.cancelJob(jobId, 'cancelled'));
     if (running.length === 0) cancelled.delete(jobId);
     else logger.info({ jobId, queue: running[0]!.name }, 'cancelling active job');

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { hash as argon2Hash } from '@node-rs/argon2';
+import { hashPassword } from './passwords';
 import type { Logger } from 'pino';
 import { ulid } from 'ulid';
 import { ApiKeyModel, MembershipModel, UserModel, WorkspaceModel } from '../db/models';
-import { API_KEY_SCOPES, createApiKey, generateApiKey, hashApiKey } from './api-keys';
+import { API_KEY_SCOPES } from '@flightdeck/contract';
+import { createApiKey, generateApiKey, hashApiKey } from './api-keys';
 
 export const DEFAULT_WORKSPACE_SLUG = 'default';
 
@@ -67,7 +68,7 @@ export async function bootstrap(bootstrapApiKey: string | undefined, logger: Log
   const email = 'owner@flightdeck.local';
   const password = randomBytes(12).toString('base64url');
   const userId = ulid();
-  await UserModel.create({ _id: userId, email, name: 'Owner', passwordHash: await argon2Hash(password) });
+  await UserModel.create({ _id: userId, email, name: 'Owner', passwordHash: await hashPassword(password) });
   await MembershipModel.create({ _id: ulid(), workspaceId: workspace.id, userId, role: 'owner' });
   const apiKey = generateApiKey();
   await createApiKey({ workspaceId: workspace.id, name: 'first key', key: apiKey, scopes: API_KEY_SCOPES });

@@ -1,20 +1,40 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import cors from 'cors';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
-import type { ApiKeyResolver } from '../accounts/api-keys';
+import type { AccountService } from '../accounts/account-service';
+import type { ApiKeyService } from '../accounts/api-keys';
+import type { Authenticator } from '../accounts/authenticator';
+import type { JobTokens } from '../accounts/job-tokens';
+import type { MemberService } from '../accounts/members';
+import type { RevocationBus } from '../accounts/revocations';
+import type { AuditLog } from '../audit/audit-log';
+import type { CollaborationService } from '../collaboration/collaboration-service';
+import type { SavedViews } from '../collaboration/saved-views';
 import type { JobService } from '../jobs/job-service';
 import type { QueueOverviewService } from '../jobs/queue-overview';
+import type { OpsOverviewService } from '../ops/ops-overview';
 import { httpRequestDuration } from '../metrics';
-import { authenticate } from './authenticate';
+import { authenticate, inWorkspace } from './authenticate';
 import { errorHandler, routeNotFound } from './error-handler';
 import { buildOpenApiDocument } from './openapi';
 import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes, type Readiness } from './routes/health.routes';
+import type { RateLimits } from './rate-limits';
+import { apiKeysRoutes } from './routes/api-keys.routes';
+import { auditRoutes } from './routes/audit.routes';
+import { collaborationRoutes } from './routes/collaboration.routes';
+import { accountRoutes, publicAuthRoutes } from './routes/auth.routes';
 import { jobsRoutes } from './routes/jobs.routes';
+import { workspaceRoutes } from './routes/workspace.routes';
+import type { CookieSettings } from './session-cookie';
 import { queuesRoutes } from './routes/queues.routes';
 import { schedulesRoutes } from './routes/schedules.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
+import { artifactsRoutes } from './routes/artifacts.routes';
+import type { ArtifactService } from '../artifacts/artifact-service';
 import type { ScheduleService } from '../schedules/schedule-service';
 import type { WebhookService } from '../webhooks/webhook-service';
 import type { Redis } from 'ioredis';
@@ -27,9 +47,25 @@ export interface AppOptions {
   api?: {
     jobs: JobService;
     queues: QueueOverviewService;
+    ops: OpsOverviewService;
     webhooks: WebhookService;
     schedules: ScheduleService;
-    apiKeys: ApiKeyResolver;
+    artifacts: ArtifactService;
+    accounts: AccountService;
+    members: MemberService;
+    apiKeys: ApiKeyService;
+    audit: AuditLog;
+    collaboration: CollaborationService;
+    views: SavedViews;
+    tokens: JobTokens;
+    revocations: RevocationBus;
+    authenticator: Authenticator;
+    limits: RateLimits;
+    cookie: CookieSettings;
+    /** Origins other than our own allowed to call the API (CORS) and to use sessions. */
+    allowedOrigins: readonly string[];
+    /** Express `trust proxy`: how many proxies in front set X-Forwarded-For. */
+    trustProxy: number;
     bodyLimitBytes: number;
     batchBodyLimitBytes: number;
     /** The built console (client/dist), served at `/` when it exists. */
@@ -57,14 +93,61 @@ export function createApp(options: AppOptions): Express {
 
   const { api } = options;
   if (api) {
+    app.set('trust proxy', api.trustProxy);
+    app.use(
+      helmet({
+        contentSecurityPolicy: {
+          // Plain-http deployments (local, tests) must keep loading their own scripts.
+          directives: { upgradeInsecureRequests: null },
+        },
+      }),
+    );
+    // Cross-origin calls only from the configured origins (and then with credentials); none otherwise.
+    app.use('/v1', cors({ origin: [...api.allowedOrigins], credentials: true, maxAge: 600 }));
     app.use(docsRoutes(buildOpenApiDocument()));
+    const bodyBytes = api.bodyLimitBytes;
+    const auth = {
+      accounts: api.accounts,
+      authenticator: api.authenticator,
+      revocations: api.revocations,
+      audit: api.audit,
+      limits: api.limits,
+      cookie: api.cookie,
+      allowedOrigins: api.allowedOrigins,
+      bodyBytes,
+    };
     app.use(
       '/v1',
-      authenticate(api.apiKeys),
-      jobsRoutes(api.jobs, { bodyBytes: api.bodyLimitBytes, batchBodyBytes: api.batchBodyLimitBytes }),
-      queuesRoutes(api.queues),
-      webhooksRoutes(api.webhooks),
-      schedulesRoutes(api.schedules, { bodyBytes: api.bodyLimitBytes }),
+      api.limits.perIp(),
+      publicAuthRoutes(auth),
+      authenticate(api.authenticator, api.allowedOrigins),
+      api.limits.perCaller(),
+      accountRoutes(auth),
+      inWorkspace(api.authenticator),
+      jobsRoutes({
+        jobs: api.jobs,
+        audit: api.audit,
+        collaboration: api.collaboration,
+        tokens: api.tokens,
+        bodyBytes,
+        batchBodyBytes: api.batchBodyLimitBytes,
+      }),
+      collaborationRoutes(api.collaboration, api.views, { bodyBytes }),
+      queuesRoutes(api.queues, api.ops, api.audit),
+      webhooksRoutes(api.webhooks, api.audit),
+      schedulesRoutes(api.schedules, api.audit, { bodyBytes }),
+      artifactsRoutes(api.artifacts),
+      workspaceRoutes({
+        accounts: api.accounts,
+        members: api.members,
+        schedules: api.schedules,
+        jobs: api.jobs,
+        revocations: api.revocations,
+        audit: api.audit,
+        bodyBytes,
+      }),
+      apiKeysRoutes(api.apiKeys, api.audit, { bodyBytes }),
+      auditRoutes(api.audit),
     );
     if (api.consoleDir && existsSync(path.join(api.consoleDir, 'index.html'))) {
       const consoleDir = api.consoleDir;

@@ -17,8 +17,11 @@ export class HttpError extends Error {
 export const badRequest = (code: ErrorCode, message: string) => new HttpError(400, code, message);
 export const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
-export const notFound = (message: string) => new HttpError(404, 'not_found', message);
+export const notFound = (message: string, code: ErrorCode = 'not_found') => new HttpError(404, code, message);
 export const conflict = (code: ErrorCode, message: string) => new HttpError(409, code, message);
+export const payloadTooLarge = (message: string) => new HttpError(413, 'payload_too_large', message);
 export const unprocessable = (code: ErrorCode, message: string, issues?: { path: string; message: string }[]) =>
   new HttpError(422, code, message, issues);
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new HttpError(429, 'rate_limited', message, undefined, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 export const serviceUnavailable = (message: string) => new HttpError(503, 'service_unavailable', message);

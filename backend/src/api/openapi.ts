@@ -1,8 +1,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  artifactListSchema,
+  artifactSchema,
   createScheduleSchema,
-  errorBodySchema,
   jobListSchema,
   jobLogListSchema,
   jobSchema,
@@ -14,33 +15,22 @@ import {
   submitJobSchema,
   submittedJobSchema,
   updateScheduleSchema,
+  uploadArtifactQuerySchema,
   webhookAttemptListSchema,
   webhookSecretSchema,
 } from '@flightdeck/contract';
-
-const json = <Schema extends z.ZodType>(schema: Schema, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, json(errorBodySchema, ERROR_DESCRIPTIONS[status] ?? 'Error')]));
-
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed JSON (`invalid_json`)',
-  401: 'Missing or bad credentials (`unauthorized`)',
-  403: 'The API key lacks the scope (`forbidden`)',
-  404: 'No such job or schedule in this workspace, or no such queue (`not_found`)',
-  409: 'The action does not apply to the job in its state',
-  413: 'The body is too large (`payload_too_large`)',
-  415: 'The body is not JSON (`unsupported_media_type`)',
-  422: 'Wrong types or values (`validation_failed`, also a bad cron expression or time zone), unknown job type (`unknown_job_type`), bad payload (`invalid_payload`)',
-  503: 'Redis or MongoDB is unavailable (`service_unavailable`)',
-};
+import { registerAccountPaths } from './openapi-accounts';
+import { registerControlRoomPaths } from './openapi-control-room';
+import { errors, json } from './openapi-helpers';
 
 const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id', example: '01JF0000000000000000000000' }) });
 const scheduleIdParams = z.object({
   id: z.string().meta({ description: 'Schedule id', example: '01JF0000000000000000000000' }),
 });
+const artifactIdParams = z.object({
+  id: z.string().meta({ description: 'Artifact id', example: '01JF0000000000000000000000' }),
+});
+const binary = z.string().meta({ format: 'binary' });
 const queueNameParams = z.object({ name: z.string().meta({ description: 'Queue name', example: 'demo' }) });
 const queueSchema = z
   .object({
@@ -69,9 +59,17 @@ export function buildOpenApiDocument() {
   const bearer = registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'A workspace API key: `Authorization: Bearer fd_…`',
+    description:
+      'A workspace API key (`Authorization: Bearer fd_…`); on the job read routes also a job token from `POST /v1/jobs/{id}/token`.',
   });
-  const security = [{ [bearer.name]: [] }];
+  const session = registry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'fd_session',
+    description:
+      'The session cookie set by sign-up and sign-in. Session requests name their workspace with the `X-Workspace: <slug>` header, and unsafe ones must come from our own origin (or one in `CORS_ORIGINS`).',
+  });
+  const security = [{ [bearer.name]: [] }, { [session.name]: [] }];
   const idempotencyHeader = z.object({
     'idempotency-key': z.string().optional().meta({ description: 'Same as the body field `idempotencyKey`.' }),
   });
@@ -252,6 +250,58 @@ export function buildOpenApiDocument() {
     responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 503) },
   });
   registry.registerPath({
+    method: 'post',
+    path: '/v1/artifacts',
+    tags: ['Artifacts'],
+    summary: 'Upload a file (an input for jobs such as `image.transform`)',
+    description:
+      "The raw body is the file; its `Content-Type` header is stored as the file's type (`application/octet-stream` when absent). At most `ARTIFACT_MAX_BYTES` (50 MiB by default): a larger `Content-Length` is refused before the body is read, a longer body without one is cut off; both `413`. `jobId` attaches the file to a job of the workspace (`404` if there is none). Needs `jobs:write`.",
+    security,
+    request: {
+      query: uploadArtifactQuerySchema,
+      body: { description: 'The file', content: { '*/*': { schema: binary } }, required: true },
+    },
+    responses: {
+      201: {
+        ...json(artifactSchema, 'Stored'),
+        headers: { Location: { description: '`/v1/artifacts/{id}`', schema: { type: 'string' } } },
+      },
+      ...errors(401, 403, 404, 413, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/artifacts/{id}',
+    tags: ['Artifacts'],
+    summary: 'Download an artifact',
+    description:
+      "Streams the bytes with the stored `Content-Type`, `Content-Length`, `Content-Disposition: attachment` with the name, `X-Content-Type-Options: nosniff` and a sandboxing `Content-Security-Policy`; `ETag` is the SHA-256. `HEAD` answers the headers only. Another workspace's artifact is `404`. Needs `jobs:read`.",
+    security,
+    request: { params: artifactIdParams },
+    responses: {
+      200: {
+        description: 'The file',
+        headers: {
+          'Content-Disposition': { description: '`attachment; filename="<name>"`', schema: { type: 'string' } },
+          'Content-Length': { description: 'The size in bytes', schema: { type: 'integer' } },
+        },
+        content: { '*/*': { schema: binary } },
+      },
+      ...errors(401, 403, 404, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/jobs/{id}/artifacts',
+    tags: ['Artifacts'],
+    summary: "A job's artifacts, oldest first",
+    description:
+      'Files the job produced (`context.artifacts.put` in its handler) and files uploaded with `?jobId=` for it. Needs `jobs:read`.',
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(artifactListSchema, 'The artifacts'), ...errors(401, 403, 404, 503) },
+  });
+  registry.registerPath({
     method: 'get',
     path: '/v1/queues',
     tags: ['Queues'],
@@ -306,6 +356,9 @@ export function buildOpenApiDocument() {
     summary: 'Prometheus metrics (text format)',
     responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } } },
   });
+
+  registerAccountPaths(registry, security);
+  registerControlRoomPaths(registry, security);
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

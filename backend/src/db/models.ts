@@ -26,6 +26,7 @@ const userSchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 export const UserModel = model('User', userSchema, 'users');
+export type UserDoc = InferSchemaType<typeof userSchema>;
 
 const membershipSchema = new Schema(
   {
@@ -37,7 +38,29 @@ const membershipSchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 membershipSchema.index({ workspaceId: 1, userId: 1 }, { unique: true });
+membershipSchema.index({ userId: 1 });
 export const MembershipModel = model('Membership', membershipSchema, 'memberships');
+export type MembershipDoc = InferSchemaType<typeof membershipSchema>;
+
+/** The audit log: who did what, when, from where; insert-only, newest first by `_id` (a ULID). */
+const auditEntrySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    action: { type: String, required: true },
+    actor: { type: Schema.Types.Mixed, required: true },
+    target: { type: Schema.Types.Mixed, required: true },
+    details: { type: Schema.Types.Mixed, default: {} },
+    ip: { type: String, default: null },
+    userAgent: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+auditEntrySchema.index({ workspaceId: 1, _id: -1 });
+auditEntrySchema.index({ workspaceId: 1, action: 1, _id: -1 });
+export const AuditEntryModel = model('AuditEntry', auditEntrySchema, 'audit_log');
+export type AuditEntryDoc = InferSchemaType<typeof auditEntrySchema>;
 
 const apiKeySchema = new Schema(
   {
@@ -50,9 +73,12 @@ const apiKeySchema = new Schema(
     scopes: { type: [String], required: true },
     revokedAt: { type: Date, default: null },
     lastUsedAt: { type: Date, default: null },
+    /** Who created it (an Actor), null for keys made by the bootstrap. */
+    createdBy: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, versionKey: false },
 );
+apiKeySchema.index({ workspaceId: 1, _id: 1 });
 export const ApiKeyModel = model('ApiKey', apiKeySchema, 'api_keys');
 export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema>;
 
@@ -81,6 +107,8 @@ const jobRecordSchema = new Schema(
     runAt: { type: Date, default: null },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
+    /** Who claimed the job (a Claim), or null. */
+    claimedBy: { type: Schema.Types.Mixed, default: null },
     seq: { type: Number, default: 0 },
   },
   { versionKey: false, minimize: false },
@@ -156,3 +184,51 @@ const scheduleSchema = new Schema(
 scheduleSchema.index({ workspaceId: 1, _id: 1 });
 export const ScheduleModel = model('Schedule', scheduleSchema, 'schedules');
 export type ScheduleDoc = InferSchemaType<typeof scheduleSchema>;
+
+/** Comments on jobs; insert-only, oldest first by `_id` (a ULID). */
+const commentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    jobId: { type: String, required: true },
+    body: { type: String, required: true },
+    author: { type: Schema.Types.Mixed, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+commentSchema.index({ workspaceId: 1, jobId: 1, _id: 1 });
+export const CommentModel = model('Comment', commentSchema, 'comments');
+export type CommentDoc = InferSchemaType<typeof commentSchema>;
+
+/** What people did to a job (cancel, retry, claim, comment…), with who; insert-only. */
+const activitySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    jobId: { type: String, required: true },
+    action: { type: String, required: true },
+    actor: { type: Schema.Types.Mixed, required: true },
+    details: { type: Schema.Types.Mixed, default: {} },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+activitySchema.index({ workspaceId: 1, jobId: 1, _id: 1 });
+export const ActivityModel = model('Activity', activitySchema, 'job_activity');
+export type ActivityDoc = InferSchemaType<typeof activitySchema>;
+
+/** Saved job views, shared by the workspace. `filters` is stored as JSON text (like payloads). */
+const savedViewSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    name: { type: String, required: true },
+    filters: { type: String, required: true },
+    createdBy: { type: Schema.Types.Mixed, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+savedViewSchema.index({ workspaceId: 1, _id: 1 });
+export const SavedViewModel = model('SavedView', savedViewSchema, 'saved_views');

@@ -13,14 +13,20 @@ import {
   type SubscribeRequest,
 } from '@flightdeck/contract';
 import type { RedisKeys } from '@flightdeck/workers';
-import type { ApiKeyIdentity, ApiKeyResolver } from '../accounts/api-keys';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { ErrorCode } from '@flightdeck/contract';
+import { isRefusal, type Authenticator, type Caller } from '../accounts/authenticator';
+import { can, canSeeJob, type Identity } from '../accounts/identity';
+import type { Revocation, RevocationBus } from '../accounts/revocations';
+import { sessionCookieOf } from '../api/authenticate';
 import type { JobReader } from '../jobs/job-reader';
 import { realtimeConnections, realtimeEventsDelivered } from '../metrics';
+import { PresenceHub } from './presence-hub';
 import { WorkspaceEventLog } from './workspace-event-log';
 import { WorkspaceTailer } from './workspace-tailer';
 
 interface SocketData {
-  identity: ApiKeyIdentity;
+  identity: Identity;
 }
 type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -28,7 +34,12 @@ type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<s
 export interface RealtimeGatewayOptions {
   redis: Redis;
   keys: RedisKeys;
-  apiKeys: ApiKeyResolver;
+  authenticator: Authenticator;
+  revocations: RevocationBus;
+  /** Origins other than our own whose pages may connect with the session cookie. */
+  allowedOrigins: readonly string[];
+  /** Events a socket may send per second. */
+  eventsPerSecond: number;
   jobs: JobReader;
   logger: Logger;
   /** Packets a socket may have waiting to be written before it is dropped to a resync. */
@@ -88,28 +99,105 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
   const tailer = new WorkspaceTailer(reader, options.redis, keys, deliver, logger);
   tailer.start();
 
-  io.use(async (socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown })?.token;
-    if (typeof token !== 'string' || token === '')
-      return next(new Error('unauthorized: missing credentials (auth.token)'));
+  /** A refused handshake: the client's `connect_error` has the message and `data: { code, message }`. */
+  const refuse = (code: ErrorCode, message: string) =>
+    Object.assign(new Error(`${code}: ${message}`), { data: { code, message } });
+
+  /**
+   * The handshake: `auth.token` (API key, job token or session token) or the session cookie; sessions
+   * name their workspace with `auth.workspace` (its slug). Cookies count only from allowed origins.
+   */
+  async function identify(handshake: Socket['handshake']): Promise<Identity | Error> {
+    const auth = (handshake.auth ?? {}) as { token?: unknown; workspace?: unknown };
+    let caller: Caller;
+    if (typeof auth.token === 'string' && auth.token !== '') {
+      const answer = await options.authenticator.caller(auth.token);
+      if (isRefusal(answer)) return refuse('unauthorized', answer.refused);
+      caller = answer;
+    } else {
+      const cookie = sessionCookieOf(handshake.headers.cookie);
+      if (!cookie) return refuse('unauthorized', 'missing credentials (auth.token or the session cookie)');
+      const origin = handshake.headers.origin;
+      if (origin && !sameOrAllowedOrigin(origin, handshake.headers.host))
+        return refuse('csrf_rejected', `pages from ${origin} may not use this session`);
+      const answer = await options.authenticator.sessionCaller(cookie);
+      if (isRefusal(answer)) return refuse('unauthorized', answer.refused);
+      caller = answer;
+    }
+    if (caller.kind === 'workspace') return caller.identity;
+    if (typeof auth.workspace !== 'string' || auth.workspace === '')
+      return refuse('workspace_required', 'name the workspace with auth.workspace (its slug)');
+    const identity = await options.authenticator.sessionIdentity(caller, auth.workspace);
+    return identity ?? refuse('not_found', `no workspace "${auth.workspace}" that you are a member of`);
+  }
+
+  /** Whether a page of `origin` may use the session cookie: our own host, or a configured origin (`null` and junk: no). */
+  function sameOrAllowedOrigin(origin: string, host: string | undefined): boolean {
+    if (options.allowedOrigins.includes(origin)) return true;
     try {
-      const identity = await options.apiKeys.resolve(token);
-      if (!identity) return next(new Error('unauthorized: invalid or revoked API key'));
+      return new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      const identity = await identify(socket.handshake);
+      if (identity instanceof Error) return next(identity);
       socket.data.identity = identity;
       next();
     } catch (error) {
       logger.warn({ err: error }, 'handshake authentication failed');
-      next(new Error('service_unavailable: try again shortly'));
+      next(refuse('service_unavailable', 'try again shortly'));
     }
   });
+
+  // Credentials revoked anywhere end the sockets that use them here, at once.
+  const revoked = (identity: Identity, revocation: Revocation): boolean => {
+    switch (revocation.kind) {
+      case 'apiKey':
+        return identity.kind === 'apiKey' && identity.keyId === revocation.keyId;
+      case 'session':
+        return identity.kind === 'user' && identity.sessionId === revocation.sessionId;
+      case 'member':
+        return (
+          identity.kind === 'user' &&
+          identity.userId === revocation.userId &&
+          identity.workspaceId === revocation.workspaceId
+        );
+      case 'workspace':
+        return identity.workspaceId === revocation.workspaceId;
+    }
+  };
+  void options.revocations.listen((revocation) => {
+    for (const socket of io.of('/').sockets.values()) {
+      if (!revoked(socket.data.identity, revocation)) continue;
+      socket.emit('revoked', { reason: revocation.kind });
+      socket.disconnect(true);
+    }
+  });
+
+  const eventLimiter = new RateLimiterMemory({ points: options.eventsPerSecond, duration: 1 });
 
   /**
    * Replays what the client missed, then joins it to the live room with no gap and no duplicate:
    * the join happens in the same tick as the last catch-up step, when the tailer's position is known.
    */
   async function subscribe(socket: GatewaySocket, request: SubscribeRequest): Promise<SubscribeAck> {
-    const { workspaceId } = socket.data.identity;
-    if (request.topic === 'job' && !(await options.jobs.find(workspaceId, request.id))) {
+    const { identity } = socket.data;
+    const { workspaceId } = identity;
+    if (request.topic === 'workspace' && identity.kind === 'jobToken') {
+      return failure('forbidden', 'a job token subscribes only to its own job');
+    }
+    // Events carry whole jobs: the same permission as reading them over REST (keys need jobs:read).
+    if (!can(identity, 'jobs:read')) {
+      return failure('forbidden', 'these credentials may not read jobs ("jobs:read")');
+    }
+    if (
+      request.topic === 'job' &&
+      (!canSeeJob(identity, request.id) || !(await options.jobs.find(workspaceId, request.id)))
+    ) {
       return failure('not_found', `job ${request.id} not found`);
     }
     const room = request.topic === 'job' ? rooms.job(workspaceId, request.id) : rooms.workspace(workspaceId);
@@ -153,14 +241,36 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     return { ok: true, seq };
   }
 
+  const presence = new PresenceHub(io as unknown as Server, options.redis, keys, logger.child({ part: 'presence' }));
+
   io.on('connection', (socket) => {
     realtimeConnections.inc();
+    presence.attach(socket, () => eventLimiter.consume(socket.id).then(() => true, () => false));
     // One subscription change at a time per socket, in the order the client sent them.
     let queue: Promise<unknown> = Promise.resolve();
     const serially = (work: () => Promise<void>) => (queue = queue.then(work, work));
 
-    socket.on('subscribe', (raw, ack) => {
+    // A job token opens its job only until it expires: then its socket ends too (reconnecting is refused).
+    const { identity } = socket.data;
+    const expiry =
+      identity.kind === 'jobToken'
+        ? setTimeout(() => socket.disconnect(true), Math.max(0, identity.expiresAt - Date.now())).unref()
+        : undefined;
+
+    /** Past SOCKET_EVENTS_PER_SECOND an event is refused (the ack says rate_limited) and not processed. */
+    const allowed = async (answer: (ack: SubscribeAck) => void) => {
+      try {
+        await eventLimiter.consume(socket.id);
+        return true;
+      } catch {
+        answer(failure('rate_limited', 'too many events from this connection; slow down'));
+        return false;
+      }
+    };
+
+    socket.on('subscribe', async (raw, ack) => {
       const answer = typeof ack === 'function' ? ack : () => undefined;
+      if (!(await allowed(answer))) return;
       const parsed = subscribeRequestSchema.safeParse(raw);
       if (!parsed.success)
         return answer(failure('validation_failed', `invalid subscribe request: ${parsed.error.issues[0]?.message}`));
@@ -174,8 +284,9 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
       });
     });
 
-    socket.on('unsubscribe', (raw, ack) => {
+    socket.on('unsubscribe', async (raw, ack) => {
       const answer = typeof ack === 'function' ? ack : () => undefined;
+      if (!(await allowed(answer))) return;
       const parsed = subscribeRequestSchema.safeParse(raw);
       if (!parsed.success) return answer(failure('validation_failed', 'invalid unsubscribe request'));
       const { workspaceId } = socket.data.identity;
@@ -188,7 +299,9 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     });
 
     socket.on('disconnect', () => {
+      clearTimeout(expiry);
       realtimeConnections.dec();
+      void eventLimiter.delete(socket.id);
       forgetIdleWorkspace(socket.data.identity.workspaceId);
     });
   });
@@ -248,6 +361,7 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     async close() {
       clearInterval(sweep);
       await drain();
+      await presence.close();
       await tailer.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -133,6 +133,15 @@ export class HistoryProjector {
         );
         continue;
       }
+      if (event.type === 'job.claimed' || event.type === 'job.released') {
+        if (!event.jobId) continue;
+        const change = changes.get(event.jobId) ?? { workspaceId: entry.w };
+        change.claimedBy = event.claimedBy ?? null;
+        change.seq = Number(entry.s);
+        changes.set(event.jobId, change);
+        continue;
+      }
+      // Comments are written to MongoDB when they are made; their events are for live delivery.
       if (!event.jobId || !event.job) continue;
       if (this.webhooks && WEBHOOK_EVENTS.has(event.type)) {
         const delivery = {

@@ -29,6 +29,7 @@ export function presentRecord(record: JobRecord, newer?: Partial<JobSnapshot>): 
     runAt: iso(record.runAt),
     startedAt: iso(record.startedAt),
     finishedAt: iso(record.finishedAt),
+    claimedBy: (record.claimedBy as Job['claimedBy']) ?? null,
   });
   const { workspaceId: _workspaceId, seq: _seq, ...changes } = newer ?? {};
   return { ...fromRecord, ...changes };

@@ -4,13 +4,20 @@ import type { Redis } from 'ioredis';
 import { monotonicFactory } from 'ulid';
 import {
   isFinalStatus,
+  type Actor,
   type Job,
   type JobLogLine,
   type ListJobLogsQuery,
   type ListJobsQuery,
   type SubmitJob,
 } from '@flightdeck/contract';
-import { type EventDraft, type JobData, type JobEventStream, type RedisKeys } from '@flightdeck/workers';
+import {
+  encodeCancellation,
+  type EventDraft,
+  type JobData,
+  type JobEventStream,
+  type RedisKeys,
+} from '@flightdeck/workers';
 import { JobLogModel, JobRecordModel } from '../db/models';
 import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
 import type { HistoryWatermark } from '../history/history-watermark';
@@ -78,13 +85,7 @@ export class JobService {
 
   async list(workspaceId: string, query: ListJobsQuery): Promise<{ items: Job[]; nextCursor: string | null }> {
     await this.deps.history.waitUntilCurrent(this.deps.historyReadWaitMs);
-    const filter: Record<string, unknown> = { workspaceId };
-    if (query.status) filter.status = query.status;
-    if (query.type) filter.type = query.type;
-    if (query.cursor) {
-      const after = decodeCursor(query.cursor);
-      filter.$or = [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }];
-    }
+    const filter = listFilter(workspaceId, query);
     // By creation time, then id: API jobs' ULIDs follow their createdAt, and schedule runs (BullMQ's
     // `repeat:…` ids) are ordered by when they fired.
     const records = await JobRecordModel.find(filter)
@@ -98,7 +99,8 @@ export class JobService {
     return { items: page.map((record) => presentRecord(record)), nextCursor };
   }
 
-  async cancel(workspaceId: string, id: string): Promise<Job> {
+  /** Cancels a job; `actor` (who asked) goes into its `job.cancelled` event. */
+  async cancel(workspaceId: string, id: string, actor?: Actor): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status === 'queued' || job.status === 'delayed') {
       const bullJob = await this.bullJob(job);
@@ -110,18 +112,18 @@ export class JobService {
         : true;
       if (removed) {
         const cancelled = { id, status: 'cancelled' as const, finishedAt: new Date().toISOString() };
-        await this.append(workspaceId, [{ type: 'job.cancelled', jobId: id, job: cancelled }]);
+        await this.append(workspaceId, [{ type: 'job.cancelled', jobId: id, job: cancelled, ...(actor ? { actor } : {}) }]);
         return { ...job, ...cancelled };
       }
       // A worker took it in the meantime: cancel it where it runs.
     } else if (job.status !== 'active') {
       throw conflict('job_not_cancellable', `a ${job.status} job cannot be cancelled`);
     }
-    await this.deps.redis.publish(this.deps.cancelChannel, id);
+    await this.deps.redis.publish(this.deps.cancelChannel, encodeCancellation({ jobId: id, ...(actor ? { actor } : {}) }));
     return this.awaitFinal(workspaceId, id);
   }
 
-  async retry(workspaceId: string, id: string): Promise<Job> {
+  async retry(workspaceId: string, id: string, actor?: Actor): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status !== 'failed' && job.status !== 'cancelled') {
       throw conflict('job_not_retryable', `a ${job.status} job cannot be retried; only failed or cancelled jobs can`);
@@ -137,7 +139,7 @@ export class JobService {
       startedAt: null,
       finishedAt: null,
     };
-    await this.append(workspaceId, [{ type: 'job.queued', jobId: id, job: requeued }]);
+    await this.append(workspaceId, [{ type: 'job.queued', jobId: id, job: requeued, ...(actor ? { actor } : {}) }]);
     const bullJob = await this.bullJob(job);
     if (bullJob && (await bullJob.getState()) === 'failed') {
       await bullJob.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
@@ -152,7 +154,7 @@ export class JobService {
    * A delayed job runs now. Its `job.queued` event is appended before BullMQ moves it to `wait`, so a
    * worker's `job.active` cannot overtake it.
    */
-  async promote(workspaceId: string, id: string): Promise<Job> {
+  async promote(workspaceId: string, id: string, actor?: Actor): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status !== 'delayed') {
       throw conflict('job_not_promotable', `a ${job.status} job cannot be promoted; only delayed jobs can`);
@@ -162,10 +164,22 @@ export class JobService {
       throw conflict('job_not_promotable', 'the job is no longer delayed');
     }
     const queued: Job = { ...job, status: 'queued', runAt: null };
-    await this.append(workspaceId, [{ type: 'job.queued', jobId: id, job: queued }]);
+    await this.append(workspaceId, [{ type: 'job.queued', jobId: id, job: queued, ...(actor ? { actor } : {}) }]);
     // If it fell due in the meantime, BullMQ refuses, and the job is queued all the same.
     await bullJob.promote().catch(() => undefined);
     return queued;
+  }
+
+  /** Cancels every job of the workspace that has not finished (before the workspace is deleted). */
+  async cancelUnfinished(workspaceId: string, actor: Actor): Promise<void> {
+    await this.deps.history.waitUntilCurrent(this.deps.historyReadWaitMs);
+    const open = await JobRecordModel.find(
+      { workspaceId, status: { $in: ['queued', 'delayed', 'active'] } },
+      { _id: 1 },
+    ).lean<{ _id: string }[]>();
+    for (const { _id: id } of open) {
+      await this.cancel(workspaceId, id, actor).catch(() => undefined);
+    }
   }
 
   /** A job's log lines, oldest first, from history (waiting for it to be current, like lists). */
@@ -218,6 +232,7 @@ export class JobService {
       runAt: delayMs > 0 ? new Date(now + delayMs).toISOString() : null,
       startedAt: null,
       finishedAt: null,
+      claimedBy: null,
     };
   }
 
@@ -358,6 +373,32 @@ function pooledRandom(): () => number {
     offset += 4;
     return value;
   };
+}
+
+/** The MongoDB filter of a jobs list: always the workspace, then every filter the query names. */
+function listFilter(workspaceId: string, query: ListJobsQuery): Record<string, unknown> {
+  const filter: Record<string, unknown> = { workspaceId };
+  const all: Record<string, unknown>[] = [];
+  if (query.status) filter.status = query.status;
+  if (query.type) filter.type = query.type;
+  if (query.queue) filter.queue = query.queue;
+  if (query.claimedBy) filter['claimedBy.id'] = query.claimedBy === 'nobody' ? null : query.claimedBy;
+  if (query.from || query.to) {
+    filter.createdAt = {
+      ...(query.from ? { $gte: new Date(query.from) } : {}),
+      ...(query.to ? { $lt: new Date(query.to) } : {}),
+    };
+  }
+  if (query.q) {
+    const text = { $regex: query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+    all.push({ $or: [{ _id: query.q }, { type: text }, { 'error.message': text }] });
+  }
+  if (query.cursor) {
+    const after = decodeCursor(query.cursor);
+    all.push({ $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }] });
+  }
+  if (all.length > 0) filter.$and = all;
+  return filter;
 }
 
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');

@@ -4,11 +4,12 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { ulid } from 'ulid';
 import { redisKeys } from '@flightdeck/workers';
-import { API_KEY_SCOPES, createApiKey, generateApiKey } from '../../src/accounts/api-keys';
+import { API_KEY_SCOPES } from '@flightdeck/contract';
+import { createApiKey, generateApiKey } from '../../src/accounts/api-keys';
 import { loadConfig, type Config } from '../../src/config';
 import { WorkspaceModel } from '../../src/db/models';
 import { startFlightdeck } from '../../src/flightdeck';
-import { httpClient, type HttpClient } from './http-client';
+import { httpClient, sessionClient, sessionCookieFrom, type HttpClient } from './http-client';
 import { testNamespace } from './test-services';
 
 export interface TestFlightdeck {
@@ -25,10 +26,26 @@ export interface TestFlightdeck {
   namespace: ReturnType<typeof testNamespace>;
   /** A BullMQ queue of the app (closed by `stop`), to see what BullMQ itself holds. */
   queue(name: string): Queue;
+  /** Signs up a new person (who owns a new workspace); `http` acts as them in it. */
+  signup(name: string): Promise<Person>;
   /** A second workspace with its own key, for isolation tests. */
   createWorkspace(slug: string): Promise<{ workspaceId: string; apiKey: string; http: HttpClient }>;
   stop(): Promise<void>;
 }
+
+export interface Person {
+  user: { id: string; email: string; name: string };
+  password: string;
+  cookie: string;
+  /** The slug of the workspace they own. */
+  slug: string;
+  workspaceId: string;
+  /** Acts as this person in their own workspace; `in(slug)` in another. */
+  http: HttpClient;
+  in(slug: string): HttpClient;
+}
+
+let people = 0;
 
 /** Starts Flightdeck in this process (every role by default) on a fresh namespace of the real test services. */
 export async function startTestFlightdeck(env: Record<string, string> = {}): Promise<TestFlightdeck> {
@@ -46,6 +63,10 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
     // A stop with sockets still open drains them quickly.
     GATEWAY_DRAIN_DELAY_MS: '0',
     GATEWAY_DRAIN_MS: '500',
+    // Tests make many requests and accounts from one address; the rate-limit tests set their own.
+    RATE_LIMIT_PER_CALLER: '1000000',
+    RATE_LIMIT_PER_IP: '1000000',
+    SIGNUPS_PER_HOUR: '100000',
     ...env,
   });
   const logger = pino({ level: config.LOG_LEVEL });
@@ -66,6 +87,23 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
       const queue = new Queue(name, { connection: redis, prefix: namespace.prefix });
       queues.push(queue);
       return queue;
+    },
+    async signup(name) {
+      const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${++people}.${Date.now()}@example.test`;
+      const password = `correct horse ${randomBytes(6).toString('hex')}`;
+      const answer = await httpClient(url).post('/v1/auth/signup', { email, password, name }, { origin: url });
+      if (answer.status !== 201) throw new Error(`signup failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+      const cookie = sessionCookieFrom(answer);
+      const workspace = answer.body.workspaces[0];
+      return {
+        user: answer.body.user,
+        password,
+        cookie,
+        slug: workspace.slug,
+        workspaceId: workspace.id,
+        http: sessionClient(url, cookie, workspace.slug),
+        in: (slug: string) => sessionClient(url, cookie, slug),
+      };
     },
     async createWorkspace(slug) {
       const workspaceId = ulid();

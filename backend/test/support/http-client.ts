@@ -5,8 +5,8 @@ export interface HttpAnswer<Body = any> {
   body: Body;
 }
 
-/** A tiny JSON client for tests: real HTTP against a running Flightdeck. */
-export function httpClient(baseUrl: string, apiKey?: string) {
+/** A tiny JSON client for tests: real HTTP against a running Flightdeck, with an API key or other default headers. */
+export function httpClient(baseUrl: string, apiKey?: string, defaultHeaders: Record<string, string> = {}) {
   const request = async (
     method: string,
     path: string,
@@ -16,6 +16,7 @@ export function httpClient(baseUrl: string, apiKey?: string) {
     const init: RequestInit = {
       method,
       headers: {
+        ...defaultHeaders,
         ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
@@ -36,10 +37,27 @@ export function httpClient(baseUrl: string, apiKey?: string) {
     request,
     get: (path: string, headers?: Record<string, string>) => request('GET', path, undefined, headers),
     post: (path: string, body?: unknown, headers?: Record<string, string>) => request('POST', path, body, headers),
-    delete: (path: string) => request('DELETE', path),
+    patch: (path: string, body?: unknown, headers?: Record<string, string>) => request('PATCH', path, body, headers),
+    delete: (path: string, headers?: Record<string, string>) => request('DELETE', path, undefined, headers),
   };
 }
 export type HttpClient = ReturnType<typeof httpClient>;
+
+/** The session cookie a sign-up or sign-in answer set (`fd_session=…`). */
+export function sessionCookieFrom(answer: HttpAnswer): string {
+  const cookie = answer.headers.getSetCookie().find((line) => line.startsWith('fd_session='));
+  if (!cookie) throw new Error(`no session cookie in the answer (status ${answer.status})`);
+  return cookie.split(';')[0]!;
+}
+
+/** A client that acts as a signed-in person in one workspace, as the console does (cookie, Origin, X-Workspace). */
+export function sessionClient(baseUrl: string, cookie: string, workspaceSlug?: string): HttpClient {
+  return httpClient(baseUrl, undefined, {
+    cookie,
+    origin: baseUrl,
+    ...(workspaceSlug ? { 'x-workspace': workspaceSlug } : {}),
+  });
+}
 
 /** Polls `GET /v1/jobs/{id}` until the job is in one of `statuses`; resolves with the job. */
 export async function waitForJobStatus(

@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
+  ErrorCode,
   ResyncNotice,
+  RevokedNotice,
   ServerToClientEvents,
   StreamEvent,
   SubscribeAck,
@@ -16,6 +18,15 @@ export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const ACK_TIMEOUT_MS = 10_000;
 const open = new Set<RealtimeClient>();
 
+/** How a client authenticates its handshake: `auth` (token and/or workspace slug) and HTTP headers (cookie, origin). */
+export interface HandshakeOptions {
+  auth?: { token?: string; workspace?: string };
+  headers?: Record<string, string>;
+}
+
+/** A refused handshake: socket.io-client's `connect_error`, with the server's `{ code, message }`. */
+export type ConnectError = Error & { data?: { code: ErrorCode; message: string } };
+
 /**
  * A Socket.io client of the gateway, as a browser would use it (WebSocket only), that records every
  * `event` and `resync` it receives, in arrival order. It never reconnects by itself: a test that
@@ -24,24 +35,43 @@ const open = new Set<RealtimeClient>();
 export class RealtimeClient {
   readonly events: StreamEvent[] = [];
   readonly resyncs: ResyncNotice[] = [];
-  /** Why the socket disconnected, once it has. */
+  /** `revoked` notices, in arrival order (the gateway sends one just before it disconnects). */
+  readonly revocations: RevokedNotice[] = [];
+  /** Why the socket disconnected, and when (epoch ms), once it has. */
   disconnectReason: string | null = null;
+  disconnectedAt: number | null = null;
+  /** Whether a `revoked` notice had arrived when the socket disconnected. */
+  revokedBeforeDisconnect = false;
 
   private constructor(readonly socket: RealtimeSocket) {
     socket.on('event', (event) => this.events.push(event));
     socket.on('resync', (notice) => this.resyncs.push(notice));
-    socket.on('disconnect', (reason) => (this.disconnectReason = reason));
+    socket.on('revoked', (notice) => this.revocations.push(notice));
+    socket.on('disconnect', (reason) => {
+      this.disconnectReason = reason;
+      this.disconnectedAt = Date.now();
+      this.revokedBeforeDisconnect = this.revocations.length > 0;
+    });
   }
 
   /** Connects with `auth: { token }`; rejects with the `connect_error` when the handshake is refused. */
-  static async connect(url: string, token: string | undefined): Promise<RealtimeClient> {
+  static connect(url: string, token: string | undefined): Promise<RealtimeClient> {
+    return RealtimeClient.open(url, token === undefined ? {} : { auth: { token } });
+  }
+
+  /**
+   * Connects with any handshake: a session as the console's page does it is
+   * `{ auth: { workspace: slug }, headers: { cookie, origin } }` (Node's WebSocket sends the headers).
+   */
+  static async open(url: string, handshake: HandshakeOptions): Promise<RealtimeClient> {
     const socket: RealtimeSocket = io(url, {
       path: '/socket.io',
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
       timeout: 10_000,
-      ...(token === undefined ? {} : { auth: { token } }),
+      ...(handshake.auth ? { auth: handshake.auth } : {}),
+      ...(handshake.headers ? { extraHeaders: handshake.headers } : {}),
     });
     const client = new RealtimeClient(socket);
     open.add(client);
@@ -134,12 +164,17 @@ export const isFinal = (event: StreamEvent) =>
   event.type === 'job.completed' || event.type === 'job.failed' || event.type === 'job.cancelled';
 
 /** Connects and expects the handshake to be refused; returns the `connect_error`. */
-export async function refusedConnection(url: string, token: string | undefined): Promise<Error> {
+export function refusedConnection(url: string, token: string | undefined): Promise<ConnectError> {
+  return refusedHandshake(url, token === undefined ? {} : { auth: { token } });
+}
+
+/** `refusedConnection` with any handshake (see `RealtimeClient.open`). */
+export async function refusedHandshake(url: string, handshake: HandshakeOptions): Promise<ConnectError> {
   try {
-    const client = await RealtimeClient.connect(url, token);
+    const client = await RealtimeClient.open(url, handshake);
     client.close();
   } catch (error) {
-    return error as Error;
+    return error as ConnectError;
   }
   throw new Error('the handshake was accepted');
 }

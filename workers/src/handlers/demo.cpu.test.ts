@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pino from 'pino';
+import { jobArtifacts } from '../artifact-store';
 import type { JobContext } from '../job-type';
 import { OutboundGuard } from '../outbound/outbound-guard';
 import demoCpu, { demoCpuPayloadSchema } from './demo.cpu';
@@ -14,6 +15,7 @@ function context(signal = new AbortController().signal) {
     log: () => undefined,
     logger: pino({ level: 'silent' }),
     outbound: new OutboundGuard(),
+    artifacts: jobArtifacts(undefined, 'w', 'j'),
   };
   return { ctx, progress };
 }

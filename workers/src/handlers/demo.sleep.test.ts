@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { jobArtifacts } from '../artifact-store';
 import type { JobContext } from '../job-type';
 import { OutboundGuard } from '../outbound/outbound-guard';
 import demoSleep, { demoSleepPayloadSchema } from './demo.sleep';
@@ -14,6 +15,7 @@ function context(signal = new AbortController().signal) {
     log: (line) => lines.push(line),
     logger: pino({ level: 'silent' }),
     outbound: new OutboundGuard(),
+    artifacts: jobArtifacts(undefined, 'w', 'j'),
   };
   return { ctx, progress, lines };
 }

@@ -1,15 +1,21 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
+  ACCOUNT_LIMITS,
+  bulkJobActionSchema,
+  createJobTokenSchema,
   idempotencyKeySchema,
   listJobLogsQuerySchema,
   listJobsQuerySchema,
   submitBatchSchema,
   submitJobSchema,
 } from '@flightdeck/contract';
+import type { JobTokens } from '../../accounts/job-tokens';
+import type { AuditLog } from '../../audit/audit-log';
+import type { CollaborationService } from '../../collaboration/collaboration-service';
 import type { JobService } from '../../jobs/job-service';
-import { requireScope, workspaceOf } from '../authenticate';
-import { unprocessable } from '../http-errors';
+import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
+import { HttpError, unprocessable } from '../http-errors';
 import { validate } from '../validate';
 import { requireJsonBody } from '../json-body';
 
@@ -28,59 +34,128 @@ function idempotencyKeyFrom(req: Request, bodyKey: string | undefined): string |
   return key;
 }
 
-export function jobsRoutes(jobs: JobService, limits: { bodyBytes: number; batchBodyBytes: number }): Router {
+export interface JobsRouteDeps {
+  jobs: JobService;
+  audit: AuditLog;
+  collaboration: CollaborationService;
+  tokens: JobTokens;
+  bodyBytes: number;
+  batchBodyBytes: number;
+}
+
+export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: JobsRouteDeps): Router {
   const router = Router();
   const json = express.json({ limit: limits.bodyBytes, strict: false });
 
   router.post(
     '/jobs/batch',
-    requireScope('jobs:write'),
+    requirePermission('jobs:write'),
     express.json({ limit: limits.batchBodyBytes, strict: false }),
     requireJsonBody,
     async (req, res) => {
       const { jobs: inputs } = validate(submitBatchSchema, req.body);
-      const submitted = await jobs.submit(workspaceOf(req.identity), inputs, 'jobs.');
+      const submitted = await jobs.submit(workspaceOf(req), inputs, 'jobs.');
       res.status(202).json({ jobs: submitted.map(({ job }) => ({ id: job.id, status: job.status })) });
     },
   );
 
-  router.post('/jobs', requireScope('jobs:write'), json, requireJsonBody, async (req, res) => {
+  /** Cancel or retry many jobs at once, each attributed and audited; one result per id, in order. */
+  router.post('/jobs/bulk', requirePermission('jobs:write'), json, requireJsonBody, async (req, res) => {
+    const { action, ids } = validate(bulkJobActionSchema, req.body);
+    const { workspaceId, actor } = identityOf(req);
+    const verb = action === 'cancel' ? 'cancelled' : 'retried';
+    const results = await mapWithConcurrency(ids, 8, async (id) => {
+      try {
+        const job = await jobs[action](workspaceId, id, actor);
+        await collaboration.recordActivity(workspaceId, id, verb, actor, { bulk: true });
+        await audit.record(workspaceId, auditContextOf(req), `job.${verb}`, { type: 'job', id }, { type: job.type, bulk: true });
+        return { id, ok: true as const, job };
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status >= 500) throw error;
+        return { id, ok: false as const, error: { code: error.code, message: error.message } };
+      }
+    });
+    res.json({ results });
+  });
+
+  router.post('/jobs', requirePermission('jobs:write'), json, requireJsonBody, async (req, res) => {
     const input = validate(submitJobSchema, req.body);
     const idempotencyKey = idempotencyKeyFrom(req, input.idempotencyKey);
-    const [submitted] = await jobs.submit(workspaceOf(req.identity), [
+    const [submitted] = await jobs.submit(workspaceOf(req), [
       { ...input, ...(idempotencyKey ? { idempotencyKey } : {}) },
     ]);
     res.status(submitted!.created ? 202 : 200).json(submitted!.job);
   });
 
-  router.get('/jobs', requireScope('jobs:read'), async (req, res) => {
-    res.json(await jobs.list(workspaceOf(req.identity), validate(listJobsQuerySchema, req.query)));
+  router.get('/jobs', requirePermission('jobs:read'), async (req, res) => {
+    res.json(await jobs.list(workspaceOf(req), validate(listJobsQuerySchema, req.query)));
   });
 
-  router.get('/jobs/:id', requireScope('jobs:read'), async (req, res) => {
+  router.get('/jobs/:id', requirePermission('jobs:read', { jobToken: true }), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
-    res.json(await jobs.get(workspaceOf(req.identity), id));
+    res.json(await jobs.get(workspaceOf(req), id));
   });
 
-  router.post('/jobs/:id/cancel', requireScope('jobs:write'), async (req, res) => {
+  router.post('/jobs/:id/cancel', requirePermission('jobs:write'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
-    res.json(await jobs.cancel(workspaceOf(req.identity), id));
+    const { workspaceId, actor } = identityOf(req);
+    const job = await jobs.cancel(workspaceId, id, actor);
+    await collaboration.recordActivity(workspaceId, id, 'cancelled', actor);
+    await audit.record(workspaceId, auditContextOf(req), 'job.cancelled', { type: 'job', id }, { type: job.type });
+    res.json(job);
   });
 
-  router.post('/jobs/:id/retry', requireScope('jobs:write'), async (req, res) => {
+  router.post('/jobs/:id/retry', requirePermission('jobs:write'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
-    res.json(await jobs.retry(workspaceOf(req.identity), id));
+    const { workspaceId, actor } = identityOf(req);
+    const job = await jobs.retry(workspaceId, id, actor);
+    await collaboration.recordActivity(workspaceId, id, 'retried', actor);
+    await audit.record(workspaceId, auditContextOf(req), 'job.retried', { type: 'job', id }, { type: job.type });
+    res.json(job);
   });
 
-  router.post('/jobs/:id/promote', requireScope('jobs:write'), async (req, res) => {
+  router.post('/jobs/:id/promote', requirePermission('jobs:write'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
-    res.json(await jobs.promote(workspaceOf(req.identity), id));
+    const { workspaceId, actor } = identityOf(req);
+    const job = await jobs.promote(workspaceId, id, actor);
+    await collaboration.recordActivity(workspaceId, id, 'promoted', actor);
+    await audit.record(workspaceId, auditContextOf(req), 'job.promoted', { type: 'job', id }, { type: job.type });
+    res.json(job);
   });
 
-  router.get('/jobs/:id/logs', requireScope('jobs:read'), async (req, res) => {
+  router.get('/jobs/:id/logs', requirePermission('jobs:read', { jobToken: true }), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
-    res.json(await jobs.logs(workspaceOf(req.identity), id, validate(listJobLogsQuerySchema, req.query)));
+    res.json(await jobs.logs(workspaceOf(req), id, validate(listJobLogsQuerySchema, req.query)));
+  });
+
+  /** A token that lets its bearer read this one job and subscribe to it, for a while. */
+  router.post('/jobs/:id/token', requirePermission('jobs:share'), json, async (req, res) => {
+    const { id } = validate(jobIdSchema, req.params);
+    const { ttlSeconds = ACCOUNT_LIMITS.defaultJobTokenTtlSeconds } = validate(createJobTokenSchema, req.body ?? {});
+    const workspaceId = workspaceOf(req);
+    await jobs.get(workspaceId, id);
+    const { token, expiresAt } = await tokens.issue(workspaceId, id, ttlSeconds);
+    await audit.record(workspaceId, auditContextOf(req), 'job_token.created', { type: 'job', id }, { ttlSeconds });
+    res.status(201).json({ token, jobId: id, expiresAt: expiresAt.toISOString() });
   });
 
   return router;
+}
+
+/** `work` over `items` with at most `limit` running at once; results in the items' order. */
+async function mapWithConcurrency<Item, Result>(
+  items: readonly Item[],
+  limit: number,
+  work: (item: Item) => Promise<Result>,
+): Promise<Result[]> {
+  const results: Result[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
 }

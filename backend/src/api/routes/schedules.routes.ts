@@ -1,40 +1,51 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { createScheduleSchema, updateScheduleSchema } from '@flightdeck/contract';
+import type { AuditLog } from '../../audit/audit-log';
 import type { ScheduleService } from '../../schedules/schedule-service';
-import { requireScope, workspaceOf } from '../authenticate';
+import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
 import { requireJsonBody } from '../json-body';
 import { validate } from '../validate';
 
 const scheduleIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
-export function schedulesRoutes(schedules: ScheduleService, limits: { bodyBytes: number }): Router {
+export function schedulesRoutes(schedules: ScheduleService, audit: AuditLog, limits: { bodyBytes: number }): Router {
   const router = Router();
   const json = express.json({ limit: limits.bodyBytes, strict: false });
 
-  router.post('/schedules', requireScope('jobs:write'), json, requireJsonBody, async (req, res) => {
+  router.post('/schedules', requirePermission('schedules:write'), json, requireJsonBody, async (req, res) => {
     const input = validate(createScheduleSchema, req.body);
-    res.status(201).json(await schedules.create(workspaceOf(req.identity), input));
+    const schedule = await schedules.create(workspaceOf(req), input);
+    await audit.record(workspaceOf(req), auditContextOf(req), 'schedule.created', { type: 'schedule', id: schedule.id }, {
+      name: schedule.name,
+      cron: schedule.cron,
+    });
+    res.status(201).json(schedule);
   });
 
-  router.get('/schedules', requireScope('jobs:read'), async (req, res) => {
-    res.json(await schedules.list(workspaceOf(req.identity)));
+  router.get('/schedules', requirePermission('schedules:read'), async (req, res) => {
+    res.json(await schedules.list(workspaceOf(req)));
   });
 
-  router.get('/schedules/:id', requireScope('jobs:read'), async (req, res) => {
+  router.get('/schedules/:id', requirePermission('schedules:read'), async (req, res) => {
     const { id } = validate(scheduleIdSchema, req.params);
-    res.json(await schedules.get(workspaceOf(req.identity), id));
+    res.json(await schedules.get(workspaceOf(req), id));
   });
 
-  router.patch('/schedules/:id', requireScope('jobs:write'), json, requireJsonBody, async (req, res) => {
+  router.patch('/schedules/:id', requirePermission('schedules:write'), json, requireJsonBody, async (req, res) => {
     const { id } = validate(scheduleIdSchema, req.params);
     const changes = validate(updateScheduleSchema, req.body);
-    res.json(await schedules.update(workspaceOf(req.identity), id, changes));
+    const schedule = await schedules.update(workspaceOf(req), id, changes);
+    await audit.record(workspaceOf(req), auditContextOf(req), 'schedule.updated', { type: 'schedule', id }, {
+      changed: Object.keys(changes),
+    });
+    res.json(schedule);
   });
 
-  router.delete('/schedules/:id', requireScope('jobs:write'), async (req, res) => {
+  router.delete('/schedules/:id', requirePermission('schedules:write'), async (req, res) => {
     const { id } = validate(scheduleIdSchema, req.params);
-    await schedules.remove(workspaceOf(req.identity), id);
+    await schedules.remove(workspaceOf(req), id);
+    await audit.record(workspaceOf(req), auditContextOf(req), 'schedule.deleted', { type: 'schedule', id });
     res.status(204).end();
   });
 

@@ -1,0 +1,134 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  activityListSchema,
+  bulkJobActionSchema,
+  bulkJobResultSchema,
+  createSavedViewSchema,
+  savedViewListSchema,
+  savedViewSchema,
+  commentListSchema,
+  commentSchema,
+  createCommentSchema,
+  jobSchema,
+  listCommentsQuerySchema,
+} from '@flightdeck/contract';
+import { errors, json } from './openapi-helpers';
+
+const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id' }) });
+
+const viewIdParams = z.object({ id: z.string().meta({ description: 'Saved view id' }) });
+
+const opsSchema = z
+  .object({
+    queues: z.array(z.unknown()).meta({ description: 'As `GET /v1/queues` answers.' }),
+    gateways: z.array(z.object({ id: z.string(), connections: z.number().int(), at: z.string() })),
+    workers: z.object({
+      running: z.number().int().meta({ description: 'Worker processes alive now.' }),
+      desired: z.number().int().meta({ description: 'The most replicas any queue\'s scaling policy asks for.' }),
+      processes: z.array(z.object({ id: z.string(), concurrency: z.number().int().nullable(), at: z.string() })),
+    }),
+    at: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'OpsOverview' });
+
+/** The control room: comments, claims, a job's activity, saved views, bulk actions and the ops overview. */
+export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/jobs/{id}/comments',
+    tags: ['Collaboration'],
+    summary: 'Comment on a job (members)',
+    description: 'Appears live: a `comment.created` event in the workspace stream carries the comment and its author.',
+    security,
+    request: { params: jobIdParams, body: json(createCommentSchema, 'The comment') },
+    responses: { 201: json(commentSchema, 'Posted'), ...errors(400, 401, 403, 404, 415, 422, 429, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/jobs/{id}/comments',
+    tags: ['Collaboration'],
+    summary: "A job's comments, oldest first",
+    security,
+    request: { params: jobIdParams, query: listCommentsQuerySchema },
+    responses: { 200: json(commentListSchema, 'A page of comments'), ...errors(400, 401, 403, 404, 422, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/jobs/{id}/claim',
+    tags: ['Collaboration'],
+    summary: 'Claim a job: "I\'m on it" (members)',
+    description:
+      'Of two people claiming at the same instant exactly one wins. Claiming a job you hold answers `200` again; someone else\'s claim is `409 job_claimed`, naming them. Emits `job.claimed`; `claimedBy` stays on the job through its later changes.',
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(jobSchema, 'The job, claimed'), ...errors(400, 401, 403, 404, 409, 429, 503) },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/jobs/{id}/claim',
+    tags: ['Collaboration'],
+    summary: 'Release a claim (its holder, or an admin)',
+    description: 'Emits `job.released`. Releasing an unclaimed job changes nothing.',
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(jobSchema, 'The job, unclaimed'), ...errors(400, 401, 403, 404, 429, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/jobs/{id}/activity',
+    tags: ['Collaboration'],
+    summary: "Everything that happened to a job, oldest first, with who did it",
+    description:
+      'What people (or keys) did — cancelled, retried, promoted, claimed, released, commented — with the actor, and the job\'s own milestones (created, started, completed, failed) with `actor: null`.',
+    security,
+    request: { params: jobIdParams },
+    responses: { 200: json(activityListSchema, 'The activity'), ...errors(400, 401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/jobs/bulk',
+    tags: ['Jobs'],
+    summary: 'Cancel or retry up to 200 jobs at once',
+    description:
+      'Each job is handled as its own `cancel` / `retry` would be — attributed to the caller, in its activity and the audit log. One result per id, in order; a job the action does not apply to gets `ok: false` with the code (`job_not_cancellable`, `job_not_retryable`, `not_found`).',
+    security,
+    request: { body: json(bulkJobActionSchema, 'The action and the job ids') },
+    responses: { 200: json(bulkJobResultSchema, 'A result per id'), ...errors(400, 401, 403, 413, 415, 422, 429, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/views',
+    tags: ['Collaboration'],
+    summary: "The workspace's saved job views",
+    security,
+    responses: { 200: json(savedViewListSchema, 'The views'), ...errors(400, 401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/views',
+    tags: ['Collaboration'],
+    summary: 'Save a jobs view (members); the whole workspace sees it',
+    security,
+    request: { body: json(createSavedViewSchema, 'Name and filters (as `GET /v1/jobs` takes them)') },
+    responses: { 201: json(savedViewSchema, 'Saved'), ...errors(400, 401, 403, 404, 415, 422, 503) },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/views/{id}',
+    tags: ['Collaboration'],
+    summary: 'Delete a saved view (its creator, or an admin)',
+    security,
+    request: { params: viewIdParams },
+    responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/ops',
+    tags: ['Queues'],
+    summary: 'The ops overview: queues, gateways and their connections, worker replicas running vs desired',
+    description: 'Processes report a heartbeat every 5 s; one silent for 15 s is gone. Needs `queues:read`.',
+    security,
+    responses: { 200: json(opsSchema, 'The overview'), ...errors(400, 401, 403, 404, 503) },
+  });
+}

@@ -1,0 +1,109 @@
+import type { Request, RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisKeys } from '@flightdeck/workers';
+import { tooManyRequests } from './http-errors';
+
+export interface RateLimitSettings {
+  /** Requests per window per caller (API key, person or job token); 0 turns the limit off. */
+  perCaller: number;
+  /** Requests per window per client address, before authentication; 0 turns it off. */
+  perIp: number;
+  windowSeconds: number;
+  /** Failed sign-ins per email and address within `loginWindowSeconds`, before sign-in is refused for a while. */
+  loginFailures: number;
+  loginWindowSeconds: number;
+  /** Accounts one address may create per hour. */
+  signupsPerHour: number;
+}
+
+/**
+ * Rate limits, counted in Redis (rate-limiter-flexible: one atomic script per check) so every API
+ * process shares them. Past a limit the answer is 429 with Retry-After. When Redis cannot answer,
+ * requests pass: the limits protect the service, they are not a reason to refuse it.
+ */
+export class RateLimits {
+  private readonly byCaller?: RateLimiterRedis;
+  private readonly byIp?: RateLimiterRedis;
+  private readonly signups?: RateLimiterRedis;
+  private readonly loginByEmailAndIp: RateLimiterRedis;
+  private readonly loginByIp: RateLimiterRedis;
+
+  constructor(redis: Redis, keys: RedisKeys, settings: RateLimitSettings) {
+    const limiter = (name: string, points: number, duration: number) =>
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keys.rateLimits}:${name}`, points, duration });
+    if (settings.perCaller > 0) this.byCaller = limiter('caller', settings.perCaller, settings.windowSeconds);
+    if (settings.perIp > 0) this.byIp = limiter('ip', settings.perIp, settings.windowSeconds);
+    if (settings.signupsPerHour > 0) this.signups = limiter('signup', settings.signupsPerHour, 3600);
+    this.loginByEmailAndIp = limiter('login', settings.loginFailures, settings.loginWindowSeconds);
+    // An address guessing across many accounts is stopped too, at ten times the per-account bound.
+    this.loginByIp = limiter('login-ip', settings.loginFailures * 10, settings.loginWindowSeconds);
+  }
+
+  /** Per client address, for every request under /v1. */
+  perIp(): RequestHandler {
+    return limitBy(this.byIp, (req) => req.ip ?? 'unknown', 'too many requests from this address');
+  }
+
+  /** Per caller, after authentication. */
+  perCaller(): RequestHandler {
+    return limitBy(
+      this.byCaller,
+      (req) => {
+        const caller = req.caller;
+        if (!caller) return null;
+        return caller.kind === 'session' ? `user:${caller.session.userId}` : `${caller.identity.kind}:${caller.identity.actor.id}`;
+      },
+      'too many requests for these credentials',
+    );
+  }
+
+  signup(): RequestHandler {
+    return limitBy(this.signups, (req) => req.ip ?? 'unknown', 'too many sign-ups from this address; try again later');
+  }
+
+  /** Refuses a sign-in attempt (429) while this email from this address has failed too often. */
+  async assertMayTryLogin(email: string, ip: string): Promise<void> {
+    const [pair, address] = await Promise.all([
+      this.loginByEmailAndIp.get(`${email}|${ip}`).catch(() => null),
+      this.loginByIp.get(ip).catch(() => null),
+    ]);
+    for (const [state, limiter] of [
+      [pair, this.loginByEmailAndIp],
+      [address, this.loginByIp],
+    ] as const) {
+      if (state && state.consumedPoints >= limiter.points) {
+        throw tooManyRequests('too many failed sign-ins; wait before trying again', state.msBeforeNext / 1000);
+      }
+    }
+  }
+
+  async recordLoginFailure(email: string, ip: string): Promise<void> {
+    await Promise.all([
+      this.loginByEmailAndIp.penalty(`${email}|${ip}`, 1).catch(() => undefined),
+      this.loginByIp.penalty(ip, 1).catch(() => undefined),
+    ]);
+  }
+
+  async recordLoginSuccess(email: string, ip: string): Promise<void> {
+    await this.loginByEmailAndIp.delete(`${email}|${ip}`).catch(() => undefined);
+  }
+}
+
+function limitBy(
+  limiter: RateLimiterAbstract | undefined,
+  keyOf: (req: Request) => string | null,
+  message: string,
+): RequestHandler {
+  return async (req, _res, next) => {
+    const key = limiter && keyOf(req);
+    if (!limiter || !key) return next();
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw tooManyRequests(message, rejection.msBeforeNext / 1000);
+      // Redis did not answer: let the request through (see the class comment).
+    }
+    next();
+  };
+}

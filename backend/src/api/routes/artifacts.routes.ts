@@ -1,0 +1,120 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { artifactContentTypeSchema, artifactIdSchema, uploadArtifactQuerySchema } from '@flightdeck/contract';
+import type { ArtifactService } from '../../artifacts/artifact-service';
+import { requirePermission, workspaceOf } from '../authenticate';
+import { badRequest } from '../http-errors';
+import { validate } from '../validate';
+
+const artifactIdParams = z.strictObject({ id: artifactIdSchema });
+const jobIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** What a client sends without a Content-Type: bytes of no particular kind. */
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/**
+ * The request body as chunks, without destroying the request when the reader stops early (as
+ * `for await` over the request itself would): the connection stays usable for the 413 answer. A
+ * body cut off by the client ends the iteration with an error.
+ */
+async function* requestBody(req: Readable): AsyncGenerator<Uint8Array> {
+  const body = new PassThrough();
+  // `pipe` does not pass a source's errors on: a cut-off request must still end the iteration. Nobody
+  // reads the answer to a client that went away: a 400, so it is not logged as our failure.
+  finished(req).catch(() => body.destroy(badRequest('validation_failed', 'the request body was cut off')));
+  req.pipe(body);
+  try {
+    for await (const chunk of body) yield chunk as Buffer;
+  } finally {
+    req.unpipe(body);
+  }
+}
+
+/**
+ * Pipes a file into the response. Unlike `pipeline`, a failing source leaves the response open, so a
+ * failure before the first byte can still be answered with an error; a client that goes away stops
+ * the source.
+ */
+function sendStream(source: Readable, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    source.once('error', reject);
+    res.once('finish', resolve);
+    res.once('close', () => {
+      source.destroy();
+      resolve();
+    });
+    source.pipe(res);
+  });
+}
+
+/** The declared body size, when the client sent a Content-Length. */
+function contentLengthOf(req: Request): number | undefined {
+  const header = req.get('content-length');
+  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+}
+
+export function artifactsRoutes(artifacts: ArtifactService): Router {
+  const router = Router();
+
+  router.post('/artifacts', requirePermission('jobs:write'), async (req, res) => {
+    try {
+      const { name, jobId } = validate(uploadArtifactQuerySchema, req.query);
+      const contentType = validate(
+        artifactContentTypeSchema,
+        req.get('content-type') ?? DEFAULT_CONTENT_TYPE,
+        'Content-Type',
+      );
+      const artifact = await artifacts.upload(
+        workspaceOf(req),
+        { name, contentType, ...(jobId ? { jobId } : {}) },
+        requestBody(req),
+        contentLengthOf(req),
+      );
+      res.status(201).location(`/v1/artifacts/${artifact.id}`).json(artifact);
+    } finally {
+      // Whatever of the body was not read (a refused or oversize upload) is read and dropped, so the
+      // client gets its answer and the connection can serve the next request.
+      if (!req.readableEnded) req.resume();
+    }
+  });
+
+  router.get('/artifacts/:id', requirePermission('jobs:read'), async (req, res) => {
+    const { id } = validate(artifactIdParams, req.params);
+    const artifact = await artifacts.get(workspaceOf(req), id);
+    // `attachment` sets Content-Disposition (RFC 6266 quoting, `filename*` for non-ASCII names) and
+    // guesses a type from the extension: the stored type replaces it, exactly as uploaded.
+    res.attachment(artifact.name);
+    res.setHeader('content-type', artifact.contentType);
+    res.setHeader('content-length', String(artifact.size));
+    // Files are whatever their uploader made them: never sniffed, never run as a page of our origin.
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('content-security-policy', "default-src 'none'; sandbox");
+    res.setHeader('cache-control', 'private, no-cache');
+    if (artifact.sha256) res.setHeader('etag', `"${artifact.sha256}"`);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    try {
+      await sendStream(artifacts.openDownload(artifact), res);
+    } catch (error) {
+      // Once bytes went out, the only honest signal left is a cut connection.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // Nothing went out yet: the error handler answers, without the file's headers.
+      for (const header of ['content-type', 'content-length', 'content-disposition', 'etag']) res.removeHeader(header);
+      throw error;
+    }
+  });
+
+  router.get('/jobs/:id/artifacts', requirePermission('jobs:read', { jobToken: true }), async (req, res) => {
+    const { id } = validate(jobIdParams, req.params);
+    res.json(await artifacts.listForJob(workspaceOf(req), id));
+  });
+
+  return router;
+}

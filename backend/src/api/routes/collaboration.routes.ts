@@ -1,0 +1,72 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { createCommentSchema, createSavedViewSchema, listCommentsQuerySchema } from '@flightdeck/contract';
+import { can } from '../../accounts/identity';
+import type { CollaborationService } from '../../collaboration/collaboration-service';
+import type { SavedViews } from '../../collaboration/saved-views';
+import { identityOf, requirePermission } from '../authenticate';
+import { requireJsonBody } from '../json-body';
+import { validate } from '../validate';
+
+const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+
+const viewIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** Comments, claims and activity of a job; the workspace's saved views. */
+export function collaborationRoutes(
+  collaboration: CollaborationService,
+  views: SavedViews,
+  limits: { bodyBytes: number },
+): Router {
+  const router = Router();
+  const json = express.json({ limit: limits.bodyBytes, strict: false });
+
+  router.post('/jobs/:id/comments', requirePermission('jobs:collaborate'), json, requireJsonBody, async (req, res) => {
+    const { id } = validate(jobIdSchema, req.params);
+    const { body } = validate(createCommentSchema, req.body);
+    const { workspaceId, actor } = identityOf(req);
+    res.status(201).json(await collaboration.comment(workspaceId, id, body, actor));
+  });
+
+  router.get('/jobs/:id/comments', requirePermission('jobs:read'), async (req, res) => {
+    const { id } = validate(jobIdSchema, req.params);
+    const query = validate(listCommentsQuerySchema, req.query);
+    res.json(await collaboration.comments(identityOf(req).workspaceId, id, query));
+  });
+
+  router.post('/jobs/:id/claim', requirePermission('jobs:collaborate'), async (req, res) => {
+    const { id } = validate(jobIdSchema, req.params);
+    const { workspaceId, actor } = identityOf(req);
+    res.json(await collaboration.claim(workspaceId, id, actor));
+  });
+
+  router.delete('/jobs/:id/claim', requirePermission('jobs:collaborate'), async (req, res) => {
+    const { id } = validate(jobIdSchema, req.params);
+    const identity = identityOf(req);
+    res.json(await collaboration.release(identity.workspaceId, id, identity.actor, can(identity, 'claims:override')));
+  });
+
+  router.get('/jobs/:id/activity', requirePermission('jobs:read'), async (req, res) => {
+    const { id } = validate(jobIdSchema, req.params);
+    res.json(await collaboration.activity(identityOf(req).workspaceId, id));
+  });
+
+  router.get('/views', requirePermission('jobs:read'), async (req, res) => {
+    res.json({ items: await views.list(identityOf(req).workspaceId) });
+  });
+
+  router.post('/views', requirePermission('jobs:collaborate'), json, requireJsonBody, async (req, res) => {
+    const input = validate(createSavedViewSchema, req.body);
+    const { workspaceId, actor } = identityOf(req);
+    res.status(201).json(await views.create(workspaceId, input, actor));
+  });
+
+  router.delete('/views/:id', requirePermission('jobs:collaborate'), async (req, res) => {
+    const { id } = validate(viewIdSchema, req.params);
+    const identity = identityOf(req);
+    await views.remove(identity.workspaceId, id, identity.actor, can(identity, 'claims:override'));
+    res.status(204).end();
+  });
+
+  return router;
+}

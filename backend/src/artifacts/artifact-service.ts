@@ -1,0 +1,68 @@
+import type { Readable } from 'node:stream';
+import type { Artifact, ArtifactList } from '@flightdeck/contract';
+import { ArtifactTooLargeError } from '@flightdeck/workers';
+import { notFound, payloadTooLarge } from '../api/http-errors';
+import type { JobReader } from '../jobs/job-reader';
+import type { GridFsArtifactStore } from './artifact-store';
+
+export interface ArtifactUpload {
+  name: string;
+  contentType: string;
+  jobId?: string;
+}
+
+/** Uploading, listing and reading a workspace's artifacts: the rules, without HTTP. */
+export class ArtifactService {
+  constructor(
+    private readonly store: GridFsArtifactStore,
+    private readonly reader: JobReader,
+  ) {}
+
+  get maxBytes(): number {
+    return this.store.maxBytes;
+  }
+
+  /**
+   * Stores an uploaded file, optionally attached to a job of the workspace. `declaredBytes` (the
+   * request's Content-Length) lets an oversize upload fail before any byte is read; an upload
+   * without it is cut off at the limit. Both are `413 payload_too_large`.
+   */
+  async upload(
+    workspaceId: string,
+    upload: ArtifactUpload,
+    body: AsyncIterable<Uint8Array>,
+    declaredBytes?: number,
+  ): Promise<Artifact> {
+    if (declaredBytes !== undefined && declaredBytes > this.store.maxBytes)
+      throw payloadTooLarge(new ArtifactTooLargeError(this.store.maxBytes).message);
+    if (upload.jobId !== undefined) await this.requireJob(workspaceId, upload.jobId);
+    try {
+      return await this.store.write({ workspaceId, ...upload }, body);
+    } catch (error) {
+      if (error instanceof ArtifactTooLargeError) throw payloadTooLarge(error.message);
+      throw error;
+    }
+  }
+
+  /** An artifact of the workspace; 404 for another workspace's. */
+  async get(workspaceId: string, id: string): Promise<Artifact> {
+    const artifact = await this.store.find(workspaceId, id);
+    if (!artifact) throw notFound(`artifact ${id} not found`);
+    return artifact;
+  }
+
+  /** The bytes of an artifact that `get` returned. */
+  openDownload(artifact: Artifact): Readable {
+    return this.store.openDownload(artifact);
+  }
+
+  /** Every artifact of a job of the workspace, oldest first; 404 when the workspace has no such job. */
+  async listForJob(workspaceId: string, jobId: string): Promise<ArtifactList> {
+    await this.requireJob(workspaceId, jobId);
+    return { items: await this.store.listForJob(workspaceId, jobId) };
+  }
+
+  private async requireJob(workspaceId: string, jobId: string): Promise<void> {
+    if (!(await this.reader.find(workspaceId, jobId))) throw notFound(`job ${jobId} not found`);
+  }
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { actorSchema } from './account-schemas';
+import { jobSchema, listJobsQuerySchema } from './api-schemas';
+
+export const COLLABORATION_LIMITS = {
+  maxBulkJobs: 200,
+  maxSavedViews: 100,
+  maxCommentLength: 5000,
+  maxCommentListLimit: 200,
+  defaultCommentListLimit: 100,
+} as const;
+
+export const createCommentSchema = z
+  .strictObject({
+    body: z
+      .string()
+      .trim()
+      .min(1, 'write something')
+      .max(COLLABORATION_LIMITS.maxCommentLength)
+      .meta({ example: 'upstream timed out, retrying after 10:00' }),
+  })
+  .meta({ id: 'CreateComment' });
+
+export const commentSchema = z
+  .object({
+    id: z.string(),
+    jobId: z.string(),
+    body: z.string(),
+    author: actorSchema,
+    createdAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'Comment' });
+
+export const commentListSchema = z
+  .object({ items: z.array(commentSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'CommentList', description: "A job's comments, oldest first." });
+
+export const listCommentsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(COLLABORATION_LIMITS.maxCommentListLimit).optional(),
+  cursor: z.string().min(1).max(100).optional(),
+});
+
+/** What a job's activity lists: what people did to it, and its own milestones (no actor). */
+export const ACTIVITY_ACTIONS = [
+  'created',
+  'started',
+  'completed',
+  'failed',
+  'cancelled',
+  'retried',
+  'promoted',
+  'claimed',
+  'released',
+  'commented',
+] as const;
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
+
+export const activityEntrySchema = z
+  .object({
+    action: z.enum(ACTIVITY_ACTIONS),
+    actor: actorSchema.nullable().meta({ description: 'Who did it; null for what the job did on its own.' }),
+    at: z.string().meta({ format: 'date-time' }),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'ActivityEntry' });
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
+export const activityListSchema = z
+  .object({ items: z.array(activityEntrySchema) })
+  .meta({ id: 'ActivityList', description: "Everything that happened to a job, oldest first." });
+
+/** A jobs view's filters, as `GET /v1/jobs` takes them (without paging). */
+export const jobFiltersSchema = listJobsQuerySchema
+  .omit({ limit: true, cursor: true })
+  .meta({ id: 'JobFilters' });
+export type JobFilters = z.infer<typeof jobFiltersSchema>;
+
+export const createSavedViewSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).meta({ example: 'Failed http jobs today' }),
+    filters: jobFiltersSchema,
+  })
+  .meta({ id: 'CreateSavedView' });
+
+export const savedViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    filters: jobFiltersSchema,
+    createdBy: actorSchema,
+    createdAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'SavedView', description: 'A named set of job filters, shared by the workspace.' });
+export type SavedView = z.infer<typeof savedViewSchema>;
+export const savedViewListSchema = z.object({ items: z.array(savedViewSchema) }).meta({ id: 'SavedViewList' });
+
+export const bulkJobActionSchema = z
+  .strictObject({
+    action: z.enum(['cancel', 'retry']),
+    ids: z.array(z.string().min(1).max(64)).min(1).max(COLLABORATION_LIMITS.maxBulkJobs),
+  })
+  .meta({ id: 'BulkJobAction' });
+export type BulkJobAction = z.infer<typeof bulkJobActionSchema>;
+
+export const bulkJobResultSchema = z
+  .object({
+    results: z.array(
+      z.union([
+        z.object({ id: z.string(), ok: z.literal(true), job: jobSchema }),
+        z.object({ id: z.string(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+      ]),
+    ),
+  })
+  .meta({ id: 'BulkJobResult', description: 'One result per id, in the order given.' });
