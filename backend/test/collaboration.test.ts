@@ -144,7 +144,17 @@ describe('attributed actions', () => {
     expect(people).toEqual(['claimed by Ada', 'commented by Ada', 'retried by Ada']);
     const actions = activity.body.items.map((entry: { action: string }) => entry.action);
     expect(actions[0]).toBe('created');
-    expect(actions).toContain('failed');
+    // Both runs are in the timeline, each started and failed, the retry by Ada between them.
+    expect(actions.filter((action: string) => action !== 'claimed' && action !== 'commented')).toEqual([
+      'created',
+      'started',
+      'failed',
+      'retried',
+      'started',
+      'failed',
+    ]);
+    const failures = activity.body.items.filter((entry: { action: string }) => entry.action === 'failed');
+    expect(failures[0]).toMatchObject({ actor: null, details: { attempt: 1, error: 'demo failure' } });
 
     const running = await submit({ ms: 30_000, steps: 30 });
     await waitForJobStatus(owner.http, running, 'active');

@@ -129,7 +129,7 @@ export const jobSchema = z
     progress: z.number().min(0).max(100),
     payload: z.record(z.string(), z.unknown()),
     result: z.unknown(),
-    error: z.object({ message: z.string() }).nullable(),
+    error: z.object({ message: z.string(), stack: z.string().optional() }).nullable(),
     attemptsMade: z.number().int(),
     attempts: z.number().int(),
     priority: z.number().int(),

@@ -44,6 +44,7 @@ export const listCommentsQuerySchema = z.strictObject({
 export const ACTIVITY_ACTIONS = [
   'created',
   'started',
+  'retrying',
   'completed',
   'failed',
   'cancelled',

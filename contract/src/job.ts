@@ -10,6 +10,8 @@ export function isFinalStatus(status: JobStatus): boolean {
 
 export interface JobError {
   message: string;
+  /** Where the handler threw (its first lines), when the failure came from a thrown error. */
+  stack?: string;
 }
 
 /** Who holds a job ("I'm on it"), and since when. */

@@ -120,9 +120,9 @@ export class JobReporter {
    * After a failed attempt: the final failure, or a retry that is queued or delayed. The next state
    * may still be on its way from Redis; the event keeps its place in the order all the same.
    */
-  failed(message: string, nextState: NextState | Promise<NextState>): Promise<void> {
+  failed(message: string, nextState: NextState | Promise<NextState>, stack?: string): Promise<void> {
     this.flush();
-    const error = { message };
+    const error = { message, ...(stack ? { stack: capStack(stack) } : {}) };
     const { attemptsMade } = this.job;
     const finishedAt = iso(this.job.finishedOn ?? Date.now());
     const pending = Promise.resolve(nextState);
@@ -214,4 +214,9 @@ export class JobReporter {
   private async append(draft: JobChangeDraft): Promise<void> {
     await this.events.append(this.job.data.workspaceId, [draft]);
   }
+}
+
+/** A stack trace kept short: the first lines say where it broke; whole traces would ride every event. */
+function capStack(stack: string): string {
+  return stack.split('\n').slice(0, 12).join('\n').slice(0, 4000);
 }

@@ -194,7 +194,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
         ? ('failed' as const)
         : job.getState().then((state) => (state === 'delayed' ? 'delayed' : state === 'failed' ? 'failed' : 'queued'));
       measure(job, job.finishedOn ? 'failed' : 'retried');
-      void finish(job, (reporter) => reporter.failed(error.message, next));
+      void finish(job, (reporter) => reporter.failed(error.message, next, error.stack));
     });
     return worker;
   });

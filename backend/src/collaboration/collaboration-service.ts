@@ -113,25 +113,22 @@ export class CollaborationService {
     await ActivityModel.create({ _id: ulid(), workspaceId, jobId, action, actor, details, at: new Date() });
   }
 
-  /** What happened to the job, oldest first: its own milestones and what people did, with who. */
+  /** What happened to the job, oldest first: its attempts and what people did, with who. */
   async activity(workspaceId: string, jobId: string): Promise<{ items: ActivityEntry[] }> {
     const job = await this.jobs.get(workspaceId, jobId);
-    const records = await ActivityModel.find({ workspaceId, jobId }).sort({ _id: 1 }).limit(1000).lean();
-    const items: ActivityEntry[] = records.map((record) => ({
-      action: record.action as ActivityAction,
-      actor: record.actor as Actor,
-      at: record.at.toISOString(),
-      details: (record.details ?? {}) as Record<string, unknown>,
-    }));
-    const milestone = (action: ActivityAction, at: string | null, details: Record<string, unknown> = {}) => {
-      if (at) items.push({ action, actor: null, at, details });
+    await this.jobs.waitForHistory();
+    const records = await ActivityModel.find({ workspaceId, jobId }).sort({ at: 1, _id: 1 }).limit(1000).lean();
+    const created: ActivityEntry = { action: 'created', actor: null, at: job.createdAt, details: { type: job.type } };
+    return {
+      items: [
+        created,
+        ...records.map((record) => ({
+          action: record.action as ActivityAction,
+          actor: (record.actor as Actor | null) ?? null,
+          at: record.at.toISOString(),
+          details: (record.details ?? {}) as Record<string, unknown>,
+        })),
+      ],
     };
-    milestone('created', job.createdAt, { type: job.type });
-    milestone('started', job.startedAt, { attempt: Math.max(1, job.attemptsMade + (job.status === 'active' ? 1 : 0)) });
-    if (job.status === 'completed' || job.status === 'failed') {
-      milestone(job.status, job.finishedAt, job.error ? { error: job.error.message } : {});
-    }
-    items.sort((a, b) => a.at.localeCompare(b.at));
-    return { items };
   }
 }

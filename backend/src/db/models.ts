@@ -201,14 +201,18 @@ commentSchema.index({ workspaceId: 1, jobId: 1, _id: 1 });
 export const CommentModel = model('Comment', commentSchema, 'comments');
 export type CommentDoc = InferSchemaType<typeof commentSchema>;
 
-/** What people did to a job (cancel, retry, claim, comment…), with who; insert-only. */
+/**
+ * A job's activity, insert-only: what people did to it (cancel, retry, claim, comment…, `_id` a ULID,
+ * written by the API) and its attempts (started, retrying, completed, failed; `_id` `<jobId>:<seq>`,
+ * written by the history projector from its events, `actor` null).
+ */
 const activitySchema = new Schema(
   {
     _id: { type: String, required: true },
     workspaceId: { type: String, required: true },
     jobId: { type: String, required: true },
     action: { type: String, required: true },
-    actor: { type: Schema.Types.Mixed, required: true },
+    actor: { type: Schema.Types.Mixed, default: null },
     details: { type: Schema.Types.Mixed, default: {} },
     at: { type: Date, required: true },
   },

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { decodeEvent, entryFields, type RedisKeys } from '@flightdeck/workers';
-import { JobLogModel, JobRecordModel } from '../db/models';
+import { ActivityModel, JobLogModel, JobRecordModel } from '../db/models';
 import { WEBHOOK_EVENT_TYPES, type WebhookDelivery, type WebhookEnqueuer } from '../webhooks/webhook-deliverer';
 
 const DATE_FIELDS = new Set(['createdAt', 'runAt', 'startedAt', 'finishedAt']);
@@ -16,6 +16,15 @@ const WEBHOOK_EVENTS = new Set<string>(WEBHOOK_EVENT_TYPES);
 /** The driver's collection behind the model: inserts without mongoose's per-document work. Ids are strings. */
 const jobRecords = () => JobRecordModel.collection as unknown as mongo.Collection<{ _id: string }>;
 const jobLogs = () => JobLogModel.collection as unknown as mongo.Collection<{ _id: string }>;
+const activities = () => ActivityModel.collection as unknown as mongo.Collection<{ _id: string }>;
+
+/** The attempt milestones a job's activity shows, by the event that marks them. */
+const ATTEMPT_ACTIONS: Partial<Record<string, string>> = {
+  'job.active': 'started',
+  'job.retrying': 'retrying',
+  'job.completed': 'completed',
+  'job.failed': 'failed',
+};
 
 /** Whether a change holds everything a new job record needs. */
 const isWholeRecord = (change: Record<string, unknown>) => RECORD_FIELDS.every((field) => change[field] !== undefined);
@@ -110,6 +119,7 @@ export class HistoryProjector {
   private async write(entries: StreamEntry[]): Promise<void> {
     const changes = new Map<string, Record<string, unknown>>();
     const logLines: Record<string, unknown>[] = [];
+    const attempts: Record<string, unknown>[] = [];
     const deliveries: WebhookDelivery[] = [];
     /** Final events whose job came partial (its snapshot had expired): their URL is in the record. */
     const partialFinals: Omit<WebhookDelivery, 'url'>[] = [];
@@ -143,6 +153,23 @@ export class HistoryProjector {
       }
       // Comments are written to MongoDB when they are made; their events are for live delivery.
       if (!event.jobId || !event.job) continue;
+      const milestone = ATTEMPT_ACTIONS[event.type];
+      if (milestone) {
+        const { attemptsMade = 0, error } = event.job;
+        attempts.push({
+          _id: `${event.jobId}:${entry.s}`,
+          workspaceId: entry.w,
+          jobId: event.jobId,
+          action: milestone,
+          actor: null,
+          // The attempt an event is about: `active` comes before its attempt counts as made.
+          details: {
+            attempt: event.type === 'job.active' ? attemptsMade + 1 : attemptsMade,
+            ...(error ? { error: error.message } : {}),
+          },
+          at: new Date(event.at),
+        });
+      }
       if (this.webhooks && WEBHOOK_EVENTS.has(event.type)) {
         const delivery = {
           workspaceId: entry.w!,
@@ -182,6 +209,7 @@ export class HistoryProjector {
       }
     }
     await insertIgnoringDuplicates(jobLogs(), logLines);
+    await insertIgnoringDuplicates(activities(), attempts);
     const writes = updates.map(([id, change]) => ({
       updateOne: { filter: { _id: id }, update: { $set: change }, upsert: true },
     }));

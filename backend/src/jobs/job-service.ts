@@ -170,6 +170,11 @@ export class JobService {
     return queued;
   }
 
+  /** Waits (a bounded while) until MongoDB history holds every event accepted so far. */
+  async waitForHistory(): Promise<void> {
+    await this.deps.history.waitUntilCurrent(this.deps.historyReadWaitMs);
+  }
+
   /** Cancels every job of the workspace that has not finished (before the workspace is deleted). */
   async cancelUnfinished(workspaceId: string, actor: Actor): Promise<void> {
     await this.deps.history.waitUntilCurrent(this.deps.historyReadWaitMs);
