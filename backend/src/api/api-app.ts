@@ -152,8 +152,8 @@ export function createApp(options: AppOptions): Express {
     if (api.consoleDir && existsSync(path.join(api.consoleDir, 'index.html'))) {
       const consoleDir = api.consoleDir;
       app.use(express.static(consoleDir, { index: 'index.html' }));
-      // Console URLs (`/w/<slug>`, `/w/<slug>/jobs/<id>`) are the single-page app's.
-      app.get(['/', '/w/*path'], (_req, res) => res.sendFile(path.join(consoleDir, 'index.html')));
+      // Console URLs (`/sign-in`, `/sign-up`, `/w/<slug>`, `/w/<slug>/jobs/<id>`…) are the single-page app's.
+      app.get(['/', '/sign-in', '/sign-up', '/w/*path'], (_req, res) => res.sendFile(path.join(consoleDir, 'index.html')));
     }
   }
   app.use(routeNotFound);

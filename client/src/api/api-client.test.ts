@@ -1,4 +1,4 @@
-import { ApiClient, ApiError } from './api-client';
+import { ApiClient, ApiError, retryAfterSeconds } from './api-client';
 
 function fakeFetch(status: number, body: unknown, statusText = '') {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -82,6 +82,116 @@ describe('ApiClient', () => {
       status: 0,
       code: 'network_error',
       message: 'Could not reach Flightdeck (Failed to fetch).',
+    });
+  });
+});
+
+describe('ApiClient with a session', () => {
+  const session = { user: { id: 'u1', email: 'ada@example.com', name: 'Ada' }, workspaces: [] };
+
+  it('sends the session cookie, no Authorization, and names the workspace only on workspace-scoped calls', async () => {
+    const { fetch, calls } = fakeFetch(200, { items: [] });
+    const api = new ApiClient({ workspace: 'acme', fetch });
+    await api.listMembers();
+    expect(calls[0]?.url).toBe('/v1/members');
+    expect(calls[0]?.init).toMatchObject({ method: 'GET', credentials: 'same-origin' });
+    const headers = calls[0]?.init.headers as Record<string, string>;
+    expect(headers['x-workspace']).toBe('acme');
+    expect(headers.authorization).toBeUndefined();
+
+    const me = fakeFetch(200, { user: null, apiKey: null, workspaces: [] });
+    await new ApiClient({ workspace: 'acme', fetch: me.fetch }).me();
+    expect((me.calls[0]?.init.headers as Record<string, string>)['x-workspace']).toBeUndefined();
+  });
+
+  it('acts in another workspace with forWorkspace', async () => {
+    const { fetch, calls } = fakeFetch(200, { items: [], nextCursor: null });
+    await new ApiClient({ workspace: 'a', fetch }).forWorkspace('b').listJobs();
+    expect((calls[0]?.init.headers as Record<string, string>)['x-workspace']).toBe('b');
+  });
+
+  it('keeps the cookie out of API-key calls', async () => {
+    const { fetch, calls } = fakeFetch(200, { items: [] });
+    await new ApiClient({ token: 'fd_key', workspace: 'ignored', fetch }).listApiKeys();
+    expect(calls[0]?.init.credentials).toBe('omit');
+    expect((calls[0]?.init.headers as Record<string, string>)['x-workspace']).toBeUndefined();
+  });
+
+  it('signs in and up with JSON bodies', async () => {
+    const { fetch, calls } = fakeFetch(201, session);
+    const api = new ApiClient({ fetch });
+    await expect(api.signUp({ email: 'ada@example.com', password: 'correct horse', name: 'Ada' })).resolves.toEqual(
+      session,
+    );
+    expect(calls[0]).toMatchObject({ url: '/v1/auth/signup', init: { method: 'POST' } });
+    expect(JSON.parse(calls[0]?.init.body as string)).toEqual({
+      email: 'ada@example.com',
+      password: 'correct horse',
+      name: 'Ada',
+    });
+
+    const notJson = fakeFetch(200, '<html>');
+    const error = await failure(new ApiClient({ fetch: notJson.fetch }).signIn({ email: 'a@b.c', password: 'x' }));
+    expect(error).toMatchObject({ code: 'invalid_response', status: 200 });
+  });
+
+  it('signs out with an empty 204 answer', async () => {
+    const calls: string[] = [];
+    const fetch = (async (url: string) => {
+      calls.push(url);
+      return new Response(null, { status: 204 });
+    }) as unknown as typeof globalThis.fetch;
+    await expect(new ApiClient({ fetch }).signOut()).resolves.toBeUndefined();
+    expect(calls).toEqual(['/v1/auth/logout']);
+  });
+
+  it('reads Retry-After of a 429, in seconds or as a date', async () => {
+    const fetch = (async () =>
+      new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'too many attempts' } }), {
+        status: 429,
+        headers: { 'retry-after': '17' },
+      })) as typeof globalThis.fetch;
+    const error = await failure(new ApiClient({ fetch }).signIn({ email: 'a@b.c', password: 'x' }));
+    expect(error).toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: 17 });
+
+    expect(retryAfterSeconds('Wed, 01 Jan 2026 00:00:30 GMT', Date.UTC(2026, 0, 1))).toBe(30);
+    expect(retryAfterSeconds('0')).toBe(1);
+    expect(retryAfterSeconds(null)).toBeNull();
+    expect(retryAfterSeconds('soon')).toBeNull();
+  });
+
+  it('tells onUnauthorized when the session ended, not when a password was wrong', async () => {
+    const seen: string[] = [];
+    const onUnauthorized = (error: ApiError) => seen.push(error.code);
+    const ended = fakeFetch(401, { error: { code: 'unauthorized', message: 'session expired' } });
+    await failure(new ApiClient({ workspace: 'a', fetch: ended.fetch, onUnauthorized }).listMembers());
+    const wrong = fakeFetch(401, { error: { code: 'invalid_credentials', message: 'wrong email or password' } });
+    await failure(new ApiClient({ fetch: wrong.fetch, onUnauthorized }).signIn({ email: 'a@b.c', password: 'x' }));
+    expect(seen).toEqual(['unauthorized']);
+  });
+
+  it('creates, lists and revokes API keys and members at their paths', async () => {
+    const key = {
+      id: 'k/1',
+      name: 'ci',
+      prefix: 'fd_ab',
+      scopes: ['jobs:read'],
+      createdAt: '2026-01-01T00:00:00Z',
+      createdBy: null,
+      lastUsedAt: null,
+      revokedAt: '2026-01-02T00:00:00Z',
+    };
+    const { fetch, calls } = fakeFetch(200, key);
+    const api = new ApiClient({ workspace: 'acme', fetch });
+    await expect(api.revokeApiKey('k/1')).resolves.toEqual(key);
+    expect(calls[0]).toMatchObject({ url: '/v1/api-keys/k%2F1', init: { method: 'DELETE' } });
+
+    const member = { userId: 'u1', email: 'a@b.c', name: 'A', role: 'admin', addedAt: '2026-01-01T00:00:00Z' };
+    const members = fakeFetch(200, member);
+    await new ApiClient({ workspace: 'acme', fetch: members.fetch }).updateMember('u1', { role: 'admin' });
+    expect(members.calls[0]).toMatchObject({
+      url: '/v1/members/u1',
+      init: { method: 'PATCH', body: '{"role":"admin"}' },
     });
   });
 });

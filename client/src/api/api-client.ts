@@ -1,4 +1,19 @@
-import type { ErrorBody, ErrorCode, Job, JobStatus, SubmitJob } from '@flightdeck/contract';
+import type {
+  ApiKeyInfo,
+  ApiKeyScope,
+  ErrorBody,
+  ErrorCode,
+  Job,
+  JobStatus,
+  Login,
+  Me,
+  Member,
+  MemberRole,
+  Signup,
+  SubmitJob,
+  User,
+  Workspace,
+} from '@flightdeck/contract';
 
 /** A failed API call: the contract's error body when the server sent one, else what went wrong on the way. */
 export class ApiError extends Error {
@@ -12,6 +27,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'network_error' | 'invalid_response',
     /** Which fields were wrong, for validation errors (paths as the API names them, e.g. `payload.ms`). */
     readonly issues: readonly { path: string; message: string }[] = [],
+    /** For `429 rate_limited`: how many seconds the server asks to wait (its `Retry-After`), when it said. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
@@ -35,12 +52,22 @@ export interface ListJobsQuery {
 }
 
 export interface ApiClientOptions {
-  /** The API key the calls act with (`Authorization: Bearer <token>`). */
-  token: string;
+  /**
+   * An API key: every call acts with it (`Authorization: Bearer <token>`) in the key's workspace.
+   * Without it, calls go with the browser's session cookie, and workspace-scoped calls name `workspace`.
+   */
+  token?: string;
+  /** With a session: the slug of the workspace that workspace-scoped calls act in (`X-Workspace`). */
+  workspace?: string;
   /** Origin of the API; the page's own origin when omitted. */
   baseUrl?: string;
   /** For tests. */
   fetch?: typeof fetch;
+  /**
+   * Called when a call is answered `401 unauthorized`: the session ended or the key was revoked.
+   * (A wrong password is `invalid_credentials`, not this.)
+   */
+  onUnauthorized?: (error: ApiError) => void;
 }
 
 /** What the console needs of the REST API; components depend on this shape, not on the class. */
@@ -50,20 +77,80 @@ export interface JobsApi {
   getJob(id: string): Promise<Job>;
 }
 
-/** The REST API of one workspace, as its API key sees it. */
-export class ApiClient implements JobsApi {
+/** A workspace the caller belongs to, with the caller's role in it (`null` for an API key). */
+export type MyWorkspace = Me['workspaces'][number];
+
+/** What signing up or in answers: who signed in and the workspaces they belong to. */
+export interface SessionAnswer {
+  user: User;
+  workspaces: MyWorkspace[];
+}
+
+/** A new API key: the only time its secret (`key`) is ever shown. */
+export type CreatedApiKey = ApiKeyInfo & { key: string };
+
+/** Signing up, in and out, and who the caller is. */
+export interface AuthApi {
+  signUp(input: Signup): Promise<SessionAnswer>;
+  signIn(input: Login): Promise<SessionAnswer>;
+  signOut(): Promise<void>;
+  me(): Promise<Me>;
+}
+
+export interface WorkspacesApi {
+  createWorkspace(input: { name: string }): Promise<Workspace>;
+}
+
+/** The members of the client's workspace. */
+export interface MembersApi {
+  listMembers(): Promise<Member[]>;
+  addMember(input: { email: string; role: MemberRole }): Promise<Member>;
+  updateMember(userId: string, input: { role: MemberRole }): Promise<Member>;
+  removeMember(userId: string): Promise<void>;
+}
+
+/** The API keys of the client's workspace. */
+export interface ApiKeysApi {
+  listApiKeys(): Promise<ApiKeyInfo[]>;
+  createApiKey(input: { name: string; scopes?: ApiKeyScope[] }): Promise<CreatedApiKey>;
+  revokeApiKey(id: string): Promise<ApiKeyInfo>;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Whether the call acts in a workspace: a session names it with `X-Workspace`. */
+  scoped?: boolean;
+  /** The call answers `204` without a body. */
+  empty?: boolean;
+}
+
+/**
+ * The REST API, as an API key or the signed-in person sees it. With a key, every call acts in the
+ * key's workspace; with a session, workspace-scoped calls act in `options.workspace`.
+ */
+export class ApiClient implements JobsApi, AuthApi, WorkspacesApi, MembersApi, ApiKeysApi {
   private readonly baseUrl: string;
   private readonly fetch: typeof fetch;
 
-  constructor(private readonly options: ApiClientOptions) {
+  constructor(private readonly options: ApiClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
     // Bound so that a detached `fetch` does not lose its `this` (window) in browsers.
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
+  /** The workspace that workspace-scoped session calls act in. */
+  get workspace(): string | undefined {
+    return this.options.workspace;
+  }
+
+  /** The same credentials acting in another workspace. */
+  forWorkspace(workspace: string): ApiClient {
+    return new ApiClient({ ...this.options, workspace });
+  }
+
   /** `POST /v1/jobs`: the accepted job (status `queued` or `delayed`). */
   submitJob(input: SubmitJob): Promise<Job> {
-    return this.request<Job>('POST', '/v1/jobs', input);
+    return this.request<Job>('POST', '/v1/jobs', { body: input, scoped: true });
   }
 
   /** `GET /v1/jobs`: newest first. */
@@ -71,23 +158,87 @@ export class ApiClient implements JobsApi {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
     const search = params.size > 0 ? `?${params}` : '';
-    return this.request<JobList>('GET', `/v1/jobs${search}`);
+    return this.request<JobList>('GET', `/v1/jobs${search}`, { scoped: true });
   }
 
   /** `GET /v1/jobs/{id}`. */
   getJob(id: string): Promise<Job> {
-    return this.request<Job>('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+    return this.request<Job>('GET', `/v1/jobs/${encodeURIComponent(id)}`, { scoped: true });
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.options.token}`,
-      accept: 'application/json',
-    };
-    const init: RequestInit = { method, headers };
-    if (body !== undefined) {
+  /** `POST /v1/auth/signup`: a new account, signed in (the answer sets the session cookie). */
+  signUp(input: Signup): Promise<SessionAnswer> {
+    return this.request<SessionAnswer>('POST', '/v1/auth/signup', { body: input });
+  }
+
+  /** `POST /v1/auth/login`. */
+  signIn(input: Login): Promise<SessionAnswer> {
+    return this.request<SessionAnswer>('POST', '/v1/auth/login', { body: input });
+  }
+
+  /** `POST /v1/auth/logout`: ends the session (the cookie is httpOnly: only the server can clear it). */
+  signOut(): Promise<void> {
+    return this.request<void>('POST', '/v1/auth/logout', { empty: true });
+  }
+
+  /** `GET /v1/me`: the caller and their workspaces. */
+  me(): Promise<Me> {
+    return this.request<Me>('GET', '/v1/me');
+  }
+
+  /** `POST /v1/workspaces`: a new workspace, owned by the signed-in person. */
+  createWorkspace(input: { name: string }): Promise<Workspace> {
+    return this.request<Workspace>('POST', '/v1/workspaces', { body: input });
+  }
+
+  /** `GET /v1/members`. */
+  async listMembers(): Promise<Member[]> {
+    return (await this.request<{ items: Member[] }>('GET', '/v1/members', { scoped: true })).items;
+  }
+
+  /** `POST /v1/members`: adds a person who already has an account. */
+  addMember(input: { email: string; role: MemberRole }): Promise<Member> {
+    return this.request<Member>('POST', '/v1/members', { body: input, scoped: true });
+  }
+
+  /** `PATCH /v1/members/{userId}`: changes a member's role. */
+  updateMember(userId: string, input: { role: MemberRole }): Promise<Member> {
+    return this.request<Member>('PATCH', `/v1/members/${encodeURIComponent(userId)}`, {
+      body: input,
+      scoped: true,
+    });
+  }
+
+  /** `DELETE /v1/members/{userId}`. */
+  removeMember(userId: string): Promise<void> {
+    return this.request<void>('DELETE', `/v1/members/${encodeURIComponent(userId)}`, { scoped: true, empty: true });
+  }
+
+  /** `GET /v1/api-keys`: the workspace's keys, without their secrets. */
+  async listApiKeys(): Promise<ApiKeyInfo[]> {
+    return (await this.request<{ items: ApiKeyInfo[] }>('GET', '/v1/api-keys', { scoped: true })).items;
+  }
+
+  /** `POST /v1/api-keys`: the new key, with its secret this one time. */
+  createApiKey(input: { name: string; scopes?: ApiKeyScope[] }): Promise<CreatedApiKey> {
+    return this.request<CreatedApiKey>('POST', '/v1/api-keys', { body: input, scoped: true });
+  }
+
+  /** `DELETE /v1/api-keys/{id}`: revokes the key at once; the answer has `revokedAt` set. */
+  revokeApiKey(id: string): Promise<ApiKeyInfo> {
+    return this.request<ApiKeyInfo>('DELETE', `/v1/api-keys/${encodeURIComponent(id)}`, { scoped: true });
+  }
+
+  private async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const { token, workspace } = this.options;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    else if (options.scoped && workspace) headers['x-workspace'] = workspace;
+    // A key is the whole identity of its calls; a session travels in its (httpOnly) cookie.
+    const init: RequestInit = { method, headers, credentials: token ? 'omit' : 'same-origin' };
+    if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
+      init.body = JSON.stringify(options.body);
     }
     let response: Response;
     try {
@@ -95,17 +246,21 @@ export class ApiClient implements JobsApi {
     } catch (error) {
       throw new ApiError(`Could not reach Flightdeck (${errorText(error)}).`, 0, 'network_error');
     }
+    if (response.ok && options.empty) return undefined as T;
     const parsed = await readJson(response);
-    if (response.ok) {
-      if (parsed === undefined)
-        throw new ApiError(
-          `Flightdeck answered ${method} ${path} with a body that is not JSON.`,
-          response.status,
-          'invalid_response',
-        );
-      return parsed as T;
+    if (!response.ok) {
+      const error = apiErrorFrom(response, parsed);
+      if (error.code === 'unauthorized') this.options.onUnauthorized?.(error);
+      throw error;
     }
-    throw apiErrorFrom(response, parsed);
+    // The shapes are the contract's (its zod schemas' types); the server validates its own answers.
+    if (parsed === undefined)
+      throw new ApiError(
+        `Flightdeck answered ${method} ${path} with a body that is not JSON.`,
+        response.status,
+        'invalid_response',
+      );
+    return parsed as T;
   }
 }
 
@@ -125,18 +280,40 @@ function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /** The error a failed response stands for, with a message a person can act on. */
-export function apiErrorFrom(response: Pick<Response, 'status' | 'statusText'>, body: unknown): ApiError {
+export function apiErrorFrom(
+  response: Pick<Response, 'status' | 'statusText'> & { headers?: Pick<Headers, 'get'> },
+  body: unknown,
+): ApiError {
+  const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers?.get('retry-after') ?? null) : null;
   if (!isErrorBody(body)) {
     const reason = response.statusText ? ` ${response.statusText}` : '';
     const code =
-      response.status === 401 ? 'unauthorized' : response.status >= 500 ? 'internal_error' : 'invalid_response';
-    return new ApiError(`Flightdeck answered HTTP ${response.status}${reason}.`, response.status, code);
+      response.status === 401
+        ? 'unauthorized'
+        : response.status === 429
+          ? 'rate_limited'
+          : response.status >= 500
+            ? 'internal_error'
+            : 'invalid_response';
+    return new ApiError(`Flightdeck answered HTTP ${response.status}${reason}.`, response.status, code, [], retryAfter);
   }
   const { code, message, issues = [] } = body.error;
   // Validation answers list each wrong field; that list reads better than a multi-line summary.
   const text =
     issues.length > 0 ? issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') : sentence(message);
-  return new ApiError(text, response.status, code, issues);
+  return new ApiError(text, response.status, code, issues, retryAfter);
+}
+
+/**
+ * Seconds to wait from a `Retry-After` header: a number of seconds or an HTTP date (RFC 9110),
+ * rounded up, at least 1; `null` when absent or unreadable.
+ */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
+  const value = header?.trim();
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Math.max(1, Number(value));
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(1, Math.ceil((at - now) / 1000));
 }
 
 function sentence(text: string): string {

@@ -291,3 +291,75 @@ describe('RealtimeClient', () => {
     expect(harness.socket.connected).toBe(false);
   });
 });
+
+describe('RealtimeClient with a session', () => {
+  function connectOptions(credentials: { token: string } | { workspace: string }) {
+    const socket = new FakeSocket();
+    const seen: { url: string | undefined; options: Record<string, unknown> }[] = [];
+    const client = new RealtimeClient({
+      ...credentials,
+      api: new FakeApi(),
+      connect: (url, options) => {
+        seen.push({ url, options: options as Record<string, unknown> });
+        return socket as unknown as RealtimeSocket;
+      },
+    });
+    client.start();
+    return { seen, socket, client };
+  }
+
+  it('connects same-origin with the cookie and names the workspace, without a token', () => {
+    const { seen } = connectOptions({ workspace: 'acme' });
+    expect(seen[0]?.url).toBeUndefined();
+    expect(seen[0]?.options).toMatchObject({ auth: { workspace: 'acme' }, withCredentials: true });
+    expect(seen[0]?.options.auth).not.toHaveProperty('token');
+  });
+
+  it('connects with an API key as before', () => {
+    const { seen } = connectOptions({ token: 'fd_key' });
+    expect(seen[0]?.options.auth).toEqual({ token: 'fd_key' });
+    expect(seen[0]?.options).not.toHaveProperty('withCredentials');
+  });
+
+  it('says the session ended when the gateway refuses it without a reason', () => {
+    const { socket, client } = connectOptions({ workspace: 'acme' });
+    socket.active = false;
+    socket.fire('connect_error', new Error('unauthorized'));
+    expect(client.snapshot.problem).toEqual({ message: 'The session has ended.', unauthorized: true });
+  });
+});
+
+describe('RealtimeClient refusals', () => {
+  it('stops trying when the gateway says the workspace is not the caller’s', () => {
+    jest.useFakeTimers();
+    const { socket, client } = setup();
+    client.start();
+    socket.active = false;
+    let reconnects = 0;
+    socket.connect = () => {
+      reconnects++;
+      return socket;
+    };
+    socket.fire('connect_error', new Error('not_found: no workspace "acme" that you are a member of'));
+    expect(client.snapshot).toMatchObject({
+      connection: 'offline',
+      problem: { message: 'No workspace "acme" that you are a member of.', unauthorized: false },
+    });
+    jest.advanceTimersByTime(60_000);
+    expect(reconnects).toBe(0);
+  });
+
+  it('passes on that the credentials were revoked', () => {
+    const socket = new FakeSocket();
+    const notices: unknown[] = [];
+    const client = new RealtimeClient({
+      workspace: 'acme',
+      api: new FakeApi(),
+      connect: () => socket as unknown as RealtimeSocket,
+      onRevoked: (notice) => notices.push(notice),
+    });
+    client.start();
+    socket.fire('revoked', { reason: 'member' });
+    expect(notices).toEqual([{ reason: 'member' }]);
+  });
+});

@@ -1,4 +1,11 @@
-import type { ClientToServerEvents, Job, ServerToClientEvents, StreamEvent, SubscribeAck } from '@flightdeck/contract';
+import type {
+  ClientToServerEvents,
+  Job,
+  RevokedNotice,
+  ServerToClientEvents,
+  StreamEvent,
+  SubscribeAck,
+} from '@flightdeck/contract';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ApiClient, ApiError, type JobsApi } from '../api/api-client';
 import {
@@ -38,12 +45,16 @@ export type RealtimeListener = (snapshot: RealtimeSnapshot) => void;
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export interface RealtimeClientOptions {
-  /** An API key of the workspace. */
-  token: string;
+/**
+ * Who the client connects as: an API key (`token`, which decides the workspace), or the browser's
+ * session cookie, naming the workspace (slug) to watch. Watching another workspace is another client.
+ */
+export type RealtimeCredentials = { token: string; workspace?: never } | { token?: never; workspace: string };
+
+export type RealtimeClientOptions = RealtimeCredentials & {
   /** Origin of the Flightdeck server; the page's own origin when omitted. */
   url?: string;
-  /** The REST API; an {@link ApiClient} with the same token and origin when omitted. */
+  /** The REST API; an {@link ApiClient} with the same credentials and origin when omitted. */
   api?: JobsApi;
   /** How many jobs the first load (and every resync) reads from REST. */
   pageSize?: number;
@@ -53,7 +64,16 @@ export interface RealtimeClientOptions {
   ackTimeoutMs?: number;
   /** Opens the socket (tests pass a fake); socket.io-client's `io` by default. */
   connect?: (url: string | undefined, options: Partial<ManagerOptions & SocketOptions>) => RealtimeSocket;
-}
+  /**
+   * The gateway is about to close the socket because the credentials changed: a key or session
+   * ended (the reconnect is then refused as unauthorized), or the member's role changed or they were
+   * removed (`member`; the reconnect is authorized anew, or refused), or the workspace is gone.
+   */
+  onRevoked?: (notice: RevokedNotice) => void;
+};
+
+/** Handshake refusals that retrying cannot fix (besides `unauthorized`): the workspace is not the caller's. */
+const FINAL_REFUSALS = new Set(['not_found', 'workspace_required', 'forbidden', 'csrf_rejected']);
 
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
@@ -103,7 +123,12 @@ export class RealtimeClient {
   private readonly cleanups: (() => void)[] = [];
 
   constructor(private readonly options: RealtimeClientOptions) {
-    this.api = options.api ?? new ApiClient({ token: options.token, ...(options.url ? { baseUrl: options.url } : {}) });
+    this.api =
+      options.api ??
+      new ApiClient({
+        ...(options.token ? { token: options.token } : { workspace: options.workspace }),
+        ...(options.url ? { baseUrl: options.url } : {}),
+      });
   }
 
   /** The current state; the same object until something changes. */
@@ -131,7 +156,7 @@ export class RealtimeClient {
     const socket = connect(this.options.url, {
       path: '/socket.io',
       transports: ['websocket'],
-      auth: { token: this.options.token },
+      ...this.handshake(),
       reconnectionDelay: RETRY_MIN_MS,
       reconnectionDelayMax: 10_000,
     });
@@ -152,6 +177,7 @@ export class RealtimeClient {
     });
     socket.on('connect_error', (error) => this.onConnectError(error));
     socket.on('event', (event) => this.onEvent(event));
+    socket.on('revoked', (notice) => this.options.onRevoked?.(notice));
     socket.on('resync', (notice) => {
       if (notice.topic === 'workspace') this.onResync();
     });
@@ -167,6 +193,12 @@ export class RealtimeClient {
       });
       if (typeof navigator !== 'undefined' && navigator.onLine === false) this.setBrowserOffline(true);
     }
+  }
+
+  /** How the handshake authenticates: the key, or the session cookie (which goes with it) and the workspace. */
+  private handshake(): Partial<ManagerOptions & SocketOptions> {
+    const { token, workspace } = this.options;
+    return token ? { auth: { token } } : { auth: { workspace }, withCredentials: true };
   }
 
   /** Closes the connection for good; the last known jobs stay readable. */
@@ -305,7 +337,12 @@ export class RealtimeClient {
     const [code, ...rest] = error.message.split(':');
     const detail = rest.join(':').trim();
     if (code === 'unauthorized') {
-      this.setConnection('offline', { message: sentence(detail || 'the API key was refused'), unauthorized: true });
+      const refused = this.options.token ? 'the API key was refused' : 'the session has ended';
+      this.setConnection('offline', { message: sentence(detail || refused), unauthorized: true });
+      return;
+    }
+    if (code !== undefined && FINAL_REFUSALS.has(code)) {
+      this.setConnection('offline', { message: sentence(detail || error.message), unauthorized: false });
       return;
     }
     this.setConnection(this.wasLive ? 'reconnecting' : 'connecting', {

@@ -26,6 +26,7 @@ export function buildJob(overrides: Partial<Job> = {}): Job {
     runAt: null,
     startedAt: null,
     finishedAt: null,
+    claimedBy: null,
     ...overrides,
   };
 }

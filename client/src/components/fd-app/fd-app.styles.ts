@@ -83,6 +83,12 @@ export default css`
     border-bottom-width: 1px;
   }
 
+  .header__brand {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
   .header__mark {
     color: var(--_accent);
     font-size: 1.25rem;
@@ -94,11 +100,115 @@ export default css`
     font-weight: 600;
   }
 
+  .header__home {
+    color: inherit;
+    text-decoration: none;
+  }
+
+  .header__home:hover {
+    text-decoration: underline;
+  }
+
+  .header__switcher {
+    min-width: 0;
+  }
+
+  .header__workspace {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+    min-width: 0;
+    font-weight: 600;
+  }
+
   .header__end {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 0.75rem;
+    justify-content: flex-end;
+    gap: 0.5rem 0.75rem;
+    min-width: 0;
     margin-inline-start: auto;
+  }
+
+  .header__user {
+    max-width: 14rem;
+    overflow: hidden;
+    color: var(--_muted);
+    font-size: 0.875rem;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+
+  .pill {
+    padding: 0 0.45rem;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    color: var(--_muted);
+    font-size: 0.75rem;
+    font-weight: 500;
+    line-height: 1.5;
+  }
+
+  .loading {
+    color: var(--_muted);
+  }
+
+  .alert {
+    margin: 0 0 1rem;
+  }
+
+  .tabs {
+    display: flex;
+    gap: 0.25rem;
+    margin: -0.25rem 0 1.25rem;
+    overflow-x: auto;
+    border-bottom: 1px solid var(--_border);
+  }
+
+  .tabs__link {
+    flex: none;
+    padding: 0.5rem 0.85rem;
+    border-bottom: 2px solid transparent;
+    margin-bottom: -1px;
+    color: var(--_muted);
+    font-weight: 500;
+    text-decoration: none;
+  }
+
+  .tabs__link:hover {
+    color: var(--_text);
+  }
+
+  .tabs__link:focus-visible {
+    outline-offset: -2px;
+  }
+
+  .tabs__link[aria-current='page'] {
+    border-bottom-color: var(--_accent);
+    color: var(--_text);
+    font-weight: 600;
+  }
+
+  .message {
+    max-width: 40rem;
+  }
+
+  .message p {
+    margin: 0 0 0.5rem;
+  }
+
+  .muted {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.875rem;
+  }
+
+  .auth {
+    display: grid;
+    gap: 1rem;
+    max-width: 26rem;
+    margin: 1.5rem auto;
   }
 
   .main {
@@ -155,20 +265,50 @@ export default css`
     font-size: 0.875rem;
   }
 
-  .connect {
-    max-width: 32rem;
-    margin: 2rem auto;
+  .notice--alert {
+    border-color: color-mix(in srgb, var(--_danger) 55%, transparent);
+    background: color-mix(in srgb, var(--_danger) 9%, transparent);
   }
 
-  .connect__intro,
-  .connect__hint {
-    margin: 0 0 1rem;
+  .notice--status {
+    border-color: color-mix(in srgb, var(--_success) 50%, transparent);
+    background: color-mix(in srgb, var(--_success) 9%, transparent);
+  }
+
+  .auth .notice {
+    margin: 0;
+  }
+
+  .connect {
+    padding-block: 0.75rem;
+  }
+
+  .connect__summary {
+    padding: 0.25rem 0;
+    color: var(--_muted);
+    font-size: 0.9375rem;
+    font-weight: 500;
+    cursor: pointer;
+  }
+
+  .connect[open] .connect__summary {
+    color: var(--_text);
+  }
+
+  .connect__summary:focus-visible {
+    border-radius: 2px;
+  }
+
+  .connect__intro {
+    margin: 0.5rem 0 1rem;
     color: var(--_muted);
     font-size: 0.875rem;
   }
 
-  .connect__hint {
-    margin: 1rem 0 0;
+  .connect code {
+    font-family: var(--_font-mono);
+    font-size: 0.8125rem;
+    white-space: nowrap;
   }
 
   .connect__form label {
@@ -206,44 +346,6 @@ export default css`
     font-size: 0.875rem;
   }
 
-  code {
-    font-family: var(--_font-mono);
-    font-size: 0.8125rem;
-  }
-
-  .button {
-    min-height: 2.5rem;
-    padding: 0.4rem 1rem;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    color: var(--_text);
-    font: inherit;
-    font-weight: 600;
-    cursor: pointer;
-  }
-
-  .button--quiet {
-    min-height: 2rem;
-    padding: 0.2rem 0.75rem;
-    font-size: 0.8125rem;
-    font-weight: 500;
-  }
-
-  .button--quiet:hover {
-    background: var(--_surface-sunken);
-  }
-
-  .button--primary {
-    border-color: transparent;
-    background: var(--_accent);
-    color: var(--_on-accent);
-  }
-
-  .button--primary:hover {
-    background: color-mix(in srgb, var(--_accent) 88%, black);
-  }
-
   .footer {
     border-top-width: 1px;
     color: var(--_muted);
@@ -271,6 +373,17 @@ export default css`
       padding-inline: 1rem;
     }
 
+    /* Phones: the brand and the session controls on one line, the workspace switcher under them. */
+    .header__switcher,
+    .header__workspace {
+      order: 1;
+      flex-basis: 100%;
+    }
+
+    .header__user {
+      display: none;
+    }
+
     .main {
       padding: 1rem;
     }
@@ -279,7 +392,7 @@ export default css`
       padding: 1rem;
     }
 
-    .connect {
+    .auth {
       margin: 0.5rem auto;
     }
   }

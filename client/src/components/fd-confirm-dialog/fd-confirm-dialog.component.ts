@@ -1,0 +1,85 @@
+import { LitElement, html, type CSSResultGroup } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { controlStyles } from '../../styles/controls.styles';
+import { themeStyles } from '../../styles/theme.styles';
+import styles from './fd-confirm-dialog.styles';
+
+export interface ConfirmRequest {
+  heading: string;
+  message: string;
+  /** The confirming button's text, e.g. `Revoke key`. */
+  confirmLabel: string;
+}
+
+/**
+ * Asks a yes/no question in a modal dialog before something that cannot be undone: `await
+ * dialog.ask({...})` is true when confirmed. A native `<dialog>`: focus stays inside, Escape
+ * cancels, and focus goes back where it was. The safe choice (Cancel) has the focus first.
+ */
+@customElement('fd-confirm-dialog')
+export class FdConfirmDialog extends LitElement {
+  static override styles: CSSResultGroup = [themeStyles, controlStyles, styles];
+
+  @state() private request: ConfirmRequest = { heading: '', message: '', confirmLabel: 'Confirm' };
+
+  @query('dialog') private dialog!: HTMLDialogElement;
+  @query('.cancel') private cancelButton!: HTMLButtonElement;
+
+  private answer: ((confirmed: boolean) => void) | undefined;
+  private returnFocus: HTMLElement | null = null;
+
+  /** Shows the question; resolves true on confirm, false on Cancel or Escape. */
+  async ask(request: ConfirmRequest): Promise<boolean> {
+    this.answer?.(false);
+    this.returnFocus = deepActiveElement();
+    this.request = request;
+    await this.updateComplete;
+    this.dialog.showModal();
+    this.cancelButton.focus();
+    return new Promise((resolve) => (this.answer = resolve));
+  }
+
+  override render() {
+    const { heading, message, confirmLabel } = this.request;
+    return html`
+      <dialog
+        aria-labelledby="confirm-heading"
+        aria-describedby="confirm-message"
+        @close=${this.onClose}
+        @cancel=${() => (this.dialog.returnValue = 'cancel')}
+      >
+        <form method="dialog" class="body">
+          <h2 id="confirm-heading" class="heading">${heading}</h2>
+          <p id="confirm-message" class="message">${message}</p>
+          <div class="actions">
+            <button class="button cancel" value="cancel">Cancel</button>
+            <button class="button button--danger button--solid" value="confirm">${confirmLabel}</button>
+          </div>
+        </form>
+      </dialog>
+    `;
+  }
+
+  private onClose(): void {
+    const confirmed = this.dialog.returnValue === 'confirm';
+    this.dialog.returnValue = '';
+    const answer = this.answer;
+    this.answer = undefined;
+    this.returnFocus?.focus();
+    this.returnFocus = null;
+    answer?.(confirmed);
+  }
+}
+
+/** The focused element, looking into shadow roots (a button inside a component, not the component). */
+function deepActiveElement(): HTMLElement | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement ? active : null;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fd-confirm-dialog': FdConfirmDialog;
+  }
+}

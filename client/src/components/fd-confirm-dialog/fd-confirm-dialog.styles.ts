@@ -1,0 +1,47 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    display: contents;
+  }
+
+  dialog {
+    width: min(28rem, calc(100vw - 2rem));
+    padding: 0;
+    border: 1px solid var(--_border);
+    border-radius: 0.5rem;
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: 0 12px 32px rgb(0 0 0 / 0.25);
+  }
+
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.45);
+  }
+
+  .body {
+    display: grid;
+    gap: 0.75rem;
+    padding: 1.25rem;
+  }
+
+  .heading {
+    margin: 0;
+    font-size: 1.125rem;
+    font-weight: 600;
+  }
+
+  .message {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.9375rem;
+  }
+
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+    gap: 0.5rem;
+    margin-top: 0.5rem;
+  }
+`;

@@ -1,0 +1,133 @@
+import { css } from 'lit';
+
+/**
+ * Form controls, buttons and messages shared by the console's forms and settings pages, built on
+ * the theme tokens (include after `themeStyles`). Class names: `.field` (a label, the control, a
+ * hint and an error, stacked), `.input`, `.button` (`--primary`, `--danger`, `--quiet`), `.alert`
+ * (an error for the whole form), `.hint`, `.field-error`.
+ */
+export const controlStyles = css`
+  .field {
+    display: grid;
+    gap: 0.3rem;
+    min-width: 0;
+  }
+
+  .field > label,
+  .label {
+    font-size: 0.875rem;
+    font-weight: 600;
+  }
+
+  .input {
+    width: 100%;
+    min-width: 0;
+    min-height: 2.5rem;
+    padding: 0.45rem 0.65rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_text);
+    font: inherit;
+  }
+
+  select.input {
+    padding-inline-end: 0.4rem;
+  }
+
+  .input[aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+
+  .input:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 1px;
+    border-color: var(--_focus);
+  }
+
+  .hint {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.8125rem;
+  }
+
+  .field-error {
+    margin: 0;
+    color: var(--_danger);
+    font-size: 0.8125rem;
+  }
+
+  .alert {
+    margin: 0;
+    padding: 0.5rem 0.75rem;
+    border: 1px solid color-mix(in srgb, var(--_danger) 55%, transparent);
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_danger) 9%, transparent);
+    color: var(--_text);
+    font-size: 0.875rem;
+  }
+
+  .button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.4rem;
+    min-height: 2.5rem;
+    padding: 0.4rem 1rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_text);
+    font: inherit;
+    font-weight: 600;
+    text-decoration: none;
+    white-space: nowrap;
+    cursor: pointer;
+  }
+
+  .button:hover:not(:disabled) {
+    background: var(--_surface-sunken);
+  }
+
+  .button:disabled {
+    cursor: not-allowed;
+    opacity: 0.65;
+  }
+
+  .button--primary {
+    border-color: transparent;
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+
+  .button--primary:hover:not(:disabled) {
+    background: color-mix(in srgb, var(--_accent) 88%, black);
+  }
+
+  .button--danger {
+    border-color: color-mix(in srgb, var(--_danger) 55%, transparent);
+    color: var(--_danger);
+  }
+
+  .button--danger.button--solid {
+    border-color: transparent;
+    background: var(--_danger);
+    color: var(--_on-accent);
+  }
+
+  .button--danger.button--solid:hover:not(:disabled) {
+    background: color-mix(in srgb, var(--_danger) 88%, black);
+  }
+
+  .button--quiet {
+    min-height: 2rem;
+    padding: 0.2rem 0.75rem;
+    font-size: 0.8125rem;
+    font-weight: 500;
+  }
+
+  code {
+    font-family: var(--_font-mono);
+    font-size: 0.8125rem;
+  }
+`;
