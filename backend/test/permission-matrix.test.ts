@@ -393,7 +393,6 @@ const ENDPOINTS: Endpoint[] = [
     method: 'GET',
     path: '/v1/jobs/:id/artifacts',
     permission: 'jobs:read',
-    jobToken: true,
     scope: 'resource',
     success: 200,
     request: jobId((ws) => ws.job),

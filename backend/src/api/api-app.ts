@@ -142,6 +142,7 @@ export function createApp(options: AppOptions): Express {
         members: api.members,
         schedules: api.schedules,
         jobs: api.jobs,
+        artifacts: api.artifacts,
         revocations: api.revocations,
         audit: api.audit,
         bodyBytes,

@@ -57,6 +57,10 @@ export class ArtifactService {
   }
 
   /** Every artifact of a job of the workspace, oldest first; 404 when the workspace has no such job. */
+  removeWorkspace(workspaceId: string): Promise<void> {
+    return this.store.removeWorkspaceArtifacts(workspaceId);
+  }
+
   async listForJob(workspaceId: string, jobId: string): Promise<ArtifactList> {
     await this.requireJob(workspaceId, jobId);
     return { items: await this.store.listForJob(workspaceId, jobId) };

@@ -179,6 +179,12 @@ export class GridFsArtifactStore implements ArtifactStore {
     return files.map(presentArtifact);
   }
 
+  /** Deletes every artifact of a workspace (it is being deleted). */
+  async removeWorkspaceArtifacts(workspaceId: string): Promise<void> {
+    const files = await ArtifactFileModel.find({ 'metadata.workspaceId': workspaceId }, { _id: 1 }).lean<{ _id: string }[]>();
+    for (const { _id } of files) await this.bucket.delete(gridFsId(_id));
+  }
+
   async removeJobArtifactsNamed(workspaceId: string, jobId: string, name: string, keepId: string): Promise<void> {
     const earlier = await ArtifactFileModel.find(
       { 'metadata.workspaceId': workspaceId, 'metadata.jobId': jobId, filename: name, _id: { $ne: keepId } },

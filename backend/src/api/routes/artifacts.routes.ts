@@ -111,7 +111,7 @@ export function artifactsRoutes(artifacts: ArtifactService): Router {
     }
   });
 
-  router.get('/jobs/:id/artifacts', requirePermission('jobs:read', { jobToken: true }), async (req, res) => {
+  router.get('/jobs/:id/artifacts', requirePermission('jobs:read'), async (req, res) => {
     const { id } = validate(jobIdParams, req.params);
     res.json(await artifacts.listForJob(workspaceOf(req), id));
   });

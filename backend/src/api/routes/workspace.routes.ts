@@ -5,6 +5,7 @@ import type { AccountService } from '../../accounts/account-service';
 import type { Identity } from '../../accounts/identity';
 import type { MemberService } from '../../accounts/members';
 import type { RevocationBus } from '../../accounts/revocations';
+import type { ArtifactService } from '../../artifacts/artifact-service';
 import type { AuditLog } from '../../audit/audit-log';
 import type { JobService } from '../../jobs/job-service';
 import type { ScheduleService } from '../../schedules/schedule-service';
@@ -23,6 +24,7 @@ export interface WorkspaceRouteDeps {
   members: MemberService;
   schedules: ScheduleService;
   jobs: JobService;
+  artifacts: ArtifactService;
   revocations: RevocationBus;
   audit: AuditLog;
   bodyBytes: number;
@@ -53,6 +55,7 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
     // Its unfinished jobs must not run for a workspace that no longer exists.
     await deps.jobs.cancelUnfinished(workspaceId, auditContextOf(req).actor);
     await deps.accounts.deleteWorkspace(workspaceId);
+    await deps.artifacts.removeWorkspace(workspaceId);
     await deps.revocations.publish({ kind: 'workspace', workspaceId });
     await deps.audit.record(workspaceId, auditContextOf(req), 'workspace.deleted', { type: 'workspace', id: workspaceId });
     res.status(204).end();
