@@ -205,6 +205,9 @@ async function startRoles(
       webhookDeliverer,
     );
     projector.start();
+    const schedules = new ScheduleService(queues);
+    const restored = await schedules.restoreMissing();
+    if (restored > 0) logger.warn({ restored }, 'job schedulers missing from Redis were re-created from MongoDB');
     const events = new JobEventStream(redis, keys, eventStreamOptions);
     const queueOverview = new QueueOverviewService(queues);
     const jobs = new JobService({
@@ -226,7 +229,7 @@ async function startRoles(
       ops: new OpsOverviewService(queueOverview, registry),
       webhooks: new WebhookService(reader),
       artifacts: new ArtifactService(artifactStore, reader),
-      schedules: new ScheduleService(queues),
+      schedules,
       accounts,
       members: new MemberService(revocations),
       apiKeys: new ApiKeyService(revocations),

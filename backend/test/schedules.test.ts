@@ -1,6 +1,7 @@
 import type { StreamEvent } from '@flightdeck/contract';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import type { HttpClient } from './support/http-client';
+import { destroyAllProcesses, startProcess } from './support/process-harness';
 import { closeAllClients, isFinal, RealtimeClient } from './support/realtime-client';
 import { waitFor } from './support/test-services';
 
@@ -211,6 +212,28 @@ describe('runs of a schedule', () => {
 
     expect((await patch(app.http, `/v1/schedules/${schedule.id}`, { cron: EVERY_SECOND })).status).toBe(200);
     await waitFor('two runs after the change', async () => (await announcedRuns(schedule.id)).size >= 2, 20_000);
+    expect((await app.http.delete(`/v1/schedules/${schedule.id}`)).status).toBe(204);
+  }, 40_000);
+});
+
+describe('schedulers lost by Redis', () => {
+  it('are re-created from MongoDB when an API process starts', async () => {
+    const schedule = await createSchedule({ name: 'survives a Redis wipe', cron: '0 4 * * *', job: sleepJob });
+    const queue = app.queue('demo');
+    expect(await queue.removeJobScheduler(schedule.id)).toBe(true);
+    expect(await queue.getJobScheduler(schedule.id)).toBeUndefined();
+
+    const restarted = await startProcess({
+      namespace: app.namespace,
+      env: { ROLES: 'api', BOOTSTRAP_API_KEY: app.apiKey },
+      waitFor: '/readyz',
+    });
+    try {
+      expect(await queue.getJobScheduler(schedule.id)).toMatchObject({ pattern: '0 4 * * *', name: 'demo.sleep' });
+      expect(restarted.logRecords()).toEqual(expect.arrayContaining([expect.objectContaining({ restored: 1 })]));
+    } finally {
+      await destroyAllProcesses();
+    }
     expect((await app.http.delete(`/v1/schedules/${schedule.id}`)).status).toBe(204);
   }, 40_000);
 });

@@ -108,6 +108,21 @@ export class ScheduleService {
     await ScheduleModel.deleteOne({ _id: id, workspaceId });
   }
 
+  /**
+   * Re-creates the job schedulers Redis lost (a wiped or restored-from-old-backup Redis) from MongoDB,
+   * the source of truth; run at start. Returns how many it restored.
+   */
+  async restoreMissing(): Promise<number> {
+    let restored = 0;
+    for await (const record of ScheduleModel.find().sort({ _id: 1 }).lean<ScheduleRecord[]>().cursor()) {
+      const queue = this.queues.get(record.queue);
+      if (!queue || (await queue.getJobScheduler(record._id))) continue;
+      await this.mirror(record as ScheduleRecord);
+      restored++;
+    }
+    return restored;
+  }
+
   private async find(workspaceId: string, id: string): Promise<ScheduleRecord> {
     const record = await ScheduleModel.findOne({ _id: id, workspaceId }).lean<ScheduleRecord>();
     if (!record) throw notFound(`schedule ${id} not found`);
