@@ -17,7 +17,11 @@ describe('sign-up', () => {
       name: 'Grace Hopper',
     });
     expect(answer.status).toBe(201);
-    expect(answer.body.user).toEqual({ id: expect.any(String), email: 'grace.hopper@example.test', name: 'Grace Hopper' });
+    expect(answer.body.user).toEqual({
+      id: expect.any(String),
+      email: 'grace.hopper@example.test',
+      name: 'Grace Hopper',
+    });
     expect(answer.body.user.passwordHash).toBeUndefined();
     const setCookie = answer.headers.getSetCookie().join('\n');
     expect(setCookie).toMatch(/fd_session=fds_[\w-]+/);
@@ -28,7 +32,12 @@ describe('sign-up', () => {
     expect(me.status).toBe(200);
     expect(me.body.user.email).toBe('grace.hopper@example.test');
     expect(me.body.workspaces).toEqual([
-      { id: expect.any(String), slug: expect.stringMatching(/^grace-hopper/), name: "Grace Hopper's workspace", role: 'owner' },
+      {
+        id: expect.any(String),
+        slug: expect.stringMatching(/^grace-hopper/),
+        name: "Grace Hopper's workspace",
+        role: 'owner',
+      },
     ]);
   });
 
@@ -39,7 +48,11 @@ describe('sign-up', () => {
       ['abcabcabcabc', /repeated/],
       ['weak.person@example.test', /email address or name/],
     ] as const) {
-      const answer = await anonymous().post('/v1/auth/signup', { email: 'weak.person@example.test', password, name: 'Weak' });
+      const answer = await anonymous().post('/v1/auth/signup', {
+        email: 'weak.person@example.test',
+        password,
+        name: 'Weak',
+      });
       expect(answer.status).toBe(422);
       expect(answer.body.error.code).toBe('weak_password');
       expect(answer.body.error.message).toMatch(reason);
@@ -93,7 +106,10 @@ describe('sign-in and sign-out', () => {
   it('throttles guessing: after LOGIN_MAX_FAILURES wrong passwords even the right one waits, then works', async () => {
     const person = await app.signup('Guessed');
     for (let attempt = 0; attempt < 3; attempt++) {
-      const answer = await anonymous().post('/v1/auth/login', { email: person.user.email, password: `guess number ${attempt}` });
+      const answer = await anonymous().post('/v1/auth/login', {
+        email: person.user.email,
+        password: `guess number ${attempt}`,
+      });
       expect(answer.status).toBe(401);
     }
     const blocked = await anonymous().post('/v1/auth/login', { email: person.user.email, password: person.password });
@@ -110,7 +126,11 @@ describe('sign-in and sign-out', () => {
 describe('cross-site requests', () => {
   it('refuses cookie requests from another origin or without one, but not reads', async () => {
     const person = await app.signup('Csrf');
-    const evil = httpClient(app.url, undefined, { cookie: person.cookie, 'x-workspace': person.slug, origin: 'https://evil.example' });
+    const evil = httpClient(app.url, undefined, {
+      cookie: person.cookie,
+      'x-workspace': person.slug,
+      origin: 'https://evil.example',
+    });
     const submit = await evil.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
     expect(submit.status).toBe(403);
     expect(submit.body.error.code).toBe('csrf_rejected');
@@ -141,7 +161,11 @@ describe('workspaces', () => {
     const person = await app.signup('Founder');
     const created = await person.http.post('/v1/workspaces', { name: 'Payments Team' });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), slug: expect.stringMatching(/^payments-team/), name: 'Payments Team' });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      slug: expect.stringMatching(/^payments-team/),
+      name: 'Payments Team',
+    });
     const me = await person.http.get('/v1/me');
     expect(me.body.workspaces.map((w: { slug: string; role: string }) => [w.slug, w.role]).sort()).toEqual(
       [
@@ -172,7 +196,11 @@ describe('workspaces', () => {
     const me = await app.http.get('/v1/me');
     expect(me.status).toBe(200);
     expect(me.body.user).toBeNull();
-    expect(me.body.apiKey).toEqual({ id: expect.any(String), name: 'bootstrap', scopes: expect.arrayContaining(['admin']) });
+    expect(me.body.apiKey).toEqual({
+      id: expect.any(String),
+      name: 'bootstrap',
+      scopes: expect.arrayContaining(['admin']),
+    });
     expect(me.body.workspaces).toEqual([{ id: app.workspaceId, slug: 'default', name: 'Default', role: null }]);
     expect((await app.http.post('/v1/workspaces', { name: 'By a key' })).status).toBe(403);
   });
@@ -186,8 +214,16 @@ describe('members', () => {
 
     const added = await owner.http.post('/v1/members', { email: ada.user.email, role: 'admin' });
     expect(added.status).toBe(201);
-    expect(added.body).toEqual({ userId: ada.user.id, email: ada.user.email, name: 'Ada', role: 'admin', addedAt: expect.any(String) });
-    expect((await owner.http.post('/v1/members', { email: ada.user.email, role: 'member' })).body.error.code).toBe('already_member');
+    expect(added.body).toEqual({
+      userId: ada.user.id,
+      email: ada.user.email,
+      name: 'Ada',
+      role: 'admin',
+      addedAt: expect.any(String),
+    });
+    expect((await owner.http.post('/v1/members', { email: ada.user.email, role: 'member' })).body.error.code).toBe(
+      'already_member',
+    );
     const nobody = await owner.http.post('/v1/members', { email: 'nobody@example.test', role: 'member' });
     expect(nobody.status).toBe(404);
     expect(nobody.body.error.code).toBe('user_not_found');
@@ -235,7 +271,10 @@ describe('members', () => {
       ]),
     );
     const roleChange = audit.body.items.find((e: { action: string }) => e.action === 'member.role_changed');
-    expect(roleChange).toMatchObject({ target: { type: 'user', id: bob.user.id }, details: { from: 'viewer', to: 'member' } });
+    expect(roleChange).toMatchObject({
+      target: { type: 'user', id: bob.user.id },
+      details: { from: 'viewer', to: 'member' },
+    });
     expect(roleChange.ip).toEqual(expect.any(String));
   });
 });
@@ -279,7 +318,10 @@ describe('API keys', () => {
 
     const audit = await owner.http.get('/v1/audit?action=api_key.revoked');
     expect(audit.body.items).toHaveLength(1);
-    expect(audit.body.items[0]).toMatchObject({ actor: { type: 'user', name: 'KeyOwner' }, target: { id: created.body.id } });
+    expect(audit.body.items[0]).toMatchObject({
+      actor: { type: 'user', name: 'KeyOwner' },
+      target: { id: created.body.id },
+    });
   });
 
   it('creates keys with chosen scopes and refuses unknown ones', async () => {
@@ -334,7 +376,10 @@ describe('audit log', () => {
     await owner.http.post('/v1/api-keys', { name: 'audited' });
 
     const page1 = await owner.http.get('/v1/audit?limit=2');
-    expect(page1.body.items.map((e: { action: string }) => e.action)).toEqual(['api_key.created', 'webhook_secret.rotated']);
+    expect(page1.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'api_key.created',
+      'webhook_secret.rotated',
+    ]);
     const page2 = await owner.http.get(`/v1/audit?limit=2&cursor=${page1.body.nextCursor}`);
     expect(page2.body.items.map((e: { action: string }) => e.action)).toEqual(['job.retried', 'job.cancelled']);
     expect(page2.body.items[1]).toMatchObject({

@@ -21,7 +21,10 @@ afterAll(() => app.stop());
 
 /** A person's socket in the owner's workspace, as the console opens it. */
 const socketOf = (person: Person) =>
-  RealtimeClient.open(app.url, { auth: { workspace: owner.slug }, headers: { cookie: person.cookie, origin: app.url } });
+  RealtimeClient.open(app.url, {
+    auth: { workspace: owner.slug },
+    headers: { cookie: person.cookie, origin: app.url },
+  });
 
 const submit = async (payload: Record<string, unknown>) => {
   const answer = await owner.http.post('/v1/jobs', { type: 'demo.sleep', payload });
@@ -35,7 +38,9 @@ describe('comments', () => {
     await watcher.subscribeOk({ topic: 'workspace' });
     const jobId = await submit({ ms: 0 });
 
-    const posted = await ada.in(owner.slug).post(`/v1/jobs/${jobId}/comments`, { body: '  upstream timed out, retrying after 10:00 ' });
+    const posted = await ada
+      .in(owner.slug)
+      .post(`/v1/jobs/${jobId}/comments`, { body: '  upstream timed out, retrying after 10:00 ' });
     expect(posted.status).toBe(201);
     expect(posted.body).toEqual({
       id: expect.any(String),
@@ -46,12 +51,18 @@ describe('comments', () => {
     });
     await bob.in(owner.slug).post(`/v1/jobs/${jobId}/comments`, { body: 'thanks' });
 
-    const event = await watcher.waitForEvent('comment.created', (e) => e.type === 'comment.created' && e.jobId === jobId);
+    const event = await watcher.waitForEvent(
+      'comment.created',
+      (e) => e.type === 'comment.created' && e.jobId === jobId,
+    );
     expect(event.comment).toEqual(posted.body);
     expect(event.actor).toEqual({ type: 'user', id: ada.user.id, name: 'Ada' });
 
     const list = await owner.http.get(`/v1/jobs/${jobId}/comments`);
-    expect(list.body.items.map((c: { body: string }) => c.body)).toEqual(['upstream timed out, retrying after 10:00', 'thanks']);
+    expect(list.body.items.map((c: { body: string }) => c.body)).toEqual([
+      'upstream timed out, retrying after 10:00',
+      'thanks',
+    ]);
     const page = await owner.http.get(`/v1/jobs/${jobId}/comments?limit=1`);
     expect(page.body.items).toHaveLength(1);
     const rest = await owner.http.get(`/v1/jobs/${jobId}/comments?limit=1&cursor=${page.body.nextCursor}`);
@@ -114,7 +125,10 @@ describe('claims', () => {
     const released = await owner.http.delete(`/v1/jobs/${jobId}/claim`);
     expect(released.status).toBe(200);
     expect(released.body.claimedBy).toBeNull();
-    const releasedEvent = await watcher.waitForEvent('job.released', (e) => e.type === 'job.released' && e.jobId === jobId);
+    const releasedEvent = await watcher.waitForEvent(
+      'job.released',
+      (e) => e.type === 'job.released' && e.jobId === jobId,
+    );
     expect(releasedEvent.actor?.name).toBe('Olivia Owner');
     expect((await owner.http.get(`/v1/jobs/${jobId}`)).body.claimedBy).toBeNull();
     // Free again: Bob can take it now.
@@ -132,7 +146,10 @@ describe('attributed actions', () => {
     await ada.in(owner.slug).post(`/v1/jobs/${failing}/claim`);
     await ada.in(owner.slug).post(`/v1/jobs/${failing}/comments`, { body: 'on it' });
     await ada.in(owner.slug).post(`/v1/jobs/${failing}/retry`);
-    const requeued = await watcher.waitForEvent('retry', (e) => e.jobId === failing && e.type === 'job.queued' && !!e.actor);
+    const requeued = await watcher.waitForEvent(
+      'retry',
+      (e) => e.jobId === failing && e.type === 'job.queued' && !!e.actor,
+    );
     expect(requeued.actor).toEqual({ type: 'user', id: ada.user.id, name: 'Ada' });
     await waitForJobStatus(owner.http, failing, 'failed');
 
@@ -174,7 +191,9 @@ describe('presence', () => {
     const typing: TypingNotice[] = [];
     second.socket.on('typing', (notice) => typing.push(notice));
 
-    const bobAck = await new Promise<PresenceAck>((resolve) => second.socket.emit('presence', { jobId: null }, resolve));
+    const bobAck = await new Promise<PresenceAck>((resolve) =>
+      second.socket.emit('presence', { jobId: null }, resolve),
+    );
     expect(bobAck.ok).toBe(true);
     const jobId = await submit({ ms: 0 });
     const adaAck = await new Promise<PresenceAck>((resolve) => first.socket.emit('presence', { jobId }, resolve));
@@ -186,10 +205,14 @@ describe('presence', () => {
         { id: bob.user.id, name: 'Bob', jobIds: [] },
       ]),
     );
-    await waitFor('presence with Ada on the job', () => snapshots.some((s) => s.members.some((m) => m.id === ada.user.id && m.jobIds.includes(jobId))));
+    await waitFor('presence with Ada on the job', () =>
+      snapshots.some((s) => s.members.some((m) => m.id === ada.user.id && m.jobIds.includes(jobId))),
+    );
 
     first.socket.emit('typing', { jobId });
-    await waitFor('a typing notice', () => typing.find((notice) => notice.user.id === ada.user.id && notice.jobId === jobId));
+    await waitFor('a typing notice', () =>
+      typing.find((notice) => notice.user.id === ada.user.id && notice.jobId === jobId),
+    );
 
     // Another workspace hears nothing of it.
     const stranger = await app.signup('Elsewhere');
@@ -197,14 +220,18 @@ describe('presence', () => {
       auth: { workspace: stranger.slug },
       headers: { cookie: stranger.cookie, origin: app.url },
     });
-    const outsiderAck = await new Promise<PresenceAck>((resolve) => outsider.socket.emit('presence', { jobId: null }, resolve));
+    const outsiderAck = await new Promise<PresenceAck>((resolve) =>
+      outsider.socket.emit('presence', { jobId: null }, resolve),
+    );
     expect(outsiderAck.ok && outsiderAck.members.map((m) => m.name)).toEqual(['Elsewhere']);
 
     const left = Date.now();
     first.close();
     await waitFor('presence without Ada', () => snapshots.at(-1)?.members.every((m) => m.id !== ada.user.id), 5_000);
     expect(Date.now() - left).toBeLessThan(5_000);
-    expect((await new Promise<PresenceAck>((resolve) => second.socket.emit('presence', { jobId: 'x' }, resolve))).ok).toBe(true);
+    expect(
+      (await new Promise<PresenceAck>((resolve) => second.socket.emit('presence', { jobId: 'x' }, resolve))).ok,
+    ).toBe(true);
     second.close();
     outsider.close();
   });

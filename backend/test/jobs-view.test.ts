@@ -43,7 +43,9 @@ describe('server-side filters of the jobs list', () => {
     expect(ids(await owner.http.get('/v1/jobs?claimedBy=nobody')).sort()).toEqual([cpu, plain].sort());
     const after = new Date(Date.now() + 1000).toISOString();
     expect(ids(await owner.http.get(`/v1/jobs?from=${encodeURIComponent(after)}`))).toEqual([]);
-    expect(ids(await owner.http.get(`/v1/jobs?from=${encodeURIComponent(before)}&to=${encodeURIComponent(after)}`))).toHaveLength(3);
+    expect(
+      ids(await owner.http.get(`/v1/jobs?from=${encodeURIComponent(before)}&to=${encodeURIComponent(after)}`)),
+    ).toHaveLength(3);
     const first = await owner.http.get('/v1/jobs?queue=demo&limit=2');
     expect(first.body.items).toHaveLength(2);
     const second = await owner.http.get(`/v1/jobs?queue=demo&limit=2&cursor=${first.body.nextCursor}`);
@@ -57,12 +59,22 @@ describe('server-side filters of the jobs list', () => {
 
 describe('saved views', () => {
   it('are shared in the workspace; their creator or an admin deletes them', async () => {
-    const created = await member.in(owner.slug).post('/v1/views', { name: 'Failed demo', filters: { status: 'failed', queue: 'demo' } });
+    const created = await member
+      .in(owner.slug)
+      .post('/v1/views', { name: 'Failed demo', filters: { status: 'failed', queue: 'demo' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Failed demo', filters: { status: 'failed', queue: 'demo' }, createdBy: { name: 'Member' } });
-    expect((await viewer.in(owner.slug).get('/v1/views')).body.items.map((v: { name: string }) => v.name)).toEqual(['Failed demo']);
+    expect(created.body).toMatchObject({
+      name: 'Failed demo',
+      filters: { status: 'failed', queue: 'demo' },
+      createdBy: { name: 'Member' },
+    });
+    expect((await viewer.in(owner.slug).get('/v1/views')).body.items.map((v: { name: string }) => v.name)).toEqual([
+      'Failed demo',
+    ]);
     expect((await viewer.in(owner.slug).post('/v1/views', { name: 'x', filters: {} })).status).toBe(403);
-    expect((await member.in(owner.slug).post('/v1/views', { name: 'bad', filters: { status: 'exploded' } })).status).toBe(422);
+    expect(
+      (await member.in(owner.slug).post('/v1/views', { name: 'bad', filters: { status: 'exploded' } })).status,
+    ).toBe(422);
     const other = await owner.http.post('/v1/views', { name: 'Mine', filters: {} });
     expect((await member.in(owner.slug).delete(`/v1/views/${other.body.id}`)).status).toBe(403);
     expect((await owner.http.delete(`/v1/views/${created.body.id}`)).status).toBe(204);
@@ -76,12 +88,16 @@ describe('saved views', () => {
 describe('bulk actions', () => {
   it('retry and cancel many jobs, each attributed, with a result per id', async () => {
     const failed = await Promise.all(
-      [1, 2, 3].map(async () => (await owner.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0, fail: true } })).body.id),
+      [1, 2, 3].map(
+        async () => (await owner.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0, fail: true } })).body.id,
+      ),
     );
     for (const id of failed) await waitForJobStatus(owner.http, id, 'failed');
     const running = (await owner.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 60_000 } })).body.id;
 
-    const retried = await member.in(owner.slug).post('/v1/jobs/bulk', { action: 'retry', ids: [...failed, running, 'missing'] });
+    const retried = await member
+      .in(owner.slug)
+      .post('/v1/jobs/bulk', { action: 'retry', ids: [...failed, running, 'missing'] });
     expect(retried.status).toBe(200);
     expect(retried.body.results.map((r: { id: string; ok: boolean }) => [r.id, r.ok])).toEqual([
       ...failed.map((id) => [id, true]),
@@ -92,7 +108,9 @@ describe('bulk actions', () => {
     expect(retried.body.results[4].error.code).toBe('not_found');
     const activity = await owner.http.get(`/v1/jobs/${failed[0]}/activity`);
     expect(activity.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ action: 'retried', actor: expect.objectContaining({ name: 'Member' }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'retried', actor: expect.objectContaining({ name: 'Member' }) }),
+      ]),
     );
 
     const cancelled = await member.in(owner.slug).post('/v1/jobs/bulk', { action: 'cancel', ids: [running] });

@@ -24,7 +24,16 @@ describe('logger', () => {
     const line = lines.join('');
     expect(line).toContain('something happened');
     expect(line).toContain('a@example.test');
-    for (const secret of ['fd_secret_key', 'fds_secret_session', 'fds_other_secret', 'hunter2', 'argon2id', 'fd_new_key_secret', 'eyJ.secret', 'webhook-secret']) {
+    for (const secret of [
+      'fd_secret_key',
+      'fds_secret_session',
+      'fds_other_secret',
+      'hunter2',
+      'argon2id',
+      'fd_new_key_secret',
+      'eyJ.secret',
+      'webhook-secret',
+    ]) {
       expect(line).not.toContain(secret);
     }
     expect(line).toContain('[redacted]');

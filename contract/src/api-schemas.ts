@@ -141,7 +141,9 @@ export const jobSchema = z
     runAt: z.string().nullable().meta({ format: 'date-time' }),
     startedAt: z.string().nullable().meta({ format: 'date-time' }),
     finishedAt: z.string().nullable().meta({ format: 'date-time' }),
-    claimedBy: claimSchema.nullable().meta({ description: 'Who said "I\'m on it" (POST /v1/jobs/{id}/claim), or null.' }),
+    claimedBy: claimSchema
+      .nullable()
+      .meta({ description: 'Who said "I\'m on it" (POST /v1/jobs/{id}/claim), or null.' }),
   })
   .meta({ id: 'Job' });
 

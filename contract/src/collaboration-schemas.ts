@@ -68,12 +68,10 @@ export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 
 export const activityListSchema = z
   .object({ items: z.array(activityEntrySchema) })
-  .meta({ id: 'ActivityList', description: "Everything that happened to a job, oldest first." });
+  .meta({ id: 'ActivityList', description: 'Everything that happened to a job, oldest first.' });
 
 /** A jobs view's filters, as `GET /v1/jobs` takes them (without paging). */
-export const jobFiltersSchema = listJobsQuerySchema
-  .omit({ limit: true, cursor: true })
-  .meta({ id: 'JobFilters' });
+export const jobFiltersSchema = listJobsQuerySchema.omit({ limit: true, cursor: true }).meta({ id: 'JobFilters' });
 export type JobFilters = z.infer<typeof jobFiltersSchema>;
 
 export const createSavedViewSchema = z

@@ -13,7 +13,9 @@ export function decodeCancellation(message: string): CancellationRequest | null 
   if (!message.startsWith('{')) return message ? { jobId: message } : null;
   try {
     const parsed = JSON.parse(message) as Partial<CancellationRequest>;
-    return typeof parsed.jobId === 'string' ? { jobId: parsed.jobId, ...(parsed.actor ? { actor: parsed.actor } : {}) } : null;
+    return typeof parsed.jobId === 'string'
+      ? { jobId: parsed.jobId, ...(parsed.actor ? { actor: parsed.actor } : {}) }
+      : null;
   } catch {
     return null;
   }

@@ -54,7 +54,11 @@ export class MemberService {
   }
 
   /** Removes a member; anyone may leave on their own, others need the right to take away the member's role. */
-  async remove(workspaceId: string, userId: string, caller: { userId: string | null; role: MemberRole }): Promise<Member> {
+  async remove(
+    workspaceId: string,
+    userId: string,
+    caller: { userId: string | null; role: MemberRole },
+  ): Promise<Member> {
     const membership = await this.find(workspaceId, userId);
     if (caller.userId !== userId) assertMayAssign(caller.role, membership.role as MemberRole);
     if (membership.role === 'owner') await this.assertAnotherOwner(workspaceId, userId);

@@ -154,7 +154,9 @@ export function createApp(options: AppOptions): Express {
       const consoleDir = api.consoleDir;
       app.use(express.static(consoleDir, { index: 'index.html' }));
       // Console URLs (`/sign-in`, `/sign-up`, `/w/<slug>`, `/w/<slug>/jobs/<id>`…) are the single-page app's.
-      app.get(['/', '/sign-in', '/sign-up', '/w/*path'], (_req, res) => res.sendFile(path.join(consoleDir, 'index.html')));
+      app.get(['/', '/sign-in', '/sign-up', '/w/*path'], (_req, res) =>
+        res.sendFile(path.join(consoleDir, 'index.html')),
+      );
     }
   }
   app.use(routeNotFound);

@@ -23,5 +23,7 @@ export const payloadTooLarge = (message: string) => new HttpError(413, 'payload_
 export const unprocessable = (code: ErrorCode, message: string, issues?: { path: string; message: string }[]) =>
   new HttpError(422, code, message, issues);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
-  new HttpError(429, 'rate_limited', message, undefined, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  new HttpError(429, 'rate_limited', message, undefined, {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
 export const serviceUnavailable = (message: string) => new HttpError(503, 'service_unavailable', message);

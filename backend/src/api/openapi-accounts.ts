@@ -31,7 +31,7 @@ const setCookie = {
     schema: { type: 'string' as const },
   },
 };
-const userIdParams = z.object({ userId: z.string().meta({ description: 'The member\'s user id' }) });
+const userIdParams = z.object({ userId: z.string().meta({ description: "The member's user id" }) });
 const keyIdParams = z.object({ id: z.string().meta({ description: 'API key id' }) });
 const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id' }) });
 
@@ -68,7 +68,8 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     path: '/v1/auth/logout',
     tags: ['Accounts'],
     summary: 'Sign out',
-    description: 'Ends the session at once, including its open sockets, and clears the cookie. Signing out twice is fine.',
+    description:
+      'Ends the session at once, including its open sockets, and clears the cookie. Signing out twice is fine.',
     responses: { 204: { description: 'Signed out' }, ...errors(403, 503) },
   });
   registry.registerPath({
@@ -93,7 +94,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     method: 'get',
     path: '/v1/workspace',
     tags: ['Workspaces'],
-    summary: 'The workspace the request acts in, and the caller\'s role in it',
+    summary: "The workspace the request acts in, and the caller's role in it",
     security,
     responses: { 200: json(myWorkspaceSchema, 'The workspace'), ...errors(400, 401, 403, 404, 503) },
   });
@@ -142,8 +143,9 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     method: 'patch',
     path: '/v1/members/{userId}',
     tags: ['Members'],
-    summary: 'Change a member\'s role (admins; only owners make or unmake owners)',
-    description: 'The member\'s open sockets reconnect under the new role. The last owner cannot step down (`409 last_owner`).',
+    summary: "Change a member's role (admins; only owners make or unmake owners)",
+    description:
+      "The member's open sockets reconnect under the new role. The last owner cannot step down (`409 last_owner`).",
     security,
     request: { params: userIdParams, body: json(updateMemberSchema, 'The new role') },
     responses: { 200: json(memberSchema, 'Changed'), ...errors(400, 401, 403, 404, 409, 415, 422, 503) },
@@ -162,7 +164,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     method: 'get',
     path: '/v1/api-keys',
     tags: ['API keys'],
-    summary: 'The workspace\'s API keys, without their secrets (admins)',
+    summary: "The workspace's API keys, without their secrets (admins)",
     security,
     responses: { 200: json(apiKeyListSchema, 'The keys'), ...errors(400, 401, 403, 404, 503) },
   });

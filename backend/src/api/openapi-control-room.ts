@@ -25,7 +25,7 @@ const opsSchema = z
     gateways: z.array(z.object({ id: z.string(), connections: z.number().int(), at: z.string() })),
     workers: z.object({
       running: z.number().int().meta({ description: 'Worker processes alive now.' }),
-      desired: z.number().int().meta({ description: 'The most replicas any queue\'s scaling policy asks for.' }),
+      desired: z.number().int().meta({ description: "The most replicas any queue's scaling policy asks for." }),
       processes: z.array(z.object({ id: z.string(), concurrency: z.number().int().nullable(), at: z.string() })),
     }),
     at: z.string().meta({ format: 'date-time' }),
@@ -59,7 +59,7 @@ export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Re
     tags: ['Collaboration'],
     summary: 'Claim a job: "I\'m on it" (members)',
     description:
-      'Of two people claiming at the same instant exactly one wins. Claiming a job you hold answers `200` again; someone else\'s claim is `409 job_claimed`, naming them. Emits `job.claimed`; `claimedBy` stays on the job through its later changes.',
+      "Of two people claiming at the same instant exactly one wins. Claiming a job you hold answers `200` again; someone else's claim is `409 job_claimed`, naming them. Emits `job.claimed`; `claimedBy` stays on the job through its later changes.",
     security,
     request: { params: jobIdParams },
     responses: { 200: json(jobSchema, 'The job, claimed'), ...errors(400, 401, 403, 404, 409, 429, 503) },
@@ -78,9 +78,9 @@ export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Re
     method: 'get',
     path: '/v1/jobs/{id}/activity',
     tags: ['Collaboration'],
-    summary: "Everything that happened to a job, oldest first, with who did it",
+    summary: 'Everything that happened to a job, oldest first, with who did it',
     description:
-      'What people (or keys) did — cancelled, retried, promoted, claimed, released, commented — with the actor, and the job\'s own milestones (created, started, completed, failed) with `actor: null`.',
+      "What people (or keys) did — cancelled, retried, promoted, claimed, released, commented — with the actor, and the job's own milestones (created, started, completed, failed) with `actor: null`.",
     security,
     request: { params: jobIdParams },
     responses: { 200: json(activityListSchema, 'The activity'), ...errors(400, 401, 403, 404, 503) },

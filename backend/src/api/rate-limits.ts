@@ -52,7 +52,9 @@ export class RateLimits {
       (req) => {
         const caller = req.caller;
         if (!caller) return null;
-        return caller.kind === 'session' ? `user:${caller.session.userId}` : `${caller.identity.kind}:${caller.identity.actor.id}`;
+        return caller.kind === 'session'
+          ? `user:${caller.session.userId}`
+          : `${caller.identity.kind}:${caller.identity.actor.id}`;
       },
       'too many requests for these credentials',
     );

@@ -181,7 +181,9 @@ export class GridFsArtifactStore implements ArtifactStore {
 
   /** Deletes every artifact of a workspace (it is being deleted). */
   async removeWorkspaceArtifacts(workspaceId: string): Promise<void> {
-    const files = await ArtifactFileModel.find({ 'metadata.workspaceId': workspaceId }, { _id: 1 }).lean<{ _id: string }[]>();
+    const files = await ArtifactFileModel.find({ 'metadata.workspaceId': workspaceId }, { _id: 1 }).lean<
+      { _id: string }[]
+    >();
     for (const { _id } of files) await this.bucket.delete(gridFsId(_id));
   }
 

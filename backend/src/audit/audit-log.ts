@@ -1,5 +1,11 @@
 import { ulid } from 'ulid';
-import { ACCOUNT_LIMITS, type Actor, type AuditAction, type AuditEntry, type ListAuditQuery } from '@flightdeck/contract';
+import {
+  ACCOUNT_LIMITS,
+  type Actor,
+  type AuditAction,
+  type AuditEntry,
+  type ListAuditQuery,
+} from '@flightdeck/contract';
 import { AuditEntryModel } from '../db/models';
 
 /** Who acts and from where: the request's identity, address and user agent. */

@@ -15,7 +15,10 @@ import { ActivityModel, CommentModel } from '../db/models';
 import type { JobService } from '../jobs/job-service';
 
 /** Actions people take on a job, recorded in its activity. */
-export type PersonAction = Extract<ActivityAction, 'cancelled' | 'retried' | 'promoted' | 'claimed' | 'released' | 'commented'>;
+export type PersonAction = Extract<
+  ActivityAction,
+  'cancelled' | 'retried' | 'promoted' | 'claimed' | 'released' | 'commented'
+>;
 
 /**
  * The multiplayer side of a job: comments, claims and the activity that names who did what. Claims

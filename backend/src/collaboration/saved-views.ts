@@ -18,7 +18,10 @@ export class SavedViews {
 
   async create(workspaceId: string, input: { name: string; filters: JobFilters }, actor: Actor): Promise<SavedView> {
     if ((await SavedViewModel.countDocuments({ workspaceId })) >= COLLABORATION_LIMITS.maxSavedViews) {
-      throw unprocessable('validation_failed', `a workspace keeps at most ${COLLABORATION_LIMITS.maxSavedViews} saved views`);
+      throw unprocessable(
+        'validation_failed',
+        `a workspace keeps at most ${COLLABORATION_LIMITS.maxSavedViews} saved views`,
+      );
     }
     const view: SavedView = { id: ulid(), ...input, createdBy: actor, createdAt: new Date().toISOString() };
     await SavedViewModel.create({

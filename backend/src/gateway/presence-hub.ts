@@ -23,8 +23,7 @@ interface PresenceEntry {
 }
 
 type PresenceMessage =
-  | { kind: 'changed'; workspaceId: string }
-  | { kind: 'typing'; workspaceId: string; notice: TypingNotice };
+  { kind: 'changed'; workspaceId: string } | { kind: 'typing'; workspaceId: string; notice: TypingNotice };
 
 type AnySocket = Socket & { data: { identity: Identity } };
 
@@ -93,7 +92,10 @@ export class PresenceHub {
       const { identity } = socket.data;
       if (!parsed.success || identity.kind === 'jobToken' || !can(identity, 'jobs:collaborate')) return;
       if (!(await withinLimit())) return;
-      const notice: TypingNotice = { jobId: parsed.data.jobId, user: { id: identity.actor.id, name: identity.actor.name } };
+      const notice: TypingNotice = {
+        jobId: parsed.data.jobId,
+        user: { id: identity.actor.id, name: identity.actor.name },
+      };
       void this.publish({ kind: 'typing', workspaceId: identity.workspaceId, notice }).catch(() => undefined);
     });
 

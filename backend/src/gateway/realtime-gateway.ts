@@ -245,7 +245,12 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
 
   io.on('connection', (socket) => {
     realtimeConnections.inc();
-    presence.attach(socket, () => eventLimiter.consume(socket.id).then(() => true, () => false));
+    presence.attach(socket, () =>
+      eventLimiter.consume(socket.id).then(
+        () => true,
+        () => false,
+      ),
+    );
     // One subscription change at a time per socket, in the order the client sent them.
     let queue: Promise<unknown> = Promise.resolve();
     const serially = (work: () => Promise<void>) => (queue = queue.then(work, work));

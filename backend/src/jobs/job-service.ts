@@ -112,14 +112,19 @@ export class JobService {
         : true;
       if (removed) {
         const cancelled = { id, status: 'cancelled' as const, finishedAt: new Date().toISOString() };
-        await this.append(workspaceId, [{ type: 'job.cancelled', jobId: id, job: cancelled, ...(actor ? { actor } : {}) }]);
+        await this.append(workspaceId, [
+          { type: 'job.cancelled', jobId: id, job: cancelled, ...(actor ? { actor } : {}) },
+        ]);
         return { ...job, ...cancelled };
       }
       // A worker took it in the meantime: cancel it where it runs.
     } else if (job.status !== 'active') {
       throw conflict('job_not_cancellable', `a ${job.status} job cannot be cancelled`);
     }
-    await this.deps.redis.publish(this.deps.cancelChannel, encodeCancellation({ jobId: id, ...(actor ? { actor } : {}) }));
+    await this.deps.redis.publish(
+      this.deps.cancelChannel,
+      encodeCancellation({ jobId: id, ...(actor ? { actor } : {}) }),
+    );
     return this.awaitFinal(workspaceId, id);
   }
 
@@ -400,7 +405,9 @@ function listFilter(workspaceId: string, query: ListJobsQuery): Record<string, u
   }
   if (query.cursor) {
     const after = decodeCursor(query.cursor);
-    all.push({ $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }] });
+    all.push({
+      $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }],
+    });
   }
   if (all.length > 0) filter.$and = all;
   return filter;

@@ -39,7 +39,13 @@ export class ProcessRegistry {
         .hset(
           this.keys.processes,
           this.id,
-          JSON.stringify({ ...describe(), id: this.id, hostname: os.hostname(), pid: process.pid, at: new Date().toISOString() }),
+          JSON.stringify({
+            ...describe(),
+            id: this.id,
+            hostname: os.hostname(),
+            pid: process.pid,
+            at: new Date().toISOString(),
+          }),
         )
         .catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed'));
     void beat();

@@ -26,10 +26,16 @@ export function apiKeysRoutes(apiKeys: ApiKeyService, audit: AuditLog, limits: {
       { name: input.name, scopes: input.scopes ?? DEFAULT_API_KEY_SCOPES },
       identity.actor,
     );
-    await audit.record(identity.workspaceId, auditContextOf(req), 'api_key.created', { type: 'api_key', id: created.id }, {
-      name: created.name,
-      scopes: created.scopes,
-    });
+    await audit.record(
+      identity.workspaceId,
+      auditContextOf(req),
+      'api_key.created',
+      { type: 'api_key', id: created.id },
+      {
+        name: created.name,
+        scopes: created.scopes,
+      },
+    );
     res.status(201).json(created);
   });
 
@@ -39,9 +45,15 @@ export function apiKeysRoutes(apiKeys: ApiKeyService, audit: AuditLog, limits: {
     const revoked = await apiKeys.revoke(workspaceId, id);
     if (!revoked) throw notFound(`API key ${id} not found`);
     if (revoked.changed) {
-      await audit.record(workspaceId, auditContextOf(req), 'api_key.revoked', { type: 'api_key', id }, {
-        name: revoked.key.name,
-      });
+      await audit.record(
+        workspaceId,
+        auditContextOf(req),
+        'api_key.revoked',
+        { type: 'api_key', id },
+        {
+          name: revoked.key.name,
+        },
+      );
     }
     res.json(revoked.key);
   });

@@ -68,7 +68,13 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
       try {
         const job = await jobs[action](workspaceId, id, actor);
         await collaboration.recordActivity(workspaceId, id, verb, actor, { bulk: true });
-        await audit.record(workspaceId, auditContextOf(req), `job.${verb}`, { type: 'job', id }, { type: job.type, bulk: true });
+        await audit.record(
+          workspaceId,
+          auditContextOf(req),
+          `job.${verb}`,
+          { type: 'job', id },
+          { type: job.type, bulk: true },
+        );
         return { id, ok: true as const, job };
       } catch (error) {
         if (!(error instanceof HttpError) || error.status >= 500) throw error;

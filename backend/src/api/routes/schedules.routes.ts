@@ -16,10 +16,16 @@ export function schedulesRoutes(schedules: ScheduleService, audit: AuditLog, lim
   router.post('/schedules', requirePermission('schedules:write'), json, requireJsonBody, async (req, res) => {
     const input = validate(createScheduleSchema, req.body);
     const schedule = await schedules.create(workspaceOf(req), input);
-    await audit.record(workspaceOf(req), auditContextOf(req), 'schedule.created', { type: 'schedule', id: schedule.id }, {
-      name: schedule.name,
-      cron: schedule.cron,
-    });
+    await audit.record(
+      workspaceOf(req),
+      auditContextOf(req),
+      'schedule.created',
+      { type: 'schedule', id: schedule.id },
+      {
+        name: schedule.name,
+        cron: schedule.cron,
+      },
+    );
     res.status(201).json(schedule);
   });
 
@@ -36,9 +42,15 @@ export function schedulesRoutes(schedules: ScheduleService, audit: AuditLog, lim
     const { id } = validate(scheduleIdSchema, req.params);
     const changes = validate(updateScheduleSchema, req.body);
     const schedule = await schedules.update(workspaceOf(req), id, changes);
-    await audit.record(workspaceOf(req), auditContextOf(req), 'schedule.updated', { type: 'schedule', id }, {
-      changed: Object.keys(changes),
-    });
+    await audit.record(
+      workspaceOf(req),
+      auditContextOf(req),
+      'schedule.updated',
+      { type: 'schedule', id },
+      {
+        changed: Object.keys(changes),
+      },
+    );
     res.json(schedule);
   });
 

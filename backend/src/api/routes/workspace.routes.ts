@@ -44,7 +44,13 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
   router.patch('/workspace', requirePermission('workspace:write'), json, requireJsonBody, async (req, res) => {
     const { name } = validate(updateWorkspaceSchema, req.body);
     const workspace = await deps.accounts.renameWorkspace(workspaceOf(req), name);
-    await deps.audit.record(workspace.id, auditContextOf(req), 'workspace.updated', { type: 'workspace', id: workspace.id }, { name });
+    await deps.audit.record(
+      workspace.id,
+      auditContextOf(req),
+      'workspace.updated',
+      { type: 'workspace', id: workspace.id },
+      { name },
+    );
     res.json(workspace);
   });
 
@@ -57,7 +63,10 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
     await deps.accounts.deleteWorkspace(workspaceId);
     await deps.artifacts.removeWorkspace(workspaceId);
     await deps.revocations.publish({ kind: 'workspace', workspaceId });
-    await deps.audit.record(workspaceId, auditContextOf(req), 'workspace.deleted', { type: 'workspace', id: workspaceId });
+    await deps.audit.record(workspaceId, auditContextOf(req), 'workspace.deleted', {
+      type: 'workspace',
+      id: workspaceId,
+    });
     res.status(204).end();
   });
 
@@ -69,10 +78,16 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
     const input = validate(addMemberSchema, req.body);
     const identity = identityOf(req);
     const member = await deps.members.add(identity.workspaceId, input, roleOf(identity));
-    await deps.audit.record(identity.workspaceId, auditContextOf(req), 'member.added', { type: 'user', id: member.userId }, {
-      email: member.email,
-      role: member.role,
-    });
+    await deps.audit.record(
+      identity.workspaceId,
+      auditContextOf(req),
+      'member.added',
+      { type: 'user', id: member.userId },
+      {
+        email: member.email,
+        role: member.role,
+      },
+    );
     res.status(201).json(member);
   });
 
@@ -80,13 +95,24 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
     const { userId } = validate(userIdSchema, req.params);
     const { role } = validate(updateMemberSchema, req.body);
     const identity = identityOf(req);
-    const { member, previousRole } = await deps.members.changeRole(identity.workspaceId, userId, role, roleOf(identity));
+    const { member, previousRole } = await deps.members.changeRole(
+      identity.workspaceId,
+      userId,
+      role,
+      roleOf(identity),
+    );
     if (previousRole !== role) {
-      await deps.audit.record(identity.workspaceId, auditContextOf(req), 'member.role_changed', { type: 'user', id: userId }, {
-        email: member.email,
-        from: previousRole,
-        to: role,
-      });
+      await deps.audit.record(
+        identity.workspaceId,
+        auditContextOf(req),
+        'member.role_changed',
+        { type: 'user', id: userId },
+        {
+          email: member.email,
+          from: previousRole,
+          to: role,
+        },
+      );
     }
     res.json(member);
   });
@@ -100,10 +126,16 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
       userId: userIdOf(identity),
       role: roleOf(identity),
     });
-    await deps.audit.record(identity.workspaceId, auditContextOf(req), 'member.removed', { type: 'user', id: userId }, {
-      email: member.email,
-      role: member.role,
-    });
+    await deps.audit.record(
+      identity.workspaceId,
+      auditContextOf(req),
+      'member.removed',
+      { type: 'user', id: userId },
+      {
+        email: member.email,
+        role: member.role,
+      },
+    );
     res.status(204).end();
   });
 
