@@ -6,7 +6,8 @@ import {
   type AuditEntry,
   type ListAuditQuery,
 } from '@flightdeck/contract';
-import { AuditEntryModel } from '../db/models';
+import { pageById } from '../db/id-pages';
+import { AuditEntryModel, type AuditEntryDoc } from '../db/models';
 
 /** Who acts and from where: the request's identity, address and user agent. */
 export interface AuditContext {
@@ -38,18 +39,14 @@ export class AuditLog {
   }
 
   /** Newest first; the cursor is the id of the last entry of the previous page. */
-  async list(workspaceId: string, query: ListAuditQuery): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
-    const limit = query.limit ?? ACCOUNT_LIMITS.defaultAuditListLimit;
+  list(workspaceId: string, query: ListAuditQuery): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
     const filter: Record<string, unknown> = { workspaceId };
     if (query.action) filter.action = query.action;
-    if (query.cursor) filter._id = { $lt: query.cursor };
-    const records = await AuditEntryModel.find(filter)
-      .sort({ _id: -1 })
-      .limit(limit + 1)
-      .lean();
-    const page = records.slice(0, limit);
-    return {
-      items: page.map((record) => ({
+    return pageById(
+      AuditEntryModel as never,
+      filter,
+      { order: 'newest', limit: query.limit ?? ACCOUNT_LIMITS.defaultAuditListLimit, cursor: query.cursor },
+      (record: AuditEntryDoc & { _id: string }) => ({
         id: record._id,
         action: record.action as AuditAction,
         actor: record.actor as Actor,
@@ -58,8 +55,7 @@ export class AuditLog {
         ip: record.ip ?? null,
         userAgent: record.userAgent ?? null,
         at: record.at.toISOString(),
-      })),
-      nextCursor: records.length > limit ? page[page.length - 1]!._id : null,
-    };
+      }),
+    );
   }
 }

@@ -11,7 +11,8 @@ import {
 } from '@flightdeck/contract';
 import type { JobEventStream, RedisKeys } from '@flightdeck/workers';
 import { conflict, forbidden } from '../api/http-errors';
-import { ActivityModel, CommentModel } from '../db/models';
+import { pageById } from '../db/id-pages';
+import { ActivityModel, CommentModel, type CommentDoc } from '../db/models';
 import type { JobService } from '../jobs/job-service';
 
 /** Actions people take on a job, recorded in its activity. */
@@ -50,24 +51,18 @@ export class CollaborationService {
     query: { limit?: number; cursor?: string },
   ): Promise<{ items: Comment[]; nextCursor: string | null }> {
     await this.jobs.get(workspaceId, jobId);
-    const limit = query.limit ?? COLLABORATION_LIMITS.defaultCommentListLimit;
-    const filter: Record<string, unknown> = { workspaceId, jobId };
-    if (query.cursor) filter._id = { $gt: query.cursor };
-    const records = await CommentModel.find(filter)
-      .sort({ _id: 1 })
-      .limit(limit + 1)
-      .lean();
-    const page = records.slice(0, limit);
-    return {
-      items: page.map((record) => ({
+    return pageById(
+      CommentModel as never,
+      { workspaceId, jobId },
+      { order: 'oldest', limit: query.limit ?? COLLABORATION_LIMITS.defaultCommentListLimit, cursor: query.cursor },
+      (record: CommentDoc & { _id: string }) => ({
         id: record._id,
         jobId: record.jobId,
         body: record.body,
         author: record.author as Actor,
         createdAt: record.createdAt.toISOString(),
-      })),
-      nextCursor: records.length > limit ? page[page.length - 1]!._id : null,
-    };
+      }),
+    );
   }
 
   /** Claims the job for `actor`. Claiming a job one already holds changes nothing; someone else's: 409. */
