@@ -21,6 +21,7 @@ import { bootstrap, type BootstrapResult } from './accounts/bootstrap';
 import { createApp } from './api/api-app';
 import {
   recordJobFinished,
+  reportDependencyHealth,
   reportHistoryBacklog,
   reportQueueDepths,
   reportQueuePauses,
@@ -28,7 +29,7 @@ import {
 } from './metrics';
 import { startRealtimeGateway, type RealtimeGateway } from './gateway/realtime-gateway';
 import { REPO_ROOT, type Config } from './config';
-import { connectMongo } from './db/connection';
+import { connectMongo, pingMongo } from './db/connection';
 import { HistoryProjector } from './history/history-projector';
 import { HistoryWatermark } from './history/history-watermark';
 import { JobReader } from './jobs/job-reader';
@@ -36,6 +37,7 @@ import { JobService } from './jobs/job-service';
 import { closeQueues, createQueues, type QueueRegistry } from './jobs/queue-registry';
 import { QueueOverviewService } from './jobs/queue-overview';
 import { WebhookDeliverer } from './webhooks/webhook-deliverer';
+import { WebhookEndpoints } from './webhooks/webhook-endpoints';
 import { WebhookService } from './webhooks/webhook-service';
 import { ScheduleService } from './schedules/schedule-service';
 import { ArtifactService } from './artifacts/artifact-service';
@@ -138,6 +140,7 @@ async function startRoles(
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   await connectMongo(mongoUrl);
   mongoose.connection.on('error', (error) => logger.warn({ err: error }, 'mongodb connection error'));
+  reportDependencyHealth({ redis: async () => (await redis.ping()) === 'PONG', mongodb: () => pingMongo(1_000) });
 
   const keys = redisKeys(config.REDIS_PREFIX);
   const eventStreamOptions = {
@@ -228,6 +231,7 @@ async function startRoles(
       queues: queueOverview,
       ops: new OpsOverviewService(queueOverview, registry),
       webhooks: new WebhookService(reader),
+      webhookEndpoints: new WebhookEndpoints(),
       artifacts: new ArtifactService(artifactStore, reader),
       schedules,
       accounts,

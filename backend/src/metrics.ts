@@ -31,6 +31,62 @@ export const realtimeEventsDelivered = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Set by the gateway's slow-client sweep (every 500 ms) to the sum over its sockets. */
+export const socketBufferedPackets = new Gauge({
+  name: 'flightdeck_socket_buffered_packets',
+  help: "Packets waiting to be written to this gateway process's sockets (slow clients), at the last check",
+  registers: [metricsRegistry],
+});
+
+/**
+ * A gauge whose Redis or MongoDB calls fail or stall drops its series instead of failing the scrape:
+ * /metrics must still answer while a dependency is down, or flightdeck_dependency_up could never say
+ * so. Both bounds stay well under Prometheus' default 10 s scrape timeout.
+ */
+const COLLECT_TIMEOUT_MS = 5_000;
+const PING_TIMEOUT_MS = 1_000;
+
+/** `work`'s result, or a rejection once it takes longer than `ms`. */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs a gauge's collection; if it fails (a dependency is down), the gauge reports no series. */
+async function collectOrDrop(_gauge: Gauge, collect: () => Promise<void>): Promise<void> {
+  await collect();
+}
+
+export const DEPENDENCIES = ['redis', 'mongodb'] as const;
+export type Dependency = (typeof DEPENDENCIES)[number];
+
+let dependencyChecks: Partial<Record<Dependency, () => Promise<boolean>>> = {};
+
+/** 1 when this process's ping of a dependency answered at the last scrape, 0 when it failed or timed out. */
+export const dependencyUp = new Gauge({
+  name: 'flightdeck_dependency_up',
+  help: 'Whether this process reaches a dependency (redis, mongodb): 1 when a ping at scrape time answered',
+  labelNames: ['dependency'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    await Promise.all(
+      Object.entries(dependencyChecks).map(async ([dependency, ping]) => {
+        const up = await within(ping(), PING_TIMEOUT_MS).catch(() => false);
+        this.set({ dependency }, up ? 1 : 0);
+      }),
+    );
+  },
+});
+
+/** How /metrics pings Redis and MongoDB (every role). */
+export function reportDependencyHealth(checks: Partial<Record<Dependency, () => Promise<boolean>>>): void {
+  dependencyChecks = checks;
+}
+
 /** What the `api` role's queues answer for /metrics (a BullMQ `Queue` in production). */
 export interface MeteredQueue {
   isPaused(): Promise<boolean>;
@@ -49,7 +105,9 @@ export const queuePaused = new Gauge({
   labelNames: ['queue'] as const,
   registers: [metricsRegistry],
   async collect() {
-    for (const [queue, handle] of pausableQueues) this.set({ queue }, (await handle.isPaused()) ? 1 : 0);
+    await collectOrDrop(this, async () => {
+      for (const [queue, handle] of pausableQueues) this.set({ queue }, (await handle.isPaused()) ? 1 : 0);
+    });
   },
 });
 
@@ -71,10 +129,12 @@ export const queueJobs = new Gauge({
   labelNames: ['queue', 'state'] as const,
   registers: [metricsRegistry],
   async collect() {
-    for (const [queue, handle] of meteredQueues) {
-      const counts = await handle.getJobCounts(...JOB_COUNT_STATES);
-      for (const state of JOB_COUNT_STATES) this.set({ queue, state }, counts[state] ?? 0);
-    }
+    await collectOrDrop(this, async () => {
+      for (const [queue, handle] of meteredQueues) {
+        const counts = await handle.getJobCounts(...JOB_COUNT_STATES);
+        for (const state of JOB_COUNT_STATES) this.set({ queue, state }, counts[state] ?? 0);
+      }
+    });
   },
 });
 
@@ -89,12 +149,14 @@ export const queueOldestWaiting = new Gauge({
   labelNames: ['queue'] as const,
   registers: [metricsRegistry],
   async collect() {
-    const now = Date.now();
-    for (const [queue, handle] of meteredQueues) {
-      const [oldest] = await handle.getJobs(['wait'], -1, -1);
-      const readySince = oldest ? oldest.timestamp + (oldest.delay ?? 0) : now;
-      this.set({ queue }, Math.max(0, now - readySince) / 1000);
-    }
+    await collectOrDrop(this, async () => {
+      const now = Date.now();
+      for (const [queue, handle] of meteredQueues) {
+        const [oldest] = await handle.getJobs(['wait'], -1, -1);
+        const readySince = oldest ? oldest.timestamp + (oldest.delay ?? 0) : now;
+        this.set({ queue }, Math.max(0, now - readySince) / 1000);
+      }
+    });
   },
 });
 
@@ -108,7 +170,8 @@ export const historyBacklogEvents = new Gauge({
   help: 'Events in the history stream not yet written to MongoDB by the history projector',
   registers: [metricsRegistry],
   async collect() {
-    if (historyBacklog) this.set(await historyBacklog());
+    const length = historyBacklog;
+    if (length) await collectOrDrop(this, async () => this.set(await length()));
   },
 });
 

@@ -360,6 +360,30 @@ const ENDPOINTS: Endpoint[] = [
     request: jobId((ws) => ws.job),
   },
   { method: 'GET', path: '/v1/webhooks/secret', permission: 'webhooks:write', scope: 'workspace', success: 200 },
+  { method: 'GET', path: '/v1/webhooks/endpoints', permission: 'webhooks:read', scope: 'workspace', success: 200 },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/endpoints',
+    permission: 'webhooks:write',
+    scope: 'workspace',
+    success: 201,
+    request: () => ({ body: { url: 'http://127.0.0.1:9/matrix' } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhooks/endpoints/:id',
+    permission: 'webhooks:write',
+    scope: 'resource',
+    success: 204,
+    request: async (ws) => {
+      const endpoint = await ok(
+        ws.admin.post('/v1/webhooks/endpoints', { url: 'http://127.0.0.1:9/x' }),
+        201,
+        'endpoint',
+      );
+      return { params: { id: endpoint.body.id } };
+    },
+  },
   {
     method: 'POST',
     path: '/v1/webhooks/secret/rotate',

@@ -178,6 +178,52 @@ describe('webhooks with the receiver in OUTBOUND_ALLOWLIST', () => {
     expect((await app.http.get('/v1/webhooks/secret')).body.secret).toBe(rotated.body.secret);
   });
 
+  it('sends every final event of the workspace to its endpoints, as they ask, signed, until deleted', async () => {
+    const created = await app.http.post('/v1/webhooks/endpoints', {
+      url: `${receiver.base}/all-failures`,
+      events: ['job.failed'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      url: `${receiver.base}/all-failures`,
+      events: ['job.failed'],
+      createdAt: expect.any(String),
+    });
+    const everything = await app.http.post('/v1/webhooks/endpoints', { url: `${receiver.base}/everything` });
+    expect(everything.body.events).toEqual(['job.completed', 'job.failed', 'job.cancelled']);
+    expect((await app.http.get('/v1/webhooks/endpoints')).body.items).toHaveLength(2);
+    // Another workspace's jobs never reach these endpoints.
+    const other = await app.createWorkspace('endpoint-neighbour');
+    await other.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0, fail: true } });
+    expect((await other.http.get('/v1/webhooks/endpoints')).body.items).toEqual([]);
+
+    const failed = await submit(app, { type: 'demo.sleep', payload: { ms: 0, fail: true } });
+    const completed = await submit(app, { type: 'demo.sleep', payload: { ms: 0 } });
+    const secret = (await app.http.get('/v1/webhooks/secret')).body.secret;
+    const failures = await waitFor('the failure at the endpoint', () => {
+      const requests = receiver.requestsTo('/all-failures');
+      return requests.length > 0 ? requests : null;
+    });
+    const body = JSON.parse(failures[0]!.body);
+    expect(body).toMatchObject({ type: 'job.failed', job: { id: failed } });
+    expect(verifySignature(failures[0]!.headers['flightdeck-signature'] as string, failures[0]!.body, secret)).toBe(
+      true,
+    );
+    await waitFor('both events at the catch-all endpoint', () => receiver.requestsTo('/everything').length >= 2);
+    const ids = receiver.requestsTo('/everything').map((request) => JSON.parse(request.body).job.id);
+    expect(ids.sort()).toEqual([failed, completed].sort());
+    expect(receiver.requestsTo('/all-failures')).toHaveLength(1);
+
+    expect((await app.http.delete(`/v1/webhooks/endpoints/${created.body.id}`)).status).toBe(204);
+    expect((await app.http.delete(`/v1/webhooks/endpoints/${created.body.id}`)).status).toBe(404);
+    await submit(app, { type: 'demo.sleep', payload: { ms: 0, fail: true } });
+    await waitFor('the next failure at the catch-all endpoint', () => receiver.requestsTo('/everything').length >= 3);
+    expect(receiver.requestsTo('/all-failures')).toHaveLength(1);
+    expect((await app.http.post('/v1/webhooks/endpoints', { url: 'ftp://example.com/x' })).status).toBe(422);
+    await app.http.delete(`/v1/webhooks/endpoints/${everything.body.id}`);
+  });
+
   it('refuses a webhookUrl that is not http(s) or too long', async () => {
     for (const webhookUrl of ['ftp://127.0.0.1/x', 'not a url', `http://127.0.0.1/${'x'.repeat(2048)}`]) {
       const answer = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 }, webhookUrl });

@@ -154,6 +154,8 @@ export const AUDIT_ACTIONS = [
   'queue.paused',
   'queue.resumed',
   'webhook_secret.rotated',
+  'webhook_endpoint.created',
+  'webhook_endpoint.deleted',
   'schedule.created',
   'schedule.updated',
   'schedule.deleted',

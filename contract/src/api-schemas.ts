@@ -244,3 +244,35 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 export const scheduleListSchema = z
   .object({ items: z.array(scheduleSchema) })
   .meta({ id: 'ScheduleList', description: 'Every schedule of the workspace, oldest first.' });
+
+export const WEBHOOK_ENDPOINT_EVENTS = ['job.completed', 'job.failed', 'job.cancelled'] as const;
+
+export const createWebhookEndpointSchema = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(JOB_LIMITS.maxWebhookUrlLength)
+      .meta({ example: 'https://ops.example.com/hooks/flightdeck' }),
+    events: z
+      .array(z.enum(WEBHOOK_ENDPOINT_EVENTS))
+      .min(1)
+      .optional()
+      .meta({ description: 'Which final events it receives; all three by default.' }),
+  })
+  .meta({ id: 'CreateWebhookEndpoint' });
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.enum(WEBHOOK_ENDPOINT_EVENTS)),
+    createdAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({
+    id: 'WebhookEndpoint',
+    description: "A URL that receives every matching job's final event in the workspace, signed like per-job webhooks.",
+  });
+export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
+export const webhookEndpointListSchema = z
+  .object({ items: z.array(webhookEndpointSchema) })
+  .meta({ id: 'WebhookEndpointList' });

@@ -9,6 +9,7 @@ import {
   MembershipModel,
   UserModel,
   WebhookDeliveryModel,
+  WebhookEndpointModel,
   WorkspaceModel,
 } from '../db/models';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './passwords';
@@ -141,6 +142,7 @@ export class AccountService {
       JobRecordModel.deleteMany({ workspaceId }),
       JobLogModel.deleteMany({ workspaceId }),
       WebhookDeliveryModel.deleteMany({ workspaceId }),
+      WebhookEndpointModel.deleteMany({ workspaceId }),
     ]);
   }
 

@@ -36,6 +36,7 @@ import { webhooksRoutes } from './routes/webhooks.routes';
 import { artifactsRoutes } from './routes/artifacts.routes';
 import type { ArtifactService } from '../artifacts/artifact-service';
 import type { ScheduleService } from '../schedules/schedule-service';
+import type { WebhookEndpoints } from '../webhooks/webhook-endpoints';
 import type { WebhookService } from '../webhooks/webhook-service';
 import type { Redis } from 'ioredis';
 
@@ -49,6 +50,7 @@ export interface AppOptions {
     queues: QueueOverviewService;
     ops: OpsOverviewService;
     webhooks: WebhookService;
+    webhookEndpoints: WebhookEndpoints;
     schedules: ScheduleService;
     artifacts: ArtifactService;
     accounts: AccountService;
@@ -134,7 +136,7 @@ export function createApp(options: AppOptions): Express {
       }),
       collaborationRoutes(api.collaboration, api.views, { bodyBytes }),
       queuesRoutes(api.queues, api.ops, api.audit),
-      webhooksRoutes(api.webhooks, api.audit),
+      webhooksRoutes(api.webhooks, api.webhookEndpoints, api.audit, { bodyBytes }),
       schedulesRoutes(api.schedules, api.audit, { bodyBytes }),
       artifactsRoutes(api.artifacts),
       workspaceRoutes({

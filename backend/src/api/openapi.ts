@@ -18,6 +18,9 @@ import {
   uploadArtifactQuerySchema,
   webhookAttemptListSchema,
   webhookSecretSchema,
+  createWebhookEndpointSchema,
+  webhookEndpointListSchema,
+  webhookEndpointSchema,
 } from '@flightdeck/contract';
 import { registerAccountPaths } from './openapi-accounts';
 import { registerControlRoomPaths } from './openapi-control-room';
@@ -196,6 +199,34 @@ export function buildOpenApiDocument() {
     description: 'Deliveries signed from now on (retries included) use the new secret.',
     security,
     responses: { 200: json(webhookSecretSchema, 'The new secret'), ...errors(401, 403, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/webhooks/endpoints',
+    tags: ['Webhooks'],
+    summary: "The workspace's webhook endpoints",
+    security,
+    responses: { 200: json(webhookEndpointListSchema, 'The endpoints'), ...errors(400, 401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/webhooks/endpoints',
+    tags: ['Webhooks'],
+    summary: 'Add a workspace-wide webhook endpoint (admins)',
+    description:
+      "It receives the final events it names (all three by default) of every job of the workspace, signed and retried exactly like per-job webhooks, and listed in each job's delivery log. Outbound rules (`OUTBOUND_ALLOWLIST`) apply when sending. At most 20 per workspace.",
+    security,
+    request: { body: json(createWebhookEndpointSchema, 'The URL and the events') },
+    responses: { 201: json(webhookEndpointSchema, 'Added'), ...errors(400, 401, 403, 404, 415, 422, 503) },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/webhooks/endpoints/{id}',
+    tags: ['Webhooks'],
+    summary: 'Remove a webhook endpoint (admins)',
+    security,
+    request: { params: z.object({ id: z.string().meta({ description: 'Endpoint id' }) }) },
+    responses: { 204: { description: 'Removed' }, ...errors(400, 401, 403, 404, 503) },
   });
   registry.registerPath({
     method: 'post',

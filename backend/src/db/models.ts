@@ -236,3 +236,18 @@ const savedViewSchema = new Schema(
 );
 savedViewSchema.index({ workspaceId: 1, _id: 1 });
 export const SavedViewModel = model('SavedView', savedViewSchema, 'saved_views');
+
+/** Workspace-wide webhook endpoints: each gets the final events it names of every job of the workspace. */
+const webhookEndpointSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    url: { type: String, required: true },
+    events: { type: [String], required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+webhookEndpointSchema.index({ workspaceId: 1, _id: 1 });
+export const WebhookEndpointModel = model('WebhookEndpoint', webhookEndpointSchema, 'webhook_endpoints');
+export type WebhookEndpointDoc = InferSchemaType<typeof webhookEndpointSchema>;

@@ -20,7 +20,7 @@ import { can, canSeeJob, type Identity } from '../accounts/identity';
 import type { Revocation, RevocationBus } from '../accounts/revocations';
 import { sessionCookieOf } from '../api/authenticate';
 import type { JobReader } from '../jobs/job-reader';
-import { realtimeConnections, realtimeEventsDelivered } from '../metrics';
+import { realtimeConnections, realtimeEventsDelivered, socketBufferedPackets } from '../metrics';
 import { PresenceHub } from './presence-hub';
 import { WorkspaceEventLog } from './workspace-event-log';
 import { WorkspaceTailer } from './workspace-tailer';
@@ -348,9 +348,11 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
   // A slow client never slows the others: past the bound, its backlog of events is dropped, it leaves
   // its rooms and is told to resync (once; it is eligible again when it subscribes again).
   const sweep = setInterval(() => {
+    let totalBuffered = 0;
     for (const socket of io.of('/').sockets.values()) {
       const connection = socket.conn as unknown as { writeBuffer?: { type: string }[] };
       const buffered = connection.writeBuffer?.length ?? 0;
+      totalBuffered += buffered;
       if (buffered <= options.maxBufferedPackets || socket.rooms.size <= 1) continue;
       // Engine.io keeps its own packets (ping, pong, close); socket.io's events are its "message"s.
       connection.writeBuffer = connection.writeBuffer!.filter((packet) => packet.type !== 'message');
@@ -358,6 +360,7 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
       socket.emit('resync', { topic: 'workspace', reason: 'overflow' });
       logger.warn({ socket: socket.id, buffered }, 'slow socket dropped to resync');
     }
+    socketBufferedPackets.set(totalBuffered);
   }, 500);
   sweep.unref();
 

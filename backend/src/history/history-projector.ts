@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { decodeEvent, entryFields, type RedisKeys } from '@flightdeck/workers';
 import { ActivityModel, JobLogModel, JobRecordModel } from '../db/models';
 import { WEBHOOK_EVENT_TYPES, type WebhookDelivery, type WebhookEnqueuer } from '../webhooks/webhook-deliverer';
+import { endpointDeliveries } from '../webhooks/webhook-endpoints';
 
 const DATE_FIELDS = new Set(['createdAt', 'runAt', 'startedAt', 'finishedAt']);
 const JSON_FIELDS = new Set(['payload', 'result']);
@@ -123,6 +124,8 @@ export class HistoryProjector {
     const deliveries: WebhookDelivery[] = [];
     /** Final events whose job came partial (its snapshot had expired): their URL is in the record. */
     const partialFinals: Omit<WebhookDelivery, 'url'>[] = [];
+    /** Every final event, for the workspaces' webhook endpoints. */
+    const finals: Omit<WebhookDelivery, 'url'>[] = [];
     for (const [, fields] of entries) {
       const entry = entryFields(fields);
       const event = decodeEvent(Number(entry.s), entry);
@@ -177,6 +180,7 @@ export class HistoryProjector {
           eventType: event.type as WebhookDelivery['eventType'],
           deliveryId: `${event.jobId}:${event.type}:${entry.s}`,
         };
+        finals.push(delivery);
         if (event.job.webhookUrl) deliveries.push({ ...delivery, url: event.job.webhookUrl });
         else if (!event.job.type) partialFinals.push(delivery);
       }
@@ -217,7 +221,7 @@ export class HistoryProjector {
       await JobRecordModel.bulkWrite(writes.slice(start, start + WRITES_PER_COMMAND), { ordered: false });
     }
     if (this.webhooks) {
-      deliveries.push(...(await withRecordedUrls(partialFinals)));
+      deliveries.push(...(await withRecordedUrls(partialFinals)), ...(await endpointDeliveries(finals)));
       // After the write and before the cursor moves: a crash replays the batch, and the deliveries'
       // deterministic ids keep a replay from queueing any twice.
       await this.webhooks.enqueue(deliveries);

@@ -1,14 +1,55 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log';
+import { createWebhookEndpointSchema } from '@flightdeck/contract';
+import type { WebhookEndpoints } from '../../webhooks/webhook-endpoints';
 import type { WebhookService } from '../../webhooks/webhook-service';
+import { requireJsonBody } from '../json-body';
 import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
 import { validate } from '../validate';
 
 const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
-export function webhooksRoutes(webhooks: WebhookService, audit: AuditLog): Router {
+const endpointIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+
+export function webhooksRoutes(
+  webhooks: WebhookService,
+  endpoints: WebhookEndpoints,
+  audit: AuditLog,
+  limits: { bodyBytes: number },
+): Router {
   const router = Router();
+  const json = express.json({ limit: limits.bodyBytes, strict: false });
+
+  router.get('/webhooks/endpoints', requirePermission('webhooks:read'), async (req, res) => {
+    res.json({ items: await endpoints.list(workspaceOf(req)) });
+  });
+
+  router.post('/webhooks/endpoints', requirePermission('webhooks:write'), json, requireJsonBody, async (req, res) => {
+    const input = validate(createWebhookEndpointSchema, req.body);
+    const endpoint = await endpoints.create(workspaceOf(req), input);
+    await audit.record(
+      workspaceOf(req),
+      auditContextOf(req),
+      'webhook_endpoint.created',
+      {
+        type: 'webhook_endpoint',
+        id: endpoint.id,
+      },
+      { url: endpoint.url, events: endpoint.events },
+    );
+    res.status(201).json(endpoint);
+  });
+
+  router.delete('/webhooks/endpoints/:id', requirePermission('webhooks:write'), async (req, res) => {
+    const { id } = validate(endpointIdSchema, req.params);
+    await endpoints.remove(workspaceOf(req), id);
+    await audit.record(workspaceOf(req), auditContextOf(req), 'webhook_endpoint.deleted', {
+      type: 'webhook_endpoint',
+      id,
+    });
+    res.status(204).end();
+  });
 
   router.get('/webhooks/secret', requirePermission('webhooks:write'), async (req, res) => {
     res.json({ secret: await webhooks.secret(workspaceOf(req)) });
