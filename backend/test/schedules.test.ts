@@ -216,6 +216,44 @@ describe('runs of a schedule', () => {
   }, 40_000);
 });
 
+describe('a run of a schedule', () => {
+  it('is cancelled while it runs and retried after it failed, like any job', async () => {
+    const client = await RealtimeClient.connect(app.url, app.apiKey);
+    await client.subscribeOk({ topic: 'workspace' });
+    const long = await createSchedule({
+      name: 'long runs',
+      cron: EVERY_SECOND,
+      job: { type: 'demo.sleep', payload: { ms: 60_000, steps: 60 } },
+    });
+    const active = await client.waitForEvent(
+      'a long run active',
+      (event) => event.type === 'job.active' && event.jobId.startsWith(`repeat:${long.id}:`),
+    );
+    // Stop the schedule first, so only the run we cancel is running.
+    expect((await app.http.delete(`/v1/schedules/${long.id}`)).status).toBe(204);
+    const cancelled = await app.http.post(`/v1/jobs/${encodeURIComponent(active.jobId)}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+
+    const failing = await createSchedule({
+      name: 'failing runs',
+      cron: EVERY_SECOND,
+      job: { type: 'demo.sleep', payload: { ms: 0, fail: true } },
+    });
+    const failed = await client.waitForEvent(
+      'a failed run',
+      (event) => event.type === 'job.failed' && event.jobId.startsWith(`repeat:${failing.id}:`),
+    );
+    expect((await app.http.delete(`/v1/schedules/${failing.id}`)).status).toBe(204);
+    const retried = await app.http.post(`/v1/jobs/${encodeURIComponent(failed.jobId)}/retry`);
+    expect(retried.status).toBe(200);
+    await client.waitForEvents(
+      'the run to fail again after the retry',
+      (received) => received.filter((event) => event.jobId === failed.jobId && event.type === 'job.failed').length >= 2,
+    );
+  }, 40_000);
+});
+
 describe('schedulers lost by Redis', () => {
   it('are re-created from MongoDB when an API process starts', async () => {
     const schedule = await createSchedule({ name: 'survives a Redis wipe', cron: '0 4 * * *', job: sleepJob });
