@@ -1,3 +1,4 @@
+import { AuditEntryModel } from '../src/db/models';
 import { httpClient, sessionClient, sessionCookieFrom } from './support/http-client';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 
@@ -363,6 +364,29 @@ describe('job tokens', () => {
     const expired = await viaToken.get(`/v1/jobs/${first.body.id}`);
     expect(expired.status).toBe(401);
     expect(expired.body.error.message).toMatch(/expired/);
+  });
+});
+
+describe('workspace changes', () => {
+  it('are audited with the actor: renamed by an admin, deleted by the owner (its entry outlives it)', async () => {
+    const owner = await app.signup('Renamer');
+    const admin = await app.signup('Helper');
+    await owner.http.post('/v1/members', { email: admin.user.email, role: 'admin' });
+    const renamed = await admin.in(owner.slug).patch('/v1/workspace', { name: 'Night shift' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toEqual({ id: owner.workspaceId, slug: owner.slug, name: 'Night shift' });
+    expect((await admin.in(owner.slug).delete('/v1/workspace')).status).toBe(403);
+    const audit = await owner.http.get('/v1/audit?action=workspace.updated');
+    expect(audit.body.items[0]).toMatchObject({
+      actor: { id: admin.user.id, name: 'Helper' },
+      details: { name: 'Night shift' },
+    });
+
+    expect((await owner.http.delete('/v1/workspace')).status).toBe(204);
+    expect((await owner.http.get('/v1/jobs')).status).toBe(404);
+    expect((await admin.in(owner.slug).get('/v1/jobs')).status).toBe(404);
+    const kept = await AuditEntryModel.findOne({ workspaceId: owner.workspaceId, action: 'workspace.deleted' }).lean();
+    expect(kept).toMatchObject({ actor: { type: 'user', id: owner.user.id, name: 'Renamer' } });
   });
 });
 
