@@ -57,8 +57,12 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Runs a gauge's collection; if it fails (a dependency is down), the gauge reports no series. */
-async function collectOrDrop(_gauge: Gauge, collect: () => Promise<void>): Promise<void> {
-  await collect();
+async function collectOrDrop(gauge: Gauge, collect: () => Promise<void>): Promise<void> {
+  try {
+    await within(collect(), COLLECT_TIMEOUT_MS);
+  } catch {
+    gauge.reset();
+  }
 }
 
 export const DEPENDENCIES = ['redis', 'mongodb'] as const;

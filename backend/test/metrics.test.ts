@@ -1,15 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { SubscribeAck } from '@flightdeck/contract';
 import { QUEUE_NAMES } from '@flightdeck/workers';
+import { freePort, startRedis, type LocalService } from '../src/services/local-services';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpClient } from './support/http-client';
 import { waitFor } from './support/test-services';
 
 // The product metrics of /metrics (deploy/monitoring reads them): queue depth by state, age of the
-// oldest waiting job, job durations and outcomes recorded by the worker runtime, history backlog.
+// oldest waiting job, job durations and outcomes recorded by the worker runtime, history backlog,
+// packets buffered for slow sockets, and whether Redis and MongoDB answer.
 
 /** One sample's value from Prometheus text, or undefined when the series is absent. */
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+interface PollingTransport {
+  readyState: string;
+  pause(onPause: () => void): void;
+  _poll(): void;
 }
 
 describe('product metrics at /metrics', () => {
@@ -83,6 +96,49 @@ describe('product metrics at /metrics', () => {
     }
   });
 
+  it('reports that Redis and MongoDB answer', async () => {
+    const text = await scrape();
+    expect(sample(text, 'flightdeck_dependency_up{dependency="redis"}')).toBe(1);
+    expect(sample(text, 'flightdeck_dependency_up{dependency="mongodb"}')).toBe(1);
+  });
+
+  it('reports the packets buffered for a client that stops reading, and none once it reads again', async () => {
+    const buffered = async () => sample(await scrape(), 'flightdeck_socket_buffered_packets');
+    expect(await buffered()).toBe(0);
+    // A long-polling client that stops polling: what the gateway sends it waits in its buffer.
+    const slow: Socket = io(app.url, {
+      transports: ['polling'],
+      auth: { token: app.apiKey },
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        slow.once('connect', resolve);
+        slow.once('connect_error', reject);
+      });
+      const ack = (await slow.timeout(10_000).emitWithAck('subscribe', { topic: 'workspace' })) as SubscribeAck;
+      expect(ack.ok).toBe(true);
+      const transport = (slow.io as unknown as { engine: { transport: PollingTransport } }).engine.transport;
+      // Pausing waits for the poll in flight to end; the first event of a job ends it.
+      const paused = new Promise<void>((resolve) => transport.pause(resolve));
+      await submit({ type: 'demo.sleep', payload: { ms: 0 } });
+      await paused;
+      const batch = await app.http.post('/v1/jobs/batch', {
+        jobs: Array.from({ length: 10 }, () => ({ type: 'demo.sleep', payload: { ms: 0 } })),
+      });
+      expect(batch.status).toBe(202);
+      // The gateway's sweep sets the gauge every 500 ms; each job sends several events.
+      await waitFor('buffered packets to be reported', async () => ((await buffered()) ?? 0) >= 10);
+
+      transport.readyState = 'open';
+      transport._poll();
+      await waitFor('the buffer to drain', async () => (await buffered()) === 0);
+    } finally {
+      slow.close();
+    }
+  });
+
   it('reports the history backlog as the length of the history stream', async () => {
     // Once the jobs above have run and the projector has caught up, the stream holds at most the
     // last projected entry (the projector trims below its cursor), and the gauge says so.
@@ -97,5 +153,52 @@ describe('product metrics at /metrics', () => {
       return reported !== undefined && reported <= 1 ? { reported } : null;
     });
     expect(drained.reported).toBe(await app.redis.xlen(app.keys.history));
+  });
+});
+
+describe('/metrics while Redis is down', () => {
+  let redis: LocalService;
+  let redisPort: number;
+  let dataDir: string;
+  let app: TestFlightdeck;
+  let anonymous: HttpClient;
+  beforeAll(async () => {
+    // A Redis of its own, which this test stops and starts again (the run's shared one stays up).
+    redisPort = await freePort();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'fd-metrics-redis-'));
+    redis = await startRedis({ port: redisPort, dataDir, durable: false });
+    app = await startTestFlightdeck({ REDIS_URL: redis.url, ROLES: 'api' });
+    anonymous = httpClient(app.url);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await redis?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const scrape = async () => {
+    const answer = await anonymous.get('/metrics');
+    expect(answer.status).toBe(200);
+    return answer.body as string;
+  };
+
+  it('still answers, with flightdeck_dependency_up at 0 for Redis, and 1 again once it is back', async () => {
+    let text = await scrape();
+    expect(sample(text, 'flightdeck_dependency_up{dependency="redis"}')).toBe(1);
+    expect(sample(text, 'flightdeck_queue_jobs{queue="demo",state="wait"}')).toBe(0);
+
+    await redis.stop();
+    text = await scrape();
+    expect(sample(text, 'flightdeck_dependency_up{dependency="redis"}')).toBe(0);
+    expect(sample(text, 'flightdeck_dependency_up{dependency="mongodb"}')).toBe(1);
+    // Gauges read from Redis drop their series rather than fail the scrape or repeat old values.
+    expect(sample(text, 'flightdeck_queue_jobs{queue="demo",state="wait"}')).toBeUndefined();
+
+    redis = await startRedis({ port: redisPort, dataDir, durable: false });
+    await waitFor('Redis to be reported up again', async () => {
+      const again = await scrape();
+      return sample(again, 'flightdeck_dependency_up{dependency="redis"}') === 1;
+    });
+    expect(sample(await scrape(), 'flightdeck_queue_jobs{queue="demo",state="wait"}')).toBe(0);
   });
 });

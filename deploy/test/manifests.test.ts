@@ -4,11 +4,14 @@
  * is valid, and the KEDA numbers, keys and formula are those of SCALING_POLICIES.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { QUEUE_NAMES, SCALING_POLICIES, desiredReplicas, type QueueDepth } from '@flightdeck/workers';
 import { KUBE_STATE_METRICS, flightdeckMetricNames, metricNames } from './promql-metrics';
-import { strictErrors } from './strict-shapes';
+import { modelShapes } from './model-shapes';
+import { KEDA_SCALEDOBJECT_SPEC_FIELDS } from './crd-fields';
+import { CRD_SHAPES, fieldPaths, strictChecker, type Shape } from './strict-shapes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const K8S = path.join(ROOT, 'deploy', 'k8s');
@@ -17,7 +20,7 @@ const OVERLAYS = ['dev', 'prod'] as const;
 type Obj = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; annotations?: Record<string, string> };
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 } & Record<
   string,
   any // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,9 +69,23 @@ function validateModels(objects: Obj[]): { name: string; known: boolean; errors:
 /** Kinds with no model package here: checked by their strict shape only. */
 const SHAPE_ONLY = new Set(['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute']);
 
+/** Every kind's strict shape: derived from the model packages, or from CRD field lists (KEDA, Gateway API). */
+const SHAPES: Record<string, Shape> = { ...modelShapes(ROOT), ...CRD_SHAPES };
+const strictErrors = strictChecker(SHAPES);
+
 /** Metrics alerts and panels may read: ours (backend/src/metrics.ts) and kube-state-metrics. */
 const KNOWN_METRICS = new Set([...flightdeckMetricNames(ROOT), ...KUBE_STATE_METRICS]);
 const unknownMetrics = (expr: string) => metricNames(expr).filter((name) => !KNOWN_METRICS.has(name));
+
+/** The anchors of docs/deployment.md's headings, as GitHub makes them. */
+const RUNBOOK_ANCHORS = new Set(
+  [...readFileSync(path.join(ROOT, 'docs', 'deployment.md'), 'utf8').matchAll(/^#{2,4} (.+)$/gm)].map(([, title]) =>
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-'),
+  ),
+);
 
 const describeKubectl = HAS_KUBECTL ? describe : describe.skip;
 
@@ -153,7 +170,7 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       }
     });
 
-    it('alerts on backlog age, failure rate, no ready API pod and a growing history backlog', () => {
+    it('alerts on backlog age, failure rate, no ready API pod, history backlog, dependencies and socket buffers', () => {
       const rules = objects
         .filter((o) => o.kind === 'PrometheusRule')
         .flatMap((o) => o.spec.groups.flatMap((g: { rules: Record<string, string>[] }) => g.rules));
@@ -161,8 +178,10 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       expect([...byName.keys()].sort()).toEqual([
         'FlightdeckApiUnavailable',
         'FlightdeckBacklogAgeHigh',
+        'FlightdeckDependencyDown',
         'FlightdeckHistoryBacklogGrowing',
         'FlightdeckJobFailureRateHigh',
+        'FlightdeckSocketBuffersHigh',
       ]);
       const backlog = byName.get('FlightdeckBacklogAgeHigh')!;
       expect(backlog.expr).toMatch(/flightdeck_queue_oldest_waiting_seconds\b.*> 300\b/);
@@ -171,9 +190,18 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(failures.expr).toContain('> 0.1');
       expect(failures.for).toBe('15m');
       expect(byName.get('FlightdeckApiUnavailable')!.labels.severity).toBe('critical');
+      const dependency = byName.get('FlightdeckDependencyDown')!;
+      expect(dependency.expr).toMatch(/max by \(dependency\) \(flightdeck_dependency_up\b.*== 0/);
+      expect(dependency.labels.severity).toBe('critical');
+      expect(byName.get('FlightdeckSocketBuffersHigh')!.expr).toContain('flightdeck_socket_buffered_packets');
       for (const rule of rules) {
         expect({ alert: rule.alert, unknown: unknownMetrics(rule.expr) }).toEqual({ alert: rule.alert, unknown: [] });
         expect(rule.annotations.runbook).toMatch(/^docs\/deployment\.md#[a-z-]+$/);
+        const anchor = rule.annotations.runbook.split('#')[1];
+        expect({ alert: rule.alert, runbook: RUNBOOK_ANCHORS.has(anchor) }).toEqual({
+          alert: rule.alert,
+          runbook: true,
+        });
       }
     });
 
@@ -194,6 +222,8 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
         'flightdeck_job_duration_seconds_bucket',
         'flightdeck_realtime_connections',
         'flightdeck_realtime_events_delivered_total',
+        'flightdeck_socket_buffered_packets',
+        'flightdeck_dependency_up',
         'kube_deployment_status_replicas',
         'kube_horizontalpodautoscaler_status_desired_replicas',
       ]) {
@@ -258,7 +288,7 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       // And a worker's queues are exactly its ScaledObject's.
       for (const worker of workers) {
         const so = scaledObjects().find((o) => o.spec.scaleTargetRef.name === worker.name)!;
-        expect(so.metadata.annotations['flightdeck.dev/queues'].split(',').sort()).toEqual([...worker.queues!].sort());
+        expect(so.metadata.annotations!['flightdeck.dev/queues'].split(',').sort()).toEqual([...worker.queues!].sort());
       }
     });
 
@@ -389,6 +419,70 @@ describe('the checks themselves', () => {
       '.spec.minReplicas: unknown field',
       '.spec.advanced.scalingModifiers.traget: unknown field',
       '.spec.triggers[0].metadata.listLenght: unknown for redis',
+    ]);
+  });
+
+  it('report unknown fields and wrong enum values deep in built-in kinds, and kinds with no shape', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x', labells: {} },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'x',
+                imagePullPolicy: 'Sometimes',
+                resources: { limits: { cpu: '1' }, request: { cpu: '1' } },
+                readinessProbe: { httpGet: { path: '/readyz', port: 'http', sheme: 'HTTP' } },
+              },
+            ],
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          },
+        },
+      },
+    };
+    expect(strictErrors('apps/v1/Deployment', deployment)).toEqual([
+      '.metadata.labells: unknown field',
+      '.spec.template.spec.containers[0].imagePullPolicy: "Sometimes" is not one of Always, IfNotPresent, Never',
+      '.spec.template.spec.containers[0].resources.request: unknown field',
+      '.spec.template.spec.containers[0].readinessProbe.httpGet.sheme: unknown field',
+    ]);
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { A: 'b' }, date: {} };
+    expect(strictErrors('v1/Secret', secret)).toEqual(['.date: unknown field']);
+    expect(strictErrors('v1/Pod', { apiVersion: 'v1', kind: 'Pod' })).toEqual([
+      'no strict shape for v1/Pod: add its model to model-shapes.ts or its CRD fields to crd-fields.ts',
+    ]);
+  });
+
+  it('build CRD shapes that keep every field and enum of the field lists', () => {
+    const spec = (SHAPES['keda.sh/v1alpha1/ScaledObject'] as Record<string, Shape>).spec;
+    expect(fieldPaths(spec).sort()).toEqual([...KEDA_SCALEDOBJECT_SPEC_FIELDS].sort());
+    const so = {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'x' },
+      spec: {
+        scaleTargetRef: { name: 'x' },
+        advanced: { scalingModifiers: { formula: 'a', target: '1', metricType: 'Average' } },
+        triggers: [{ type: 'redis', metadata: { listName: 'l' }, authenticationRef: { name: 'a', kind: 'Secret' } }],
+      },
+    };
+    expect(strictErrors('keda.sh/v1alpha1/ScaledObject', so)).toEqual([
+      '.spec.advanced.scalingModifiers.metricType: "Average" is not one of AverageValue, Value',
+      '.spec.triggers[0].authenticationRef.kind: "Secret" is not one of TriggerAuthentication, ClusterTriggerAuthentication',
+    ]);
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'x' },
+      spec: { rules: [{ matches: [{ path: { type: 'Prefix', value: '/' } }], timeout: { request: '0s' } }] },
+    };
+    expect(strictErrors('gateway.networking.k8s.io/v1/HTTPRoute', route)).toEqual([
+      '.spec.rules[0].matches[0].path.type: "Prefix" is not one of Exact, PathPrefix, RegularExpression',
+      '.spec.rules[0].timeout: unknown field',
     ]);
   });
 
