@@ -254,6 +254,7 @@ async function startRoles(
         maxAgeSeconds: config.SESSION_TTL_SECONDS,
       },
       allowedOrigins: config.CORS_ORIGINS,
+      operatorWorkspaceId: bootstrapResult.workspaceId,
       trustProxy: config.TRUST_PROXY,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       batchBodyLimitBytes: config.BATCH_BODY_LIMIT_BYTES,

@@ -218,6 +218,8 @@ interface Endpoint {
   success: number;
   /** The request in workspace `ws` (the caller's own, or for a `resource` of another workspace, that one). */
   request?: (ws: Workspace) => CellRequest | Promise<CellRequest>;
+  /** Only the operator workspace (`default`) may call it, whatever the role: in A it is always 403. */
+  operatorOnly?: boolean;
   /** Deletes the caller's own workspace: the caller gets a fresh one per cell (see `freshHome`). */
   freshHome?: boolean;
 }
@@ -459,6 +461,8 @@ const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     path: '/v1/queues/:name/pause',
     permission: 'queues:write',
+    // Queues are the deployment's: only the operator workspace ("default") changes them, never A.
+    operatorOnly: true,
     scope: 'deployment',
     success: 200,
     request: () => ({ params: { name: QUEUE } }),
@@ -467,6 +471,8 @@ const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     path: '/v1/queues/:name/resume',
     permission: 'queues:write',
+    // Queues are the deployment's: only the operator workspace ("default") changes them, never A.
+    operatorOnly: true,
     scope: 'deployment',
     success: 200,
     request: () => ({ params: { name: QUEUE } }),
@@ -596,6 +602,7 @@ function expectedOf(endpoint: Endpoint, caller: Caller, where: Where): Expected 
   if (!granted(caller, endpoint.permission, endpoint.jobToken === true)) return { status: 403, code: 'forbidden' };
   if (where === 'other' && endpoint.scope === 'resource') return { status: 404, code: 'not_found' };
   if (endpoint.afterLookup && !granted(caller, endpoint.afterLookup, false)) return { status: 403, code: 'forbidden' };
+  if (endpoint.operatorOnly) return { status: 403, code: 'forbidden' };
   return { status: endpoint.success };
 }
 
@@ -694,6 +701,14 @@ describe('REST: endpoint × caller × workspace', () => {
 });
 
 describe('REST: beyond the matrix', () => {
+  it('lets the operator workspace ("default") pause and resume the shared queues', async () => {
+    expect((await app.http.post(`/v1/queues/${QUEUE}/pause`)).body).toMatchObject({ name: QUEUE, paused: true });
+    expect((await app.http.post(`/v1/queues/${QUEUE}/resume`)).body).toMatchObject({ name: QUEUE, paused: false });
+    const refused = await people.owner.http.post(`/v1/queues/${QUEUE}/pause`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/operator workspace/);
+  });
+
   it('covers every operation of the OpenAPI document under /v1 (but the account routes, tested below)', async () => {
     const document = await httpClient(app.url).get('/v1/openapi.json');
     const documented = Object.entries(document.body.paths as Record<string, Record<string, unknown>>).flatMap(

@@ -64,6 +64,8 @@ export interface AppOptions {
     authenticator: Authenticator;
     limits: RateLimits;
     cookie: CookieSettings;
+    /** The `default` workspace: its admins operate what the whole deployment shares (queues). */
+    operatorWorkspaceId: string;
     /** Origins other than our own allowed to call the API (CORS) and to use sessions. */
     allowedOrigins: readonly string[];
     /** Express `trust proxy`: how many proxies in front set X-Forwarded-For. */
@@ -135,7 +137,7 @@ export function createApp(options: AppOptions): Express {
         batchBodyBytes: api.batchBodyLimitBytes,
       }),
       collaborationRoutes(api.collaboration, api.views, { bodyBytes }),
-      queuesRoutes(api.queues, api.ops, api.audit),
+      queuesRoutes(api.queues, api.ops, api.audit, api.operatorWorkspaceId),
       webhooksRoutes(api.webhooks, api.webhookEndpoints, api.audit, { bodyBytes }),
       schedulesRoutes(api.schedules, api.audit, { bodyBytes }),
       artifactsRoutes(api.artifacts),
@@ -154,6 +156,12 @@ export function createApp(options: AppOptions): Express {
     );
     if (api.consoleDir && existsSync(path.join(api.consoleDir, 'index.html'))) {
       const consoleDir = api.consoleDir;
+      // The embeddable status (/embed/fd-job-status.js) is loaded by other sites' pages with a plain
+      // <script src>: helmet's `Cross-Origin-Resource-Policy: same-origin` would make browsers refuse it.
+      app.use('/embed', (_req, res, next) => {
+        res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+        next();
+      });
       app.use(express.static(consoleDir, { index: 'index.html' }));
       // Console URLs (`/sign-in`, `/sign-up`, `/w/<slug>`, `/w/<slug>/jobs/<id>`…) are the single-page app's.
       app.get(['/', '/sign-in', '/sign-up', '/w/*path'], (_req, res) =>

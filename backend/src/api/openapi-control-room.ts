@@ -29,6 +29,10 @@ const opsSchema = z
       processes: z.array(z.object({ id: z.string(), concurrency: z.number().int().nullable(), at: z.string() })),
     }),
     at: z.string().meta({ format: 'date-time' }),
+    operator: z.boolean().meta({
+      description:
+        'Whether the calling workspace is the operator workspace (`default`): only its admins pause and resume the shared queues.',
+    }),
   })
   .meta({ id: 'OpsOverview' });
 

@@ -194,4 +194,68 @@ describe('ApiClient with a session', () => {
       init: { method: 'PATCH', body: '{"role":"admin"}' },
     });
   });
+
+  it("reads and acts on one job's page at its paths, in the session's workspace", async () => {
+    const { fetch, calls } = fakeFetch(200, { items: [], nextCursor: null });
+    const api = new ApiClient({ workspace: 'acme', fetch });
+    await api.jobLogs('j/1', { cursor: 'c 2', limit: 500 });
+    await api.jobComments('j/1');
+    await api.addComment('j/1', 'on it');
+    await api.claimJob('j/1');
+    await api.releaseJob('j/1');
+    await api.retryJob('j/1');
+    await api.createJobToken('j/1');
+    expect(calls.map(({ url, init }) => `${init.method} ${url}`)).toEqual([
+      'GET /v1/jobs/j%2F1/logs?cursor=c+2&limit=500',
+      'GET /v1/jobs/j%2F1/comments',
+      'POST /v1/jobs/j%2F1/comments',
+      'POST /v1/jobs/j%2F1/claim',
+      'DELETE /v1/jobs/j%2F1/claim',
+      'POST /v1/jobs/j%2F1/retry',
+      'POST /v1/jobs/j%2F1/token',
+    ]);
+    expect(calls[2]?.init.body).toBe('{"body":"on it"}');
+    expect(calls.every(({ init }) => (init.headers as Record<string, string>)['x-workspace'] === 'acme')).toBe(true);
+
+    const activity = fakeFetch(200, { items: [{ action: 'created', actor: null, at: 't', details: {} }] });
+    await expect(new ApiClient({ fetch: activity.fetch }).jobActivity('j1')).resolves.toHaveLength(1);
+  });
+
+  it('says who holds a job when a claim is refused', async () => {
+    const { fetch } = fakeFetch(409, {
+      error: { code: 'job_claimed', message: 'Bob is already on this job (claimed 2026-03-01T10:00:00.000Z)' },
+    });
+    const error = await failure(new ApiClient({ workspace: 'acme', fetch }).claimJob('j1'));
+    expect(error).toMatchObject({ status: 409, code: 'job_claimed' });
+    expect(error.message).toMatch(/^Bob is already on this job/);
+  });
+
+  it('lists jobs with every filter, and reads, saves and deletes saved views and acts in bulk at their paths', async () => {
+    const { fetch, calls } = fakeFetch(200, { items: [], results: [], nextCursor: null });
+    const api = new ApiClient({ workspace: 'acme', fetch });
+    await api.listJobs({
+      status: 'failed',
+      claimedBy: 'nobody',
+      from: '2026-03-01T10:00:00.000Z',
+      q: 'time out',
+      limit: 50,
+    });
+    await api.listSavedViews();
+    await api.createSavedView({ name: 'Failed', filters: { status: 'failed' } });
+    await api.bulkJobs({ action: 'retry', ids: ['a', 'b'] });
+    const deleted: string[] = [];
+    const noContent = (async (url: string, init: RequestInit) => {
+      deleted.push(`${init.method} ${url}`);
+      return new Response(null, { status: 204 });
+    }) as unknown as typeof globalThis.fetch;
+    await new ApiClient({ workspace: 'acme', fetch: noContent }).deleteSavedView('v/1');
+    expect(calls.map(({ url, init }) => `${init.method} ${url}`)).toEqual([
+      'GET /v1/jobs?status=failed&claimedBy=nobody&from=2026-03-01T10%3A00%3A00.000Z&q=time+out&limit=50',
+      'GET /v1/views',
+      'POST /v1/views',
+      'POST /v1/jobs/bulk',
+    ]);
+    expect(calls[3]?.init.body).toBe('{"action":"retry","ids":["a","b"]}');
+    expect(deleted).toEqual(['DELETE /v1/views/v%2F1']);
+  });
 });

@@ -1,19 +1,26 @@
 import type {
+  ActivityEntry,
   ApiKeyInfo,
+  Comment,
   ApiKeyScope,
   ErrorBody,
   ErrorCode,
   Job,
+  JobFilters,
+  JobLogLine,
   JobStatus,
   Login,
   Me,
   Member,
   MemberRole,
+  SavedView,
   Signup,
   SubmitJob,
   User,
   Workspace,
 } from '@flightdeck/contract';
+import type { BulkAction, BulkResult } from '../jobs-view/bulk-actions';
+import type { OpsOverview, QueueOverview } from '../ops/ops-overview';
 
 /** A failed API call: the contract's error body when the server sent one, else what went wrong on the way. */
 export class ApiError extends Error {
@@ -44,7 +51,7 @@ export interface JobList {
   nextCursor: string | null;
 }
 
-export interface ListJobsQuery {
+export interface ListJobsQuery extends JobFilters {
   status?: JobStatus;
   type?: string;
   limit?: number;
@@ -75,6 +82,34 @@ export interface JobsApi {
   submitJob(input: SubmitJob): Promise<Job>;
   listJobs(query?: ListJobsQuery): Promise<JobList>;
   getJob(id: string): Promise<Job>;
+}
+
+/** A page of a job's log lines (oldest first) or comments (oldest first); `nextCursor` reads on. */
+export interface Page<Item> {
+  items: Item[];
+  nextCursor: string | null;
+}
+
+/** A token that lets anyone who has it watch one job (`<fd-job-status>`), until it expires. */
+export interface JobToken {
+  token: string;
+  jobId: string;
+  expiresAt: string;
+}
+
+/** One job's page: its logs, comments, claim, activity and the actions people take on it. */
+export interface JobDetailsApi {
+  getJob(id: string): Promise<Job>;
+  jobLogs(id: string, query?: { cursor?: string; limit?: number }): Promise<Page<JobLogLine>>;
+  jobComments(id: string, query?: { cursor?: string; limit?: number }): Promise<Page<Comment>>;
+  addComment(id: string, body: string): Promise<Comment>;
+  jobActivity(id: string): Promise<ActivityEntry[]>;
+  claimJob(id: string): Promise<Job>;
+  releaseJob(id: string): Promise<Job>;
+  cancelJob(id: string): Promise<Job>;
+  retryJob(id: string): Promise<Job>;
+  promoteJob(id: string): Promise<Job>;
+  createJobToken(id: string): Promise<JobToken>;
 }
 
 /** A workspace the caller belongs to, with the caller's role in it (`null` for an API key). */
@@ -116,6 +151,25 @@ export interface ApiKeysApi {
   revokeApiKey(id: string): Promise<ApiKeyInfo>;
 }
 
+/** The deployment's queues, gateways and workers (the ops view), and pausing a queue. */
+export interface OpsApi {
+  getOps(): Promise<OpsOverview>;
+  pauseQueue(name: string): Promise<QueueOverview>;
+  resumeQueue(name: string): Promise<QueueOverview>;
+}
+
+/** The workspace's saved views of the jobs (named filters, shared by everyone in it). */
+export interface SavedViewsApi {
+  listSavedViews(): Promise<SavedView[]>;
+  createSavedView(input: { name: string; filters: JobFilters }): Promise<SavedView>;
+  deleteSavedView(id: string): Promise<void>;
+}
+
+/** Retry or cancel many jobs at once; one result per id, in order (see bulk-actions.ts). */
+export interface BulkJobsApi {
+  bulkJobs(input: { action: BulkAction; ids: readonly string[] }): Promise<BulkResult[]>;
+}
+
 interface RequestOptions {
   body?: unknown;
   /** Whether the call acts in a workspace: a session names it with `X-Workspace`. */
@@ -128,7 +182,9 @@ interface RequestOptions {
  * The REST API, as an API key or the signed-in person sees it. With a key, every call acts in the
  * key's workspace; with a session, workspace-scoped calls act in `options.workspace`.
  */
-export class ApiClient implements JobsApi, AuthApi, WorkspacesApi, MembersApi, ApiKeysApi {
+export class ApiClient
+  implements JobsApi, AuthApi, WorkspacesApi, MembersApi, ApiKeysApi, JobDetailsApi, SavedViewsApi, BulkJobsApi
+{
   private readonly baseUrl: string;
   private readonly fetch: typeof fetch;
 
@@ -164,6 +220,56 @@ export class ApiClient implements JobsApi, AuthApi, WorkspacesApi, MembersApi, A
   /** `GET /v1/jobs/{id}`. */
   getJob(id: string): Promise<Job> {
     return this.request<Job>('GET', `/v1/jobs/${encodeURIComponent(id)}`, { scoped: true });
+  }
+
+  /** `GET /v1/jobs/{id}/logs`: log lines oldest first; `nextCursor` reads the newer ones. */
+  jobLogs(id: string, query: { cursor?: string; limit?: number } = {}): Promise<Page<JobLogLine>> {
+    return this.request<Page<JobLogLine>>('GET', `${jobPath(id)}/logs${searchOf(query)}`, { scoped: true });
+  }
+
+  /** `GET /v1/jobs/{id}/comments`: oldest first. */
+  jobComments(id: string, query: { cursor?: string; limit?: number } = {}): Promise<Page<Comment>> {
+    return this.request<Page<Comment>>('GET', `${jobPath(id)}/comments${searchOf(query)}`, { scoped: true });
+  }
+
+  /** `POST /v1/jobs/{id}/comments`. */
+  addComment(id: string, body: string): Promise<Comment> {
+    return this.request<Comment>('POST', `${jobPath(id)}/comments`, { body: { body }, scoped: true });
+  }
+
+  /** `GET /v1/jobs/{id}/activity`: what happened to the job and who did what, oldest first. */
+  async jobActivity(id: string): Promise<ActivityEntry[]> {
+    return (await this.request<{ items: ActivityEntry[] }>('GET', `${jobPath(id)}/activity`, { scoped: true })).items;
+  }
+
+  /** `POST /v1/jobs/{id}/claim`: "I'm on it"; `409 job_claimed` names who holds it. */
+  claimJob(id: string): Promise<Job> {
+    return this.request<Job>('POST', `${jobPath(id)}/claim`, { scoped: true });
+  }
+
+  /** `DELETE /v1/jobs/{id}/claim`. */
+  releaseJob(id: string): Promise<Job> {
+    return this.request<Job>('DELETE', `${jobPath(id)}/claim`, { scoped: true });
+  }
+
+  /** `POST /v1/jobs/{id}/cancel`. */
+  cancelJob(id: string): Promise<Job> {
+    return this.request<Job>('POST', `${jobPath(id)}/cancel`, { scoped: true });
+  }
+
+  /** `POST /v1/jobs/{id}/retry`. */
+  retryJob(id: string): Promise<Job> {
+    return this.request<Job>('POST', `${jobPath(id)}/retry`, { scoped: true });
+  }
+
+  /** `POST /v1/jobs/{id}/promote`: a delayed job runs now. */
+  promoteJob(id: string): Promise<Job> {
+    return this.request<Job>('POST', `${jobPath(id)}/promote`, { scoped: true });
+  }
+
+  /** `POST /v1/jobs/{id}/token`: a token to watch this one job, e.g. with `<fd-job-status>`. */
+  createJobToken(id: string): Promise<JobToken> {
+    return this.request<JobToken>('POST', `${jobPath(id)}/token`, { body: {}, scoped: true });
   }
 
   /** `POST /v1/auth/signup`: a new account, signed in (the answer sets the session cookie). */
@@ -229,6 +335,42 @@ export class ApiClient implements JobsApi, AuthApi, WorkspacesApi, MembersApi, A
     return this.request<ApiKeyInfo>('DELETE', `/v1/api-keys/${encodeURIComponent(id)}`, { scoped: true });
   }
 
+  /** `GET /v1/ops`: queue depth and scaling, gateways, workers running vs desired. */
+  getOps(): Promise<OpsOverview> {
+    return this.request<OpsOverview>('GET', '/v1/ops', { scoped: true });
+  }
+
+  /** `POST /v1/queues/{name}/pause`: workers take no new jobs from it; the queue after the action. */
+  pauseQueue(name: string): Promise<QueueOverview> {
+    return this.request<QueueOverview>('POST', `/v1/queues/${encodeURIComponent(name)}/pause`, { scoped: true });
+  }
+
+  /** `POST /v1/queues/{name}/resume`. */
+  resumeQueue(name: string): Promise<QueueOverview> {
+    return this.request<QueueOverview>('POST', `/v1/queues/${encodeURIComponent(name)}/resume`, { scoped: true });
+  }
+
+  /** `GET /v1/views`: the workspace's saved views, oldest first. */
+  async listSavedViews(): Promise<SavedView[]> {
+    return (await this.request<{ items: SavedView[] }>('GET', '/v1/views', { scoped: true })).items;
+  }
+
+  /** `POST /v1/views`: saves filters under a name, for the whole workspace. */
+  createSavedView(input: { name: string; filters: JobFilters }): Promise<SavedView> {
+    return this.request<SavedView>('POST', '/v1/views', { body: input, scoped: true });
+  }
+
+  /** `DELETE /v1/views/{id}`: its creator or an admin. */
+  deleteSavedView(id: string): Promise<void> {
+    return this.request<void>('DELETE', `/v1/views/${encodeURIComponent(id)}`, { scoped: true, empty: true });
+  }
+
+  /** `POST /v1/jobs/bulk`: at most 200 ids; each result says whether that job was acted on. */
+  async bulkJobs(input: { action: BulkAction; ids: readonly string[] }): Promise<BulkResult[]> {
+    return (await this.request<{ results: BulkResult[] }>('POST', '/v1/jobs/bulk', { body: input, scoped: true }))
+      .results;
+  }
+
   private async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const { token, workspace } = this.options;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -262,6 +404,14 @@ export class ApiClient implements JobsApi, AuthApi, WorkspacesApi, MembersApi, A
       );
     return parsed as T;
   }
+}
+
+const jobPath = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`;
+
+function searchOf(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  return params.size > 0 ? `?${params}` : '';
 }
 
 async function readJson(response: Response): Promise<unknown> {

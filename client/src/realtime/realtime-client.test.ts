@@ -19,6 +19,12 @@ class FakeSocket {
     this.handlers.clear();
     return this;
   }
+  /** What the client sent besides subscribes (presence, typing). */
+  readonly emitted: { name: string; payload: unknown }[] = [];
+  emit(name: string, payload: unknown) {
+    this.emitted.push({ name, payload });
+    return this;
+  }
   timeout() {
     return {
       emitWithAck: (_name: 'subscribe', request: SubscribeRequest) =>
@@ -361,5 +367,44 @@ describe('RealtimeClient refusals', () => {
     client.start();
     socket.fire('revoked', { reason: 'member' });
     expect(notices).toEqual([{ reason: 'member' }]);
+  });
+
+  it('tells stream listeners each applied event once, and when a reload after a gap may have missed some', async () => {
+    const harness = setup();
+    const { socket, client } = harness;
+    const seen: string[] = [];
+    let reloads = 0;
+    const stop = client.listen({
+      event: (event) => seen.push(`${event.seq} ${event.type}`),
+      reloaded: () => reloads++,
+    });
+    const job = buildJob({ status: 'active' });
+    await goLive(harness, [job], 5);
+    socket.send(progressEvent(5, job.id, 10), progressEvent(6, job.id, 50), progressEvent(6, job.id, 50));
+    expect(seen).toEqual(['6 job.progress']);
+    expect(reloads).toBe(0);
+
+    socket.fire('resync', { topic: 'workspace', reason: 'gap' });
+    socket.lastSubscribe().answer({ ok: true, seq: 20 });
+    await settle();
+    expect(reloads).toBe(1);
+    stop();
+    socket.send(progressEvent(21, job.id, 60));
+    expect(seen).toEqual(['6 job.progress']);
+  });
+
+  it('says where the person is on every connect, once the app said it (presence)', async () => {
+    const harness = setup();
+    const { socket, client } = harness;
+    client.presence.look('job_1');
+    await goLive(harness, [], 0);
+    socket.drop();
+    socket.open();
+    expect(socket.emitted).toEqual([
+      { name: 'presence', payload: { jobId: 'job_1' } },
+      { name: 'presence', payload: { jobId: 'job_1' } },
+    ]);
+    client.stop();
+    expect(client.presence.members).toEqual([]);
   });
 });

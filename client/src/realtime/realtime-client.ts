@@ -18,6 +18,7 @@ import {
   type JobMap,
 } from './job-store';
 import { eventsAfter, isNewEvent } from './event-sequence';
+import { PresenceChannel } from './presence';
 
 /** How the console's realtime link is doing, as the connection indicator shows it. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -42,6 +43,14 @@ export interface RealtimeSnapshot {
 }
 
 export type RealtimeListener = (snapshot: RealtimeSnapshot) => void;
+
+/** What a view that follows single events (a job's page: logs, comments, claims) is told. */
+export interface StreamListener {
+  /** Every event applied to the jobs, once and in order. */
+  event?(event: StreamEvent): void;
+  /** The jobs were reloaded from REST after a gap in the stream: events may have been missed. */
+  reloaded?(): void;
+}
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -93,8 +102,12 @@ const RETRY_MAX_MS = 30_000;
  *   live events follow. Events with seq ≤ lastSeq are duplicates and dropped.
  */
 export class RealtimeClient {
+  /** Who else is here and what they look at; typing notices. */
+  readonly presence = new PresenceChannel();
   private readonly api: JobsApi;
   private readonly listeners = new Set<RealtimeListener>();
+  private readonly streamListeners = new Set<StreamListener>();
+  private reloads = 0;
   private socket: RealtimeSocket | undefined;
 
   private jobs: JobMap = emptyJobs();
@@ -149,6 +162,12 @@ export class RealtimeClient {
     return () => this.listeners.delete(listener);
   }
 
+  /** Calls `listener` with every event applied from now on; returns the function that stops it. */
+  listen(listener: StreamListener): () => void {
+    this.streamListeners.add(listener);
+    return () => this.streamListeners.delete(listener);
+  }
+
   /** Opens the connection. Idempotent. */
   start(): void {
     if (this.socket) return;
@@ -161,6 +180,7 @@ export class RealtimeClient {
       reconnectionDelayMax: 10_000,
     });
     this.socket = socket;
+    this.presence.attach(socket);
     this.setConnection('connecting', null);
 
     socket.on('connect', () => {
@@ -206,6 +226,7 @@ export class RealtimeClient {
     this.abandonSync();
     clearTimeout(this.retryTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.presence.detach();
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = undefined;
@@ -268,6 +289,7 @@ export class RealtimeClient {
       this.jobs = jobs;
       this.lastSeq = lastSeq;
       this.loaded = true;
+      if (this.reloads++ > 0) for (const listener of this.streamListeners) listener.reloaded?.();
     } else {
       // Catch-up events arrived before the ack and were applied; the ack says where the stream is.
       this.lastSeq = Math.max(this.lastSeq, ack.seq);
@@ -310,7 +332,9 @@ export class RealtimeClient {
   /** The store after an event; asks REST for a job the event names but cannot describe on its own. */
   private applied(jobs: JobMap, event: StreamEvent): JobMap {
     if (needsJobFetch(jobs, event) && event.job) this.fetchJob(event.job.id);
-    return applyJobEvent(jobs, event, this.maxJobs);
+    const next = applyJobEvent(jobs, event, this.maxJobs);
+    for (const listener of this.streamListeners) listener.event?.(event);
+    return next;
   }
 
   private fetchJob(id: string): void {

@@ -20,6 +20,7 @@ describe('parseRoute and routePath', () => {
     ],
     ['/w/acme/settings/members', { page: 'members', workspace: 'acme' }],
     ['/w/acme/settings/api-keys', { page: 'api-keys', workspace: 'acme' }],
+    ['/w/acme/ops', { page: 'ops', workspace: 'acme' }],
   ];
 
   it.each(canonical)('reads %s and builds it back', (path, route) => {

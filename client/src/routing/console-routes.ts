@@ -11,6 +11,7 @@ export type ConsoleRoute =
   | { page: 'job'; workspace: string; jobId: string }
   | { page: 'members'; workspace: string }
   | { page: 'api-keys'; workspace: string }
+  | { page: 'ops'; workspace: string }
   | { page: 'not-found' };
 
 export type WorkspaceRoute = Extract<ConsoleRoute, { workspace: string }>;
@@ -37,6 +38,7 @@ export function parseRoute(pathname: string, search = ''): ConsoleRoute {
   if (section === undefined) return { page: 'jobs', workspace };
   if (section === 'jobs')
     return item === undefined ? { page: 'jobs', workspace } : { page: 'job', workspace, jobId: item };
+  if (section === 'ops' && item === undefined) return { page: 'ops', workspace };
   if (section === 'settings') {
     // The settings area opens on its first page.
     if (item === undefined || item === 'members') return { page: 'members', workspace };
@@ -64,6 +66,8 @@ export function routePath(route: ConsoleRoute): string {
       return `${workspacePath(route.workspace)}/settings/members`;
     case 'api-keys':
       return `${workspacePath(route.workspace)}/settings/api-keys`;
+    case 'ops':
+      return `${workspacePath(route.workspace)}/ops`;
   }
 }
 

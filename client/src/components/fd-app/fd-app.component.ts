@@ -1,13 +1,16 @@
-import type { Job, Me, User } from '@flightdeck/contract';
+import type { Me, User } from '@flightdeck/contract';
 import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { messageOf } from '../../accounts/form-errors';
 import { apiKeyAccess, can, memberAccess, type WorkspaceAccess } from '../../accounts/workspace-access';
 import { ApiClient, ApiError, type MyWorkspace } from '../../api/api-client';
 import type { FdJobSubmittedEvent } from '../../events/fd-job-submitted';
+import type { FdToastEvent } from '../../events/fd-toast';
 import type { FdSignedInEvent } from '../../events/fd-signed-in';
 import type { FdWorkspaceCreatedEvent } from '../../events/fd-workspace-created';
 import { RealtimeClient, type RealtimeClientOptions, type RealtimeSnapshot } from '../../realtime/realtime-client';
+import { viewersByJob, type PresenceMember } from '../../realtime/presence';
 import { redirectFor, type ConsoleVisitor } from '../../routing/console-redirects';
 import { parseRoute, routePath, workspaceOfRoute, type ConsoleRoute } from '../../routing/console-routes';
 import { consolePathOfClick } from '../../routing/link-navigation';
@@ -16,8 +19,12 @@ import { themeStyles } from '../../styles/theme.styles';
 import '../fd-api-keys-settings/fd-api-keys-settings.component';
 import '../fd-auth-form/fd-auth-form.component';
 import '../fd-connection-indicator/fd-connection-indicator.component';
-import '../fd-jobs-table/fd-jobs-table.component';
+import '../fd-jobs-view/fd-jobs-view.component';
+import type { FdToasts } from '../fd-toasts/fd-toasts.component';
+import '../fd-toasts/fd-toasts.component';
+import '../fd-job-page/fd-job-page.component';
 import '../fd-members-settings/fd-members-settings.component';
+import '../fd-ops-view/fd-ops-view.component';
 import '../fd-submit-form/fd-submit-form.component';
 import type { FdWorkspaceSwitcher } from '../fd-workspace-switcher/fd-workspace-switcher.component';
 import '../fd-workspace-switcher/fd-workspace-switcher.component';
@@ -61,6 +68,8 @@ export class FdApp extends LitElement {
   @state() private auth: Auth = { kind: 'checking' };
   @state() private route: ConsoleRoute = { page: 'home' };
   @state() private snapshot: RealtimeSnapshot | undefined;
+  /** Who is online in the workspace and which jobs each has open (you included). */
+  @state() private presence: readonly PresenceMember[] = [];
   /** Why the last key did not work, shown on the Connect form. */
   @state() private connectError = '';
   @state() private keyFormOpen = false;
@@ -109,6 +118,8 @@ export class FdApp extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     if (!changed.has('auth') && !changed.has('route')) return;
     this.syncConnection();
+    // Presence: the job this person looks at, or none (sent again after every reconnect).
+    this.connection?.realtime.presence.look(this.route.page === 'job' ? this.route.jobId : null);
     if (this.auth.kind === 'session' && !this.shownWorkspace()) this.refreshWorkspaces(workspaceOfRoute(this.route));
   }
 
@@ -358,8 +369,12 @@ export class FdApp extends LitElement {
           return 'Members';
         case 'api-keys':
           return 'API keys';
+        case 'ops':
+          return 'Operations';
         case 'not-found':
           return 'Not found';
+        case 'job':
+          return `Job ${this.route.jobId}`;
         default:
           return 'Jobs';
       }
@@ -391,7 +406,15 @@ export class FdApp extends LitElement {
         else this.sessionEnded();
       });
     });
-    this.connection = { id: target.id, realtime, stop };
+    const stopPresence = realtime.presence.subscribe((presence) => (this.presence = presence.members));
+    this.connection = {
+      id: target.id,
+      realtime,
+      stop: () => {
+        stop();
+        stopPresence();
+      },
+    };
     realtime.start();
   }
 
@@ -414,6 +437,7 @@ export class FdApp extends LitElement {
     this.connection?.realtime.stop();
     this.connection = undefined;
     this.snapshot = undefined;
+    this.presence = [];
   }
 
   private onJobSubmitted(event: FdJobSubmittedEvent): void {
@@ -426,12 +450,13 @@ export class FdApp extends LitElement {
     return html`
       <a class="skip-link" href="#main" @click=${this.onSkipLink}>Skip to content</a>
       <header class="header">${this.renderHeader()}</header>
-      <main id="main" class="main" tabindex="-1">
+      <main id="main" class="main" tabindex="-1" @fd-toast=${this.onToast}>
         ${this.failure ? html`<p class="alert" role="alert">${this.failure}</p>` : nothing} ${this.renderMain()}
       </main>
       <footer class="footer">
         <a href=${this.docsHref}>API reference</a>
       </footer>
+      <fd-toasts></fd-toasts>
     `;
   }
 
@@ -623,6 +648,7 @@ export class FdApp extends LitElement {
     const page = this.route.page;
     const tabs = [
       { page: 'jobs', label: 'Jobs', show: true, current: page === 'jobs' || page === 'job' || page === 'home' },
+      { page: 'ops', label: 'Ops', show: access === null || can(access, 'queues:read'), current: page === 'ops' },
       {
         page: 'members',
         label: 'Members',
@@ -677,9 +703,32 @@ export class FdApp extends LitElement {
           .currentKeyId=${auth.kind === 'api-key' ? (auth.me?.apiKey?.id ?? null) : null}
           workspace-name=${name}
         ></fd-api-keys-settings>`;
+      case 'ops':
+        if (access && !can(access, 'queues:read')) return this.renderNoAccess('queues');
+        return html`<fd-ops-view
+          .api=${api}
+          .access=${access}
+          .events=${this.connection?.realtime}
+          workspace-name=${name}
+        ></fd-ops-view>`;
+      case 'job':
+        return this.renderJob(api, access, this.route.jobId, slug ?? '');
       default:
         return this.renderJobs(api, access);
     }
+  }
+
+  private renderJob(api: ApiClient | undefined, access: WorkspaceAccess | null, jobId: string, slug: string) {
+    const auth = this.auth;
+    const self = auth.kind === 'session' ? auth.user.id : auth.kind === 'api-key' ? auth.me?.apiKey?.id : undefined;
+    return html`<fd-job-page
+      .api=${api}
+      .realtime=${this.connection?.realtime}
+      .access=${access}
+      job-id=${jobId}
+      workspace=${slug}
+      current-user-id=${self ?? ''}
+    ></fd-job-page>`;
   }
 
   private renderNoAccess(what: string) {
@@ -693,9 +742,12 @@ export class FdApp extends LitElement {
 
   private renderJobs(api: ApiClient | undefined, access: WorkspaceAccess | null) {
     const snapshot = this.snapshot;
-    const jobs = snapshot?.jobs ?? new Map<string, Job>();
     const problem = snapshot && snapshot.connection !== 'live' ? snapshot.problem : null;
     const canSubmit = access === null || can(access, 'jobs:write');
+    const auth = this.auth;
+    const userId = auth.kind === 'session' ? auth.user.id : null;
+    const actorId = userId ?? (auth.kind === 'api-key' ? (auth.me?.apiKey?.id ?? null) : null);
+    const workspace = this.shownWorkspace()?.slug ?? workspaceOfRoute(this.route) ?? '';
     return html`
       <div class="console">
         <section class="panel" aria-labelledby="submit-heading">
@@ -706,16 +758,40 @@ export class FdApp extends LitElement {
               : html`<p class="muted">Viewers watch the jobs; members and above submit them.</p>`
           }
         </section>
-        <section class="jobs" aria-labelledby="jobs-heading">
-          <div class="jobs__header">
-            <h2 id="jobs-heading">Jobs</h2>
-            <span class="jobs__count">${jobs.size === 1 ? '1 job' : `${jobs.size} jobs`}</span>
-          </div>
-          ${problem ? html`<p class="notice">${problem.message} Trying again…</p>` : nothing}
-          <fd-jobs-table .jobs=${jobs} ?loading=${!snapshot || snapshot.connection === 'connecting'}></fd-jobs-table>
-        </section>
+        ${keyed(
+          `${workspace} ${actorId ?? ''}`,
+          html`<fd-jobs-view
+            .api=${api}
+            .realtime=${this.connection?.realtime}
+            .access=${access}
+            workspace=${workspace}
+            .userId=${userId}
+            .actorId=${actorId}
+            search=${window.location.search}
+            .viewers=${this.jobViewers(actorId)}
+            problem=${problem?.message ?? ''}
+          ></fd-jobs-view>`,
+        )}
       </div>
     `;
+  }
+
+  private viewersCache:
+    { members: readonly PresenceMember[]; self: string | null; byJob: ReturnType<typeof viewersByJob> } | undefined;
+
+  /** Who else has each job open, the same map until presence changes (so rows do not re-render for nothing). */
+  private jobViewers(self: string | null): ReturnType<typeof viewersByJob> {
+    const cache = this.viewersCache;
+    if (cache?.members === this.presence && cache.self === self) return cache.byJob;
+    const byJob = viewersByJob(this.presence, self);
+    this.viewersCache = { members: this.presence, self, byJob };
+    return byJob;
+  }
+
+  /** Toasts asked for anywhere in the page (see events/fd-toast.ts) show in one place. */
+  private onToast(event: FdToastEvent): void {
+    event.stopPropagation();
+    this.renderRoot.querySelector<FdToasts>('fd-toasts')?.show(event.detail);
   }
 }
 

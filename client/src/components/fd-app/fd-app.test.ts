@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
 import type { FakeAnswer, FakeServer } from '../../../test/support/fake-server';
+import { buildJob } from '../../../test/support/job-factory';
 
 // fd-app against a scripted REST API (the real ApiClient over a fake fetch) and no realtime gateway:
 // signing in and out, the workspace addresses, the settings pages by role, and the API-key way in.
@@ -131,7 +132,7 @@ describe('fd-app, signed in', () => {
     await expect(page.getByRole('button', { name: /^Workspace: Payments/ }).isVisible()).resolves.toBe(true);
     await page.getByText('Ada Lovelace').waitFor();
     const tabs = page.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
-    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Members', 'API keys']);
+    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Ops', 'Members', 'API keys']);
     await expect(tabs.first().getAttribute('aria-current')).resolves.toBe('page');
   });
 
@@ -147,7 +148,7 @@ describe('fd-app, signed in', () => {
     expect(pathOf(page)).toBe('/w/search');
     await expect(stillMarked(page)).resolves.toBe(true);
     const tabs = page.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
-    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Members']);
+    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Ops', 'Members']);
     await page.getByText('Viewers watch the jobs; members and above submit them.').waitFor();
     await expect(page.locator('fd-submit-form').count()).resolves.toBe(0);
 
@@ -156,10 +157,31 @@ describe('fd-app, signed in', () => {
     await page.getByRole('button', { name: /^Workspace: Payments/ }).waitFor();
   });
 
-  it('keeps a job address as it is (the job page comes later)', async () => {
-    const page = await open('/w/payments/jobs/01JOB0000000000000000000001', { 'GET /v1/me': SIGNED_IN });
-    await page.getByRole('heading', { name: 'Jobs', exact: true }).waitFor();
-    expect(pathOf(page)).toBe('/w/payments/jobs/01JOB0000000000000000000001');
+  it('opens the job page at a job address, and says so when the job is not in the workspace', async () => {
+    const job = buildJob({ status: 'failed' });
+    const page = await open(`/w/payments/jobs/${job.id}`, {
+      'GET /v1/me': SIGNED_IN,
+      [`GET /v1/jobs/${job.id}`]: { status: 200, body: job },
+    });
+    await page.locator('fd-job-page').getByRole('heading', { name: 'demo.sleep', level: 2 }).waitFor();
+    expect(pathOf(page)).toBe(`/w/payments/jobs/${job.id}`);
+    await expect(page.title()).resolves.toBe(`Job ${job.id} · Payments · Flightdeck`);
+    const tabs = page.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
+    await expect(tabs.first().getAttribute('aria-current')).resolves.toBe('page');
+    await expect(requests()).resolves.toContainEqual(
+      expect.objectContaining({
+        path: `/v1/jobs/${job.id}`,
+        headers: expect.objectContaining({ 'x-workspace': 'payments' }),
+      }),
+    );
+
+    await page.evaluate(() => {
+      window.history.pushState(null, '', '/w/payments/jobs/01JOBOFANOTHERWORKSPACE0000');
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await page.getByRole('heading', { name: 'Job not found' }).waitFor();
+    await page.getByRole('link', { name: 'Back to the jobs' }).click();
+    await page.waitForFunction(() => window.location.pathname === '/w/payments');
   });
 
   it('shows the settings pages at their addresses, and says so when the role does not reach them', async () => {

@@ -9,6 +9,10 @@ export interface ConfirmRequest {
   message: string;
   /** The confirming button's text, e.g. `Revoke key`. */
   confirmLabel: string;
+  /** The declining button's text (`Cancel` by default; say something else when the action itself is a cancel). */
+  dismissLabel?: string;
+  /** `primary` for an action that is not destructive (a retry); `danger` by default. */
+  tone?: 'danger' | 'primary';
 }
 
 /**
@@ -40,7 +44,7 @@ export class FdConfirmDialog extends LitElement {
   }
 
   override render() {
-    const { heading, message, confirmLabel } = this.request;
+    const { heading, message, confirmLabel, dismissLabel = 'Cancel', tone = 'danger' } = this.request;
     return html`
       <dialog
         aria-labelledby="confirm-heading"
@@ -52,8 +56,13 @@ export class FdConfirmDialog extends LitElement {
           <h2 id="confirm-heading" class="heading">${heading}</h2>
           <p id="confirm-message" class="message">${message}</p>
           <div class="actions">
-            <button class="button cancel" value="cancel">Cancel</button>
-            <button class="button button--danger button--solid" value="confirm">${confirmLabel}</button>
+            <button class="button cancel" value="cancel">${dismissLabel}</button>
+            <button
+              class="button ${tone === 'primary' ? 'button--primary' : 'button--danger button--solid'}"
+              value="confirm"
+            >
+              ${confirmLabel}
+            </button>
           </div>
         </form>
       </dialog>

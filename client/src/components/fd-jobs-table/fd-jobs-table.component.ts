@@ -1,21 +1,45 @@
 import type { Job } from '@flightdeck/contract';
 import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { selectionChangeEvent } from '../../events/fd-selection-change';
+import {
+  allVisibleState,
+  selectRange,
+  toggleAllVisible,
+  toggleRow,
+  type Selection,
+} from '../../jobs-view/job-selection';
+import { routePath } from '../../routing/console-routes';
 import { statusColorStyles, themeStyles } from '../../styles/theme.styles';
+import type { AvatarPerson } from '../fd-presence-avatars/fd-presence-avatars.component';
+import '../fd-presence-avatars/fd-presence-avatars.component';
 import styles from './fd-jobs-table.styles';
 import { describeAge, formatAge, progressPercent, shortId } from './job-format';
 
 /** How long a job that arrives live stays highlighted. */
 const ARRIVAL_HIGHLIGHT_MS = 1_500;
 
+const NO_PEOPLE: readonly AvatarPerson[] = [];
+
 /**
- * A live table of jobs: status, progress, type, id and age (which ticks). Rows are keyed by job id,
- * so an update changes a row in place; columns have fixed widths, so nothing shifts as values change.
- * Narrow containers show each job as a two-line row.
+ * A live table of jobs: status, progress, type, id, who claimed it, who is looking at it, and age
+ * (which ticks). Rows are keyed by job id, so an update changes a row in place; rows have one
+ * height and columns fixed widths, so nothing shifts as values change. Narrow containers show each
+ * job as a card (the table semantics stay).
+ *
+ * With `workspace`, each job's type links to its page. With `selectable`, each row has a checkbox
+ * (and the header one for all rows shown); the table says what changed with `fd-selection-change`
+ * and shows what it is given in `selected`.
+ *
+ * Keyboard: rows take focus one at a time (Tab enters the table at the last row focused); ↑ ↓
+ * Home End move, Enter opens the job, Space checks the row (Shift+Space and Shift+↑↓ extend from
+ * the last row checked), Ctrl/⌘+A checks every row shown, Escape clears. Shift-click checks a range.
  *
  * @slot empty - Shown when there are no jobs (a default message otherwise).
  * @csspart table - The table.
+ * @event fd-selection-change - The person checked or unchecked rows; `detail.ids`. Bubbles and composes.
  */
 @customElement('fd-jobs-table')
 export class FdJobsTable extends LitElement {
@@ -27,8 +51,26 @@ export class FdJobsTable extends LitElement {
   /** True while the first load is under way: the empty state says so instead of "no jobs". */
   @property({ type: Boolean, reflect: true }) loading = false;
 
+  /** True while other rows are on their way (new filters): the rows shown are dimmed. */
+  @property({ type: Boolean, reflect: true }) busy = false;
+
+  /** The workspace's slug: with it, each job links to its page. */
+  @property() workspace = '';
+
+  /** Whether rows can be checked for bulk actions. */
+  @property({ type: Boolean }) selectable = false;
+
+  /** The ids of the checked rows. */
+  @property({ attribute: false }) selected: ReadonlySet<string> = new Set();
+
+  /** Who else has each job open (by job id), shown as avatars on its row. */
+  @property({ attribute: false }) viewers: ReadonlyMap<string, readonly AvatarPerson[]> = new Map();
+
   /** The time ages are measured to; ticks every second while the table is on the page. */
   @state() private now = Date.now();
+
+  /** The row that takes focus (the one in the tab order). */
+  @state() private focusId: string | null = null;
 
   /** The jobs as an array, for rendering. */
   private rows: readonly Job[] = [];
@@ -37,6 +79,12 @@ export class FdJobsTable extends LitElement {
   private readonly firstShown = new Map<string, number>();
   /** Whether rows were ever shown: the first ones are the initial load, not arrivals. */
   private showedRows = false;
+  /** Where a shift-click range starts. */
+  private anchor: string | null = null;
+  /** The position of the focused row, to focus its neighbour when it leaves. */
+  private focusIndex = 0;
+  /** Whether a row has the keyboard focus now. */
+  private rowFocused = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -57,6 +105,12 @@ export class FdJobsTable extends LitElement {
       this.rows = jobs instanceof Map ? [...jobs.values()] : (jobs as readonly Job[]);
       // New data shows ages as of now, not as of the last tick.
       this.now = Date.now();
+      // The focused row left: its neighbour takes the focus.
+      if (this.focusId !== null && !this.rows.some((job) => job.id === this.focusId)) {
+        const next = this.rows[Math.min(this.focusIndex, this.rows.length - 1)];
+        this.focusId = next?.id ?? null;
+        if (this.rowFocused && next) void this.updateComplete.then(() => this.focusRow(next.id));
+      }
     }
   }
 
@@ -81,42 +135,107 @@ export class FdJobsTable extends LitElement {
   override render() {
     const rows = this.rows;
     if (rows.length === 0) return this.renderEmpty();
+    const tabStop = rows.some((job) => job.id === this.focusId) ? this.focusId : rows[0]!.id;
     return html`
-      <table part="table" class="table" role="table">
+      <table
+        part="table"
+        id="jobs-table"
+        class="table ${this.selectable ? 'table--selectable' : ''}"
+        role="table"
+        aria-busy=${this.busy ? 'true' : 'false'}
+      >
         <caption class="visually-hidden">
-          Jobs, newest first, updated live
+          Jobs, newest first, updated live${this.selectable ? '. Space checks the focused row.' : ''}
         </caption>
         <thead role="rowgroup">
           <tr role="row">
+            ${this.selectable ? this.renderSelectAll() : nothing}
             <th role="columnheader" scope="col" class="col-status">Status</th>
             <th role="columnheader" scope="col" class="col-progress">Progress</th>
             <th role="columnheader" scope="col" class="col-type">Type</th>
             <th role="columnheader" scope="col" class="col-id">ID</th>
+            <th role="columnheader" scope="col" class="col-claim">Claimed by</th>
+            <th role="columnheader" scope="col" class="col-viewers">
+              <span aria-hidden="true">Viewing</span><span class="visually-hidden">Also viewing</span>
+            </th>
             <th role="columnheader" scope="col" class="col-age">Age</th>
           </tr>
         </thead>
-        <tbody role="rowgroup">
+        <tbody
+          role="rowgroup"
+          @keydown=${this.onKeydown}
+          @focusin=${this.onFocusIn}
+          @focusout=${() => (this.rowFocused = false)}
+        >
           ${repeat(
             rows,
             (job) => job.id,
-            (job) => this.renderRow(job),
+            (job, index) => this.renderRow(job, index, job.id === tabStop),
           )}
         </tbody>
       </table>
     `;
   }
 
-  private renderRow(job: Job) {
+  private renderSelectAll() {
+    const visible = this.rows.map((job) => job.id);
+    const state = allVisibleState(this.selection(), visible);
+    return html`
+      <th role="columnheader" scope="col" class="col-check">
+        <label class="check">
+          <input
+            type="checkbox"
+            class="check__input"
+            aria-label="Select all ${visible.length} jobs shown"
+            .checked=${live(state === 'all')}
+            .indeterminate=${live(state === 'some')}
+            @change=${this.onSelectAll}
+          />
+          <span class="check__text" aria-hidden="true">Select all</span>
+        </label>
+      </th>
+    `;
+  }
+
+  private renderRow(job: Job, index: number, tabStop: boolean) {
     const percent = progressPercent(job.progress);
     const created = Date.parse(job.createdAt);
     const elapsed = Number.isNaN(created) ? undefined : this.now - created;
+    const selected = this.selected.has(job.id);
+    const label = `${job.type} ${shortId(job.id)}`;
+    const viewers = this.viewers.get(job.id) ?? NO_PEOPLE;
+    // The type links to the job's page (no whitespace around it: the cell's text is the type).
+    const type = this.workspace
+      ? html`<a
+          class="job-link"
+          tabindex="-1"
+          href=${routePath({ page: 'job', workspace: this.workspace, jobId: job.id })}
+          >${job.type}</a
+        >`
+      : job.type;
     return html`
       <tr
         role="row"
-        class="row status-${job.status} ${this.isFresh(job.id) ? 'row--arrived' : ''}"
+        class="row status-${job.status} ${this.isFresh(job.id) ? 'row--arrived' : ''} ${selected ? 'row--selected' : ''}"
         data-job-id=${job.id}
         data-status=${job.status}
+        data-index=${index}
+        tabindex=${tabStop ? '0' : '-1'}
       >
+        ${
+          this.selectable
+            ? html`<td role="cell" class="cell-check">
+                <input
+                  type="checkbox"
+                  class="check__input"
+                  tabindex="-1"
+                  aria-label="Select job ${label}"
+                  .checked=${live(selected)}
+                  @click=${(event: MouseEvent) => this.onCheckClick(event, job.id)}
+                />
+              </td>`
+            : nothing
+        }
         <td role="cell" class="cell-status">
           <span class="badge">${job.status}</span>
         </td>
@@ -137,9 +256,26 @@ export class FdJobsTable extends LitElement {
             <span class="percent" aria-hidden="true">${percent}%</span>
           </span>
         </td>
-        <td role="cell" class="cell-type" title=${job.type}>${job.type}</td>
+        <td role="cell" class="cell-type" title=${job.type}>${type}</td>
         <td role="cell" class="cell-id">
           <code title=${job.id}><span class="visually-hidden">ending in </span>${shortId(job.id)}</code>
+        </td>
+        <td role="cell" class="cell-claim">
+          ${
+            job.claimedBy
+              ? html`<span class="claim" title="Claimed by ${job.claimedBy.name}"
+                  ><span class="cell-label" aria-hidden="true">Claimed by </span>${job.claimedBy.name}</span
+                >`
+              : html`<span class="unclaimed" aria-hidden="true">—</span
+                  ><span class="visually-hidden">Not claimed</span>`
+          }
+        </td>
+        <td role="cell" class="cell-viewers">
+          ${
+            viewers.length > 0
+              ? html`<fd-presence-avatars .people=${viewers} max="2" label="Also viewing"></fd-presence-avatars>`
+              : nothing
+          }
         </td>
         <td role="cell" class="cell-age">
           ${
@@ -171,6 +307,99 @@ export class FdJobsTable extends LitElement {
         </slot>
       </div>
     `;
+  }
+
+  // ── Selection ───────────────────────────────────────────────────────────────────────────────
+
+  private selection(): Selection {
+    return { ids: this.selected, anchor: this.anchor };
+  }
+
+  private visibleIds(): string[] {
+    return this.rows.map((job) => job.id);
+  }
+
+  private select(next: Selection): void {
+    this.anchor = next.anchor;
+    this.dispatchEvent(selectionChangeEvent(next.ids));
+  }
+
+  private onCheckClick(event: MouseEvent, id: string): void {
+    this.focusId = id;
+    this.select(
+      event.shiftKey ? selectRange(this.selection(), this.visibleIds(), id) : toggleRow(this.selection(), id),
+    );
+  }
+
+  private onSelectAll(): void {
+    this.select(toggleAllVisible(this.selection(), this.visibleIds()));
+  }
+
+  // ── Keyboard ────────────────────────────────────────────────────────────────────────────────
+
+  private onFocusIn(event: FocusEvent): void {
+    const row = (event.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-job-id]');
+    if (!row) return;
+    this.rowFocused = true;
+    this.focusId = row.dataset.jobId ?? null;
+    this.focusIndex = Number(row.dataset.index ?? 0);
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLTableRowElement>('tr[data-job-id]');
+    // Keys on the checkbox or link themselves do what those do.
+    if (!row || target !== row) return;
+    const id = row.dataset.jobId!;
+    const ids = this.visibleIds();
+    const index = ids.indexOf(id);
+    const move = (to: number) => {
+      const next = ids[Math.max(0, Math.min(ids.length - 1, to))];
+      if (next === undefined) return;
+      if (event.shiftKey && this.selectable)
+        this.select(selectRange({ ...this.selection(), anchor: this.anchor ?? id }, ids, next));
+      this.focusRow(next);
+    };
+    switch (event.key) {
+      case 'ArrowDown':
+        move(index + 1);
+        break;
+      case 'ArrowUp':
+        move(index - 1);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(ids.length - 1);
+        break;
+      case ' ':
+        if (!this.selectable) return;
+        this.select(event.shiftKey ? selectRange(this.selection(), ids, id) : toggleRow(this.selection(), id));
+        break;
+      case 'Enter':
+        row.querySelector<HTMLAnchorElement>('.job-link')?.click();
+        break;
+      case 'Escape':
+        if (!this.selectable || this.selected.size === 0) return;
+        this.select({ ids: new Set(), anchor: null });
+        break;
+      case 'a':
+      case 'A':
+        if (!this.selectable || !(event.ctrlKey || event.metaKey)) return;
+        this.select({ ids: new Set([...this.selected, ...ids]), anchor: this.anchor });
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  private focusRow(id: string): void {
+    this.focusId = id;
+    const row = this.renderRoot.querySelector<HTMLElement>(`tr[data-job-id="${CSS.escape(id)}"]`);
+    row?.focus();
+    row?.scrollIntoView({ block: 'nearest' });
   }
 }
 

@@ -10,7 +10,17 @@ let fixture: Fixture;
 beforeAll(async () => {
   [browser, script] = await Promise.all([
     launchChromium(),
-    bundleForBrowser(`import './components/fd-jobs-table/fd-jobs-table.component';`),
+    bundleForBrowser(`
+      import './components/fd-jobs-table/fd-jobs-table.component';
+      // Like the jobs view: the table says what to select, the page decides (and records it).
+      const page = window as unknown as { selections: string[][] };
+      page.selections = [];
+      document.addEventListener('fd-selection-change', async (event) => {
+        const table = document.querySelector('fd-jobs-table')!;
+        page.selections.push([...event.detail.ids]);
+        table.selected = event.detail.ids;
+      });
+    `),
   ]);
 });
 beforeEach(async () => {
@@ -107,7 +117,7 @@ describe('fd-jobs-table', () => {
     expect(await geometry()).toBe(before);
   });
 
-  it('shows each job as a two-line row in a narrow container, keeping table semantics', async () => {
+  it('shows each job as a card in a narrow container, keeping table semantics', async () => {
     const job = buildJob({ status: 'failed', progress: 100 });
     await fixture.page.evaluate(() => (document.querySelector('main')!.style.width = '360px'));
     await show([job]);
@@ -122,5 +132,100 @@ describe('fd-jobs-table', () => {
     await row(job.id).getByRole('progressbar').waitFor();
     await expect(fixture.page.getByRole('row').count()).resolves.toBe(2);
     expect(fixture.problems).toEqual([]);
+  });
+
+  describe('with selection, claims, viewers and links', () => {
+    const jobs = [
+      buildJob({ status: 'failed', claimedBy: { id: 'u_ada', name: 'Ada Lovelace', at: '2026-03-01T10:00:00.000Z' } }),
+      buildJob({ status: 'failed' }),
+      buildJob({ status: 'active' }),
+      buildJob({ status: 'queued' }),
+    ];
+    const selections = () => fixture.page.evaluate(() => (window as unknown as { selections: string[][] }).selections);
+    const focusedRow = () =>
+      fixture.page.evaluate(
+        () => (document.querySelector('fd-jobs-table')!.shadowRoot!.activeElement as HTMLElement | null)?.dataset.jobId,
+      );
+
+    beforeEach(async () => {
+      await fixture.page.evaluate(
+        async ({ list }) => {
+          const table = document.querySelector('fd-jobs-table')!;
+          table.selectable = true;
+          table.workspace = 'acme';
+          table.viewers = new Map([[list[1]!.id, [{ id: 'u_bob', name: 'Bob Builder' }]]]);
+          table.jobs = list;
+          await table.updateComplete;
+        },
+        { list: jobs },
+      );
+    });
+
+    it('shows who claimed each job and who else is looking, and links each job to its page', async () => {
+      const { page } = fixture;
+      await expect(row(jobs[0]!.id).locator('.cell-claim').textContent()).resolves.toContain('Ada Lovelace');
+      await expect(row(jobs[1]!.id).locator('.cell-claim').textContent()).resolves.toContain('Not claimed');
+      await row(jobs[1]!.id).getByRole('list', { name: 'Also viewing: Bob Builder' }).waitFor();
+      const link = row(jobs[2]!.id).getByRole('link', { name: 'demo.sleep' });
+      await expect(link.getAttribute('href')).resolves.toBe(`/w/acme/jobs/${jobs[2]!.id}`);
+      await page.getByRole('columnheader', { name: 'Claimed by' }).waitFor();
+    });
+
+    it('checks rows one by one, as a shift-click range, or all at once', async () => {
+      const { page } = fixture;
+      await page.getByRole('checkbox', { name: `Select job demo.sleep ${jobs[0]!.id.slice(-8)}` }).click();
+      await page
+        .getByRole('checkbox', { name: `Select job demo.sleep ${jobs[2]!.id.slice(-8)}` })
+        .click({ modifiers: ['Shift'] });
+      await expect(selections()).resolves.toEqual([[jobs[0]!.id], [jobs[0]!.id, jobs[1]!.id, jobs[2]!.id]]);
+      const all = page.getByRole('checkbox', { name: 'Select all 4 jobs shown' });
+      await expect(all.evaluate((input: HTMLInputElement) => input.indeterminate)).resolves.toBe(true);
+      await all.click();
+      await expect(row(jobs[3]!.id).getByRole('checkbox').isChecked()).resolves.toBe(true);
+      await all.click();
+      await expect(selections().then((list) => list.at(-1))).resolves.toEqual([]);
+    });
+
+    it('moves between rows with the arrow keys, checks with Space, opens with Enter', async () => {
+      const { page } = fixture;
+      // Tab from the select-all checkbox enters the rows.
+      await page.getByRole('checkbox', { name: 'Select all 4 jobs shown' }).focus();
+      await page.keyboard.press('Tab');
+      await expect(focusedRow()).resolves.toBe(jobs[0]!.id);
+      await page.keyboard.press('ArrowDown');
+      await expect(focusedRow()).resolves.toBe(jobs[1]!.id);
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Shift+ArrowDown');
+      await expect(selections().then((list) => list.at(-1)?.sort())).resolves.toEqual(
+        [jobs[1]!.id, jobs[2]!.id].sort(),
+      );
+      await page.keyboard.press('End');
+      await expect(focusedRow()).resolves.toBe(jobs[3]!.id);
+      await page.keyboard.press('Escape');
+      await expect(selections().then((list) => list.at(-1))).resolves.toEqual([]);
+      // Only one row is in the tab order: Tab leaves the table.
+      await expect(page.locator('fd-jobs-table tr[tabindex="0"]').count()).resolves.toBe(1);
+      // As in the console, a click on a link inside the table is followed without a reload.
+      await page.evaluate(() =>
+        document.addEventListener('click', (event) => {
+          const link = event
+            .composedPath()
+            .find((target) => (target as Element).localName === 'a') as HTMLAnchorElement;
+          event.preventDefault();
+          (window as unknown as { followed: string }).followed = new URL(link.href).pathname;
+        }),
+      );
+      await page.keyboard.press('Enter');
+      await expect(page.evaluate(() => (window as unknown as { followed: string }).followed)).resolves.toBe(
+        `/w/acme/jobs/${jobs[3]!.id}`,
+      );
+    });
+
+    it('keeps the focus on the table when the focused row leaves', async () => {
+      await row(jobs[1]!.id).focus();
+      await show([jobs[0]!, jobs[2]!, jobs[3]!]);
+      await expect(focusedRow()).resolves.toBe(jobs[2]!.id);
+      expect(fixture.problems).toEqual([]);
+    });
   });
 });

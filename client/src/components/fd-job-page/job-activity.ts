@@ -1,0 +1,180 @@
+import type { ActivityEntry, Actor, Comment, Job, StreamEvent } from '@flightdeck/contract';
+import { applyJobEvent } from '../../realtime/job-store';
+
+/**
+ * A job's page between REST loads: the job after each event, what the job's activity gains from
+ * each event (the same entries `GET /v1/jobs/{id}/activity` lists, so a live page and a reloaded one
+ * read alike), its attempts, and what a person's action reads as. Pure functions.
+ */
+
+/** The job after an event about it (claims included, which carry no job); other jobs' events change nothing. */
+export function jobAfterEvent(job: Job, event: StreamEvent): Job {
+  if (event.jobId !== job.id && event.job?.id !== job.id) return job;
+  if (event.type === 'job.claimed' || event.type === 'job.released') {
+    const claimedBy = event.claimedBy ?? null;
+    return job.claimedBy?.id === claimedBy?.id && job.claimedBy?.at === claimedBy?.at ? job : { ...job, claimedBy };
+  }
+  return applyJobEvent(new Map([[job.id, job]]), event).get(job.id) ?? job;
+}
+
+/** The event types that mark an attempt, and the activity they stand for (as the server's projector records them). */
+const MILESTONES: Partial<Record<StreamEvent['type'], ActivityEntry['action']>> = {
+  'job.active': 'started',
+  'job.retrying': 'retrying',
+  'job.completed': 'completed',
+  'job.failed': 'failed',
+};
+
+/**
+ * The activity entry an event adds, or null. `before` is the job as it was before the event: a
+ * `job.queued` that a person caused is a retry, unless the job was delayed (then it was promoted).
+ */
+export function activityOfEvent(event: StreamEvent, before: Pick<Job, 'status'> | null): ActivityEntry | null {
+  const at = event.at;
+  const milestone = MILESTONES[event.type];
+  if (milestone && event.job) {
+    const { attemptsMade = 0, error } = event.job;
+    const attempt = event.type === 'job.active' ? attemptsMade + 1 : attemptsMade;
+    return { action: milestone, actor: null, at, details: { attempt, ...(error ? { error: error.message } : {}) } };
+  }
+  const actor = event.actor;
+  if (!actor) return null;
+  switch (event.type) {
+    case 'job.cancelled':
+      return { action: 'cancelled', actor, at, details: {} };
+    case 'job.queued':
+      return { action: before?.status === 'delayed' ? 'promoted' : 'retried', actor, at, details: {} };
+    case 'job.claimed':
+      return { action: 'claimed', actor, at, details: {} };
+    case 'job.released':
+      return { action: 'released', actor, at, details: {} };
+    case 'comment.created':
+      return { action: 'commented', actor, at, details: event.comment ? { commentId: event.comment.id } : {} };
+    default:
+      return null;
+  }
+}
+
+/** How far apart the event of a person's action and its activity record may be and still be one thing. */
+const SAME_ACTION_WINDOW_MS = 10_000;
+
+/** Whether two entries are the same thing seen twice (once live from an event, once from REST). */
+export function sameActivity(a: ActivityEntry, b: ActivityEntry): boolean {
+  if (a.action !== b.action || (a.actor?.id ?? null) !== (b.actor?.id ?? null)) return false;
+  if (a.action === 'created') return true;
+  if (a.details.commentId !== undefined || b.details.commentId !== undefined)
+    return a.details.commentId === b.details.commentId;
+  if (a.actor === null) return a.details.attempt === b.details.attempt && a.at === b.at;
+  return Math.abs(Date.parse(a.at) - Date.parse(b.at)) <= SAME_ACTION_WINDOW_MS;
+}
+
+/** `entries` with `more` added, skipping what is there already, in time order (stable). */
+export function mergeActivity(entries: readonly ActivityEntry[], more: readonly ActivityEntry[]): ActivityEntry[] {
+  const merged = [...entries];
+  for (const entry of more) if (!merged.some((known) => sameActivity(known, entry))) merged.push(entry);
+  return merged
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => Date.parse(a.entry.at) - Date.parse(b.entry.at) || a.index - b.index)
+    .map(({ entry }) => entry);
+}
+
+/** One attempt at running the job, from its milestones. */
+export interface Attempt {
+  number: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  outcome: 'running' | 'completed' | 'failed' | 'retrying';
+  error: string | null;
+}
+
+/** The job's attempts, oldest first, from its activity (a retry by a person starts counting again). */
+export function attemptsOf(entries: readonly ActivityEntry[]): Attempt[] {
+  const attempts: Attempt[] = [];
+  for (const entry of entries) {
+    if (entry.actor !== null) continue;
+    const attempt = typeof entry.details.attempt === 'number' ? entry.details.attempt : undefined;
+    if (attempt === undefined) continue;
+    if (entry.action === 'started') {
+      attempts.push({ number: attempt, startedAt: entry.at, endedAt: null, outcome: 'running', error: null });
+      continue;
+    }
+    if (entry.action !== 'completed' && entry.action !== 'failed' && entry.action !== 'retrying') continue;
+    let current = attempts.at(-1);
+    if (!current || current.number !== attempt || current.outcome !== 'running') {
+      current = { number: attempt, startedAt: null, endedAt: null, outcome: 'running', error: null };
+      attempts.push(current);
+    }
+    current.outcome = entry.action;
+    current.endedAt = entry.at;
+    current.error = typeof entry.details.error === 'string' ? entry.details.error : null;
+  }
+  return attempts;
+}
+
+const PERSON_VERBS: Partial<Record<ActivityEntry['action'], string>> = {
+  cancelled: 'cancelled',
+  retried: 'retried',
+  promoted: 'promoted',
+  claimed: 'claimed',
+  released: 'released the claim on',
+  commented: 'commented on',
+};
+
+/** What an activity entry reads as: "retried by Ada Lovelace", "attempt 2 failed: demo failure". */
+export function describeActivity(entry: ActivityEntry): string {
+  const by = entry.actor ? ` by ${actorName(entry.actor)}` : '';
+  const attempt = typeof entry.details.attempt === 'number' ? entry.details.attempt : null;
+  const error = typeof entry.details.error === 'string' ? `: ${entry.details.error}` : '';
+  const bulk = entry.details.bulk === true ? ' (bulk action)' : '';
+  switch (entry.action) {
+    case 'created':
+      return 'Created';
+    case 'started':
+      return attempt ? `Attempt ${attempt} started` : 'Started';
+    case 'retrying':
+      return `${attempt ? `Attempt ${attempt}` : 'An attempt'} failed, will retry${error}`;
+    case 'completed':
+      return attempt ? `Completed (attempt ${attempt})` : 'Completed';
+    case 'failed':
+      return `${attempt ? `Attempt ${attempt} failed` : 'Failed'}${error}`;
+    case 'released': {
+      const holder = entry.details.holder as { name?: unknown } | undefined;
+      const whose = typeof holder?.name === 'string' ? `${holder.name}'s claim ` : 'Claim ';
+      return `${whose}released${by}`;
+    }
+    case 'commented':
+      return `Comment${by}`;
+    default:
+      return `${capitalize(entry.action)}${by}${bulk}`;
+  }
+}
+
+/** The toast for an action someone else took on the job you look at: "Bob Builder retried this job". */
+export function toastOfEvent(
+  event: StreamEvent,
+  jobId: string,
+  selfId: string | null,
+  before: Pick<Job, 'status'> | null,
+): string | null {
+  if (event.jobId !== jobId || !event.actor || event.actor.id === selfId) return null;
+  const entry = activityOfEvent(event, before);
+  const verb = entry?.actor ? PERSON_VERBS[entry.action] : undefined;
+  return verb ? `${actorName(event.actor)} ${verb} this job` : null;
+}
+
+export function actorName(actor: Actor): string {
+  return actor.type === 'apiKey' ? `API key “${actor.name}”` : actor.name;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** `comments` with `more` added (by id), oldest first. */
+export function mergeComments(comments: readonly Comment[], more: readonly Comment[]): Comment[] {
+  const byId = new Map(comments.map((comment) => [comment.id, comment]));
+  for (const comment of more) byId.set(comment.id, comment);
+  return [...byId.values()].sort((a, b) =>
+    a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
+  );
+}

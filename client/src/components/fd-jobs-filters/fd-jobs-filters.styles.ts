@@ -1,0 +1,239 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    display: block;
+    container-type: inline-size;
+    color: var(--_text);
+  }
+
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    gap: 0.75rem;
+    padding: 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: 0.5rem;
+    background: var(--_surface);
+  }
+
+  .filters {
+    display: grid;
+    flex: 1 1 36rem;
+    grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr));
+    gap: 0.5rem 0.75rem;
+    min-width: 0;
+  }
+
+  .field > label {
+    font-size: 0.8125rem;
+  }
+
+  .field--search {
+    grid-column: span 2;
+  }
+
+  /* Only narrow screens fold the filters away. */
+  .more-toggle {
+    display: none;
+  }
+
+  .input {
+    min-height: 2.25rem;
+    padding-block: 0.3rem;
+    font-size: 0.875rem;
+  }
+
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: flex-end;
+    gap: 0.5rem;
+    margin-inline-start: auto;
+  }
+
+  .button--quiet {
+    min-height: 2.25rem;
+  }
+
+  .views {
+    position: relative;
+  }
+
+  .views-toggle {
+    max-width: 16rem;
+  }
+
+  .views-toggle__label {
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+
+  .chevron {
+    flex: none;
+    width: 0.4rem;
+    height: 0.4rem;
+    margin: 0 0.1rem 0.2rem;
+    border: solid var(--_muted);
+    border-width: 0 2px 2px 0;
+    transform: rotate(45deg);
+  }
+
+  [aria-expanded='true'] .chevron {
+    margin: 0.2rem 0.1rem 0;
+    transform: rotate(-135deg);
+  }
+
+  .views-panel {
+    position: absolute;
+    top: calc(100% + 0.35rem);
+    inset-inline-end: 0;
+    z-index: 10;
+    display: grid;
+    gap: 0.75rem;
+    width: min(22rem, calc(100vw - 2rem));
+    padding: 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: 0.5rem;
+    background: var(--_surface);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.16);
+  }
+
+  .views-panel[hidden] {
+    display: none;
+  }
+
+  .views-panel__heading {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.75rem;
+    font-weight: 600;
+    letter-spacing: 0.02em;
+    text-transform: uppercase;
+  }
+
+  .view-list {
+    display: grid;
+    gap: 0.125rem;
+    max-height: 16rem;
+    margin: 0;
+    padding: 0;
+    overflow-y: auto;
+    list-style: none;
+  }
+
+  .view-item {
+    display: flex;
+    align-items: center;
+    gap: 0.25rem;
+  }
+
+  .view-apply,
+  .view-delete {
+    min-height: 2.25rem;
+    border: 0;
+    border-radius: var(--_radius);
+    background: transparent;
+    color: var(--_text);
+    font: inherit;
+    cursor: pointer;
+  }
+
+  .view-apply {
+    display: grid;
+    flex: 1;
+    min-width: 0;
+    padding: 0.3rem 0.5rem;
+    text-align: start;
+  }
+
+  .view-apply__name {
+    overflow: hidden;
+    font-weight: 600;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+
+  .view-apply__by {
+    color: var(--_muted);
+    font-size: 0.75rem;
+  }
+
+  .view-apply[aria-current='true'] {
+    box-shadow: inset 3px 0 0 var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 8%, transparent);
+  }
+
+  .view-delete {
+    flex: none;
+    width: 2.25rem;
+    color: var(--_muted);
+    font-size: 1.2rem;
+  }
+
+  .view-apply:hover,
+  .view-delete:hover {
+    background: var(--_surface-sunken);
+  }
+
+  .view-delete:hover {
+    color: var(--_danger);
+  }
+
+  .save {
+    display: grid;
+    gap: 0.35rem;
+    padding-top: 0.75rem;
+    border-top: 1px solid var(--_border);
+  }
+
+  .save > label {
+    font-size: 0.8125rem;
+    font-weight: 600;
+  }
+
+  .save__row {
+    display: flex;
+    gap: 0.5rem;
+  }
+
+  .save__row .input {
+    flex: 1;
+  }
+
+  .save .button {
+    min-height: 2.25rem;
+    padding-inline: 0.75rem;
+  }
+
+  @container (max-width: 36rem) {
+    .bar {
+      padding: 0.6rem;
+    }
+
+    .filters {
+      flex-basis: 100%;
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+    }
+
+    .field--search {
+      grid-column: 1 / -1;
+    }
+
+    .more-toggle {
+      display: inline-flex;
+      grid-column: 1 / -1;
+      justify-self: start;
+    }
+
+    .filters:not(.filters--open) .field--more {
+      display: none;
+    }
+
+    .actions {
+      width: 100%;
+    }
+  }
+`;
