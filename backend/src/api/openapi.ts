@@ -348,7 +348,7 @@ export function buildOpenApiDocument() {
     tags: ['Queues'],
     summary: 'Pause a queue',
     description:
-      'Workers take no new jobs from it; active jobs finish. Submits are still accepted and wait (counted as `queued`); a paused queue asks for replicas for its active jobs only. Needs the `queues:write` scope.',
+      'Workers take no new jobs from it; active jobs finish. Submits are still accepted and wait (counted as `queued`); a paused queue asks for replicas for its active jobs only. Queues are shared by the deployment: needs `queues:write` in the operator workspace (`default`); `403` from any other.',
     security,
     request: { params: queueNameParams },
     responses: { 200: json(queueSchema, 'The queue after the action'), ...errors(401, 403, 404, 503) },
@@ -358,7 +358,8 @@ export function buildOpenApiDocument() {
     path: '/v1/queues/{name}/resume',
     tags: ['Queues'],
     summary: 'Resume a paused queue',
-    description: 'Workers take its waiting jobs again. Needs the `queues:write` scope.',
+    description:
+      'Workers take its waiting jobs again. Needs `queues:write` in the operator workspace (`default`); `403` from any other.',
     security,
     request: { params: queueNameParams },
     responses: { 200: json(queueSchema, 'The queue after the action'), ...errors(401, 403, 404, 503) },

@@ -243,19 +243,6 @@ export default css`
     background: var(--_surface);
   }
 
-  .jobs__header {
-    display: flex;
-    align-items: baseline;
-    justify-content: space-between;
-    gap: 1rem;
-  }
-
-  .jobs__count {
-    color: var(--_muted);
-    font-size: 0.875rem;
-    font-variant-numeric: tabular-nums;
-  }
-
   .notice {
     margin: 0 0 0.75rem;
     padding: 0.5rem 0.75rem;
