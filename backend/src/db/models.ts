@@ -117,6 +117,9 @@ const jobRecordSchema = new Schema(
 jobRecordSchema.index({ workspaceId: 1, createdAt: -1, _id: -1 });
 jobRecordSchema.index({ workspaceId: 1, status: 1, createdAt: -1, _id: -1 });
 jobRecordSchema.index({ workspaceId: 1, type: 1, createdAt: -1, _id: -1 });
+// The console's filters by queue and by who claimed: each page is one index range, newest first.
+jobRecordSchema.index({ workspaceId: 1, queue: 1, createdAt: -1, _id: -1 });
+jobRecordSchema.index({ workspaceId: 1, 'claimedBy.id': 1, createdAt: -1, _id: -1 });
 export const JobRecordModel = model('JobRecord', jobRecordSchema, 'jobs');
 export type JobRecordDoc = InferSchemaType<typeof jobRecordSchema>;
 
