@@ -3,44 +3,22 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
-import { JobEventStream, redisKeys, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
+import { redisKeys, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
 import { AccountService } from './accounts/account-service';
-import { ApiKeyResolver, ApiKeyService } from './accounts/api-keys';
+import { ApiKeyResolver } from './accounts/api-keys';
 import { Authenticator } from './accounts/authenticator';
 import { JobTokens } from './accounts/job-tokens';
-import { MemberService } from './accounts/members';
 import { RevocationBus, type Revocation } from './accounts/revocations';
 import { SessionStore } from './accounts/sessions';
-import { RateLimits } from './api/rate-limits';
-import { AuditLog } from './audit/audit-log';
-import { CollaborationService } from './collaboration/collaboration-service';
-import { SavedViews } from './collaboration/saved-views';
-import { OpsOverviewService } from './ops/ops-overview';
 import { ProcessRegistry } from './ops/process-registry';
-import { bootstrap, type BootstrapResult } from './accounts/bootstrap';
+import type { BootstrapResult } from './accounts/bootstrap';
 import { createApp } from './api/api-app';
-import {
-  recordJobFinished,
-  reportDependencyHealth,
-  reportHistoryBacklog,
-  reportQueueDepths,
-  reportQueuePauses,
-  type MeteredQueue,
-} from './metrics';
+import { recordJobFinished, reportDependencyHealth } from './metrics';
 import { startRealtimeGateway, type RealtimeGateway } from './gateway/realtime-gateway';
 import { REPO_ROOT, type Config } from './config';
+import { startApiRole } from './roles/api-role';
 import { connectMongo, pingMongo } from './db/connection';
-import { HistoryProjector } from './history/history-projector';
-import { HistoryWatermark } from './history/history-watermark';
 import { JobReader } from './jobs/job-reader';
-import { JobService } from './jobs/job-service';
-import { closeQueues, createQueues, type QueueRegistry } from './jobs/queue-registry';
-import { QueueOverviewService } from './jobs/queue-overview';
-import { WebhookDeliverer } from './webhooks/webhook-deliverer';
-import { WebhookEndpoints } from './webhooks/webhook-endpoints';
-import { WebhookService } from './webhooks/webhook-service';
-import { ScheduleService } from './schedules/schedule-service';
-import { ArtifactService } from './artifacts/artifact-service';
 import { GridFsArtifactStore } from './artifacts/artifact-store';
 import { startFerretDb, startRedis, type LocalService } from './services/local-services';
 
@@ -149,12 +127,7 @@ async function startRoles(
   };
   const readiness = { accepting: true };
 
-  let queues: QueueRegistry | undefined;
-  let projector: HistoryProjector | undefined;
-  let webhookDeliverer: WebhookDeliverer | undefined;
   let workers: WorkerRuntime | undefined;
-  let bootstrapResult: BootstrapResult | undefined;
-  let api: Parameters<typeof createApp>[0]['api'];
   let gateway: RealtimeGateway | undefined;
   const apiKeys = new ApiKeyResolver();
   const reader = new JobReader(redis, keys);
@@ -172,95 +145,22 @@ async function startRoles(
     });
   }
 
-  if (roles.has('api')) {
-    bootstrapResult = await bootstrap(config.BOOTSTRAP_API_KEY, logger);
-    const retention = {
-      completed: { count: config.KEEP_COMPLETED_JOBS, age: config.KEEP_COMPLETED_SECONDS },
-      failed: { count: config.KEEP_FAILED_JOBS, age: config.KEEP_FAILED_SECONDS },
-    };
-    queues = createQueues(redis, config.REDIS_PREFIX, retention, logger);
-    reportQueuePauses(queues);
-    reportHistoryBacklog(() => redis.xlen(keys.history));
-    // Webhooks are sent from here, not by job workers: signing needs the secrets in MongoDB.
-    webhookDeliverer = new WebhookDeliverer({
-      redisUrl,
-      producer: redis,
-      prefix: config.REDIS_PREFIX,
-      reader,
-      outboundAllowlist: config.OUTBOUND_ALLOWLIST,
-      backoffMs: config.WEBHOOK_BACKOFF_MS,
-      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-      retention,
-      logger: logger.child({ component: 'webhooks' }),
-    });
-    webhookDeliverer.start();
-    reportQueueDepths(
-      new Map<string, MeteredQueue>([...queues, [webhookDeliverer.queue.name, webhookDeliverer.queue]]),
-    );
-    // Its own connection, as it blocks on reads; duplicates do not inherit the error listener.
-    const projectorRedis = redis.duplicate();
-    projectorRedis.on('error', (error) => logger.warn({ err: error }, 'history redis connection error'));
-    projector = new HistoryProjector(
-      projectorRedis,
-      keys,
-      config.HISTORY_BATCH_SIZE,
-      logger.child({ component: 'history' }),
-      webhookDeliverer,
-    );
-    projector.start();
-    const schedules = new ScheduleService(queues);
-    const restored = await schedules.restoreMissing();
-    if (restored > 0) logger.warn({ restored }, 'job schedulers missing from Redis were re-created from MongoDB');
-    const events = new JobEventStream(redis, keys, eventStreamOptions);
-    const queueOverview = new QueueOverviewService(queues);
-    const jobs = new JobService({
-      redis,
-      queues,
-      events,
-      keys,
-      reader,
-      history: new HistoryWatermark(redis, keys),
-      cancelChannel: keys.cancellations,
-      idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-      historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
-    });
-    api = {
-      jobs,
-      collaboration: new CollaborationService(redis, keys, events, jobs),
-      views: new SavedViews(),
-      queues: queueOverview,
-      ops: new OpsOverviewService(queueOverview, registry),
-      webhooks: new WebhookService(reader),
-      webhookEndpoints: new WebhookEndpoints(),
-      artifacts: new ArtifactService(artifactStore, reader),
-      schedules,
-      accounts,
-      members: new MemberService(revocations),
-      apiKeys: new ApiKeyService(revocations),
-      audit: new AuditLog(),
-      tokens: authenticator.jobTokens,
-      revocations,
-      authenticator,
-      limits: new RateLimits(redis, keys, {
-        perCaller: config.RATE_LIMIT_PER_CALLER,
-        perIp: config.RATE_LIMIT_PER_IP,
-        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-        loginFailures: config.LOGIN_MAX_FAILURES,
-        loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
-        signupsPerHour: config.SIGNUPS_PER_HOUR,
-      }),
-      cookie: {
-        secure: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
-        maxAgeSeconds: config.SESSION_TTL_SECONDS,
-      },
-      allowedOrigins: config.CORS_ORIGINS,
-      operatorWorkspaceId: bootstrapResult.workspaceId,
-      trustProxy: config.TRUST_PROXY,
-      bodyLimitBytes: config.BODY_LIMIT_BYTES,
-      batchBodyLimitBytes: config.BATCH_BODY_LIMIT_BYTES,
-      consoleDir: path.join(REPO_ROOT, 'client', 'dist'),
-    };
-  }
+  const apiRole = roles.has('api')
+    ? await startApiRole({
+        config,
+        logger,
+        redisUrl,
+        redis,
+        keys,
+        events: eventStreamOptions,
+        reader,
+        artifactStore,
+        registry,
+        revocations,
+        accounts,
+        authenticator,
+      })
+    : undefined;
   if (roles.has('worker')) {
     workers = await startWorkers({
       redisUrl,
@@ -278,7 +178,7 @@ async function startRoles(
   }
 
   server.removeListener('request', starting);
-  server.on('request', createApp({ logger, redis, readiness, ...(api ? { api } : {}) }));
+  server.on('request', createApp({ logger, redis, readiness, ...(apiRole ? { api: apiRole.api } : {}) }));
   if (roles.has('gateway')) {
     gateway = startRealtimeGateway(server, {
       redis,
@@ -313,15 +213,13 @@ async function startRoles(
       // finish their jobs: both fit in SHUTDOWN_TIMEOUT_MS, not one after the other.
       await Promise.all([gateway?.close(), workers?.close(config.SHUTDOWN_TIMEOUT_MS)]);
       await closed;
-      await projector?.stop();
+      await apiRole?.stop();
       await revocations.close();
-      await webhookDeliverer?.close();
-      if (queues) await closeQueues(queues);
       await redis.quit().catch(() => redis.disconnect());
       await mongoose.disconnect();
       await Promise.all(services.map((service) => service.stop()));
       logger.info('flightdeck stopped');
     })());
 
-  return { port, ...(bootstrapResult ? { bootstrap: bootstrapResult } : {}), stop };
+  return { port, ...(apiRole ? { bootstrap: apiRole.bootstrap } : {}), stop };
 }

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { JobEventStream, type EventStreamOptions, type RedisKeys } from '@flightdeck/workers';
+import type { AccountService } from '../accounts/account-service';
+import { ApiKeyService } from '../accounts/api-keys';
+import type { Authenticator } from '../accounts/authenticator';
+import { bootstrap, type BootstrapResult } from '../accounts/bootstrap';
+import { MemberService } from '../accounts/members';
+import type { RevocationBus } from '../accounts/revocations';
+import type { AppOptions } from '../api/api-app';
+import { RateLimits } from '../api/rate-limits';
+import { ArtifactService } from '../artifacts/artifact-service';
+import type { GridFsArtifactStore } from '../artifacts/artifact-store';
+import { AuditLog } from '../audit/audit-log';
+import { CollaborationService } from '../collaboration/collaboration-service';
+import { SavedViews } from '../collaboration/saved-views';
+import { REPO_ROOT, type Config } from '../config';
+import { HistoryProjector } from '../history/history-projector';
+import { HistoryWatermark } from '../history/history-watermark';
+import type { JobReader } from '../jobs/job-reader';
+import { JobService } from '../jobs/job-service';
+import { QueueOverviewService } from '../jobs/queue-overview';
+import { closeQueues, createQueues } from '../jobs/queue-registry';
+import { reportHistoryBacklog, reportQueueDepths, reportQueuePauses, type MeteredQueue } from '../metrics';
+import { OpsOverviewService } from '../ops/ops-overview';
+import type { ProcessRegistry } from '../ops/process-registry';
+import { ScheduleService } from '../schedules/schedule-service';
+import { WebhookDeliverer } from '../webhooks/webhook-deliverer';
+import { WebhookEndpoints } from '../webhooks/webhook-endpoints';
+import { WebhookService } from '../webhooks/webhook-service';
+
+/** What the `api` role needs from the process: connections and the services every role shares. */
+export interface ApiRoleContext {
+  config: Config;
+  logger: Logger;
+  redisUrl: string;
+  redis: Redis;
+  keys: RedisKeys;
+  events: EventStreamOptions;
+  reader: JobReader;
+  artifactStore: GridFsArtifactStore;
+  registry: ProcessRegistry;
+  revocations: RevocationBus;
+  accounts: AccountService;
+  authenticator: Authenticator;
+}
+
+export interface ApiRole {
+  /** The REST API's services, for the HTTP app. */
+  api: NonNullable<AppOptions['api']>;
+  bootstrap: BootstrapResult;
+  /** Stops what runs in the background: the history projector, the webhook deliverer, the queues. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The `api` role: makes sure the bootstrap workspace and key exist, opens the queues, starts the
+ * history projector and the webhook deliverer, restores lost schedulers, and builds the REST API's
+ * services.
+ */
+export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
+  const { config, logger, redis, keys, reader } = context;
+  const bootstrapResult = await bootstrap(config.BOOTSTRAP_API_KEY, logger);
+  const retention = {
+    completed: { count: config.KEEP_COMPLETED_JOBS, age: config.KEEP_COMPLETED_SECONDS },
+    failed: { count: config.KEEP_FAILED_JOBS, age: config.KEEP_FAILED_SECONDS },
+  };
+  const queues = createQueues(redis, config.REDIS_PREFIX, retention, logger);
+  reportQueuePauses(queues);
+  reportHistoryBacklog(() => redis.xlen(keys.history));
+  // Webhooks are sent from here, not by job workers: signing needs the secrets in MongoDB.
+  const webhookDeliverer = new WebhookDeliverer({
+    redisUrl: context.redisUrl,
+    producer: redis,
+    prefix: config.REDIS_PREFIX,
+    reader,
+    outboundAllowlist: config.OUTBOUND_ALLOWLIST,
+    backoffMs: config.WEBHOOK_BACKOFF_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    retention,
+    logger: logger.child({ component: 'webhooks' }),
+  });
+  webhookDeliverer.start();
+  reportQueueDepths(new Map<string, MeteredQueue>([...queues, [webhookDeliverer.queue.name, webhookDeliverer.queue]]));
+  // Its own connection, as it blocks on reads; duplicates do not inherit the error listener.
+  const projectorRedis = redis.duplicate();
+  projectorRedis.on('error', (error) => logger.warn({ err: error }, 'history redis connection error'));
+  const projector = new HistoryProjector(
+    projectorRedis,
+    keys,
+    config.HISTORY_BATCH_SIZE,
+    logger.child({ component: 'history' }),
+    webhookDeliverer,
+  );
+  projector.start();
+
+  const schedules = new ScheduleService(queues);
+  const restored = await schedules.restoreMissing();
+  if (restored > 0) logger.warn({ restored }, 'job schedulers missing from Redis were re-created from MongoDB');
+  const events = new JobEventStream(redis, keys, context.events);
+  const queueOverview = new QueueOverviewService(queues);
+  const jobs = new JobService({
+    redis,
+    queues,
+    events,
+    keys,
+    reader,
+    history: new HistoryWatermark(redis, keys),
+    cancelChannel: keys.cancellations,
+    idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+    historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
+  });
+  const api: ApiRole['api'] = {
+    jobs,
+    collaboration: new CollaborationService(redis, keys, events, jobs),
+    views: new SavedViews(),
+    queues: queueOverview,
+    ops: new OpsOverviewService(queueOverview, context.registry),
+    webhooks: new WebhookService(reader),
+    webhookEndpoints: new WebhookEndpoints(),
+    artifacts: new ArtifactService(context.artifactStore, reader),
+    schedules,
+    accounts: context.accounts,
+    members: new MemberService(context.revocations),
+    apiKeys: new ApiKeyService(context.revocations),
+    audit: new AuditLog(),
+    tokens: context.authenticator.jobTokens,
+    revocations: context.revocations,
+    authenticator: context.authenticator,
+    limits: new RateLimits(redis, keys, {
+      perCaller: config.RATE_LIMIT_PER_CALLER,
+      perIp: config.RATE_LIMIT_PER_IP,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      loginFailures: config.LOGIN_MAX_FAILURES,
+      loginWindowSeconds: config.LOGIN_WINDOW_SECONDS,
+      signupsPerHour: config.SIGNUPS_PER_HOUR,
+    }),
+    cookie: {
+      secure: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
+      maxAgeSeconds: config.SESSION_TTL_SECONDS,
+    },
+    allowedOrigins: config.CORS_ORIGINS,
+    operatorWorkspaceId: bootstrapResult.workspaceId,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    batchBodyLimitBytes: config.BATCH_BODY_LIMIT_BYTES,
+    consoleDir: path.join(REPO_ROOT, 'client', 'dist'),
+  };
+
+  return {
+    api,
+    bootstrap: bootstrapResult,
+    async stop() {
+      await projector.stop();
+      await webhookDeliverer.close();
+      await closeQueues(queues);
+    },
+  };
+}
