@@ -13,6 +13,8 @@ export const themeStyles = css`
     --_text: var(--fd-text, light-dark(#1f2328, #f0f6fc));
     --_muted: var(--fd-muted, light-dark(#59636e, #9198a1));
     --_border: var(--fd-border, light-dark(#d1d9e0, #3d444d));
+    /* The outline of a form control: at least 3:1 against its background (WCAG 1.4.11). */
+    --_control-border: var(--fd-control-border, light-dark(#818b98, #656c76));
     --_accent: var(--fd-accent, light-dark(#0969da, #4493f8));
     --_on-accent: var(--fd-on-accent, light-dark(#ffffff, #0d1117));
     --_danger: var(--fd-danger, light-dark(#d1242f, #f85149));

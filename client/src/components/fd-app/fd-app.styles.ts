@@ -316,7 +316,7 @@ export default css`
     min-width: 0;
     min-height: 2.5rem;
     padding: 0.45rem 0.65rem;
-    border: 1px solid var(--_border);
+    border: 1px solid var(--_control-border);
     border-radius: var(--_radius);
     background: var(--_bg);
     color: var(--_text);

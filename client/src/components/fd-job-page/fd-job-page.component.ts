@@ -594,7 +594,7 @@ export class FdJobPage extends LitElement {
         <div class="job-id">
           <span class="job-id__label">ID</span>
           <code class="job-id__value">${job.id}</code>
-          ${this.renderCopyButton('id', job.id, 'Copy ID', 'Copy the job ID')}
+          ${this.renderCopyButton('id', job.id, 'Copy ID', 'Copy ID of this job')}
         </div>
         <div class="job-progress">
           <span
@@ -633,7 +633,7 @@ export class FdJobPage extends LitElement {
         <div class="job-id">
           <span class="job-id__label">ID</span>
           <code class="job-id__value">${this.jobId}</code>
-          ${this.renderCopyButton('id', this.jobId, 'Copy ID', 'Copy the job ID')}
+          ${this.renderCopyButton('id', this.jobId, 'Copy ID', 'Copy ID of this job')}
         </div>
         <div class="job-progress" aria-hidden="true">
           <span class="bar"></span>
@@ -798,6 +798,7 @@ export class FdJobPage extends LitElement {
     `;
   }
 
+  /** `accessibleLabel` starts with the visible `label`, so that people who speak commands can say what they see. */
   private renderCopyButton(what: string, text: string, label: string, accessibleLabel: string) {
     const done = this.copied === what;
     return html`<button
@@ -882,7 +883,7 @@ export class FdJobPage extends LitElement {
           error.stack
             ? html`<details class="error__stack">
                 <summary>Stack trace</summary>
-                <pre class="code">${error.stack}</pre>
+                <pre class="code" tabindex="0" role="group" aria-label="Stack trace">${error.stack}</pre>
               </details>`
             : nothing
         }
@@ -901,9 +902,10 @@ export class FdJobPage extends LitElement {
       </p>`;
     else {
       const text = prettyJson(job[field]);
+      // Focusable so that a keyboard scrolls it; a group, so that it is named after its heading.
       body = html`
         <div class="data">
-          <pre class="code data__code" tabindex="0" aria-labelledby=${id}>${text}</pre>
+          <pre class="code data__code" tabindex="0" role="group" aria-labelledby=${id}>${text}</pre>
           ${this.renderCopyButton(field, text, 'Copy', `Copy the ${field}`)}
         </div>
       `;
