@@ -1,24 +1,8 @@
 import { createHash } from 'node:crypto';
-import pino from 'pino';
-import { jobArtifacts } from '../artifact-store';
-import type { JobContext } from '../job-type';
-import { OutboundGuard } from '../outbound/outbound-guard';
 import demoCpu, { demoCpuPayloadSchema } from './demo.cpu';
+import { fakeJobContext } from '../../test/support/fake-job-context';
 
-function context(signal = new AbortController().signal) {
-  const progress: number[] = [];
-  const ctx: JobContext = {
-    jobId: 'j',
-    attempt: 1,
-    signal,
-    progress: (percent) => progress.push(percent),
-    log: () => undefined,
-    logger: pino({ level: 'silent' }),
-    outbound: new OutboundGuard(),
-    artifacts: jobArtifacts(undefined, 'w', 'j'),
-  };
-  return { ctx, progress };
-}
+const context = (signal?: AbortSignal) => fakeJobContext(signal ? { signal } : {});
 
 const run = (payload: unknown, ctx = context().ctx) => demoCpu.run(demoCpuPayloadSchema.parse(payload), ctx);
 

@@ -1,24 +1,7 @@
-import pino from 'pino';
-import { jobArtifacts } from '../artifact-store';
-import type { JobContext } from '../job-type';
-import { OutboundGuard } from '../outbound/outbound-guard';
 import demoSleep, { demoSleepPayloadSchema } from './demo.sleep';
+import { fakeJobContext } from '../../test/support/fake-job-context';
 
-function context(signal = new AbortController().signal) {
-  const progress: number[] = [];
-  const lines: string[] = [];
-  const ctx: JobContext = {
-    jobId: 'j',
-    attempt: 1,
-    signal,
-    progress: (percent) => progress.push(percent),
-    log: (line) => lines.push(line),
-    logger: pino({ level: 'silent' }),
-    outbound: new OutboundGuard(),
-    artifacts: jobArtifacts(undefined, 'w', 'j'),
-  };
-  return { ctx, progress, lines };
-}
+const context = (signal?: AbortSignal) => fakeJobContext(signal ? { signal } : {});
 
 describe('demo.sleep', () => {
   it('sleeps in equal steps, reporting progress after each, and returns what it slept', async () => {

@@ -1,11 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
-import pino from 'pino';
 import sharp from 'sharp';
 import type { Artifact } from '@flightdeck/contract';
-import { jobArtifacts, type ArtifactStore } from '../artifact-store';
-import type { JobContext } from '../job-type';
-import { OutboundGuard } from '../outbound/outbound-guard';
+import type { ArtifactStore } from '../artifact-store';
 import imageTransform, { imageTransformPayloadSchema } from './image.transform';
+import { fakeJobContext } from '../../test/support/fake-job-context';
 
 /** An in-memory artifact store: a unit-test fake (the integration tests use GridFS on FerretDB). */
 function memoryStore() {
@@ -40,21 +38,8 @@ function memoryStore() {
   return { store, files };
 }
 
-function context(store: ArtifactStore, signal = new AbortController().signal) {
-  const progress: number[] = [];
-  const lines: string[] = [];
-  const ctx: JobContext = {
-    jobId: 'job-1',
-    attempt: 1,
-    signal,
-    progress: (percent) => progress.push(percent),
-    log: (line) => lines.push(line),
-    logger: pino({ level: 'silent' }),
-    outbound: new OutboundGuard(),
-    artifacts: jobArtifacts(store, 'w1', 'job-1'),
-  };
-  return { ctx, progress, lines };
-}
+const context = (store: ArtifactStore, signal?: AbortSignal) =>
+  fakeJobContext({ store, ...(signal ? { signal } : {}) });
 
 const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } })
