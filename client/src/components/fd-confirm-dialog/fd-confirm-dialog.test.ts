@@ -31,7 +31,14 @@ beforeEach(async () => {
 afterEach(() => fixture.context.close());
 afterAll(() => browser.close());
 
-const answers = () => fixture.page.evaluate(() => (window as unknown as { answers: boolean[] }).answers);
+/** The page's answers once there are `count` of them (a promise settles a moment after the dialog closes). */
+async function answers(count: number): Promise<boolean[]> {
+  await fixture.page.waitForFunction(
+    (wanted) => (window as unknown as { answers: boolean[] }).answers.length >= wanted,
+    count,
+  );
+  return fixture.page.evaluate(() => (window as unknown as { answers: boolean[] }).answers);
+}
 const focused = () =>
   fixture.page.evaluate(() => {
     let active = document.activeElement;
@@ -50,12 +57,17 @@ describe('fd-confirm-dialog', () => {
     await expect(focused()).resolves.toBe('Cancel');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    await expect(focused()).resolves.toBe('Delete everything');
+    // Focus goes back to the button that opened it (on the dialog's close event).
+    await fixture.page.waitForFunction(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.textContent?.trim() === 'Delete everything';
+    });
 
     await ask.click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await expect(answers()).resolves.toEqual([false, false]);
+    await expect(answers(2)).resolves.toEqual([false, false]);
   });
 
   it('resolves true when confirmed, from the keyboard too', async () => {
@@ -65,7 +77,7 @@ describe('fd-confirm-dialog', () => {
     await expect(focused()).resolves.toBe('Delete');
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
-    await expect(answers()).resolves.toEqual([true]);
+    await expect(answers(1)).resolves.toEqual([true]);
     expect(fixture.problems).toEqual([]);
   });
 });
