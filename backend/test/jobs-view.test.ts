@@ -51,6 +51,8 @@ describe('server-side filters of the jobs list', () => {
     const second = await owner.http.get(`/v1/jobs?queue=demo&limit=2&cursor=${first.body.nextCursor}`);
     expect([...ids(first), ...ids(second)].sort()).toEqual([failing, cpu, plain].sort());
     expect((await owner.http.get('/v1/jobs?from=yesterday')).status).toBe(422);
+    expect(ids(await owner.http.get('/v1/jobs?range=1h&queue=demo')).sort()).toEqual([failing, cpu, plain].sort());
+    expect((await owner.http.get('/v1/jobs?range=2h')).status).toBe(422);
     // Another workspace's search finds nothing of these.
     const stranger = await app.signup('Stranger');
     expect(ids(await stranger.http.get('/v1/jobs?q=demo'))).toEqual([]);

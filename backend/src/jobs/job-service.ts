@@ -385,6 +385,9 @@ function pooledRandom(): () => number {
   };
 }
 
+/** The relative ranges of the jobs list (`range`), counted back from the request. */
+const RANGE_MS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;
+
 /** The MongoDB filter of a jobs list: always the workspace, then every filter the query names. */
 function listFilter(workspaceId: string, query: ListJobsQuery): Record<string, unknown> {
   const filter: Record<string, unknown> = { workspaceId };
@@ -393,9 +396,10 @@ function listFilter(workspaceId: string, query: ListJobsQuery): Record<string, u
   if (query.type) filter.type = query.type;
   if (query.queue) filter.queue = query.queue;
   if (query.claimedBy) filter['claimedBy.id'] = query.claimedBy === 'nobody' ? null : query.claimedBy;
-  if (query.from || query.to) {
+  const from = query.range ? new Date(Date.now() - RANGE_MS[query.range]) : query.from && new Date(query.from);
+  if (from || query.to) {
     filter.createdAt = {
-      ...(query.from ? { $gte: new Date(query.from) } : {}),
+      ...(from ? { $gte: from } : {}),
       ...(query.to ? { $lt: new Date(query.to) } : {}),
     };
   }

@@ -106,9 +106,14 @@ describe('matchesFilters', () => {
 });
 
 describe('saved views', () => {
-  it('store the API filters: me as the saver, no relative range', () => {
+  it('store the API filters: me as the saver, a relative range as one', () => {
     const filters: ViewFilters = { status: 'failed', claimedBy: 'me', range: '24h', q: 'x' };
-    expect(savedFiltersFromFilters(filters, 'u_ada')).toEqual({ status: 'failed', claimedBy: 'u_ada', q: 'x' });
+    expect(savedFiltersFromFilters(filters, 'u_ada')).toEqual({
+      status: 'failed',
+      claimedBy: 'u_ada',
+      q: 'x',
+      range: '24h',
+    });
     expect(savedFiltersFromFilters({ from: '2026-03-01T10:00:00.000Z' }, null)).toEqual({
       from: '2026-03-01T10:00:00.000Z',
     });
@@ -118,6 +123,7 @@ describe('saved views', () => {
     const saved = { claimedBy: 'u_ada', from: '2026-03-01T10:00:00.000Z', status: 'failed' as const };
     expect(filtersFromSavedView(saved, 'u_ada')).toEqual({ ...saved, claimedBy: 'me' });
     expect(filtersFromSavedView(saved, 'u_bob')).toEqual(saved);
+    expect(filtersFromSavedView({ range: '1h', from: '2026-03-01T10:00:00.000Z' }, null)).toEqual({ range: '1h' });
   });
 });
 

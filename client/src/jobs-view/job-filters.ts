@@ -158,20 +158,23 @@ export function filtersFromSavedView(saved: JobFilters, me: string | null): View
   if (saved.type) filters.type = saved.type;
   if (saved.queue) filters.queue = saved.queue;
   if (saved.claimedBy) filters.claimedBy = me !== null && saved.claimedBy === me ? CLAIMED_BY_ME : saved.claimedBy;
-  if (saved.from) filters.from = saved.from;
-  if (saved.to) filters.to = saved.to;
+  if (saved.range) filters.range = saved.range;
+  else {
+    if (saved.from) filters.from = saved.from;
+    if (saved.to) filters.to = saved.to;
+  }
   if (saved.q) filters.q = saved.q;
   return filters;
 }
 
 /**
  * What a saved view stores of the filters: `GET /v1/jobs`'s own filters, shared by the workspace,
- * so `me` is stored as the saver's id. A range counted back from now has no such form: it is left
- * out (and the save form says so) rather than frozen at the moment of saving.
+ * so `me` is stored as the saver's id. A range counted back from now stays one (`range`), so the
+ * view keeps moving with the clock.
  */
 export function savedFiltersFromFilters(filters: ViewFilters, me: string | null): JobFilters {
-  const { range: _range, ...rest } = filters;
-  return queryFromFilters(rest, { me, now: 0 });
+  const { range, ...rest } = filters;
+  return { ...queryFromFilters(rest, { me, now: 0 }), ...(range ? { range } : {}) };
 }
 
 export interface DescribeContext {

@@ -368,7 +368,7 @@ export class FdJobsFilters extends LitElement {
         ${
           range
             ? html`<p id="view-name-note" class="hint">
-                “${RANGE_LABELS[range]}” moves with the clock, so it is not saved; a custom range is.
+                “${RANGE_LABELS[range]}” keeps moving with the clock in the saved view.
               </p>`
             : nothing
         }

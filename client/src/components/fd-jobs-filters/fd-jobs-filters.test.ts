@@ -177,15 +177,15 @@ describe('fd-jobs-filters', () => {
     await expect(list.getByRole('button', { name: 'Delete view Failed http' }).count()).resolves.toBe(0);
     await list.getByRole('button', { name: 'Delete view Mine' }).waitFor();
 
-    // Relative ranges move with the clock: the form says they are not saved.
-    await page.getByText('“Last hour” moves with the clock, so it is not saved').waitFor();
+    // Relative ranges are saved as such, so the view keeps moving with the clock.
+    await page.getByText('“Last hour” keeps moving with the clock in the saved view.').waitFor();
     await page.getByLabel('Save current filters as').fill('My last hour');
     await page.getByRole('button', { name: 'Save view' }).click();
     await list.getByRole('button', { name: /^My last hour/ }).waitFor();
     await expect(requests(page)).resolves.toContainEqual({
       method: 'POST',
       path: '/v1/views',
-      body: { name: 'My last hour', filters: { claimedBy: 'u_ada' } },
+      body: { name: 'My last hour', filters: { claimedBy: 'u_ada', range: '1h' } },
     });
     await expect(page.evaluate(() => (window as unknown as Window).toasts)).resolves.toEqual([
       'Saved view “My last hour” for everyone in the workspace.',
