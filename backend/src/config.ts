@@ -116,7 +116,7 @@ const envSchema = z.object({
    * rate limits and the audit log use). 0 trusts none (direct exposure); 1 behind one load balancer.
    */
   TRUST_PROXY: int(0, 0),
-  SESSION_TTL_SECONDS: int(7 * 86_400, 60),
+  SESSION_TTL_SECONDS: int(7 * 86_400, 1),
   /** Session cookies only over HTTPS; on by default in production. */
   COOKIE_SECURE: z
     .enum(['true', 'false'])

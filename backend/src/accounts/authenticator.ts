@@ -72,6 +72,7 @@ export class Authenticator {
       userId: caller.session.userId,
       sessionId: caller.session.id,
       role: membership.role as MemberRole,
+      ...(caller.session.expiresAt ? { expiresAt: caller.session.expiresAt } : {}),
     };
   }
 }

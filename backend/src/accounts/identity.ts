@@ -6,7 +6,16 @@ import { roleCan, scopesCan, type Actor, type MemberRole, type Permission } from
  */
 export type Identity =
   | { kind: 'apiKey'; workspaceId: string; actor: Actor; keyId: string; scopes: readonly string[] }
-  | { kind: 'user'; workspaceId: string; actor: Actor; userId: string; sessionId: string; role: MemberRole }
+  | {
+      kind: 'user';
+      workspaceId: string;
+      actor: Actor;
+      userId: string;
+      sessionId: string;
+      role: MemberRole;
+      /** When the session ends (epoch milliseconds), if known. */
+      expiresAt?: number;
+    }
   /** A scoped job token: reads one job and subscribes to it, nothing else. */
   | { kind: 'jobToken'; workspaceId: string; actor: Actor; jobId: string; expiresAt: number };
 

@@ -11,6 +11,8 @@ export interface Session {
   userId: string;
   name: string;
   email: string;
+  /** When it ends (epoch milliseconds); sessions made before this field existed have none. */
+  expiresAt?: number;
 }
 
 const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -28,7 +30,13 @@ export class SessionStore {
 
   async create(user: { id: string; name: string; email: string }): Promise<{ token: string; session: Session }> {
     const token = `fds_${randomBytes(32).toString('base64url')}`;
-    const session: Session = { id: sessionIdOf(token), userId: user.id, name: user.name, email: user.email };
+    const session: Session = {
+      id: sessionIdOf(token),
+      userId: user.id,
+      name: user.name,
+      email: user.email,
+      expiresAt: Date.now() + this.ttlSeconds * 1000,
+    };
     await this.redis.set(this.keys.session(session.id), JSON.stringify(session), 'EX', this.ttlSeconds);
     return { token, session };
   }

@@ -53,6 +53,9 @@ export interface RealtimeGatewayOptions {
 /** How many batches a drain disconnects the sockets in. */
 export const DRAIN_BATCHES = 10;
 
+/** The longest delay setTimeout takes (2^31 − 1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface RealtimeGateway {
@@ -255,11 +258,14 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     let queue: Promise<unknown> = Promise.resolve();
     const serially = (work: () => Promise<void>) => (queue = queue.then(work, work));
 
-    // A job token opens its job only until it expires: then its socket ends too (reconnecting is refused).
+    // Job tokens and sessions open the socket only until they expire: then it ends too (reconnecting
+    // is refused). Timers beyond setTimeout's range (~24.8 days) are not set: such a socket ends at its
+    // next reconnect.
     const { identity } = socket.data;
+    const untilExpiry = identity.kind === 'apiKey' || !identity.expiresAt ? Infinity : identity.expiresAt - Date.now();
     const expiry =
-      identity.kind === 'jobToken'
-        ? setTimeout(() => socket.disconnect(true), Math.max(0, identity.expiresAt - Date.now())).unref()
+      untilExpiry < MAX_TIMER_MS
+        ? setTimeout(() => socket.disconnect(true), Math.max(0, untilExpiry)).unref()
         : undefined;
 
     /** Past SOCKET_EVENTS_PER_SECOND an event is refused (the ack says rate_limited) and not processed. */
