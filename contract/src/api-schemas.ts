@@ -83,12 +83,9 @@ export const listJobsQuerySchema = z.strictObject({
     .max(64)
     .optional()
     .meta({ description: 'A user id: jobs that person claimed; `nobody`: unclaimed jobs.' }),
-  range: z
-    .enum(['1h', '24h', '7d'])
-    .optional()
-    .meta({
-      description: 'Created within the last hour, day or week, counted back from the request (instead of `from`).',
-    }),
+  range: z.enum(['1h', '24h', '7d']).optional().meta({
+    description: 'Created within the last hour, day or week, counted back from the request (instead of `from`).',
+  }),
   from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Created at or after this time.' }),
   to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Created before this time.' }),
   q: z
