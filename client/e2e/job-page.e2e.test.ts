@@ -10,7 +10,7 @@
  *
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/job-page-{desktop,phone}.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,12 +18,9 @@ import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { startTestFlightdeck, type Person, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
 import { waitFor } from '../../backend/test/support/test-services';
 import { launchChromium } from '../test/support/browser';
+import { DESKTOP, PHONE, requireConsoleBuild, SCREENSHOTS_DIR, signedInPage } from '../test/support/console-e2e';
 
 const SCREENSHOTS = process.env.FLIGHTDECK_SCREENSHOTS === '1';
-const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
-const CONSOLE_BUILD = path.resolve(__dirname, '..', 'dist', 'index.html');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 let app: TestFlightdeck;
 let browser: Browser;
@@ -31,8 +28,7 @@ let upstream: Server | undefined;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CONSOLE_BUILD))
-    throw new Error(`${CONSOLE_BUILD} is missing: build the console first (npm run build)`);
+  requireConsoleBuild();
   app = await startTestFlightdeck({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
   browser = await launchChromium();
 });
@@ -48,25 +44,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** A person's own browser, signed in, on `path`. */
-async function openAs(person: Person, urlPath: string, viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, colorScheme: 'light' });
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    // Chromium logs every 4xx answer; the console gets some on purpose ("who am I?" at start, the refused claim).
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
-  });
-  await page.goto(`${app.url}${urlPath}`);
-  await page.getByRole('heading', { name: 'Sign in to Flightdeck' }).waitFor();
-  await page.getByLabel('Email').fill(person.user.email);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('status', { name: /^Realtime connection: live/ }).waitFor({ timeout: 15_000 });
-  return { page, problems };
-}
+/** A person's own browser, signed in, on `urlPath`. */
+const openAs = (person: Person, urlPath: string, viewport = DESKTOP) =>
+  signedInPage(browser, contexts, app.url, person, urlPath, viewport);
 
 /** A port nothing listens on (yet). */
 async function freePort(): Promise<number> {

@@ -10,7 +10,7 @@
  *
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/jobs-view-{desktop,phone}.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,11 +18,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestFlightdeck, type Person, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
 import { waitFor } from '../../backend/test/support/test-services';
 import { launchChromium } from '../test/support/browser';
-
-const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
-const CONSOLE_BUILD = path.resolve(__dirname, '..', 'dist', 'index.html');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
+import { DESKTOP, PHONE, requireConsoleBuild, SCREENSHOTS_DIR, signedInPage } from '../test/support/console-e2e';
 
 let app: TestFlightdeck;
 let browser: Browser;
@@ -30,8 +26,7 @@ let upstream: Server | undefined;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CONSOLE_BUILD))
-    throw new Error(`${CONSOLE_BUILD} is missing: build the console first (npm run build)`);
+  requireConsoleBuild();
   app = await startTestFlightdeck({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
   browser = await launchChromium();
 });
@@ -48,24 +43,8 @@ afterAll(async () => {
 });
 
 /** A person's own browser, signed in, on `urlPath`. */
-async function openAs(person: Person, urlPath: string, viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, colorScheme: 'light' });
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    // Chromium logs every 4xx answer; the console gets one on purpose ("who am I?" when it opens).
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
-  });
-  await page.goto(`${app.url}${urlPath}`);
-  await page.getByRole('heading', { name: 'Sign in to Flightdeck' }).waitFor();
-  await page.getByLabel('Email').fill(person.user.email);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('status', { name: /^Realtime connection: live/ }).waitFor({ timeout: 15_000 });
-  return { page, problems };
-}
+const openAs = (person: Person, urlPath: string, viewport = DESKTOP) =>
+  signedInPage(browser, contexts, app.url, person, urlPath, viewport);
 
 /** Ada's workspace, with Bob as a member. */
 async function team(): Promise<{ ada: Person; bob: Person }> {

@@ -6,24 +6,19 @@
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/ops-view-{desktop,phone}.png, after a burst
  * of demo.sleep jobs so that the charts have something to show.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestFlightdeck, type Person, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
 import { launchChromium } from '../test/support/browser';
-
-const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
-const CONSOLE_BUILD = path.resolve(__dirname, '..', 'dist', 'index.html');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
+import { DESKTOP, PHONE, requireConsoleBuild, SCREENSHOTS_DIR, signedInPage } from '../test/support/console-e2e';
 
 let app: TestFlightdeck;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CONSOLE_BUILD))
-    throw new Error(`${CONSOLE_BUILD} is missing: build the console first (npm run build)`);
+  requireConsoleBuild();
   app = await startTestFlightdeck();
   browser = await launchChromium();
 });
@@ -39,20 +34,7 @@ afterAll(async () => {
 
 /** Signs `person` in, in a fresh browser profile, and opens their workspace's ops view from its tab. */
 async function openOps(person: Person, slug = person.slug, viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, colorScheme: 'light' });
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    // "Who am I?" before signing in answers 401; that one is expected.
-    if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(message.text());
-  });
-  await page.goto(`${app.url}/w/${slug}`);
-  await page.getByLabel('Email').fill(person.user.email);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('status', { name: /^Realtime connection: live/ }).waitFor({ timeout: 15_000 });
+  const { page, problems } = await signedInPage(browser, contexts, app.url, person, `/w/${slug}`, viewport);
   await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Ops' }).click();
   await page.getByRole('heading', { name: 'Operations' }).waitFor();
   expect(new URL(page.url()).pathname).toBe(`/w/${slug}/ops`);
