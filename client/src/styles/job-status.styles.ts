@@ -3,7 +3,7 @@ import { css } from 'lit';
 /**
  * A job's status badge (`.badge` inside an element with class `status-<status>`, see
  * `statusColorStyles`) and progress bar (`.bar` with `--_progress` 0–1, holding a `.bar__fill`),
- * as the job page shows them. Include after `themeStyles` and `statusColorStyles`.
+ * as the job page and the jobs table show them. Include after `themeStyles` and `statusColorStyles`.
  */
 export const jobStatusStyles = css`
   .badge {

@@ -13,6 +13,7 @@ import {
 } from '../../jobs-view/job-selection';
 import { routePath } from '../../routing/console-routes';
 import { statusColorStyles, themeStyles } from '../../styles/theme.styles';
+import { jobStatusStyles } from '../../styles/job-status.styles';
 import type { AvatarPerson } from '../fd-presence-avatars/fd-presence-avatars.component';
 import '../fd-presence-avatars/fd-presence-avatars.component';
 import styles from './fd-jobs-table.styles';
@@ -43,7 +44,7 @@ const NO_PEOPLE: readonly AvatarPerson[] = [];
  */
 @customElement('fd-jobs-table')
 export class FdJobsTable extends LitElement {
-  static override styles: CSSResultGroup = [themeStyles, statusColorStyles, styles];
+  static override styles: CSSResultGroup = [themeStyles, statusColorStyles, jobStatusStyles, styles];
 
   /** The jobs to show, in display order (a store's map or an array). */
   @property({ attribute: false }) jobs: ReadonlyMap<string, Job> | readonly Job[] = [];

@@ -159,66 +159,10 @@ export default css`
     --fd-avatar-size: 1.5rem;
   }
 
-  .badge {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.35rem;
-    padding: 0.05rem 0.55rem 0.05rem 0.45rem;
-    border: 1px solid color-mix(in srgb, var(--_status-color) 45%, transparent);
-    border-radius: 999px;
-    background: color-mix(in srgb, var(--_status-color) 12%, transparent);
-    color: var(--_text);
-    font-size: 0.8125rem;
-    line-height: 1.4;
-  }
-
-  .badge::before {
-    content: '';
-    flex: none;
-    width: 0.5rem;
-    height: 0.5rem;
-    border-radius: 50%;
-    background: var(--_status-color);
-  }
-
-  .status-active .badge::before {
-    animation: pulse 1.2s ease-in-out infinite;
-  }
-
-  @keyframes pulse {
-    50% {
-      opacity: 0.3;
-    }
-  }
-
   .progress {
     display: flex;
     align-items: center;
     gap: 0.6rem;
-  }
-
-  .bar {
-    position: relative;
-    flex: 1;
-    min-width: 3rem;
-    height: 0.5rem;
-    overflow: hidden;
-    border-radius: 999px;
-    background: var(--_surface-sunken);
-    box-shadow: inset 0 0 0 1px var(--_border);
-  }
-
-  .bar__fill {
-    position: absolute;
-    inset: 0;
-    background: var(--_status-color);
-    transform: scaleX(var(--_progress, 0));
-    transform-origin: left;
-    transition: transform 0.25s ease-out;
-  }
-
-  :host(:dir(rtl)) .bar__fill {
-    transform-origin: right;
   }
 
   .percent {
