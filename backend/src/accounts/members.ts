@@ -46,9 +46,11 @@ export class MemberService {
     assertMayAssign(callerRole, membership.role as MemberRole);
     assertMayAssign(callerRole, role);
     if (membership.role === 'owner' && role !== 'owner') await this.assertAnotherOwner(workspaceId, userId);
-    await MembershipModel.updateOne({ _id: membership._id }, { $set: { role } });
-    // Open sockets were authorized under the old role: they reconnect and are authorized anew.
-    await this.revocations.publish({ kind: 'member', workspaceId, userId });
+    if (membership.role !== role) {
+      await MembershipModel.updateOne({ _id: membership._id }, { $set: { role } });
+      // Open sockets were authorized under the old role: they reconnect and are authorized anew.
+      await this.revocations.publish({ kind: 'member', workspaceId, userId });
+    }
     const user = await UserModel.findById(userId).lean();
     return { member: present({ ...membership, role }, user!), previousRole: membership.role as MemberRole };
   }
