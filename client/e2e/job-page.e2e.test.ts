@@ -14,39 +14,21 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { startTestFlightdeck, type Person, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
+import type { Page, Route } from 'playwright-core';
 import { waitFor } from '../../backend/test/support/test-services';
-import { launchChromium } from '../test/support/browser';
-import { DESKTOP, PHONE, requireConsoleBuild, SCREENSHOTS_DIR, signedInPage } from '../test/support/console-e2e';
+import { consoleE2e, PHONE, SCREENSHOTS_DIR } from '../test/support/console-e2e';
 
 const SCREENSHOTS = process.env.FLIGHTDECK_SCREENSHOTS === '1';
 
-let app: TestFlightdeck;
-let browser: Browser;
+const e2e = consoleE2e({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
 let upstream: Server | undefined;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  requireConsoleBuild();
-  app = await startTestFlightdeck({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
-  browser = await launchChromium();
-});
 
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
   await new Promise((resolve) => (upstream ? upstream.close(resolve) : resolve(undefined)));
   upstream = undefined;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-/** A person's own browser, signed in, on `urlPath`. */
-const openAs = (person: Person, urlPath: string, viewport = DESKTOP) =>
-  signedInPage(browser, contexts, app.url, person, urlPath, viewport);
+const { openAs } = e2e;
 
 /** A port nothing listens on (yet). */
 async function freePort(): Promise<number> {
@@ -73,8 +55,8 @@ const shoot = (page: Page, name: string) =>
 
 describe('the job page, with two people on call', () => {
   it('shows presence, a claim and a refused claim, a live comment and a retry both watch, attributed', async () => {
-    const ada = await app.signup('Ada Lovelace');
-    const bob = await app.signup('Bob Builder');
+    const ada = await e2e.app.signup('Ada Lovelace');
+    const bob = await e2e.app.signup('Bob Builder');
     expect((await ada.http.post('/v1/members', { email: bob.user.email, role: 'member' })).status).toBe(201);
 
     const port = await freePort();
@@ -176,8 +158,8 @@ describe('the job page, with two people on call', () => {
   });
 
   it('says a job of another workspace is not found, with a link back', async () => {
-    const ada = await app.signup('Ada Lovelace');
-    const eve = await app.signup('Eve Other');
+    const ada = await e2e.app.signup('Ada Lovelace');
+    const eve = await e2e.app.signup('Eve Other');
     const theirs = await eve.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 10 } });
     expect(theirs.status).toBe(202);
     const { page, problems } = await openAs(ada, `/w/${ada.slug}/jobs/${theirs.body.id}`);

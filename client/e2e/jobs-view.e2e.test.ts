@@ -14,42 +14,25 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestFlightdeck, type Person, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
+import type { Page } from 'playwright-core';
+import type { Person } from '../../backend/test/support/flightdeck-harness';
 import { waitFor } from '../../backend/test/support/test-services';
-import { launchChromium } from '../test/support/browser';
-import { DESKTOP, PHONE, requireConsoleBuild, SCREENSHOTS_DIR, signedInPage } from '../test/support/console-e2e';
+import { consoleE2e, DESKTOP, PHONE, SCREENSHOTS_DIR } from '../test/support/console-e2e';
 
-let app: TestFlightdeck;
-let browser: Browser;
+const e2e = consoleE2e({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
 let upstream: Server | undefined;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  requireConsoleBuild();
-  app = await startTestFlightdeck({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
-  browser = await launchChromium();
-});
 
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
   await new Promise((resolve) => (upstream ? upstream.close(resolve) : resolve(undefined)));
   upstream = undefined;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-/** A person's own browser, signed in, on `urlPath`. */
-const openAs = (person: Person, urlPath: string, viewport = DESKTOP) =>
-  signedInPage(browser, contexts, app.url, person, urlPath, viewport);
+const { openAs } = e2e;
 
 /** Ada's workspace, with Bob as a member. */
 async function team(): Promise<{ ada: Person; bob: Person }> {
-  const ada = await app.signup('Ada Lovelace');
-  const bob = await app.signup('Bob Builder');
+  const ada = await e2e.app.signup('Ada Lovelace');
+  const bob = await e2e.app.signup('Bob Builder');
   expect((await ada.http.post('/v1/members', { email: bob.user.email, role: 'member' })).status).toBe(201);
   return { ada, bob };
 }

@@ -8,33 +8,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestFlightdeck, type Person, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
-import { launchChromium } from '../test/support/browser';
-import { DESKTOP, PHONE, requireConsoleBuild, SCREENSHOTS_DIR, signedInPage } from '../test/support/console-e2e';
+import type { Page } from 'playwright-core';
+import type { Person } from '../../backend/test/support/flightdeck-harness';
+import { consoleE2e, DESKTOP, PHONE, SCREENSHOTS_DIR } from '../test/support/console-e2e';
 
-let app: TestFlightdeck;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  requireConsoleBuild();
-  app = await startTestFlightdeck();
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = consoleE2e();
 
 /** Signs `person` in, in a fresh browser profile, and opens their workspace's ops view from its tab. */
 async function openOps(person: Person, slug = person.slug, viewport = DESKTOP) {
-  const { page, problems } = await signedInPage(browser, contexts, app.url, person, `/w/${slug}`, viewport);
+  const { page, problems } = await e2e.openAs(person, `/w/${slug}`, viewport);
   await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Ops' }).click();
   await page.getByRole('heading', { name: 'Operations' }).waitFor();
   expect(new URL(page.url()).pathname).toBe(`/w/${slug}/ops`);
@@ -58,8 +40,8 @@ const sleep = (ms: number, extra: Record<string, unknown> = {}) => ({
 describe('the ops view', () => {
   it('follows queues, jobs and workers live, and lets an operator admin pause and resume a queue', async () => {
     // Queues are the deployment's: admins of the operator workspace ("default") pause them.
-    const olga = await app.signup('Olga Operator');
-    expect((await app.http.post('/v1/members', { email: olga.user.email, role: 'admin' })).status).toBe(201);
+    const olga = await e2e.app.signup('Olga Operator');
+    expect((await e2e.app.http.post('/v1/members', { email: olga.user.email, role: 'admin' })).status).toBe(201);
     const operating = { ...olga, http: olga.in('default') };
     const { page, problems } = await openOps(operating, 'default');
     await expect(page.title()).resolves.toMatch(/^Operations · /);
@@ -104,8 +86,8 @@ describe('the ops view', () => {
   });
 
   it('shows viewers the charts and the queues, without pause or resume', async () => {
-    const vic = await app.signup('Vic Viewer');
-    expect((await app.http.post('/v1/members', { email: vic.user.email, role: 'viewer' })).status).toBe(201);
+    const vic = await e2e.app.signup('Vic Viewer');
+    expect((await e2e.app.http.post('/v1/members', { email: vic.user.email, role: 'viewer' })).status).toBe(201);
     const { page, problems } = await openOps(vic, 'default');
     await page.locator('tr[data-queue="demo"]').waitFor({ timeout: 10_000 });
     await chart(page, 'Queue depth').locator('canvas').first().waitFor({ timeout: 10_000 });
@@ -115,7 +97,7 @@ describe('the ops view', () => {
   });
 
   it("shows an owner of an ordinary workspace that the shared queues are the operators' to pause", async () => {
-    const owen = await app.signup('Owen Owner');
+    const owen = await e2e.app.signup('Owen Owner');
     const { page, problems } = await openOps(owen);
     await page
       .getByText(/admins of the operator workspace \(default\) pause and resume them/)
@@ -129,8 +111,8 @@ describe('the ops view', () => {
     async () => {
       mkdirSync(SCREENSHOTS_DIR, { recursive: true });
       // An operator (admin of "default"), so the queue table shows its pause buttons.
-      const signedUp = await app.signup('Ada Lovelace');
-      expect((await app.http.post('/v1/members', { email: signedUp.user.email, role: 'admin' })).status).toBe(201);
+      const signedUp = await e2e.app.signup('Ada Lovelace');
+      expect((await e2e.app.http.post('/v1/members', { email: signedUp.user.email, role: 'admin' })).status).toBe(201);
       const ada = { ...signedUp, http: signedUp.in('default') };
       const views = [await openOps(ada, 'default', DESKTOP), await openOps(ada, 'default', PHONE)];
       // Waves of jobs: more than one worker takes at once (50), some delayed, some failing.

@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Person } from '../../../backend/test/support/flightdeck-harness';
+import {
+  startTestFlightdeck,
+  type Person,
+  type TestFlightdeck,
+} from '../../../backend/test/support/flightdeck-harness';
+import { launchChromium } from './browser';
 
 /** Where the end-to-end tests write screenshots (with FLIGHTDECK_SCREENSHOTS=1) and read the built console. */
 export const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '..', '..', 'docs', 'screenshots');
@@ -44,4 +49,38 @@ export async function signedInPage(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('status', { name: /^Realtime connection: live/ }).waitFor({ timeout: 15_000 });
   return { page, problems };
+}
+
+/**
+ * The life of an end-to-end test file: Flightdeck in this process (with `env`) and Chromium for the
+ * whole file, every browser context closed after each test. `openAs` signs a person in, in a context
+ * of their own.
+ */
+export function consoleE2e(env: Record<string, string> = {}) {
+  let app: TestFlightdeck | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    requireConsoleBuild();
+    app = await startTestFlightdeck(env);
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  const started = () => {
+    if (!app || !browser) throw new Error('the end-to-end set-up has not run (use it inside tests)');
+    return { app, browser };
+  };
+  return {
+    get app(): TestFlightdeck {
+      return started().app;
+    },
+    openAs: (person: Person, urlPath: string, viewport = DESKTOP) =>
+      signedInPage(started().browser, contexts, started().app.url, person, urlPath, viewport),
+  };
 }
