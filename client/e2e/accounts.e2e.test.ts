@@ -6,42 +6,18 @@
  *
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/accounts-*-{desktop,phone}.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestFlightdeck, type Person, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
+import type { Page } from 'playwright-core';
+import type { Person } from '../../backend/test/support/flightdeck-harness';
 import { httpClient } from '../../backend/test/support/http-client';
-import { launchChromium } from '../test/support/browser';
+import { consoleE2e, DESKTOP, PHONE, SCREENSHOTS_DIR } from '../test/support/console-e2e';
 
-const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
-const CONSOLE_BUILD = path.resolve(__dirname, '..', 'dist', 'index.html');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-
-let app: TestFlightdeck;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(CONSOLE_BUILD))
-    throw new Error(`${CONSOLE_BUILD} is missing: build the console first (npm run build)`);
-  app = await startTestFlightdeck();
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = consoleE2e();
 
 /** A fresh browser profile (no cookie) on the console's start page. */
 async function openConsole(viewport = DESKTOP, colorScheme: 'light' | 'dark' = 'light') {
-  const context = await browser.newContext({ viewport, colorScheme });
-  contexts.push(context);
+  const context = await e2e.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
@@ -50,7 +26,7 @@ async function openConsole(viewport = DESKTOP, colorScheme: 'light' | 'dark' = '
     // (401 when not signed in), and the server's refusals that it shows (422 weak_password…).
     if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
   });
-  await page.goto(`${app.url}/`);
+  await page.goto(`${e2e.app.url}/`);
   await page.getByRole('heading', { name: 'Sign in to Flightdeck' }).waitFor();
   return { page, problems };
 }
@@ -102,8 +78,8 @@ describe('the console, with accounts', () => {
   });
 
   it('lets an owner add a member and manage API keys, and shows the member only what their role allows', async () => {
-    const olga = await app.signup('Olga Owner');
-    const vic = await app.signup('Vic Viewer');
+    const olga = await e2e.app.signup('Olga Owner');
+    const vic = await e2e.app.signup('Vic Viewer');
 
     const { page, problems } = await openConsole();
     await signIn(page, olga);
@@ -124,13 +100,13 @@ describe('the console, with accounts', () => {
     await page.getByLabel('Name').fill('ci runner');
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = await page.getByLabel('New API key').inputValue();
-    expect((await httpClient(app.url, key).get('/v1/jobs')).status).toBe(200);
+    expect((await httpClient(e2e.app.url, key).get('/v1/jobs')).status).toBe(200);
     await page.getByRole('button', { name: 'Done, I have stored it' }).click();
     await expect(page.getByLabel('New API key').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Revoke ci runner' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
     await page.getByRole('status').getByText('Revoked “ci runner”.').waitFor();
-    expect((await httpClient(app.url, key).get('/v1/jobs')).status).toBe(401);
+    expect((await httpClient(e2e.app.url, key).get('/v1/jobs')).status).toBe(401);
     expect(problems).toEqual([]);
 
     // Vic, in another browser: both workspaces in the switcher, each with Vic's role; Olga's as a viewer.
@@ -156,9 +132,9 @@ describe('the console, with accounts', () => {
     'writes screenshots of sign-in, the workspace switcher, members and API keys (desktop and phone) to docs/screenshots',
     async () => {
       mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-      const ada = await app.signup('Ada Lovelace');
+      const ada = await e2e.app.signup('Ada Lovelace');
       const team = await Promise.all(
-        ['Grace Hopper', 'Alan Turing', 'Katherine Johnson'].map((name) => app.signup(name)),
+        ['Grace Hopper', 'Alan Turing', 'Katherine Johnson'].map((name) => e2e.app.signup(name)),
       );
       const roles = ['admin', 'member', 'viewer'] as const;
       for (const [index, person] of team.entries())

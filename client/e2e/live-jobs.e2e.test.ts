@@ -5,47 +5,24 @@
  *
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/console-{desktop,phone}.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestFlightdeck, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
+import type { Page } from 'playwright-core';
 import { waitFor } from '../../backend/test/support/test-services';
-import { launchChromium } from '../test/support/browser';
+import { consoleE2e, SCREENSHOTS_DIR } from '../test/support/console-e2e';
 
-const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
-const CONSOLE_BUILD = path.resolve(__dirname, '..', 'dist', 'index.html');
-
-let app: TestFlightdeck;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(CONSOLE_BUILD))
-    throw new Error(`${CONSOLE_BUILD} is missing: build the console first (npm run build)`);
-  app = await startTestFlightdeck();
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = consoleE2e();
 
 /** A fresh browser profile (so a fresh sessionStorage) on the console, connected with the workspace's key. */
 async function openConsole(viewport = { width: 1280, height: 800 }, colorScheme: 'light' | 'dark' = 'light') {
-  const context = await browser.newContext({ viewport, colorScheme });
-  contexts.push(context);
+  const context = await e2e.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
   });
-  await page.goto(`${app.url}/?key=${encodeURIComponent(app.apiKey)}`);
+  await page.goto(`${e2e.app.url}/?key=${encodeURIComponent(e2e.app.apiKey)}`);
   await page.getByRole('status', { name: /^Realtime connection: live/ }).waitFor({ timeout: 15_000 });
   return { page, problems };
 }
@@ -53,7 +30,7 @@ async function openConsole(viewport = { width: 1280, height: 800 }, colorScheme:
 const row = (page: Page, id: string) => page.locator(`fd-jobs-table tr[data-job-id="${id}"]`);
 
 async function submitViaApi(payload: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
-  const answer = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload, ...extra });
+  const answer = await e2e.app.http.post('/v1/jobs', { type: 'demo.sleep', payload, ...extra });
   expect(answer.status).toBe(202);
   return answer.body.id as string;
 }
@@ -62,7 +39,7 @@ describe('the console, live', () => {
   it('connects with ?key=, takes the key out of the address and shows a job submitted over REST until it completes', async () => {
     const { page, problems } = await openConsole();
     expect(new URL(page.url()).searchParams.has('key')).toBe(false);
-    expect(await page.evaluate(() => sessionStorage.getItem('flightdeck.apiKey'))).toBe(app.apiKey);
+    expect(await page.evaluate(() => sessionStorage.getItem('flightdeck.apiKey'))).toBe(e2e.app.apiKey);
     await page.getByText('No jobs yet').waitFor();
     // Anything that reloads the page would lose this.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
@@ -106,14 +83,13 @@ describe('the console, live', () => {
     await page.getByText(`Submitted job ${id!.slice(-8)}.`).waitFor();
 
     await row(page, id!).and(page.locator('[data-status="completed"]')).waitFor({ timeout: 15_000 });
-    const stored = await app.http.get(`/v1/jobs/${id}`);
+    const stored = await e2e.app.http.get(`/v1/jobs/${id}`);
     expect(stored.body).toMatchObject({ type: 'demo.sleep', payload: { ms: 400, steps: 2, fail: false } });
     expect(problems).toEqual([]);
   });
 
   it('catches up without a reload after its connection drops: the jobs that moved meanwhile are shown as they are now', async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await e2e.newContext();
     // Lets the test cut the page's WebSockets and keep new ones from connecting, like a network outage.
     await context.addInitScript(() => {
       const NativeWebSocket = window.WebSocket;
@@ -128,7 +104,7 @@ describe('the console, live', () => {
       };
     });
     const page = await context.newPage();
-    await page.goto(`${app.url}/?key=${encodeURIComponent(app.apiKey)}`);
+    await page.goto(`${e2e.app.url}/?key=${encodeURIComponent(e2e.app.apiKey)}`);
     const live = page.getByRole('status', { name: /^Realtime connection: live/ });
     await live.waitFor({ timeout: 15_000 });
     const before = await submitViaApi({ ms: 3_000, steps: 3 });
@@ -147,7 +123,7 @@ describe('the console, live', () => {
     for (const id of [before, during]) {
       await waitFor(
         `job ${id} to complete`,
-        async () => (await app.http.get(`/v1/jobs/${id}`)).body.status === 'completed',
+        async () => (await e2e.app.http.get(`/v1/jobs/${id}`)).body.status === 'completed',
       );
     }
     await expect(row(page, during).count()).resolves.toBe(0);
@@ -160,10 +136,9 @@ describe('the console, live', () => {
   });
 
   it('asks for another key when the server refuses the one it was given', async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await e2e.newContext();
     const page = await context.newPage();
-    await page.goto(`${app.url}/?key=fd_not_a_real_key`);
+    await page.goto(`${e2e.app.url}/?key=fd_not_a_real_key`);
     await page
       .getByRole('alert')
       .getByText(/That API key was refused/)
@@ -197,7 +172,7 @@ describe('the console, live', () => {
         await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `console-${name}.png`) });
       }
       // Shutting down waits for running jobs: end them now.
-      for (const id of [long, longer]) expect((await app.http.post(`/v1/jobs/${id}/cancel`)).status).toBe(200);
+      for (const id of [long, longer]) expect((await e2e.app.http.post(`/v1/jobs/${id}/cancel`)).status).toBe(200);
     },
     60_000,
   );

@@ -80,6 +80,12 @@ export function consoleE2e(env: Record<string, string> = {}) {
     get app(): TestFlightdeck {
       return started().app;
     },
+    /** A fresh browser profile, closed after the test. */
+    async newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+      const context = await started().browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
     openAs: (person: Person, urlPath: string, viewport = DESKTOP) =>
       signedInPage(started().browser, contexts, started().app.url, person, urlPath, viewport),
   };
