@@ -130,6 +130,12 @@ describe('ops overview', () => {
     expect(answer.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['demo', 'http']));
     expect(answer.body.gateways).toEqual([expect.objectContaining({ connections: expect.any(Number) })]);
     expect(answer.body.workers.running).toBe(1);
-    expect(answer.body.workers.desired).toBeGreaterThanOrEqual(0);
+    // What the scaling policy asks for: the most any queue asks for, by the same numbers as /v1/queues.
+    const desired = answer.body.queues.map(
+      (queue: { scaling: { desiredReplicas: number } }) => queue.scaling.desiredReplicas,
+    );
+    expect(answer.body.workers.desired).toBe(Math.max(0, ...desired));
+    expect(answer.body.operator).toBe(false);
+    expect((await app.http.get('/v1/ops')).body.operator).toBe(true);
   });
 });
