@@ -211,7 +211,8 @@ async function main(): Promise<void> {
       report.endToEnd &&
         `end-to-end ratio ${report.endToEnd.ratio} (goal ${report.endToEnd.goal}), delivery p50/p99 ` +
           `${report.endToEnd.deliveryLatencyMs.p50}/${report.endToEnd.deliveryLatencyMs.p99} ms ` +
-          `(raw Socket.IO ${report.endToEnd.rawSocketIoLatencyMs.p50}/${report.endToEnd.rawSocketIoLatencyMs.p99} ms)`,
+          `(raw Socket.IO ${report.endToEnd.rawSocketIoLatencyMs.p50}/${report.endToEnd.rawSocketIoLatencyMs.p99} ms), ` +
+          `against the same-shape baseline ${report.endToEnd.sameShapeBaseline.ratio}`,
     ].filter(Boolean);
     progress(`${ratios.join(', ')}${report.valid ? '' : `; problems: ${report.problems.join('; ')}`}`);
   } finally {

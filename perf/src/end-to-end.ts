@@ -9,7 +9,7 @@ import { distribution, progress, round, sleep } from './progress';
 import { measureNoopWorker, type RateResult } from './raw-bullmq';
 import { RealtimeListener, receiveBroadcast, type CompletionCheck } from './realtime-listener';
 import { startServerProcess } from './server-process';
-import { JOB_BODY, startEndToEndTarget, type EndToEndTarget } from './targets';
+import { JOB_BODY, startEndToEndTarget, startRawPipelineTarget, type EndToEndTarget } from './targets';
 
 type Distribution = ReturnType<typeof distribution>;
 
@@ -90,6 +90,13 @@ export interface EndToEndRound {
 }
 
 export type RawWorkerRound = RateResult & Measured & { round: number; concurrency: number };
+
+/** The same-shape baseline (bare endpoint + `addBulk`, plain worker, Socket.IO relay of BullMQ's events), one round. */
+export interface RawPipelineRound {
+  round: number;
+  prefix: string;
+  throughput: ThroughputPhase;
+}
 
 /** Between phases: Redis, both children and FerretDB nearly idle (the history projector done), others too. */
 async function quiet(bench: Bench, name: string, target: EndToEndTarget, sources: CpuSource[]) {
@@ -286,6 +293,30 @@ export async function runEndToEndRound(
   }
 }
 
+/**
+ * The same-shape baseline, one round: its two children, the bench's listener subscribed, a warm-up,
+ * then the throughput phase exactly as ours runs it.
+ */
+export async function runRawPipelineRound(bench: Bench, roundNo: number): Promise<RawPipelineRound> {
+  const name = `e2e-raw-pipeline-r${roundNo}`;
+  const settings = bench.settings.endToEnd;
+  const target = await startRawPipelineTarget(bench, name, { workerConcurrency: settings.workerConcurrency });
+  let listener: RealtimeListener | undefined;
+  try {
+    listener = await RealtimeListener.connect(target.api.baseUrl, 'none');
+    const sources = ourCpu(bench, target);
+    const warmup = await submitInBatches(target, settings.warmupJobs, settings.batchSize);
+    if (!(await listener.waitForCompletions(warmup, settings.completionTimeoutMs)))
+      bench.problems.push(`${name} warm-up: not every completed event arrived`);
+    await quiet(bench, name, target, sources);
+    const throughput = await runThroughputPhase(bench, name, target, listener, sources);
+    return { round: roundNo, prefix: target.prefix, throughput };
+  } finally {
+    listener?.close();
+    await target.stop();
+  }
+}
+
 /** The reference rate, next to each of our rounds: a plain BullMQ no-op Worker over a pre-filled queue. */
 export async function runRawWorkerRound(bench: Bench, roundNo: number): Promise<RawWorkerRound> {
   const name = `e2e-raw-worker-r${roundNo}`;
@@ -373,6 +404,7 @@ export async function runEndToEndPhases(bench: Bench) {
   const ours: EndToEndRound[] = [];
   const withoutHistory: EndToEndRound[] = [];
   const rawWorker: RawWorkerRound[] = [];
+  const rawPipeline: RawPipelineRound[] = [];
   const rawSocketIo: RawSocketIoPhase[] = [];
   let eventBytes: number | null = null;
   const problemsBefore = bench.problems.length;
@@ -387,6 +419,7 @@ export async function runEndToEndPhases(bench: Bench) {
         ? [async () => void withoutHistory.push(await runEndToEndRound(bench, 'oursWithoutHistory', roundNo))]
         : []),
       async () => void rawWorker.push(await runRawWorkerRound(bench, roundNo)),
+      async () => void rawPipeline.push(await runRawPipelineRound(bench, roundNo)),
       async () => void rawSocketIo.push(await runRawSocketIoRound(bench, roundNo, eventBytes)),
     ];
     for (const step of roundNo % 2 === 1 ? steps : steps.reverse()) await step();
@@ -394,9 +427,11 @@ export async function runEndToEndPhases(bench: Bench) {
   const problems = bench.problems.slice(problemsBefore);
   return {
     ...summarizeEndToEnd(ours, rawWorker, rawSocketIo, problems),
+    sameShapeBaseline: summarizeRawPipeline(ours, rawPipeline),
     ...(bench.settings.diagnose ? { oursWithoutHistory: summarizeOurs(withoutHistory) } : {}),
     rounds: ours,
     rawWorker,
+    rawPipeline,
     rawSocketIo,
   };
 }
@@ -461,6 +496,30 @@ function summarizeEndToEnd(
     rawWorkerCpuMsPerJob: {
       worker: mean(rawWorker, (r) => r.cpu.processes.bench?.msPerUnit ?? NaN, 4),
       redis: mean(rawWorker, (r) => r.cpu.processes.redis?.msPerUnit ?? NaN, 4),
+    },
+  };
+}
+
+/**
+ * Ours against the same-shape baseline: the ratio the issue's goal does not use (it compares with raw
+ * processing alone), reported beside it so the cost of what Flightdeck adds per job can be read off.
+ */
+function summarizeRawPipeline(ours: EndToEndRound[], rawPipeline: RawPipelineRound[]) {
+  const jobsPerSecond = mean(rawPipeline, (r) => r.throughput.jobsPerSecond);
+  const perJob = (process: string) =>
+    mean(rawPipeline, (r) => r.throughput.cpu.processes[process]?.msPerUnit ?? NaN, 4);
+  return {
+    jobsPerSecond,
+    ratio: round(mean(ours, (r) => r.throughput.jobsPerSecond) / jobsPerSecond, 3),
+    roundRatios: ours.map((r, index) =>
+      round(r.throughput.jobsPerSecond / (rawPipeline[index]?.throughput.jobsPerSecond ?? NaN), 3),
+    ),
+    cpuMsPerJob: {
+      apiGateway: perJob('apiGateway'),
+      worker: perJob('worker'),
+      redis: perJob('redis'),
+      bench: perJob('bench'),
+      total: mean(rawPipeline, (r) => r.throughput.cpu.totalMsPerUnit ?? NaN, 4),
     },
   };
 }

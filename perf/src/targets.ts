@@ -255,3 +255,66 @@ export async function startEndToEndTarget(
     throw error;
   }
 }
+
+/**
+ * The end-to-end baseline of the same shape (`raw-pipeline-server.ts`): a bare Express + `addBulk`
+ * endpoint with a bare Socket.IO relay of BullMQ's `completed` events, and a plain no-op BullMQ worker
+ * process running `workerConcurrency` jobs at a time. No FerretDB: it keeps no history.
+ */
+export async function startRawPipelineTarget(
+  env: TargetEnvironment,
+  phase: string,
+  options: { workerConcurrency: number },
+): Promise<EndToEndTarget> {
+  const prefix = `bench-${phase}`;
+  const script = path.join(__dirname, 'raw-pipeline-server.js');
+  const common = ['--redis-url', env.redisUrl, '--prefix', prefix, '--queue', QUEUE_NAME];
+  const apiPort = await freePort();
+  let workerPort = await freePort();
+  while (workerPort === apiPort) workerPort = await freePort();
+  const children = await Promise.allSettled([
+    startServerProcess({
+      name: `${phase}-api`,
+      script,
+      args: ['--role', 'api', '--port', String(apiPort), ...common],
+      port: apiPort,
+      readyPath: '/readyz',
+      teardown: env.teardown,
+    }),
+    startServerProcess({
+      name: `${phase}-worker`,
+      script,
+      args: [
+        '--role',
+        'worker',
+        '--port',
+        String(workerPort),
+        '--concurrency',
+        String(options.workerConcurrency),
+        ...common,
+      ],
+      port: workerPort,
+      readyPath: '/readyz',
+      teardown: env.teardown,
+    }),
+  ]);
+  const started = children.flatMap((child) => (child.status === 'fulfilled' ? [child.value] : []));
+  const stop = async () => void (await Promise.all(started.map((server) => server.stop())));
+  const failed = children.find((child) => child.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  const [api, worker] = started as [ServerProcess, ServerProcess];
+  return {
+    api,
+    worker,
+    prefix,
+    cpu: [processCpu('apiGateway', api.pid), processCpu('worker', worker.pid)],
+    request: (route, body) => {
+      if (route === 'submit') throw new Error('the raw pipeline has only the batch endpoint');
+      return { url: `${api.baseUrl}/v1/jobs/batch`, headers: { 'content-type': 'application/json' }, body };
+    },
+    stop,
+  };
+}
