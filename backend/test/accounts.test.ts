@@ -1,6 +1,14 @@
-import { AuditEntryModel } from '../src/db/models';
+import {
+  ActivityModel,
+  AuditEntryModel,
+  CommentModel,
+  JobLogModel,
+  JobRecordModel,
+  SavedViewModel,
+} from '../src/db/models';
 import { httpClient, sessionClient, sessionCookieFrom } from './support/http-client';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { waitFor } from './support/test-services';
 
 let app: TestFlightdeck;
 beforeAll(async () => {
@@ -387,6 +395,43 @@ describe('workspace changes', () => {
     expect((await admin.in(owner.slug).get('/v1/jobs')).status).toBe(404);
     const kept = await AuditEntryModel.findOne({ workspaceId: owner.workspaceId, action: 'workspace.deleted' }).lean();
     expect(kept).toMatchObject({ actor: { type: 'user', id: owner.user.id, name: 'Renamer' } });
+  });
+
+  it('deleting one takes its history, comments, activity and saved views along, and cancels what is open', async () => {
+    const owner = await app.signup('Leaver');
+    const other = await app.signup('Stayer');
+    const done = await owner.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+    const open = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        owner.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 60_000 }, delayMs: 60_000 }),
+      ),
+    );
+    await waitFor('the finished job in history with its activity', async () => {
+      const activity = await owner.http.get(`/v1/jobs/${done.body.id}/activity`);
+      return activity.body.items?.some((entry: { action: string }) => entry.action === 'completed');
+    });
+    expect((await owner.http.post(`/v1/jobs/${done.body.id}/comments`, { body: 'all good' })).status).toBe(201);
+    expect((await owner.http.post('/v1/views', { name: 'Mine', filters: { status: 'failed' } })).status).toBe(201);
+    const theirs = await other.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+    expect((await other.http.post(`/v1/jobs/${theirs.body.id}/comments`, { body: 'not yours' })).status).toBe(201);
+
+    expect((await owner.http.delete('/v1/workspace')).status).toBe(204);
+
+    const left = async (workspaceId: string) => ({
+      jobs: await JobRecordModel.countDocuments({ workspaceId }),
+      logs: await JobLogModel.countDocuments({ workspaceId }),
+      activity: await ActivityModel.countDocuments({ workspaceId }),
+      comments: await CommentModel.countDocuments({ workspaceId }),
+      views: await SavedViewModel.countDocuments({ workspaceId }),
+    });
+    expect(await left(owner.workspaceId)).toEqual({ jobs: 0, logs: 0, activity: 0, comments: 0, views: 0 });
+    // The delayed jobs will not run for a workspace that is gone.
+    const queued = await app.queue('demo').getJobs(['delayed', 'wait']);
+    const ids = new Set(open.map((job) => job.body.id));
+    expect(queued.filter((job) => ids.has(job.id))).toEqual([]);
+    // Another workspace keeps everything.
+    expect((await left(other.workspaceId)).comments).toBe(1);
+    expect((await other.http.get(`/v1/jobs/${theirs.body.id}`)).status).toBe(200);
   });
 });
 

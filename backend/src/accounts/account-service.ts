@@ -3,10 +3,13 @@ import { ulid } from 'ulid';
 import type { Login, MemberRole, Signup, User, Workspace } from '@flightdeck/contract';
 import { conflict, unprocessable } from '../api/http-errors';
 import {
+  ActivityModel,
   ApiKeyModel,
+  CommentModel,
   JobLogModel,
   JobRecordModel,
   MembershipModel,
+  SavedViewModel,
   UserModel,
   WebhookDeliveryModel,
   WebhookEndpointModel,
@@ -131,8 +134,9 @@ export class AccountService {
   }
 
   /**
-   * Deletes a workspace: its members and keys lose access at once, its history is removed. The
-   * caller removes its schedules first (they live in BullMQ too). Audit entries are kept.
+   * Deletes a workspace: its members and keys lose access at once; its history, comments, activity,
+   * saved views and webhooks are removed. The caller removes its schedules (they live in BullMQ too)
+   * and cancels its unfinished jobs first. Audit entries are kept.
    */
   async deleteWorkspace(workspaceId: string): Promise<void> {
     await ApiKeyModel.updateMany({ workspaceId, revokedAt: null }, { $set: { revokedAt: new Date() } });
@@ -141,6 +145,9 @@ export class AccountService {
     await Promise.all([
       JobRecordModel.deleteMany({ workspaceId }),
       JobLogModel.deleteMany({ workspaceId }),
+      ActivityModel.deleteMany({ workspaceId }),
+      CommentModel.deleteMany({ workspaceId }),
+      SavedViewModel.deleteMany({ workspaceId }),
       WebhookDeliveryModel.deleteMany({ workspaceId }),
       WebhookEndpointModel.deleteMany({ workspaceId }),
     ]);

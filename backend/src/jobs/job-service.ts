@@ -47,6 +47,8 @@ export interface Submitted {
 
 const newJobId = monotonicFactory(pooledRandom());
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Jobs `cancelUnfinished` cancels at once. */
+const CANCELS_AT_ONCE = 20;
 
 /** Submitting, reading, cancelling and retrying jobs: the rules, without HTTP. */
 export class JobService {
@@ -187,9 +189,16 @@ export class JobService {
       { workspaceId, status: { $in: ['queued', 'delayed', 'active'] } },
       { _id: 1 },
     ).lean<{ _id: string }[]>();
-    for (const { _id: id } of open) {
-      await this.cancel(workspaceId, id, actor).catch(() => undefined);
+    // A few at a time: each cancel is a few Redis round trips, and a workspace may have thousands open.
+    for (let start = 0; start < open.length; start += CANCELS_AT_ONCE) {
+      await Promise.all(
+        open
+          .slice(start, start + CANCELS_AT_ONCE)
+          .map(({ _id: id }) => this.cancel(workspaceId, id, actor).catch(() => undefined)),
+      );
     }
+    // Their cancellations land in history before the caller removes it.
+    await this.deps.history.waitUntilCurrent(this.deps.historyReadWaitMs);
   }
 
   /** A job's log lines, oldest first, from history (waiting for it to be current, like lists). */
