@@ -134,6 +134,11 @@ const envSchema = z.object({
   SIGNUPS_PER_HOUR: int(20, 0),
   /** Events (subscribe, unsubscribe…) a socket may send per second; past it they are refused with rate_limited. */
   SOCKET_EVENTS_PER_SECOND: int(20, 1),
+  /**
+   * Socket.io handshakes per client address per RATE_LIMIT_WINDOW_SECONDS, counted in Redis before the
+   * credentials are looked at (failed ones count too); past it they are refused with rate_limited; 0 = off.
+   */
+  SOCKET_HANDSHAKES_PER_IP: int(120, 0),
 });
 
 /** A gateway's drain must end while there is still time for the rest of the shutdown. */

@@ -47,6 +47,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ROLES: 'api,worker', SHUTDOWN_TIMEOUT_MS: '5000' }).SHUTDOWN_TIMEOUT_MS).toBe(5_000);
   });
 
+  it('limits socket handshakes per client address (SOCKET_HANDSHAKES_PER_IP, 0 = off) in the rate-limit window', () => {
+    expect(loadConfig({})).toMatchObject({ SOCKET_HANDSHAKES_PER_IP: 120, RATE_LIMIT_WINDOW_SECONDS: 60 });
+    expect(loadConfig({ SOCKET_HANDSHAKES_PER_IP: '0' }).SOCKET_HANDSHAKES_PER_IP).toBe(0);
+    expect(loadConfig({ SOCKET_HANDSHAKES_PER_IP: '30' }).SOCKET_HANDSHAKES_PER_IP).toBe(30);
+    for (const bad of ['-1', '2.5', 'many']) {
+      expect(() => loadConfig({ SOCKET_HANDSHAKES_PER_IP: bad })).toThrow(/SOCKET_HANDSHAKES_PER_IP/);
+    }
+  });
+
   it('reports every problem at once', () => {
     const attempt = () =>
       loadConfig({

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { redisKeys } from '@flightdeck/workers';
+import { redisLimiter, spendOrPass } from '../src/api/rate-limits';
+import { freePort } from '../src/services/local-services';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpAnswer } from './support/http-client';
-import { closeAllClients, RealtimeClient } from './support/realtime-client';
+import { destroyAllProcesses, startProcess, type FlightdeckProcess } from './support/process-harness';
+import { closeAllClients, RealtimeClient, type ConnectError } from './support/realtime-client';
 
-// Rate limits (issue 4): per caller and per client address for REST, sign-ups per address, and
-// events per socket — 429 `rate_limited` with Retry-After, one caller's limit never touches another's,
-// and every limit recovers once its window has passed. One in-process Flightdeck at a time (mongoose
+// Rate limits (issue 4): per caller and per client address for REST, sign-ups per address, events
+// per socket and socket handshakes per address — 429 `rate_limited` with Retry-After (a handshake's
+// connect_error carries retryAfterSeconds), one caller's limit never touches another's, and every
+// limit recovers once its window has passed. One in-process Flightdeck at a time (mongoose
 // is a singleton): each describe starts its own with the limits it tests, and stops it.
 
 const WINDOW_SECONDS = 1;
@@ -149,5 +155,110 @@ describe(`per client address (RATE_LIMIT_PER_IP=${LIMIT} per ${WINDOW_SECONDS} s
     // Other addresses still sign up; the address itself still signs in and calls the API.
     expect((await signup(address())).status).toBe(201);
     expect((await from(ip, app.apiKey).get('/v1/jobs')).status).toBe(200);
+  });
+});
+
+describe(`socket handshakes per client address (SOCKET_HANDSHAKES_PER_IP=3 per 3 s), on every gateway of one Redis`, () => {
+  const HANDSHAKES = 3;
+  const HANDSHAKE_WINDOW_SECONDS = 3;
+  const limits = {
+    SOCKET_HANDSHAKES_PER_IP: String(HANDSHAKES),
+    RATE_LIMIT_WINDOW_SECONDS: String(HANDSHAKE_WINDOW_SECONDS),
+    // As above: the client address is the last X-Forwarded-For entry.
+    TRUST_PROXY: '1',
+  };
+  let app: TestFlightdeck;
+  /** A second gateway process on the same Redis and MongoDB. */
+  let otherGateway: FlightdeckProcess;
+  beforeAll(async () => {
+    app = await startTestFlightdeck(limits);
+    otherGateway = await startProcess({
+      namespace: app.namespace,
+      env: { ROLES: 'gateway', ...limits },
+      waitFor: '/readyz',
+    });
+  });
+  afterEach(() => closeAllClients());
+  afterAll(async () => {
+    await destroyAllProcesses();
+    await app.stop();
+  });
+
+  let addresses = 0;
+  const address = () => `198.51.100.${++addresses}`;
+  const connectFrom = (url: string, ip: string, token: string) =>
+    RealtimeClient.open(url, { auth: { token }, headers: { 'x-forwarded-for': ip } });
+  /** The `connect_error` of a handshake that must be refused. */
+  async function refusalOf(handshake: Promise<RealtimeClient>): Promise<ConnectError> {
+    const outcome = await handshake.then(
+      () => null,
+      (error: ConnectError) => error,
+    );
+    if (!outcome) throw new Error('the handshake was accepted');
+    return outcome;
+  }
+  function expectHandshakeRateLimited(error: ConnectError): number {
+    expect(error.message).toMatch(/^rate_limited: /);
+    expect(error.data).toEqual({
+      code: 'rate_limited',
+      message: expect.any(String),
+      retryAfterSeconds: expect.any(Number),
+    });
+    const { retryAfterSeconds } = error.data!;
+    expect(retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(retryAfterSeconds).toBeLessThanOrEqual(HANDSHAKE_WINDOW_SECONDS);
+    return retryAfterSeconds!;
+  }
+
+  it('refuses an address past the limit (failed handshakes count, credentials are not looked at), leaves other addresses alone, and recovers', async () => {
+    const ip = address();
+    // A failed handshake spends the budget too: credential guessing is throttled.
+    expect((await refusalOf(connectFrom(app.url, ip, 'fd_wrong_key'))).data?.code).toBe('unauthorized');
+    for (let handshake = 2; handshake <= HANDSHAKES; handshake++) {
+      expect((await connectFrom(app.url, ip, app.apiKey)).connected).toBe(true);
+    }
+    const retryAfter = expectHandshakeRateLimited(await refusalOf(connectFrom(app.url, ip, app.apiKey)));
+    // Past the limit the answer is rate_limited whatever the credentials: it comes before them.
+    expectHandshakeRateLimited(await refusalOf(connectFrom(app.url, ip, 'fd_wrong_key')));
+
+    // Another address is not affected, on this gateway or the other.
+    const elsewhere = address();
+    expect((await connectFrom(app.url, elsewhere, app.apiKey)).connected).toBe(true);
+    expect((await connectFrom(otherGateway.url, elsewhere, app.apiKey)).connected).toBe(true);
+
+    await waitOut(retryAfter);
+    expect((await connectFrom(app.url, ip, app.apiKey)).connected).toBe(true);
+  });
+
+  it('counts an address once across gateway processes sharing Redis', async () => {
+    const ip = address();
+    expect((await connectFrom(app.url, ip, app.apiKey)).connected).toBe(true);
+    expect((await connectFrom(otherGateway.url, ip, app.apiKey)).connected).toBe(true);
+    expect((await connectFrom(app.url, ip, app.apiKey)).connected).toBe(true);
+    expectHandshakeRateLimited(await refusalOf(connectFrom(otherGateway.url, ip, app.apiKey)));
+    expectHandshakeRateLimited(await refusalOf(connectFrom(app.url, ip, app.apiKey)));
+  });
+});
+
+describe('when Redis cannot answer a limiter', () => {
+  it('lets the request or handshake through rather than refuse it', async () => {
+    // Nothing listens on this port: every command fails at once (no offline queue).
+    const redis = new Redis({
+      port: await freePort(),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
+    redis.on('error', () => undefined);
+    const limiter = redisLimiter(redis, redisKeys('unreachable'), 'handshake', 1, 60);
+    expect(
+      await limiter.consume('203.0.113.9').then(
+        () => 'consumed',
+        (error: unknown) => (error instanceof Error ? 'redis error' : 'refused'),
+      ),
+    ).toBe('redis error');
+    // spendOrPass is what REST's limits and the gateway's handshake limit both call.
+    for (let attempt = 0; attempt < 3; attempt++) expect(await spendOrPass(limiter, '203.0.113.9')).toBeNull();
+    redis.disconnect();
   });
 });

@@ -18,6 +18,7 @@ import type { QueueOverviewService } from '../jobs/queue-overview';
 import type { OpsOverviewService } from '../ops/ops-overview';
 import { httpRequestDuration } from '../metrics';
 import { authenticate, inWorkspace } from './authenticate';
+import { trustedProxies } from './client-address';
 import { errorHandler, routeNotFound } from './error-handler';
 import { buildOpenApiDocument } from './openapi';
 import { docsRoutes } from './routes/docs.routes';
@@ -97,7 +98,8 @@ export function createApp(options: AppOptions): Express {
 
   const { api } = options;
   if (api) {
-    app.set('trust proxy', api.trustProxy);
+    // The one client-address rule, shared with the gateway's handshake limit (see client-address.ts).
+    app.set('trust proxy', trustedProxies(api.trustProxy));
     app.use(
       helmet({
         contentSecurityPolicy: {

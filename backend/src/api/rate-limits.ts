@@ -20,7 +20,8 @@ export interface RateLimitSettings {
 /**
  * Rate limits, counted in Redis (rate-limiter-flexible: one atomic script per check) so every API
  * process shares them. Past a limit the answer is 429 with Retry-After. When Redis cannot answer,
- * requests pass: the limits protect the service, they are not a reason to refuse it.
+ * requests pass: the limits protect the service, they are not a reason to refuse it. The gateway's
+ * handshake limit uses the same {@link redisLimiter} and {@link spendOrPass}.
  */
 export class RateLimits {
   private readonly byCaller?: RateLimiterRedis;
@@ -31,7 +32,7 @@ export class RateLimits {
 
   constructor(redis: Redis, keys: RedisKeys, settings: RateLimitSettings) {
     const limiter = (name: string, points: number, duration: number) =>
-      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keys.rateLimits}:${name}`, points, duration });
+      redisLimiter(redis, keys, name, points, duration);
     if (settings.perCaller > 0) this.byCaller = limiter('caller', settings.perCaller, settings.windowSeconds);
     if (settings.perIp > 0) this.byIp = limiter('ip', settings.perIp, settings.windowSeconds);
     if (settings.signupsPerHour > 0) this.signups = limiter('signup', settings.signupsPerHour, 3600);
@@ -100,12 +101,42 @@ function limitBy(
   return async (req, _res, next) => {
     const key = limiter && keyOf(req);
     if (!limiter || !key) return next();
-    try {
-      await limiter.consume(key);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw tooManyRequests(message, rejection.msBeforeNext / 1000);
-      // Redis did not answer: let the request through (see the class comment).
-    }
+    const refusal = await spendOrPass(limiter, key);
+    if (refusal) throw tooManyRequests(message, retryAfterSeconds(refusal));
     next();
   };
 }
+
+/** A limiter counted in Redis under `<prefix>:rl:<name>:<key>`, so every process shares the count. */
+export function redisLimiter(
+  redis: Redis,
+  keys: RedisKeys,
+  name: string,
+  points: number,
+  durationSeconds: number,
+): RateLimiterRedis {
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${keys.rateLimits}:${name}`,
+    points,
+    duration: durationSeconds,
+  });
+}
+
+/**
+ * Spends one point of `key`'s budget: the refusal once it is spent, else null. When Redis cannot
+ * answer, null too — the caller passes (see {@link RateLimits}); REST and socket handshakes alike.
+ */
+export async function spendOrPass(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes | null> {
+  try {
+    await limiter.consume(key);
+    return null;
+  } catch (rejection) {
+    // Anything but a refusal is Redis not answering: let it through.
+    return rejection instanceof RateLimiterRes ? rejection : null;
+  }
+}
+
+/** Whole seconds until a refused key may try again (at least 1): `Retry-After` and `retryAfterSeconds`. */
+export const retryAfterSeconds = (refusal: RateLimiterRes): number =>
+  Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));

@@ -19,6 +19,8 @@ import { isRefusal, type Authenticator, type Caller } from '../accounts/authenti
 import { can, canSeeJob, type Identity } from '../accounts/identity';
 import type { Revocation, RevocationBus } from '../accounts/revocations';
 import { sessionCookieOf } from '../api/authenticate';
+import { clientAddressOf, trustedProxies } from '../api/client-address';
+import { redisLimiter, retryAfterSeconds, spendOrPass } from '../api/rate-limits';
 import type { JobReader } from '../jobs/job-reader';
 import { realtimeConnections, realtimeEventsDelivered, socketBufferedPackets } from '../metrics';
 import { PresenceHub } from './presence-hub';
@@ -40,6 +42,11 @@ export interface RealtimeGatewayOptions {
   allowedOrigins: readonly string[];
   /** Events a socket may send per second. */
   eventsPerSecond: number;
+  /** Handshakes a client address may make per `handshakeWindowSeconds` (shared in Redis); 0 turns it off. */
+  handshakesPerIp: number;
+  handshakeWindowSeconds: number;
+  /** TRUST_PROXY: how many proxies in front set X-Forwarded-For (the client address, as REST reads it). */
+  trustProxy: number;
   jobs: JobReader;
   logger: Logger;
   /** Packets a socket may have waiting to be written before it is dropped to a resync. */
@@ -102,9 +109,12 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
   const tailer = new WorkspaceTailer(reader, options.redis, keys, deliver, logger);
   tailer.start();
 
-  /** A refused handshake: the client's `connect_error` has the message and `data: { code, message }`. */
-  const refuse = (code: ErrorCode, message: string) =>
-    Object.assign(new Error(`${code}: ${message}`), { data: { code, message } });
+  /**
+   * A refused handshake: the client's `connect_error` has the message and `data: { code, message }`,
+   * plus `details` (`retryAfterSeconds` when rate limited).
+   */
+  const refuse = (code: ErrorCode, message: string, details: { retryAfterSeconds?: number } = {}) =>
+    Object.assign(new Error(`${code}: ${message}`), { data: { code, message, ...details } });
 
   /**
    * The handshake: `auth.token` (API key, job token or session token) or the session cookie; sessions
@@ -144,8 +154,31 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     }
   }
 
+  const handshakeLimiter =
+    options.handshakesPerIp > 0
+      ? redisLimiter(options.redis, keys, 'handshake', options.handshakesPerIp, options.handshakeWindowSeconds)
+      : undefined;
+  const trust = trustedProxies(options.trustProxy);
+
+  /**
+   * Past SOCKET_HANDSHAKES_PER_IP an address's handshakes are refused before any credential is looked
+   * at, so guessing keys or sessions is throttled too. Refused and failed handshakes spend the budget
+   * as well. When Redis cannot answer, the handshake passes (as REST requests do).
+   */
+  async function handshakeLimitRefusal(socket: GatewaySocket): Promise<Error | null> {
+    if (!handshakeLimiter) return null;
+    const refusal = await spendOrPass(handshakeLimiter, clientAddressOf(socket.request, trust));
+    if (!refusal) return null;
+    const seconds = retryAfterSeconds(refusal);
+    return refuse('rate_limited', `too many connection attempts from this address; try again in ${seconds} s`, {
+      retryAfterSeconds: seconds,
+    });
+  }
+
   io.use(async (socket, next) => {
     try {
+      const limited = await handshakeLimitRefusal(socket);
+      if (limited) return next(limited);
       const identity = await identify(socket.handshake);
       if (identity instanceof Error) return next(identity);
       socket.data.identity = identity;

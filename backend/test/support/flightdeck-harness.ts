@@ -63,10 +63,11 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
     // A stop with sockets still open drains them quickly.
     GATEWAY_DRAIN_DELAY_MS: '0',
     GATEWAY_DRAIN_MS: '500',
-    // Tests make many requests and accounts from one address; the rate-limit tests set their own.
+    // Tests make many requests, sockets and accounts from one address; the rate-limit tests set their own.
     RATE_LIMIT_PER_CALLER: '1000000',
     RATE_LIMIT_PER_IP: '1000000',
     SIGNUPS_PER_HOUR: '100000',
+    SOCKET_HANDSHAKES_PER_IP: '1000000',
     ...env,
   });
   const logger = pino({ level: config.LOG_LEVEL });

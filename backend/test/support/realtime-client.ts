@@ -24,8 +24,8 @@ export interface HandshakeOptions {
   headers?: Record<string, string>;
 }
 
-/** A refused handshake: socket.io-client's `connect_error`, with the server's `{ code, message }`. */
-export type ConnectError = Error & { data?: { code: ErrorCode; message: string } };
+/** A refused handshake: socket.io-client's `connect_error`, with the server's `{ code, message }` (and `retryAfterSeconds` when rate limited). */
+export type ConnectError = Error & { data?: { code: ErrorCode; message: string; retryAfterSeconds?: number } };
 
 /**
  * A Socket.io client of the gateway, as a browser would use it (WebSocket only), that records every

@@ -355,6 +355,27 @@ describe('RealtimeClient refusals', () => {
     expect(reconnects).toBe(0);
   });
 
+  it('connects again later when the gateway limits handshakes from this address: the key is not given up', () => {
+    jest.useFakeTimers();
+    const { socket, client } = setup();
+    client.start();
+    socket.active = false;
+    let reconnects = 0;
+    socket.connect = () => {
+      reconnects++;
+      return socket;
+    };
+    socket.fire(
+      'connect_error',
+      Object.assign(new Error('rate_limited: too many connection attempts from this address; try again in 1 s'), {
+        data: { code: 'rate_limited', message: 'too many connection attempts from this address', retryAfterSeconds: 1 },
+      }),
+    );
+    expect(client.snapshot).toMatchObject({ connection: 'connecting', problem: { unauthorized: false } });
+    jest.advanceTimersByTime(1_000);
+    expect(reconnects).toBe(1);
+  });
+
   it('passes on that the credentials were revoked', () => {
     const socket = new FakeSocket();
     const notices: unknown[] = [];
