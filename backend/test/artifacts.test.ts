@@ -1,10 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
+import pino from 'pino';
 import sharp from 'sharp';
+import { ulid } from 'ulid';
 import { jobArtifacts } from '@flightdeck/workers';
+import { parseByteRange } from '../src/api/byte-ranges';
 import { ARTIFACT_CHUNK_BYTES, GridFsArtifactStore } from '../src/artifacts/artifact-store';
+import { ORPHAN_SWEEP_TIMING, OrphanChunkSweeper } from '../src/artifacts/orphan-chunk-sweeper';
+import { RedisLease } from '../src/ops/redis-lease';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
-import { waitForJobStatus, type HttpClient } from './support/http-client';
+import { httpClient, waitForJobStatus, type HttpClient } from './support/http-client';
 
 // Artifacts (GridFS on the real FerretDB) through the API, and the `image.transform` job type that
 // reads and writes them. One in-process app with every role and a small size limit.
@@ -44,12 +49,23 @@ async function upload(body: Uint8Array | ReadableStream<Uint8Array>, options: Up
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-async function download(id: string, apiKey = app.apiKey, method = 'GET') {
+async function download(id: string, apiKey = app.apiKey, method = 'GET', headers: Record<string, string> = {}) {
   const response = await fetch(`${app.url}/v1/artifacts/${id}`, {
     method,
-    headers: { authorization: `Bearer ${apiKey}` },
+    headers: { authorization: `Bearer ${apiKey}`, ...headers },
   });
   return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** `GET /v1/artifacts/{id}` with a `Range` (and any other) header. */
+const downloadRange = (id: string, range: string, headers: Record<string, string> = {}) =>
+  download(id, app.apiKey, 'GET', { range, ...headers });
+
+/** A key of the default workspace with only these scopes. */
+async function keyWith(...scopes: string[]): Promise<string> {
+  const created = await app.http.post('/v1/api-keys', { name: `artifacts ${scopes.join(' ')}`, scopes });
+  expect(created.status).toBe(201);
+  return created.body.key;
 }
 
 /** A body sent in pieces without a Content-Length, as a client streaming a file of unknown size does. */
@@ -107,6 +123,7 @@ describe('artifact upload and download', () => {
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
     expect(got.headers.get('content-security-policy')).toContain('sandbox');
     expect(got.headers.get('etag')).toBe(`"${sha256(bytes)}"`);
+    expect(got.headers.get('accept-ranges')).toBe('bytes');
 
     const head = await download(uploaded.body.id, app.apiKey, 'HEAD');
     expect(head.status).toBe(200);
@@ -242,7 +259,7 @@ describe('artifacts of a job, and workspaces', () => {
 
     const listed = await app.http.get(`/v1/jobs/${jobId}/artifacts`);
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual({ items: [first.body, second.body] });
+    expect(listed.body).toEqual({ items: [first.body, second.body], nextCursor: null });
 
     expect((await upload(Buffer.from('x'), { jobId: 'no-such-job' })).status).toBe(404);
     expect((await app.http.get('/v1/jobs/no-such-job/artifacts')).status).toBe(404);
@@ -269,14 +286,40 @@ describe('artifacts of a job, and workspaces', () => {
     expect(failed.error.message).toContain(`input artifact ${mine.body.id} not found`);
   });
 
+  it('deletes every artifact of a workspace, bytes included, when the workspace is deleted', async () => {
+    const owner = await app.signup('Artifact Leaver');
+    const uploads = await Promise.all(
+      ['a.bin', 'b.bin'].map((name) =>
+        owner.http.request(
+          'POST',
+          `/v1/artifacts?name=${name}`,
+          randomBytes(ARTIFACT_CHUNK_BYTES + 1).toString('hex'),
+          {
+            'content-type': 'application/octet-stream',
+          },
+        ),
+      ),
+    );
+    const ids = uploads.map((uploaded) => uploaded.body.id as string);
+    const mine = await upload(Buffer.from('stays'), { name: 'stays.txt' });
+    expect(await chunks().countDocuments({ files_id: { $in: ids } })).toBe(6);
+
+    expect((await owner.http.delete('/v1/workspace')).status).toBe(204);
+    expect(
+      await mongoose.connection.db!.collection('artifacts.files').countDocuments({ _id: { $in: ids } } as never),
+    ).toBe(0);
+    expect(await chunks().countDocuments({ files_id: { $in: ids } })).toBe(0);
+    expect((await download(mine.body.id)).bytes.toString()).toBe('stays');
+  });
+
   it("replaces a job's earlier artifact of the same name when a handler puts it again (safe to run twice)", async () => {
     const store = await GridFsArtifactStore.open(mongoose.connection, MAX_BYTES);
     const artifacts = jobArtifacts(store, app.workspaceId, 'job-run-twice');
     const first = await artifacts.put('out.txt', 'text/plain', Buffer.from('first run'));
     const second = await artifacts.put('out.txt', 'text/plain', Buffer.from('second run'));
     await artifacts.put('other.txt', 'text/plain', Buffer.from('kept'));
-    const listed = await store.listForJob(app.workspaceId, 'job-run-twice');
-    expect(listed.map((artifact) => [artifact.id, artifact.name])).toEqual([
+    const listed = await store.listForJob(app.workspaceId, 'job-run-twice', { limit: 10, cursor: undefined });
+    expect(listed.items.map((artifact) => [artifact.id, artifact.name])).toEqual([
       [second.id, 'out.txt'],
       [expect.any(String), 'other.txt'],
     ]);
@@ -284,6 +327,266 @@ describe('artifacts of a job, and workspaces', () => {
     expect(await chunks().countDocuments({ files_id: first.id })).toBe(0);
     expect((await artifacts.get(second.id)).bytes.toString()).toBe('second run');
   });
+});
+
+describe('byte ranges (Range: bytes=…)', () => {
+  /** Three chunks and a bit: ranges can start, end and cross chunk boundaries. */
+  const bytes = randomBytes(3 * ARTIFACT_CHUNK_BYTES + 1000);
+  const size = bytes.byteLength;
+  const C = ARTIFACT_CHUNK_BYTES;
+  let id: string;
+  beforeAll(async () => {
+    const uploaded = await upload(bytes, { name: 'ranged file.bin', contentType: 'application/x-test' });
+    expect(uploaded.status).toBe(201);
+    id = uploaded.body.id;
+  });
+
+  it.each([
+    ['the first bytes', 'bytes=0-99', 0, 99],
+    ['one byte', 'bytes=7-7', 7, 7],
+    ['within one chunk', `bytes=${C + 10}-${C + 20}`, C + 10, C + 20],
+    ['exactly one chunk', `bytes=${C}-${2 * C - 1}`, C, 2 * C - 1],
+    ['across one chunk boundary', `bytes=${C - 10}-${C + 9}`, C - 10, C + 9],
+    ['across three chunk boundaries', `bytes=100-${3 * C + 50}`, 100, 3 * C + 50],
+    ['from an offset to the end', `bytes=${C + 5}-`, C + 5, size - 1],
+    ['the last bytes', 'bytes=-500', size - 500, size - 1],
+    ['the last byte', `bytes=${size - 1}-${size - 1}`, size - 1, size - 1],
+    ['a suffix longer than the file (all of it)', `bytes=-${size + 10}`, 0, size - 1],
+    ['a last byte past the end (up to the end)', `bytes=${3 * C}-${size + 100}`, 3 * C, size - 1],
+    ['a lower-case unit with spaces', 'BYTES= 10-19 ', 10, 19],
+  ])('answers 206 with %s (%s)', async (_what, range, start, end) => {
+    const got = await downloadRange(id, range);
+    expect(got.status).toBe(206);
+    expect(got.headers.get('content-range')).toBe(`bytes ${start}-${end}/${size}`);
+    expect(got.headers.get('content-length')).toBe(String(end - start + 1));
+    expect(got.bytes.equals(bytes.subarray(start, end + 1))).toBe(true);
+    // The download's other headers stay.
+    expect(got.headers.get('accept-ranges')).toBe('bytes');
+    expect(got.headers.get('content-type')).toBe('application/x-test');
+    expect(got.headers.get('content-disposition')).toBe('attachment; filename="ranged file.bin"');
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(got.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(got.headers.get('etag')).toBe(`"${sha256(bytes)}"`);
+  });
+
+  it.each([
+    ['starts at the end', `bytes=${size}-`],
+    ['starts past the end', `bytes=${size + 5}-${size + 10}`],
+    ['asks for the last zero bytes', 'bytes=-0'],
+  ])('answers 416 range_not_satisfiable, with Content-Range: bytes */size, when the range %s', async (_what, range) => {
+    const got = await downloadRange(id, range);
+    expect(got.status).toBe(416);
+    expect(got.headers.get('content-range')).toBe(`bytes */${size}`);
+    expect(got.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(got.headers.get('content-disposition')).toBeNull();
+    expect(JSON.parse(got.bytes.toString())).toEqual({
+      error: { code: 'range_not_satisfiable', message: expect.any(String) },
+    });
+  });
+
+  it('answers 416 to any range of an empty file', async () => {
+    const empty = await upload(Buffer.alloc(0), { name: 'empty.bin' });
+    expect(empty.status).toBe(201);
+    const got = await downloadRange(empty.body.id, 'bytes=0-');
+    expect(got.status).toBe(416);
+    expect(got.headers.get('content-range')).toBe('bytes */0');
+    expect((await download(empty.body.id)).status).toBe(200);
+  });
+
+  it.each([
+    ['several ranges', 'bytes=0-9,20-29'],
+    ['another unit', 'items=0-9'],
+    ['a range that does not parse', 'bytes=ten-twenty'],
+    ['a last byte before the first', 'bytes=20-10'],
+  ])('ignores %s: 200 with the whole file', async (_what, range) => {
+    const got = await downloadRange(id, range);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-range')).toBeNull();
+    expect(got.headers.get('content-length')).toBe(String(size));
+    expect(got.bytes.equals(bytes)).toBe(true);
+  });
+
+  it('keeps the range when If-Range is the ETag, and sends the whole file for any other validator', async () => {
+    const etag = `"${sha256(bytes)}"`;
+    const same = await downloadRange(id, 'bytes=0-9', { 'if-range': etag });
+    expect(same.status).toBe(206);
+    expect(same.bytes.equals(bytes.subarray(0, 10))).toBe(true);
+    for (const other of ['"0000"', `W/${etag}`, 'Wed, 21 Oct 2015 07:28:00 GMT']) {
+      const changed = await downloadRange(id, 'bytes=0-9', { 'if-range': other });
+      expect([other, changed.status, changed.bytes.byteLength]).toEqual([other, 200, size]);
+    }
+  });
+
+  it("answers HEAD with the whole file's headers, whatever the Range", async () => {
+    const head = await download(id, app.apiKey, 'HEAD', { range: 'bytes=0-9' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('accept-ranges')).toBe('bytes');
+    expect(head.headers.get('content-length')).toBe(String(size));
+    expect(head.headers.get('content-range')).toBeNull();
+  });
+
+  it("answers 404 for another workspace's artifact before looking at the range", async () => {
+    const other = await app.createWorkspace(`ranges-other-${Date.now()}`);
+    const got = await download(id, other.apiKey, 'GET', { range: `bytes=${size + 1}-` });
+    expect(got.status).toBe(404);
+  });
+
+  it('cuts the connection when a chunk of the range is missing once bytes went out', async () => {
+    const damaged = await upload(randomBytes(3 * C), { name: 'damaged-range.bin' });
+    await chunks().deleteMany({ files_id: damaged.body.id, n: 2 });
+    expect((await downloadRange(damaged.body.id, `bytes=0-${C}`)).status).toBe(206);
+    await expect(downloadRange(damaged.body.id, `bytes=${C - 10}-`)).rejects.toThrow();
+  });
+});
+
+describe('parseByteRange', () => {
+  it.each([
+    ['bytes=0-0', 10, { start: 0, end: 0 }],
+    ['bytes=2-', 10, { start: 2, end: 9 }],
+    ['bytes=-3', 10, { start: 7, end: 9 }],
+    ['bytes=-30', 10, { start: 0, end: 9 }],
+    ['bytes=5-99', 10, { start: 5, end: 9 }],
+    ['bytes=99999999999999999999-', 10, 'unsatisfiable'],
+    ['bytes=10-', 10, 'unsatisfiable'],
+    ['bytes=-0', 10, 'unsatisfiable'],
+    ['bytes=-1', 0, 'unsatisfiable'],
+    ['bytes=0-', 0, 'unsatisfiable'],
+    ['bytes=-', 10, 'whole'],
+    ['bytes=1-2,4-5', 10, 'whole'],
+    ['bytes=3-1', 10, 'whole'],
+    ['bytes=1.5-2', 10, 'whole'],
+    ['pages=1-2', 10, 'whole'],
+    ['', 10, 'whole'],
+  ])('%s of %i bytes → %o', (header, size, expected) => {
+    expect(parseByteRange(header, size)).toEqual(expected);
+  });
+});
+
+describe('deleting an artifact', () => {
+  it('answers 204, then the artifact is gone: 404 to download and again to delete, unlisted, its chunks removed', async () => {
+    const jobId = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 } });
+    const doomed = await upload(randomBytes(2 * ARTIFACT_CHUNK_BYTES + 1), { name: 'doomed.bin', jobId });
+    const kept = await upload(Buffer.from('kept'), { name: 'kept.txt', jobId });
+    expect(await chunks().countDocuments({ files_id: doomed.body.id })).toBe(3);
+
+    const deleted = await app.http.delete(`/v1/artifacts/${doomed.body.id}`);
+    expect(deleted.status).toBe(204);
+    expect(deleted.body).toBe('');
+
+    const gone = await download(doomed.body.id);
+    expect(gone.status).toBe(404);
+    expect(JSON.parse(gone.bytes.toString()).error.code).toBe('not_found');
+    expect(await chunks().countDocuments({ files_id: doomed.body.id })).toBe(0);
+    expect(await mongoose.connection.db!.collection('artifacts.files').countDocuments({ _id: doomed.body.id })).toBe(0);
+    expect((await app.http.get(`/v1/jobs/${jobId}/artifacts`)).body.items).toEqual([kept.body]);
+    const again = await app.http.delete(`/v1/artifacts/${doomed.body.id}`);
+    expect(again.status).toBe(404);
+    expect(again.body.error.code).toBe('not_found');
+    // The job's other artifact is untouched.
+    expect((await download(kept.body.id)).bytes.toString()).toBe('kept');
+  });
+
+  it('records who deleted what in the audit log (artifact.deleted)', async () => {
+    const doomed = await upload(Buffer.from('audited'), { name: 'audited.txt' });
+    expect((await app.http.delete(`/v1/artifacts/${doomed.body.id}`)).status).toBe(204);
+    const audit = await app.http.get('/v1/audit?action=artifact.deleted');
+    expect(audit.status).toBe(200);
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'artifact.deleted',
+      actor: { type: 'apiKey' },
+      target: { type: 'artifact', id: doomed.body.id },
+      details: { name: 'audited.txt', jobId: null, size: 7 },
+    });
+  });
+
+  it("answers 404 for another workspace's artifact, exactly as GET does, and leaves it alone", async () => {
+    const mine = await upload(Buffer.from('mine'), { name: 'mine.txt' });
+    const other = await app.createWorkspace(`delete-other-${Date.now()}`);
+    const theirs = await other.http.delete(`/v1/artifacts/${mine.body.id}`);
+    const theirRead = await other.http.get(`/v1/artifacts/${mine.body.id}`);
+    expect(theirs.status).toBe(404);
+    expect(theirs.body).toEqual({ error: { code: 'not_found', message: theirRead.body.error.message } });
+    expect((await download(mine.body.id)).bytes.toString()).toBe('mine');
+  });
+
+  it('needs artifacts:delete: a key with jobs:write may, one with only jobs:read may not (403)', async () => {
+    const doomed = await upload(Buffer.from('x'), { name: 'permission.txt' });
+    const reader = httpClient(app.url, await keyWith('jobs:read'));
+    const refused = await reader.delete(`/v1/artifacts/${doomed.body.id}`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    expect((await download(doomed.body.id)).status).toBe(200);
+
+    const writer = httpClient(app.url, await keyWith('jobs:write'));
+    expect((await writer.delete(`/v1/artifacts/${doomed.body.id}`)).status).toBe(204);
+  });
+
+  it('lets members delete, not viewers (403)', async () => {
+    const owner = await app.signup('Artifact Owner');
+    const viewer = await app.signup('Artifact Viewer');
+    const member = await app.signup('Artifact Member');
+    for (const [person, role] of [
+      [viewer, 'viewer'],
+      [member, 'member'],
+    ] as const)
+      expect((await owner.http.post('/v1/members', { email: person.user.email, role })).status).toBe(201);
+    const uploaded = await owner.http.request('POST', '/v1/artifacts?name=team.txt', 'team', {
+      'content-type': 'text/plain',
+    });
+    expect(uploaded.status).toBe(201);
+    const path = `/v1/artifacts/${uploaded.body.id}`;
+    const refused = await viewer.in(owner.slug).delete(path);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    expect((await member.in(owner.slug).delete(path)).status).toBe(204);
+  });
+});
+
+describe("paging a job's artifacts", () => {
+  let jobId: string;
+  let all: { id: string }[];
+  beforeAll(async () => {
+    jobId = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 } });
+    all = [];
+    for (let index = 0; index < 5; index++)
+      all.push(
+        (await upload(Buffer.from(`file ${index}`), { name: `page-${index}.txt`, jobId })).body as { id: string },
+      );
+  });
+
+  it('lists every artifact on one page by default, nextCursor null', async () => {
+    const listed = await app.http.get(`/v1/jobs/${jobId}/artifacts`);
+    expect(listed.body).toEqual({ items: all, nextCursor: null });
+  });
+
+  it('pages oldest first with limit and cursor, as comments do, to a last page whose nextCursor is null', async () => {
+    const pages: { items: { id: string }[]; nextCursor: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = new URLSearchParams({ limit: '2', ...(cursor ? { cursor } : {}) }).toString();
+      const page = await app.http.get(`/v1/jobs/${jobId}/artifacts?${query}`);
+      expect(page.status).toBe(200);
+      pages.push(page.body);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(pages.map((page) => page.items.length)).toEqual([2, 2, 1]);
+    expect(pages.flatMap((page) => page.items)).toEqual(all);
+    expect(pages[0]!.nextCursor).toBe(all[1]!.id);
+  });
+
+  it('says nextCursor is null when a page ends exactly at the last artifact', async () => {
+    const page = await app.http.get(`/v1/jobs/${jobId}/artifacts?limit=5`);
+    expect(page.body).toEqual({ items: all, nextCursor: null });
+  });
+
+  it.each([['limit=0'], ['limit=201'], ['limit=two'], ['cursor='], ['page=2']])(
+    'refuses ?%s with 422',
+    async (query) => {
+      const answer = await app.http.get(`/v1/jobs/${jobId}/artifacts?${query}`);
+      expect(answer.status).toBe(422);
+      expect(answer.body.error.code).toBe('validation_failed');
+    },
+  );
 });
 
 /** Raw RGB pixels of a two-colour image (left half red, right half blue), for sharp to encode. */
@@ -443,5 +746,113 @@ describe('image.transform', () => {
     expect(first.error.message).toMatch(new RegExp(`^input artifact ${text.body.id} is not an image sharp can read`));
     expect(second.status).toBe('failed');
     expect(second.error.message).toBe('crop 100x10 at (350, 0) lies outside the 400x300 input');
+  });
+});
+
+describe('sweeping orphaned chunks', () => {
+  const HOUR = 60 * 60_000;
+  let store: GridFsArtifactStore;
+  beforeAll(async () => {
+    store = await GridFsArtifactStore.open(mongoose.connection, MAX_BYTES);
+  });
+
+  /** Chunks of an artifact id that has no files document, as if written `ageMs` ago (chunk ids carry their time). */
+  async function insertChunks(filesId: string, ageMs: number, count: number, firstN = 0): Promise<void> {
+    const seconds = Math.floor((Date.now() - ageMs) / 1000);
+    await chunks().insertMany(
+      Array.from({ length: count }, (_, index) => ({
+        _id: new mongoose.mongo.ObjectId(mongoose.mongo.ObjectId.generate(seconds)),
+        files_id: filesId,
+        n: firstN + index,
+        data: new mongoose.mongo.Binary(randomBytes(16)),
+      })) as never[],
+    );
+  }
+  const chunkCount = (filesId: string) => chunks().countDocuments({ files_id: filesId });
+
+  /** An artifact uploaded two hours ago: its chunks and its files document are old. */
+  async function oldArtifact(): Promise<{ id: string; bytes: Buffer }> {
+    const bytes = randomBytes(2 * ARTIFACT_CHUNK_BYTES + 3);
+    const uploaded = await upload(bytes, { name: 'old.bin' });
+    const seconds = Math.floor((Date.now() - 2 * HOUR) / 1000);
+    const stored = await chunks().find({ files_id: uploaded.body.id }).toArray();
+    await chunks().deleteMany({ files_id: uploaded.body.id });
+    await chunks().insertMany(
+      stored.map((chunk) => ({
+        ...chunk,
+        _id: new mongoose.mongo.ObjectId(mongoose.mongo.ObjectId.generate(seconds)),
+      })),
+    );
+    return { id: uploaded.body.id, bytes };
+  }
+
+  it('removes old orphans, keeps the chunks of artifacts and orphans still within the grace period', async () => {
+    const old = ulid();
+    const fresh = ulid();
+    // An upload that began long ago and wrote a chunk just now is still going on.
+    const slow = ulid();
+    await insertChunks(old, 2 * HOUR, 3);
+    await insertChunks(fresh, 60_000, 2);
+    await insertChunks(slow, 2 * HOUR, 2);
+    await insertChunks(slow, 1_000, 1, 2);
+    const live = await oldArtifact();
+    const recent = await upload(randomBytes(ARTIFACT_CHUNK_BYTES + 1), { name: 'recent.bin' });
+
+    const sweeper = new OrphanChunkSweeper(
+      store,
+      new RedisLease(app.redis, `${app.keys.artifactSweep}:${ulid()}`, HOUR),
+      pino({ level: 'silent' }),
+    );
+    const swept = await sweeper.sweep();
+    expect(swept.files).toBeGreaterThanOrEqual(1);
+    expect(swept.chunks).toBeGreaterThanOrEqual(3);
+
+    expect(await chunkCount(old)).toBe(0);
+    expect(await chunkCount(fresh)).toBe(2);
+    expect(await chunkCount(slow)).toBe(3);
+    expect(await chunkCount(live.id)).toBe(3);
+    expect((await download(live.id)).bytes.equals(live.bytes)).toBe(true);
+    expect(await chunkCount(recent.body.id)).toBe(2);
+    expect((await download(recent.body.id)).status).toBe(200);
+
+    await chunks().deleteMany({ files_id: { $in: [fresh, slow] } });
+  });
+
+  it('walks the chunks in batches: orphans spread over several batches all go, artifacts between them stay', async () => {
+    const orphans = [ulid(), ulid(), ulid()];
+    for (const [index, id] of orphans.entries()) await insertChunks(id, 2 * HOUR, index + 2);
+    const kept = await oldArtifact();
+
+    const swept = await store.removeOrphanChunks(new Date(Date.now() - HOUR), undefined, 2);
+    expect(swept.files).toBeGreaterThanOrEqual(3);
+    for (const id of orphans) expect(await chunkCount(id)).toBe(0);
+    expect(await chunkCount(kept.id)).toBe(3);
+    expect(await orphanChunkCount()).toBe(0);
+  });
+
+  it('sweeps once per period across processes: the lease goes to the first, and to the next once it runs out', async () => {
+    const key = `${app.keys.artifactSweep}:${ulid()}`;
+    const timing = { ...ORPHAN_SWEEP_TIMING, everyMs: 5_000 };
+    const logger = pino({ level: 'silent' });
+    const [first, second] = [0, 1].map(
+      () => new OrphanChunkSweeper(store, new RedisLease(app.redis, key, timing.everyMs), logger, timing),
+    );
+    const orphan = ulid();
+    await insertChunks(orphan, 2 * HOUR, 1);
+
+    expect(await first!.tick()).toEqual({ files: 1, chunks: 1 });
+    expect(await chunkCount(orphan)).toBe(0);
+    // This period's sweep is done: neither the other process nor the same one sweeps again.
+    expect(await second!.tick()).toBeNull();
+    expect(await first!.tick()).toBeNull();
+    const left = await app.redis.pttl(key);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(timing.everyMs);
+    // Once the period is over, whichever process asks first sweeps.
+    await app.redis.pexpire(key, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await second!.tick()).toEqual({ files: 0, chunks: 0 });
+    expect(await first!.tick()).toBeNull();
+    await Promise.all([first!.stop(), second!.stop()]);
   });
 });

@@ -415,6 +415,22 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     request: (ws) => ({ params: { id: ws.artifact } }),
   },
+  // Each cell deletes an artifact of its own.
+  {
+    method: 'DELETE',
+    path: '/v1/artifacts/:id',
+    permission: 'artifacts:delete',
+    scope: 'resource',
+    success: 204,
+    request: async (ws) => {
+      const uploaded = await ok(
+        ws.admin.request('POST', '/v1/artifacts?name=doomed.txt', 'doomed', { 'content-type': 'text/plain' }),
+        201,
+        'artifact',
+      );
+      return { params: { id: uploaded.body.id } };
+    },
+  },
   {
     method: 'GET',
     path: '/v1/jobs/:id/artifacts',

@@ -159,6 +159,7 @@ export const AUDIT_ACTIONS = [
   'schedule.created',
   'schedule.updated',
   'schedule.deleted',
+  'artifact.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -5,6 +5,9 @@ export const ARTIFACT_LIMITS = {
   maxNameLength: 255,
   maxContentTypeLength: 255,
   maxIdLength: 64,
+  /** A page of `GET /v1/jobs/{id}/artifacts`. */
+  maxListLimit: 200,
+  defaultListLimit: 100,
 } as const;
 
 /** A file name: no control characters and no path separators (it ends up in Content-Disposition). */
@@ -53,6 +56,25 @@ export const artifactSchema = z
 export type Artifact = z.infer<typeof artifactSchema>;
 
 export const artifactListSchema = z
-  .object({ items: z.array(artifactSchema) })
-  .meta({ id: 'ArtifactList', description: 'Every artifact of a job, oldest first.' });
+  .object({
+    items: z.array(artifactSchema),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass it as `cursor` for the next page; null on the last page.' }),
+  })
+  .meta({ id: 'ArtifactList', description: "A page of a job's artifacts, oldest first." });
 export type ArtifactList = z.infer<typeof artifactListSchema>;
+
+/** Paging of a job's artifacts, as comments and the audit log page: `limit`, and the last page's `nextCursor`. */
+export const listArtifactsQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(ARTIFACT_LIMITS.maxListLimit)
+    .optional()
+    .meta({ description: `At most this many (default ${ARTIFACT_LIMITS.defaultListLimit}).` }),
+  cursor: z.string().min(1).max(100).optional(),
+});
+export type ListArtifactsQuery = z.infer<typeof listArtifactsQuerySchema>;

@@ -5,6 +5,7 @@ export const ERROR_CODES = [
   'unknown_job_type',
   'invalid_payload',
   'payload_too_large',
+  'range_not_satisfiable',
   'unsupported_media_type',
   'unauthorized',
   'invalid_credentials',

@@ -15,8 +15,8 @@ export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = ['jobs:read', 'job
 
 /**
  * Every permission, the least role that has it, and the API key scope that grants it (`null`: people
- * only). Viewers read; members also submit, cancel, retry, comment and claim; admins also manage
- * keys, members, queues and webhooks; owners also delete the workspace.
+ * only). Viewers read; members also submit, cancel, retry, comment, claim and delete artifacts;
+ * admins also manage keys, members, queues and webhooks; owners also delete the workspace.
  */
 export const PERMISSIONS = {
   'jobs:read': { role: 'viewer', scope: 'jobs:read' },
@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'claims:override': { role: 'admin', scope: 'admin' },
   /** Issue a job token that lets someone outside the workspace watch one job. */
   'jobs:share': { role: 'member', scope: 'jobs:read' },
+  /** Delete an artifact (uploading one takes `jobs:write`, reading one `jobs:read`). */
+  'artifacts:delete': { role: 'member', scope: 'jobs:write' },
   'queues:read': { role: 'viewer', scope: 'queues:read' },
   'queues:write': { role: 'admin', scope: 'queues:write' },
   'schedules:read': { role: 'viewer', scope: 'jobs:read' },

@@ -13,6 +13,8 @@ export function redisKeys(prefix: string) {
     history: `${base}:history`,
     historyCursor: `${base}:history:cursor`,
     historyLeader: `${base}:history:leader`,
+    /** Taken (SET NX, left to expire) by the API process that sweeps orphaned artifact chunks this period. */
+    artifactSweep: `${base}:artifacts:sweep`,
     /** Pub/sub channel: job ids whose active run should stop. */
     cancellations: `${base}:cancellations`,
     /** Who holds a job's claim (JSON of a Claim); set with NX, so of two claimers exactly one wins. */

@@ -142,7 +142,7 @@ export function createApp(options: AppOptions): Express {
       queuesRoutes(api.queues, api.ops, api.audit, api.operatorWorkspaceId),
       webhooksRoutes(api.webhooks, api.webhookEndpoints, api.audit, { bodyBytes }),
       schedulesRoutes(api.schedules, api.audit, { bodyBytes }),
-      artifactsRoutes(api.artifacts),
+      artifactsRoutes(api.artifacts, api.audit),
       workspaceRoutes({
         accounts: api.accounts,
         members: api.members,

@@ -20,6 +20,12 @@ export const forbidden = (message: string) => new HttpError(403, 'forbidden', me
 export const notFound = (message: string, code: ErrorCode = 'not_found') => new HttpError(404, code, message);
 export const conflict = (code: ErrorCode, message: string) => new HttpError(409, code, message);
 export const payloadTooLarge = (message: string) => new HttpError(413, 'payload_too_large', message);
+/** No byte of the asked range exists; `Content-Range` tells the client the size. */
+export const rangeNotSatisfiable = (size: number) =>
+  new HttpError(416, 'range_not_satisfiable', `the requested range lies outside the file's ${size} bytes`, undefined, {
+    'content-range': `bytes */${size}`,
+    'accept-ranges': 'bytes',
+  });
 export const unprocessable = (code: ErrorCode, message: string, issues?: { path: string; message: string }[]) =>
   new HttpError(422, code, message, issues);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>

@@ -15,6 +15,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'The action does not apply in the current state',
   413: 'The body is too large (`payload_too_large`)',
   415: 'The body is not JSON (`unsupported_media_type`)',
+  416: 'The `Range` holds no byte of the file (`range_not_satisfiable`); `Content-Range: bytes */<size>` gives the size',
   422: 'Wrong types or values (`validation_failed`, also a bad cron expression or time zone), unknown job type (`unknown_job_type`), bad payload (`invalid_payload`)',
   429: 'Too many requests (`rate_limited`); wait `Retry-After` seconds',
   503: 'Redis or MongoDB is unavailable (`service_unavailable`)',

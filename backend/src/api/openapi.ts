@@ -7,6 +7,7 @@ import {
   jobListSchema,
   jobLogListSchema,
   jobSchema,
+  listArtifactsQuerySchema,
   listJobLogsQuerySchema,
   listJobsQuerySchema,
   scheduleListSchema,
@@ -300,26 +301,56 @@ export function buildOpenApiDocument() {
       ...errors(401, 403, 404, 413, 422, 503),
     },
   });
+  const downloadHeaders = {
+    'Content-Disposition': { description: '`attachment; filename="<name>"`', schema: { type: 'string' as const } },
+    'Content-Length': { description: 'The number of bytes in this answer', schema: { type: 'integer' as const } },
+    'Accept-Ranges': { description: '`bytes`', schema: { type: 'string' as const } },
+    ETag: { description: 'The SHA-256 of the whole file, quoted', schema: { type: 'string' as const } },
+  };
   registry.registerPath({
     method: 'get',
     path: '/v1/artifacts/{id}',
     tags: ['Artifacts'],
-    summary: 'Download an artifact',
+    summary: 'Download an artifact, or a byte range of it',
     description:
-      "Streams the bytes with the stored `Content-Type`, `Content-Length`, `Content-Disposition: attachment` with the name, `X-Content-Type-Options: nosniff` and a sandboxing `Content-Security-Policy`; `ETag` is the SHA-256. `HEAD` answers the headers only. Another workspace's artifact is `404`. Needs `jobs:read`.",
+      "Streams the bytes with the stored `Content-Type`, `Content-Length`, `Content-Disposition: attachment` with the name, `X-Content-Type-Options: nosniff` and a sandboxing `Content-Security-Policy`; `ETag` is the SHA-256, and `Accept-Ranges: bytes`. A `Range` of one range — `bytes=<first>-<last>`, `bytes=<first>-` or the last n bytes `bytes=-<n>` — answers `206` with those bytes and `Content-Range: bytes <first>-<last>/<size>` (a last byte past the end means the end; a suffix longer than the file, the whole file). A range starting at or past the end, or `bytes=-0`, is `416 range_not_satisfiable` with `Content-Range: bytes */<size>`. Several ranges, another unit or a `Range` that does not parse are ignored: `200` with the whole file. `If-Range` with the `ETag` keeps the range; with anything else the whole file comes back. `HEAD` answers the headers only (and ignores `Range`). Another workspace's artifact is `404`. Needs `jobs:read`.",
     security,
-    request: { params: artifactIdParams },
+    request: {
+      params: artifactIdParams,
+      headers: z.object({
+        range: z
+          .string()
+          .optional()
+          .meta({ description: 'One byte range, e.g. `bytes=0-1023`', example: 'bytes=0-1023' }),
+        'if-range': z
+          .string()
+          .optional()
+          .meta({ description: 'The `ETag`: send the range only if the file is that one' }),
+      }),
+    },
     responses: {
-      200: {
-        description: 'The file',
+      200: { description: 'The whole file', headers: downloadHeaders, content: { '*/*': { schema: binary } } },
+      206: {
+        description: 'The bytes of the range',
         headers: {
-          'Content-Disposition': { description: '`attachment; filename="<name>"`', schema: { type: 'string' } },
-          'Content-Length': { description: 'The size in bytes', schema: { type: 'integer' } },
+          ...downloadHeaders,
+          'Content-Range': { description: '`bytes <first>-<last>/<size>`', schema: { type: 'string' } },
         },
         content: { '*/*': { schema: binary } },
       },
-      ...errors(401, 403, 404, 503),
+      ...errors(401, 403, 404, 416, 503),
     },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/artifacts/{id}',
+    tags: ['Artifacts'],
+    summary: 'Delete an artifact (members)',
+    description:
+      "Removes the file and all its bytes at once: it is no longer listed or downloadable (`404`), and a job that takes it as input fails with `input artifact … not found`. Recorded in the audit log (`artifact.deleted`). Another workspace's artifact is `404`. Needs `artifacts:delete` (members; keys with `jobs:write`).",
+    security,
+    request: { params: artifactIdParams },
+    responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 503) },
   });
   registry.registerPath({
     method: 'get',
@@ -327,10 +358,10 @@ export function buildOpenApiDocument() {
     tags: ['Artifacts'],
     summary: "A job's artifacts, oldest first",
     description:
-      'Files the job produced (`context.artifacts.put` in its handler) and files uploaded with `?jobId=` for it. Needs `jobs:read`.',
+      'Files the job produced (`context.artifacts.put` in its handler) and files uploaded with `?jobId=` for it. Pass `nextCursor` as `cursor` for the next page. Needs `jobs:read`.',
     security,
-    request: { params: jobIdParams },
-    responses: { 200: json(artifactListSchema, 'The artifacts'), ...errors(401, 403, 404, 503) },
+    request: { params: jobIdParams, query: listArtifactsQuerySchema },
+    responses: { 200: json(artifactListSchema, 'A page of artifacts'), ...errors(401, 403, 404, 422, 503) },
   });
   registry.registerPath({
     method: 'get',

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import type { Artifact, ArtifactList } from '@flightdeck/contract';
+import { ARTIFACT_LIMITS, type Artifact, type ArtifactList, type ListArtifactsQuery } from '@flightdeck/contract';
 import { ArtifactTooLargeError } from '@flightdeck/workers';
 import { notFound, payloadTooLarge } from '../api/http-errors';
 import type { JobReader } from '../jobs/job-reader';
-import type { GridFsArtifactStore } from './artifact-store';
+import type { ArtifactByteRange, GridFsArtifactStore } from './artifact-store';
 
 export interface ArtifactUpload {
   name: string;
@@ -11,7 +11,7 @@ export interface ArtifactUpload {
   jobId?: string;
 }
 
-/** Uploading, listing and reading a workspace's artifacts: the rules, without HTTP. */
+/** Uploading, listing, reading and deleting a workspace's artifacts: the rules, without HTTP. */
 export class ArtifactService {
   constructor(
     private readonly store: GridFsArtifactStore,
@@ -51,19 +51,34 @@ export class ArtifactService {
     return artifact;
   }
 
-  /** The bytes of an artifact that `get` returned. */
-  openDownload(artifact: Artifact): Readable {
-    return this.store.openDownload(artifact);
+  /** The bytes of an artifact that `get` returned: all of them, or those of `range`. */
+  openDownload(artifact: Artifact, range?: ArtifactByteRange): Readable {
+    return this.store.openDownload(artifact, range);
   }
 
-  /** Every artifact of a job of the workspace, oldest first; 404 when the workspace has no such job. */
+  /**
+   * Deletes an artifact of the workspace, its bytes included, and returns what it was; 404 for
+   * another workspace's or one already deleted (two deletes at once: one 204, one 404). A job that
+   * takes it as input fails from then on with "input artifact … not found".
+   */
+  async remove(workspaceId: string, id: string): Promise<Artifact> {
+    const artifact = await this.get(workspaceId, id);
+    if (!(await this.store.remove(workspaceId, id))) throw notFound(`artifact ${id} not found`);
+    return artifact;
+  }
+
+  /** Deletes every artifact of a workspace (it is being deleted). */
   removeWorkspace(workspaceId: string): Promise<void> {
     return this.store.removeWorkspaceArtifacts(workspaceId);
   }
 
-  async listForJob(workspaceId: string, jobId: string): Promise<ArtifactList> {
+  /** A page of a job's artifacts, oldest first; 404 when the workspace has no such job. */
+  async listForJob(workspaceId: string, jobId: string, query: ListArtifactsQuery = {}): Promise<ArtifactList> {
     await this.requireJob(workspaceId, jobId);
-    return { items: await this.store.listForJob(workspaceId, jobId) };
+    return this.store.listForJob(workspaceId, jobId, {
+      limit: query.limit ?? ARTIFACT_LIMITS.defaultListLimit,
+      cursor: query.cursor,
+    });
   }
 
   private async requireJob(workspaceId: string, jobId: string): Promise<void> {

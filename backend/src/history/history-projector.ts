@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { decodeEvent, entryFields, type RedisKeys } from '@flightdeck/workers';
 import { ActivityModel, JobLogModel, JobRecordModel } from '../db/models';
+import { RedisLease } from '../ops/redis-lease';
 import { WEBHOOK_EVENT_TYPES, type WebhookDelivery, type WebhookEnqueuer } from '../webhooks/webhook-deliverer';
 import { endpointDeliveries } from '../webhooks/webhook-endpoints';
 
@@ -45,7 +45,7 @@ type StreamEntry = [id: string, fields: string[]];
  * cursor replays the batch, which converges to the same documents.
  */
 export class HistoryProjector {
-  private readonly token = randomUUID();
+  private readonly lease: RedisLease;
   private running = false;
   private loop: Promise<void> | null = null;
 
@@ -57,7 +57,9 @@ export class HistoryProjector {
     private readonly logger: Logger,
     /** Receives the webhook deliveries of final events, after their batch is written. */
     private readonly webhooks?: WebhookEnqueuer,
-  ) {}
+  ) {
+    this.lease = new RedisLease(redis, keys.historyLeader, LEADERSHIP_MS);
+  }
 
   start(): void {
     this.running = true;
@@ -67,21 +69,14 @@ export class HistoryProjector {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
-    await this.redis
-      .eval(
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-        1,
-        this.keys.historyLeader,
-        this.token,
-      )
-      .catch(() => undefined);
+    await this.lease.release().catch(() => undefined);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        if (!(await this.lead())) {
+        if (!(await this.lease.hold())) {
           await sleep(1_000);
           continue;
         }
@@ -106,15 +101,6 @@ export class HistoryProjector {
         await sleep(1_000);
       }
     }
-  }
-
-  /** Takes or renews the lease; false while another projector holds it. */
-  private async lead(): Promise<boolean> {
-    const taken = await this.redis.set(this.keys.historyLeader, this.token, 'PX', LEADERSHIP_MS, 'NX');
-    if (taken) return true;
-    if ((await this.redis.get(this.keys.historyLeader)) !== this.token) return false;
-    await this.redis.pexpire(this.keys.historyLeader, LEADERSHIP_MS);
-    return true;
   }
 
   private async write(entries: StreamEntry[]): Promise<void> {

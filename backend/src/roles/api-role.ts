@@ -12,6 +12,7 @@ import type { AppOptions } from '../api/api-app';
 import { RateLimits } from '../api/rate-limits';
 import { ArtifactService } from '../artifacts/artifact-service';
 import type { GridFsArtifactStore } from '../artifacts/artifact-store';
+import { ORPHAN_SWEEP_TIMING, OrphanChunkSweeper } from '../artifacts/orphan-chunk-sweeper';
 import { AuditLog } from '../audit/audit-log';
 import { CollaborationService } from '../collaboration/collaboration-service';
 import { SavedViews } from '../collaboration/saved-views';
@@ -25,6 +26,7 @@ import { closeQueues, createQueues } from '../jobs/queue-registry';
 import { reportHistoryBacklog, reportQueueDepths, reportQueuePauses, type MeteredQueue } from '../metrics';
 import { OpsOverviewService } from '../ops/ops-overview';
 import type { ProcessRegistry } from '../ops/process-registry';
+import { RedisLease } from '../ops/redis-lease';
 import { ScheduleService } from '../schedules/schedule-service';
 import { WebhookDeliverer } from '../webhooks/webhook-deliverer';
 import { WebhookEndpoints } from '../webhooks/webhook-endpoints';
@@ -50,14 +52,17 @@ export interface ApiRole {
   /** The REST API's services, for the HTTP app. */
   api: NonNullable<AppOptions['api']>;
   bootstrap: BootstrapResult;
-  /** Stops what runs in the background: the history projector, the webhook deliverer, the queues. */
+  /**
+   * Stops what runs in the background: the orphaned-chunk sweeper, the history projector, the
+   * webhook deliverer, the queues.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * The `api` role: makes sure the bootstrap workspace and key exist, opens the queues, starts the
- * history projector and the webhook deliverer, restores lost schedulers, and builds the REST API's
- * services.
+ * history projector, the webhook deliverer and the sweep of orphaned artifact chunks, restores lost
+ * schedulers, and builds the REST API's services.
  */
 export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   const { config, logger, redis, keys, reader } = context;
@@ -94,6 +99,13 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     webhookDeliverer,
   );
   projector.start();
+  // Chunks of uploads cut short by a crash: one API process of the deployment sweeps them each period.
+  const sweeper = new OrphanChunkSweeper(
+    context.artifactStore,
+    new RedisLease(redis, keys.artifactSweep, ORPHAN_SWEEP_TIMING.everyMs),
+    logger.child({ component: 'artifacts' }),
+  );
+  sweeper.start();
 
   const schedules = new ScheduleService(queues);
   const restored = await schedules.restoreMissing();
@@ -152,6 +164,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     api,
     bootstrap: bootstrapResult,
     async stop() {
+      await sweeper.stop();
       await projector.stop();
       await webhookDeliverer.close();
       await closeQueues(queues);

@@ -2,10 +2,17 @@ import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { artifactContentTypeSchema, artifactIdSchema, uploadArtifactQuerySchema } from '@flightdeck/contract';
+import {
+  artifactContentTypeSchema,
+  artifactIdSchema,
+  listArtifactsQuerySchema,
+  uploadArtifactQuerySchema,
+} from '@flightdeck/contract';
 import type { ArtifactService } from '../../artifacts/artifact-service';
-import { requirePermission, workspaceOf } from '../authenticate';
-import { badRequest } from '../http-errors';
+import type { AuditLog } from '../../audit/audit-log';
+import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
+import { ifRangeHolds, parseByteRange, type ByteRange } from '../byte-ranges';
+import { badRequest, rangeNotSatisfiable } from '../http-errors';
 import { validate } from '../validate';
 
 const artifactIdParams = z.strictObject({ id: artifactIdSchema });
@@ -55,7 +62,19 @@ function contentLengthOf(req: Request): number | undefined {
   return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
 }
 
-export function artifactsRoutes(artifacts: ArtifactService): Router {
+/**
+ * The part of the file a download sends: a `Range` of a GET (never of a HEAD) that `If-Range`, when
+ * sent, allows; else the whole file. A range that misses the file is a 416.
+ */
+function rangeOf(req: Request, size: number, etag: string | undefined): ByteRange | undefined {
+  const header = req.get('range');
+  if (req.method !== 'GET' || header === undefined || !ifRangeHolds(req.get('if-range'), etag)) return undefined;
+  const range = parseByteRange(header, size);
+  if (range === 'unsatisfiable') throw rangeNotSatisfiable(size);
+  return range === 'whole' ? undefined : range;
+}
+
+export function artifactsRoutes(artifacts: ArtifactService, audit: AuditLog): Router {
   const router = Router();
 
   router.post('/artifacts', requirePermission('jobs:write'), async (req, res) => {
@@ -83,22 +102,31 @@ export function artifactsRoutes(artifacts: ArtifactService): Router {
   router.get('/artifacts/:id', requirePermission('jobs:read'), async (req, res) => {
     const { id } = validate(artifactIdParams, req.params);
     const artifact = await artifacts.get(workspaceOf(req), id);
+    const etag = artifact.sha256 ? `"${artifact.sha256}"` : undefined;
+    const range = rangeOf(req, artifact.size, etag);
     // `attachment` sets Content-Disposition (RFC 6266 quoting, `filename*` for non-ASCII names) and
     // guesses a type from the extension: the stored type replaces it, exactly as uploaded.
     res.attachment(artifact.name);
     res.setHeader('content-type', artifact.contentType);
-    res.setHeader('content-length', String(artifact.size));
+    res.setHeader('accept-ranges', 'bytes');
+    if (range) {
+      res.status(206);
+      res.setHeader('content-range', `bytes ${range.start}-${range.end}/${artifact.size}`);
+      res.setHeader('content-length', String(range.end - range.start + 1));
+    } else {
+      res.setHeader('content-length', String(artifact.size));
+    }
     // Files are whatever their uploader made them: never sniffed, never run as a page of our origin.
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('content-security-policy', "default-src 'none'; sandbox");
     res.setHeader('cache-control', 'private, no-cache');
-    if (artifact.sha256) res.setHeader('etag', `"${artifact.sha256}"`);
+    if (etag) res.setHeader('etag', etag);
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
     try {
-      await sendStream(artifacts.openDownload(artifact), res);
+      await sendStream(artifacts.openDownload(artifact, range), res);
     } catch (error) {
       // Once bytes went out, the only honest signal left is a cut connection.
       if (res.headersSent) {
@@ -106,14 +134,29 @@ export function artifactsRoutes(artifacts: ArtifactService): Router {
         return;
       }
       // Nothing went out yet: the error handler answers, without the file's headers.
-      for (const header of ['content-type', 'content-length', 'content-disposition', 'etag']) res.removeHeader(header);
+      for (const header of ['content-type', 'content-length', 'content-disposition', 'content-range', 'etag'])
+        res.removeHeader(header);
       throw error;
     }
   });
 
+  router.delete('/artifacts/:id', requirePermission('artifacts:delete'), async (req, res) => {
+    const { id } = validate(artifactIdParams, req.params);
+    const artifact = await artifacts.remove(workspaceOf(req), id);
+    await audit.record(
+      workspaceOf(req),
+      auditContextOf(req),
+      'artifact.deleted',
+      { type: 'artifact', id },
+      { name: artifact.name, jobId: artifact.jobId, size: artifact.size },
+    );
+    res.status(204).end();
+  });
+
   router.get('/jobs/:id/artifacts', requirePermission('jobs:read'), async (req, res) => {
     const { id } = validate(jobIdParams, req.params);
-    res.json(await artifacts.listForJob(workspaceOf(req), id));
+    const query = validate(listArtifactsQuerySchema, req.query);
+    res.json(await artifacts.listForJob(workspaceOf(req), id, query));
   });
 
   return router;
