@@ -24,6 +24,8 @@ export interface BenchSettings {
     /** How long a phase waits for its last `job.completed` before it reports the rest missing. */
     completionTimeoutMs: number;
   };
+  /** Sockets held open at once on one gateway process (Artillery), against a bare Socket.IO server. */
+  connections: { sockets: number; rampSeconds: number; holdSeconds: number };
   /** Requests traced under Redis MONITOR (outside the measured windows) to count commands per request. */
   traceRequests: number;
   /** Which comparisons run (the raw BullMQ phases always do). */
@@ -41,7 +43,7 @@ export const GOALS = { submitRatio: 0.9, batchRatio: 0.6, endToEndRatio: 0.5 } a
 /** The raw no-op worker; the end-to-end phase runs as many jobs with our worker at the same concurrency. */
 const RAW_WORKER = { jobs: 5000, concurrency: 50 };
 
-export const PHASES = ['submit', 'batch', 'endToEnd'] as const;
+export const PHASES = ['submit', 'batch', 'endToEnd', 'connections'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -49,7 +51,8 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>     autocannon connections (default 50)
   --duration <s>        measured seconds per submit phase (default 8)
   --warmup <s>          warm-up seconds per submit phase (default 2)
-  --only <list>         comparisons to run, comma-separated: submit,batch,endToEnd (default all)
+  --only <list>         comparisons to run, comma-separated: submit,batch,endToEnd,connections (default all)
+  --sockets <n>         sockets held at once in the connections comparison (default 3000)
   --diagnose            also measure Flightdeck with its history projector held off
   --cpu-prof <dir>      profile the server children (node --cpu-prof) into <dir>
 `;
@@ -72,6 +75,7 @@ export function parseSettings(argv: string[]): BenchSettings {
         duration: { type: 'string' },
         warmup: { type: 'string' },
         only: { type: 'string' },
+        sockets: { type: 'string' },
         diagnose: { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -108,11 +112,17 @@ export function parseSettings(argv: string[]): BenchSettings {
       latency: { jobs: 500, perSecond: 100 },
       completionTimeoutMs: 30_000,
     },
+    connections: {
+      sockets: Math.round(positive('sockets', values.sockets, 3000, 15_000)),
+      rampSeconds: 15,
+      // Longer than the ramp, so every socket is open at once for the last 10 s of each hold.
+      holdSeconds: 25,
+    },
     traceRequests: 20,
     phases: PHASES.filter((phase) => phases.includes(phase)),
     diagnose: values.diagnose,
     cpuProfileDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
     // About twice what a run takes on a quiet 2-core machine, so only a stuck run hits it.
-    timeLimitSeconds: Math.max(360, 60 + rounds * (values.diagnose ? 180 : 120)),
+    timeLimitSeconds: Math.max(480, 60 + rounds * (values.diagnose ? 260 : 200)),
   };
 }

@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { freePort, startRedis } from '@flightdeck/backend/dist/services/local-services';
 import { GOALS, parseSettings, type BenchSettings } from './bench-settings';
 import { ownCpu, processCpu } from './cpu-usage';
+import { runConnectionsPhases } from './connections';
 import { runEndToEndPhases } from './end-to-end';
 import {
   runOursBatchPhase,
@@ -118,6 +119,7 @@ async function run(settings: BenchSettings, teardown: Teardown) {
   }
 
   const endToEnd = runs('endToEnd') ? await runEndToEndPhases(bench) : undefined;
+  const connections = runs('connections') ? await runConnectionsPhases(bench) : undefined;
 
   const submit = () => {
     const bare = summarizeSubmit(submitPhases.get('bare')!);
@@ -155,7 +157,8 @@ async function run(settings: BenchSettings, teardown: Teardown) {
   const finishedAt = new Date();
 
   return {
-    bench: 'flightdeck submit, batch and end-to-end paths against bare Express + BullMQ, raw BullMQ and Socket.IO',
+    bench:
+      'flightdeck submit, batch, end-to-end and connections against bare Express + BullMQ, raw BullMQ and Socket.IO',
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     totalSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
@@ -164,6 +167,7 @@ async function run(settings: BenchSettings, teardown: Teardown) {
     ...(runs('submit') ? { submit: submit() } : {}),
     ...(runs('batch') ? { batch: batch() } : {}),
     ...(endToEnd ? { endToEnd } : {}),
+    ...(connections ? { connections } : {}),
     raw,
     machine: {
       cpus: os.cpus().length,
@@ -175,7 +179,7 @@ async function run(settings: BenchSettings, teardown: Teardown) {
       redis: /redis_version:(\S+)/.exec(await bench.redis.info('server'))?.[1] ?? null,
       ferretdb: bench.ferretDbBinary,
       packages: Object.fromEntries(
-        ['bullmq', 'ioredis', 'express', 'autocannon', 'socket.io', 'socket.io-client'].map((name) => [
+        ['bullmq', 'ioredis', 'express', 'autocannon', 'artillery', 'socket.io', 'socket.io-client'].map((name) => [
           name,
           packageVersion(name),
         ]),
@@ -213,6 +217,9 @@ async function main(): Promise<void> {
           `${report.endToEnd.deliveryLatencyMs.p50}/${report.endToEnd.deliveryLatencyMs.p99} ms ` +
           `(raw Socket.IO ${report.endToEnd.rawSocketIoLatencyMs.p50}/${report.endToEnd.rawSocketIoLatencyMs.p99} ms), ` +
           `against the same-shape baseline ${report.endToEnd.sameShapeBaseline.ratio}`,
+      report.connections &&
+        `${report.connections.sockets} sockets: ${report.connections.ours.kibPerConnection} KiB per connection ` +
+          `(raw Socket.IO ${report.connections.raw.kibPerConnection}, ratio ${report.connections.memoryRatio})`,
     ].filter(Boolean);
     progress(`${ratios.join(', ')}${report.valid ? '' : `; problems: ${report.problems.join('; ')}`}`);
   } finally {

@@ -27,6 +27,26 @@ export function processCpu(name: string, pid: number): CpuSource {
   };
 }
 
+/**
+ * A child process the bench starts inside a measured window (e.g. a load generator): 0 until it is
+ * `attach`ed, then its CPU seconds — and the last ones read once it has exited, so read it now and
+ * then (each `read()` remembers) to lose little of its end.
+ */
+export function laterChildCpu(name: string): CpuSource & { attach(pid: number): void } {
+  let source: CpuSource | null = null;
+  let last = 0;
+  return {
+    name,
+    attach(pid) {
+      source = processCpu(name, pid);
+    },
+    read() {
+      last = source?.read() ?? last;
+      return last;
+    },
+  };
+}
+
 /** The bench process itself (the load generator and raw BullMQ clients). */
 export function ownCpu(name: string): CpuSource {
   return {

@@ -1,15 +1,18 @@
-import path from 'node:path';
 import { redisKeys } from '@flightdeck/workers';
-import { freePort } from '@flightdeck/backend/dist/services/local-services';
 import { GOALS } from './bench-settings';
-import { processCpu, waitUntilQuiet, type CpuSource } from './cpu-usage';
+import { waitUntilQuiet, type CpuSource } from './cpu-usage';
 import { postJobs } from './http-load';
 import { meteredWindow, ourCpu, type Bench, type Measured } from './phases';
 import { distribution, progress, round, sleep } from './progress';
 import { measureNoopWorker, type RateResult } from './raw-bullmq';
 import { RealtimeListener, receiveBroadcast, type CompletionCheck } from './realtime-listener';
-import { startServerProcess } from './server-process';
-import { JOB_BODY, startEndToEndTarget, startRawPipelineTarget, type EndToEndTarget } from './targets';
+import {
+  JOB_BODY,
+  startEndToEndTarget,
+  startRawPipelineTarget,
+  startRawSocketIoTarget,
+  type EndToEndTarget,
+} from './targets';
 
 type Distribution = ReturnType<typeof distribution>;
 
@@ -346,18 +349,10 @@ export async function runRawSocketIoRound(
 ): Promise<RawSocketIoPhase> {
   const name = `e2e-raw-socketio-r${roundNo}`;
   const { jobs, perSecond } = bench.settings.endToEnd.latency;
-  const port = await freePort();
-  const server = await startServerProcess({
-    name,
-    script: path.join(__dirname, 'socketio-server.js'),
-    args: ['--port', String(port)],
-    port,
-    readyPath: '/healthz',
-    teardown: bench.teardown,
-  });
+  const { server, cpu, stop } = await startRawSocketIoTarget(bench, name);
   try {
-    const serverCpu = processCpu('server', server.pid);
-    const sources = ourCpu(bench, { cpu: [serverCpu] });
+    const [serverCpu] = cpu as [CpuSource];
+    const sources = ourCpu(bench, { cpu });
     const { window, measured } = meteredWindow(bench, name, sources);
     const bytes = eventBytes ?? DEFAULT_EVENT_BYTES;
     progress(`${name}: ${jobs} messages of ~${bytes} bytes at ${perSecond}/s`);
@@ -392,7 +387,7 @@ export async function runRawSocketIoRound(
     progress(`${name}: emit→socket p50 ${phase.latencyMs.p50} ms, p99 ${phase.latencyMs.p99} ms`);
     return phase;
   } finally {
-    await server.stop();
+    await stop();
   }
 }
 

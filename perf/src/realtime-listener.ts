@@ -202,8 +202,10 @@ export interface BroadcastMessage {
 export interface BroadcastServerEvents {
   message: (message: BroadcastMessage) => void;
 }
+type JoinAck = (answer: { ok: true }) => void;
 export interface BroadcastClientEvents {
-  join: (ack: (answer: { ok: true }) => void) => void;
+  /** The ack comes last: this bench's client sends nothing before it, Artillery's engine an empty object. */
+  join: (...args: [ack: JoinAck] | [options: object, ack: JoinAck]) => void;
   broadcast: (request: BroadcastRequest, ack: (answer: { sent: number }) => void) => void;
 }
 

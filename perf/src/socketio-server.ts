@@ -25,7 +25,8 @@ const server = http.createServer((req, res) => {
 const io = new Server<BroadcastClientEvents, BroadcastServerEvents>(server, { path: '/socket.io', serveClient: false });
 
 io.on('connection', (socket) => {
-  socket.on('join', (ack) => {
+  socket.on('join', (...args) => {
+    const ack = args.length === 1 ? args[0] : args[1];
     void Promise.resolve(socket.join(ROOM)).then(() => ack({ ok: true }));
   });
   // `count` messages to the room, one every 1/perSecond s on a fixed schedule (a late one does not

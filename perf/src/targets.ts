@@ -155,6 +155,7 @@ function flightdeckEnv(
     // The limiters still run (their cost is measured) but no bench request is refused.
     RATE_LIMIT_PER_CALLER: '1000000000',
     RATE_LIMIT_PER_IP: '1000000000',
+    SOCKET_HANDSHAKES_PER_IP: '1000000000',
     DATA_DIR: path.join(env.dir, `${dataName}-data`),
     ...specific,
   };
@@ -317,4 +318,60 @@ export async function startRawPipelineTarget(
     },
     stop,
   };
+}
+
+/** A server holding sockets for the connections phase: its process, and where clients connect. */
+export interface SocketTarget {
+  server: ServerProcess;
+  /** The server, and its FerretDB if any, to meter besides the bench and Redis. */
+  cpu: CpuSource[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Flightdeck as a realtime pod serves: `ROLES=api,gateway` (the API role bootstraps the bench's key
+ * and answers readiness), on its own FerretDB.
+ */
+export async function startGatewayTarget(env: TargetEnvironment, phase: string): Promise<SocketTarget> {
+  const port = await freePort();
+  const ferret = await startPhaseFerretDb(env, phase);
+  try {
+    const server = await startServerProcess({
+      name: phase,
+      script: require.resolve('@flightdeck/backend'),
+      env: flightdeckEnv(
+        env,
+        { ROLES: 'api,gateway', PORT: String(port), REDIS_PREFIX: `bench-${phase}`, MONGODB_URI: ferret.url },
+        phase,
+      ),
+      port,
+      readyPath: '/readyz',
+      teardown: env.teardown,
+    });
+    return {
+      server,
+      cpu: [processCpu('server', server.pid), ferret.cpu],
+      stop: async () => {
+        await server.stop();
+        await ferret.stop();
+      },
+    };
+  } catch (error) {
+    await ferret.stop();
+    throw error;
+  }
+}
+
+/** The bare Socket.IO server (`socketio-server.ts`): a room to join, nothing else. */
+export async function startRawSocketIoTarget(env: TargetEnvironment, phase: string): Promise<SocketTarget> {
+  const port = await freePort();
+  const server = await startServerProcess({
+    name: phase,
+    script: path.join(__dirname, 'socketio-server.js'),
+    args: ['--port', String(port)],
+    port,
+    readyPath: '/healthz',
+    teardown: env.teardown,
+  });
+  return { server, cpu: [processCpu('server', server.pid)], stop: () => server.stop() };
 }
