@@ -138,7 +138,7 @@ const envSchema = z.object({
    * Socket.io handshakes per client address per RATE_LIMIT_WINDOW_SECONDS, counted in Redis before the
    * credentials are looked at (failed ones count too); past it they are refused with rate_limited; 0 = off.
    */
-  SOCKET_HANDSHAKES_PER_IP: int(120, 0),
+  SOCKET_HANDSHAKES_PER_IP: int(600, 0),
 });
 
 /** A gateway's drain must end while there is still time for the rest of the shutdown. */

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
   });
 
   it('limits socket handshakes per client address (SOCKET_HANDSHAKES_PER_IP, 0 = off) in the rate-limit window', () => {
-    expect(loadConfig({})).toMatchObject({ SOCKET_HANDSHAKES_PER_IP: 120, RATE_LIMIT_WINDOW_SECONDS: 60 });
+    expect(loadConfig({})).toMatchObject({ SOCKET_HANDSHAKES_PER_IP: 600, RATE_LIMIT_WINDOW_SECONDS: 60 });
     expect(loadConfig({ SOCKET_HANDSHAKES_PER_IP: '0' }).SOCKET_HANDSHAKES_PER_IP).toBe(0);
     expect(loadConfig({ SOCKET_HANDSHAKES_PER_IP: '30' }).SOCKET_HANDSHAKES_PER_IP).toBe(30);
     for (const bad of ['-1', '2.5', 'many']) {
