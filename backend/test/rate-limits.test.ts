@@ -102,6 +102,33 @@ describe(`per caller (RATE_LIMIT_PER_CALLER=${LIMIT} per ${WINDOW_SECONDS} s) an
   });
 });
 
+describe(`job tokens (RATE_LIMIT_PER_CALLER=${LIMIT} per ${WINDOW_SECONDS} s), per viewer address`, () => {
+  let app: TestFlightdeck;
+  beforeAll(async () => {
+    app = await startTestFlightdeck({
+      RATE_LIMIT_PER_CALLER: String(LIMIT),
+      RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+      TRUST_PROXY: '1',
+    });
+  });
+  afterAll(() => app.stop());
+
+  it('gives each address that shows a job through one token a budget of its own', async () => {
+    const job = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+    const issued = await app.http.post(`/v1/jobs/${job.body.id}/token`);
+    expect(issued.status).toBe(201);
+    await sleep(WINDOW_SECONDS * 1000 + 150);
+    const viewer = (ip: string) => httpClient(app.url, issued.body.token, { 'x-forwarded-for': ip });
+
+    for (let request = 1; request <= LIMIT; request++) {
+      expect([request, (await viewer('198.51.100.1').get(`/v1/jobs/${job.body.id}`)).status]).toEqual([request, 200]);
+    }
+    expectRateLimited(await viewer('198.51.100.1').get(`/v1/jobs/${job.body.id}`), WINDOW_SECONDS);
+    // Another viewer of the same embedded status, from elsewhere, is not refused.
+    expect((await viewer('198.51.100.2').get(`/v1/jobs/${job.body.id}`)).status).toBe(200);
+  });
+});
+
 describe(`per client address (RATE_LIMIT_PER_IP=${LIMIT} per ${WINDOW_SECONDS} s) and sign-ups per address`, () => {
   const SIGNUPS = 2;
   let app: TestFlightdeck;

@@ -5,7 +5,7 @@ import type { RedisKeys } from '@flightdeck/workers';
 import { tooManyRequests } from './http-errors';
 
 export interface RateLimitSettings {
-  /** Requests per window per caller (API key, person or job token); 0 turns the limit off. */
+  /** Requests per window per caller (API key, person, or job token per viewer address); 0 turns the limit off. */
   perCaller: number;
   /** Requests per window per client address, before authentication; 0 turns it off. */
   perIp: number;
@@ -53,9 +53,12 @@ export class RateLimits {
       (req) => {
         const caller = req.caller;
         if (!caller) return null;
-        return caller.kind === 'session'
-          ? `user:${caller.session.userId}`
-          : `${caller.identity.kind}:${caller.identity.actor.id}`;
+        if (caller.kind === 'session') return `user:${caller.session.userId}`;
+        const { identity } = caller;
+        // A job token is embedded in a page for everyone who watches that job: each viewer's
+        // address gets a budget of its own, so one busy page cannot use up another's.
+        if (identity.kind === 'jobToken') return `jobToken:${identity.jobId}:${req.ip ?? 'unknown'}`;
+        return `${identity.kind}:${identity.actor.id}`;
       },
       'too many requests for these credentials',
     );
