@@ -7,14 +7,17 @@ import { JobReporter, capLine } from './job-reporter';
 /** A fake stream that records drafts; appends resolve after a tick, like a Redis round trip. */
 function recordingStream() {
   const drafts: EventDraft[] = [];
+  /** Each append's event types: what went to Redis together. */
+  const appends: string[][] = [];
   const stream = {
     append: async (_workspaceId: string, batch: EventDraft[]) => {
+      appends.push(batch.map((draft) => draft.type));
       await new Promise((resolve) => setImmediate(resolve));
       drafts.push(...batch);
       return batch.map((_, index) => drafts.length - batch.length + index + 1);
     },
   } as unknown as JobEventStream;
-  return { drafts, stream };
+  return { drafts, appends, stream };
 }
 
 function fakeJob(): BullJob<JobData> {
@@ -44,8 +47,8 @@ describe('JobReporter', () => {
     expect(progress.at(-1)?.job.progress).toBe(100);
   });
 
-  it('flushes pending logs before the final event, in order; completion supersedes pending progress', async () => {
-    const { drafts, stream } = recordingStream();
+  it('flushes pending logs before the final event, in the same append; completion supersedes pending progress', async () => {
+    const { drafts, appends, stream } = recordingStream();
     const job = fakeJob();
     const reporter = new JobReporter(job, stream, 10_000, (error) => {
       throw error;
@@ -56,6 +59,8 @@ describe('JobReporter', () => {
     reporter.log('second line');
     await reporter.completed({ ok: true });
     expect(drafts.map((draft) => draft.type)).toEqual(['job.active', 'job.log', 'job.completed']);
+    // One round trip for the end: nothing pending can land after the final event.
+    expect(appends).toEqual([['job.active'], ['job.log', 'job.completed']]);
     expect(drafts[1]?.lines).toEqual(['first line', 'second line']);
     expect(drafts[2]?.job).toMatchObject({ status: 'completed', progress: 100, result: { ok: true } });
   });
@@ -67,11 +72,17 @@ describe('JobReporter', () => {
       throw error;
     });
     reporter.progress(40);
-    await reporter.failed('boom', 'failed');
+    await reporter.failed('boom', Promise.resolve('failed'));
     expect(drafts.map((draft) => [draft.type, draft.job.progress])).toEqual([
       ['job.progress', 40],
       ['job.failed', undefined],
     ]);
+    // A handler that goes on after its attempt ended reports nothing more: the final event stays last.
+    reporter.progress(90);
+    reporter.log('too late');
+    reporter.flush();
+    await reporter.settled();
+    expect(drafts.at(-1)?.type).toBe('job.failed');
     expect(job.updateProgress).toHaveBeenCalledWith(40);
   });
 

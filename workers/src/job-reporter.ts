@@ -32,6 +32,8 @@ export class JobReporter {
   private pendingLines: string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private lastFlushAt = 0;
+  /** After the attempt's final event: progress and lines of a handler still running are dropped. */
+  private ended = false;
 
   /** `after`: what the job's previous attempt still has to report; this attempt's events follow it. */
   constructor(
@@ -88,6 +90,7 @@ export class JobReporter {
   }
 
   progress(percent: number): void {
+    if (this.ended) return;
     this.pendingProgress = Math.max(0, Math.min(100, percent));
     this.schedule();
   }
@@ -98,6 +101,7 @@ export class JobReporter {
    * MongoDB, and one oversized line would cost at every hop.
    */
   log(line: string): void {
+    if (this.ended) return;
     this.pendingLines.push(capLine(line));
     this.schedule();
   }
@@ -105,15 +109,16 @@ export class JobReporter {
   completed(result: unknown): Promise<void> {
     // The completed event carries progress 100: a progress update still pending is superseded.
     this.pendingProgress = null;
-    this.flush();
-    return this.emit('job.completed', {
-      status: 'completed',
-      progress: 100,
-      result: result ?? null,
-      error: null,
-      attemptsMade: this.job.attemptsMade,
-      finishedAt: iso(this.job.finishedOn ?? Date.now()),
-    });
+    return this.final(
+      this.draft('job.completed', {
+        status: 'completed',
+        progress: 100,
+        result: result ?? null,
+        error: null,
+        attemptsMade: this.job.attemptsMade,
+        finishedAt: iso(this.job.finishedOn ?? Date.now()),
+      }),
+    );
   }
 
   /**
@@ -121,64 +126,36 @@ export class JobReporter {
    * may still be on its way from Redis; the event keeps its place in the order all the same.
    */
   failed(message: string, nextState: NextState | Promise<NextState>, stack?: string): Promise<void> {
-    this.flush();
     const error = { message, ...(stack ? { stack: capStack(stack) } : {}) };
     const { attemptsMade } = this.job;
     const finishedAt = iso(this.job.finishedOn ?? Date.now());
     const pending = Promise.resolve(nextState);
-    // Its failure is reported by the chain below, when its turn comes; until then it is not unhandled.
+    // Its failure is reported by the chain, when its turn comes; until then it is not unhandled.
     pending.catch(() => undefined);
-    return this.enqueue(async () => {
+    return this.final(async () => {
       const next = await pending;
-      if (next === 'failed') {
-        await this.append(this.draft('job.failed', { status: 'failed', error, attemptsMade, finishedAt }));
-        return;
-      }
+      if (next === 'failed') return this.draft('job.failed', { status: 'failed', error, attemptsMade, finishedAt });
       const runAt = next === 'delayed' ? iso(Date.now() + (this.job.delay || 0)) : null;
-      await this.append(this.draft('job.retrying', { status: next, error, attemptsMade, runAt }));
+      return this.draft('job.retrying', { status: next, error, attemptsMade, runAt });
     });
   }
 
   /** After a run was stopped because the job was cancelled: final, never retried. */
   cancelled(actor?: Actor): Promise<void> {
-    this.flush();
-    return this.emit(
-      'job.cancelled',
-      {
-        status: 'cancelled',
-        error: null,
-        attemptsMade: this.job.attemptsMade,
-        finishedAt: iso(this.job.finishedOn ?? Date.now()),
-      },
-      actor,
-    );
+    const draft = this.draft('job.cancelled', {
+      status: 'cancelled',
+      error: null,
+      attemptsMade: this.job.attemptsMade,
+      finishedAt: iso(this.job.finishedOn ?? Date.now()),
+    });
+    if (actor) draft.actor = actor;
+    return this.final(draft);
   }
 
   /** Sends what is pending now, ahead of anything emitted after this call. */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.lastFlushAt = Date.now();
-    if (this.pendingProgress !== null) {
-      const progress = this.pendingProgress;
-      this.pendingProgress = null;
-      this.enqueue(async () => {
-        await this.job.updateProgress(progress);
-        await this.append({
-          type: 'job.progress',
-          jobId: this.jobId,
-          job: { id: this.jobId, status: 'active', progress },
-        });
-      });
-    }
-    if (this.pendingLines.length > 0) {
-      const lines = this.pendingLines;
-      this.pendingLines = [];
-      this.enqueue(async () => {
-        await Promise.all(lines.map((line) => this.job.log(line)));
-        await this.append({ type: 'job.log', jobId: this.jobId, job: { id: this.jobId, status: 'active' }, lines });
-      });
-    }
+    const pending = this.takePending();
+    if (pending.drafts.length > 0) this.enqueue(() => this.report(pending));
   }
 
   /** Resolves when everything emitted so far has been appended. */
@@ -196,10 +173,50 @@ export class JobReporter {
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
-  private emit(type: JobEventType, change: Partial<Job> & Pick<Job, 'status'>, actor?: Actor): Promise<void> {
+  private emit(type: JobEventType, change: Partial<Job> & Pick<Job, 'status'>): Promise<void> {
     const draft = this.draft(type, change);
-    if (actor) draft.actor = actor;
-    return this.enqueue(() => this.append(draft));
+    return this.enqueue(() => this.append([draft]));
+  }
+
+  /**
+   * An attempt's last event, with what is still pending (progress, log lines) ahead of it in the
+   * same append: one round trip, and nothing pending can land after it.
+   */
+  private final(last: JobChangeDraft | (() => Promise<JobChangeDraft>)): Promise<void> {
+    const pending = this.takePending();
+    this.ended = true;
+    return this.enqueue(async () => {
+      const draft = typeof last === 'function' ? await last() : last;
+      await this.report({ ...pending, drafts: [...pending.drafts, draft] });
+    });
+  }
+
+  /** Takes pending progress and log lines: BullMQ's own record of them, and their drafts, in that order. */
+  private takePending(): { record: () => Promise<unknown>; drafts: JobChangeDraft[] } {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.lastFlushAt = Date.now();
+    const drafts: JobChangeDraft[] = [];
+    const records: (() => Promise<unknown>)[] = [];
+    if (this.pendingProgress !== null) {
+      const progress = this.pendingProgress;
+      this.pendingProgress = null;
+      records.push(() => this.job.updateProgress(progress));
+      drafts.push({ type: 'job.progress', jobId: this.jobId, job: { id: this.jobId, status: 'active', progress } });
+    }
+    if (this.pendingLines.length > 0) {
+      const lines = this.pendingLines;
+      this.pendingLines = [];
+      records.push(() => Promise.all(lines.map((line) => this.job.log(line))));
+      drafts.push({ type: 'job.log', jobId: this.jobId, job: { id: this.jobId, status: 'active' }, lines });
+    }
+    return { record: () => Promise.all(records.map((record) => record())), drafts };
+  }
+
+  /** BullMQ's record first (the job's own progress and log), then the events. */
+  private async report({ record, drafts }: { record: () => Promise<unknown>; drafts: JobChangeDraft[] }) {
+    await record();
+    await this.append(drafts);
   }
 
   private draft(type: JobEventType, change: Partial<Job> & Pick<Job, 'status'>): JobChangeDraft {
@@ -211,8 +228,8 @@ export class JobReporter {
     return this.chain;
   }
 
-  private async append(draft: JobChangeDraft): Promise<void> {
-    await this.events.append(this.job.data.workspaceId, [draft]);
+  private async append(drafts: JobChangeDraft[]): Promise<void> {
+    await this.events.append(this.job.data.workspaceId, drafts);
   }
 }
 
