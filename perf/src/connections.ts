@@ -3,11 +3,11 @@
  * memory, against a bare Socket.IO server on the same machine. Artillery (`perf/artillery/hold-sockets.yml`,
  * its Socket.IO engine, in a child process) opens `sockets` connections over `rampSeconds`, each one
  * subscribing (ours: an API key in the handshake and a workspace subscription; raw: joining a room),
- * and holds them for `holdSeconds`. Meanwhile the bench samples the server's resident memory and its
- * established TCP connections from /proc.
+ * and holds them for `holdSeconds`. Meanwhile the bench samples the server's resident memory and the
+ * sockets it holds (beyond those it held before: its listener, Redis and MongoDB connections) from /proc.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { laterChildCpu, waitUntilQuiet, type CpuSource } from './cpu-usage';
 import { meteredWindow, ourCpu, type Bench, type Measured } from './phases';
@@ -43,7 +43,7 @@ export interface ConnectionsPhase extends Measured {
   idleRssMiB: number;
   /** Median resident memory while (nearly) every socket was held, MiB. */
   heldRssMiB: number;
-  /** Most established connections the server had at once. */
+  /** Most client sockets the server held at once (its open sockets beyond those it had before). */
   peakConnections: number;
   /** (held − idle) resident memory / connections held: what one more socket costs, KiB. */
   kibPerConnection: number | null;
@@ -60,21 +60,20 @@ function residentBytes(pid: number): number | null {
   }
 }
 
-/** Established TCP connections whose local port is `port` (IPv4 and IPv6 tables), from /proc/net. */
-function establishedOn(port: number): number {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+/** Sockets a process holds open (its file descriptors that are sockets), from /proc; null when it is gone. */
+function openSockets(pid: number): number | null {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return null;
+  }
   let count = 0;
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let lines: string[];
+  for (const fd of fds) {
     try {
-      lines = readFileSync(table, 'utf8').split('\n').slice(1);
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) count++;
     } catch {
-      continue;
-    }
-    for (const line of lines) {
-      const [, local, , state] = line.trim().split(/\s+/);
-      // State 01 is ESTABLISHED.
-      if (state === '01' && local?.endsWith(`:${hexPort}`)) count++;
+      // Closed while we looked.
     }
   }
   return count;
@@ -153,11 +152,11 @@ export async function runConnectionsPhase(
     variant === 'ours' ? await startGatewayTarget(bench, name) : await startRawSocketIoTarget(bench, name);
   try {
     const { pid, baseUrl } = target.server;
-    const port = Number(new URL(baseUrl).port);
     const artilleryCpu = laterChildCpu('artillery');
     const sources: CpuSource[] = [...ourCpu(bench, target), artilleryCpu];
     await waitUntilQuiet([bench.cpu.redis, ...target.cpu], ourCpu(bench, target));
     const idle = residentBytes(pid) ?? NaN;
+    const idleSockets = openSockets(pid) ?? 0;
     progress(
       `${name}: ${sockets} sockets over ${bench.settings.connections.rampSeconds} s, held for ${bench.settings.connections.holdSeconds} s`,
     );
@@ -169,7 +168,7 @@ export async function runConnectionsPhase(
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const connections = establishedOn(port);
+        const connections = Math.max(0, (openSockets(pid) ?? 0) - idleSockets);
         peak = Math.max(peak, connections);
         const rss = residentBytes(pid);
         if (rss !== null && connections >= sockets * HELD_SHARE) held.push(rss);
