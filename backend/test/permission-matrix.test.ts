@@ -493,6 +493,16 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     request: () => ({ params: { name: QUEUE } }),
   },
+  {
+    method: 'POST',
+    path: '/v1/queues/:name/drain',
+    permission: 'queues:write',
+    // Queues are the deployment's: only the operator workspace ("default") drains them, never A.
+    operatorOnly: true,
+    scope: 'deployment',
+    success: 200,
+    request: () => ({ params: { name: QUEUE }, body: { delayed: false } }),
+  },
   // schedules.routes.ts
   {
     method: 'POST',
@@ -717,12 +727,18 @@ describe('REST: endpoint × caller × workspace', () => {
 });
 
 describe('REST: beyond the matrix', () => {
-  it('lets the operator workspace ("default") pause and resume the shared queues', async () => {
+  it('lets the operator workspace ("default") pause, resume and drain the shared queues', async () => {
     expect((await app.http.post(`/v1/queues/${QUEUE}/pause`)).body).toMatchObject({ name: QUEUE, paused: true });
     expect((await app.http.post(`/v1/queues/${QUEUE}/resume`)).body).toMatchObject({ name: QUEUE, paused: false });
-    const refused = await people.owner.http.post(`/v1/queues/${QUEUE}/pause`);
-    expect(refused.status).toBe(403);
-    expect(refused.body.error.message).toMatch(/operator workspace/);
+    expect((await app.http.post(`/v1/queues/${QUEUE}/drain`)).body).toMatchObject({
+      queue: { name: QUEUE },
+      drained: 0,
+    });
+    for (const action of ['pause', 'drain']) {
+      const refused = await people.owner.http.post(`/v1/queues/${QUEUE}/${action}`);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(/operator workspace/);
+    }
   });
 
   it('covers every operation of the OpenAPI document under /v1 (but the account routes, tested below)', async () => {

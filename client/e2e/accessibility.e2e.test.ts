@@ -339,6 +339,12 @@ describe.each(SCHEMES.flatMap((scheme) => LAYOUTS.map((layout) => ({ scheme, ...
       await page.getByRole('button', { name: 'Pause queue demo' }).waitFor({ timeout: 15_000 });
       await page.locator('fd-ops-chart canvas').first().waitFor({ timeout: 15_000 });
       await expectAccessible(page, what('ops view'));
+
+      await page.getByRole('button', { name: 'Drain queue demo' }).click();
+      await page.getByRole('dialog', { name: 'Drain queue demo?' }).waitFor();
+      await expectAccessible(page, what('ops view, drain dialog'));
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
     });
 
     it('the members and API-key settings', async () => {

@@ -1,7 +1,8 @@
 /**
  * The ops view in a real browser against a real Flightdeck (in this process, on the test run's
  * Redis and FerretDB): live readings of the queues, gateways and workers, charts drawn from them and
- * from the workspace's events, and pausing a queue. Needs the built console (client/dist).
+ * from the workspace's events, pausing a queue, and draining one (on a phone-sized screen). Needs the
+ * built console (client/dist).
  *
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/ops-view-{desktop,phone}.png, after a burst
  * of demo.sleep jobs so that the charts have something to show.
@@ -31,6 +32,9 @@ async function submit(person: Person, jobs: Record<string, unknown>[]): Promise<
   expect(answer.status).toBe(202);
   return answer.body.jobs.map((job: { id: string }) => job.id);
 }
+
+/** The narrowest screen the console supports. */
+const NARROW = { width: 360, height: 740 };
 
 const sleep = (ms: number, extra: Record<string, unknown> = {}) => ({
   type: 'demo.sleep',
@@ -85,24 +89,82 @@ describe('the ops view', () => {
     expect(problems).toEqual([]);
   });
 
-  it('shows viewers the charts and the queues, without pause or resume', async () => {
+  it("lets an operator admin drain a paused queue on a phone: every workspace's waiting jobs cancelled, a toast with the count", async () => {
+    const signedUp = await e2e.app.signup('Dora Drainer');
+    expect((await e2e.app.http.post('/v1/members', { email: signedUp.user.email, role: 'admin' })).status).toBe(201);
+    const dora = { ...signedUp, http: signedUp.in('default') };
+    // Another workspace's jobs wait in the same queue.
+    const tenant = await e2e.app.signup('Tess Tenant');
+    const { page, problems } = await openOps(dora, 'default', NARROW);
+    expect((await dora.http.post('/v1/queues/demo/pause')).status).toBe(200);
+    const mine = await submit(dora, [sleep(100), sleep(100), { ...sleep(100), delayMs: 600_000 }]);
+    const theirs = await submit(tenant, [
+      sleep(100),
+      { ...sleep(100), priority: 3 },
+      { ...sleep(100), delayMs: 600_000 },
+    ]);
+
+    const demo = page.locator('tr[data-queue="demo"]');
+    await demo.getByText('Queued: 4').waitFor({ timeout: 10_000 });
+    await demo.getByText('Delayed: 2').waitFor();
+    await page.getByRole('button', { name: 'Drain queue demo' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Drain queue demo?' });
+    await dialog.getByText('“demo” holds 4 queued jobs and 2 delayed ones.', { exact: false }).waitFor();
+    await dialog.getByText('for every workspace of this deployment', { exact: false }).waitFor();
+    await expect(dialog.getByRole('checkbox', { name: 'Also cancel delayed jobs (2 now)' }).isChecked()).resolves.toBe(
+      true,
+    );
+    // The dialog fits the narrow screen.
+    const box = await dialog.boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(NARROW.width);
+    await dialog.getByRole('button', { name: 'Drain queue' }).click();
+
+    await page
+      .getByRole('list', { name: 'Notifications' })
+      .getByText('Drained queue demo: 6 jobs cancelled.')
+      .waitFor({ timeout: 15_000 });
+    await demo.getByText('Queued: 0').waitFor();
+    await demo.getByText('Delayed: 0').waitFor();
+    await expect(demo.textContent()).resolves.toContain('Paused');
+    await chart(page, 'Queue depth')
+      .getByText('Now 0 queued, 0 delayed, 0 active; paused: demo.')
+      .waitFor({ timeout: 10_000 });
+    for (const id of mine) expect((await dora.http.get(`/v1/jobs/${id}`)).body.status).toBe('cancelled');
+    for (const id of theirs) {
+      const job = await tenant.http.get(`/v1/jobs/${id}`);
+      expect(job.body.status).toBe('cancelled');
+    }
+    const activity = await tenant.http.get(`/v1/jobs/${theirs[0]}/activity`);
+    expect(activity.body.items).toContainEqual(
+      expect.objectContaining({ action: 'cancelled', actor: expect.objectContaining({ name: 'Dora Drainer' }) }),
+    );
+    // Nothing is wider than the screen.
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(NARROW.width);
+
+    await page.getByRole('button', { name: 'Resume queue demo' }).click();
+    await page.getByRole('status').getByText('Resumed queue demo.').waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows viewers the charts and the queues, without pause, resume or drain', async () => {
     const vic = await e2e.app.signup('Vic Viewer');
     expect((await e2e.app.http.post('/v1/members', { email: vic.user.email, role: 'viewer' })).status).toBe(201);
     const { page, problems } = await openOps(vic, 'default');
     await page.locator('tr[data-queue="demo"]').waitFor({ timeout: 10_000 });
     await chart(page, 'Queue depth').locator('canvas').first().waitFor({ timeout: 10_000 });
-    await page.getByText('Only admins and owners can pause and resume queues.').waitFor();
-    await expect(page.getByRole('button', { name: /^(Pause|Resume) queue/ }).count()).resolves.toBe(0);
+    await page.getByText('Only admins and owners can pause, resume and drain queues.').waitFor();
+    await expect(page.getByRole('button', { name: /^(Pause|Resume|Drain) queue/ }).count()).resolves.toBe(0);
     expect(problems).toEqual([]);
   });
 
-  it("shows an owner of an ordinary workspace that the shared queues are the operators' to pause", async () => {
+  it("shows an owner of an ordinary workspace that the shared queues are the operators' to pause and drain", async () => {
     const owen = await e2e.app.signup('Owen Owner');
     const { page, problems } = await openOps(owen);
     await page
-      .getByText(/admins of the operator workspace \(default\) pause and resume them/)
+      .getByText(/admins of the operator workspace \(default\) pause, resume and drain them/)
       .waitFor({ timeout: 10_000 });
-    await expect(page.getByRole('button', { name: /^(Pause|Resume) queue/ }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: /^(Pause|Resume|Drain) queue/ }).count()).resolves.toBe(0);
     expect(problems).toEqual([]);
   });
 

@@ -153,6 +153,7 @@ export const AUDIT_ACTIONS = [
   'job_token.created',
   'queue.paused',
   'queue.resumed',
+  'queue.drained',
   'webhook_secret.rotated',
   'webhook_endpoint.created',
   'webhook_endpoint.deleted',

@@ -73,6 +73,17 @@ export type SubmitBatch = z.infer<typeof submitBatchSchema>;
 
 export const jobStatusSchema = z.enum(JOB_STATUSES).meta({ id: 'JobStatus' });
 
+/** `POST /v1/queues/{name}/drain`: which waiting jobs to cancel (the body is optional). */
+export const drainQueueSchema = z
+  .strictObject({
+    delayed: z.boolean().optional().meta({
+      description:
+        'Also cancel delayed jobs (and jobs waiting out a retry backoff); `true` by default. `false` cancels only queued jobs.',
+    }),
+  })
+  .meta({ id: 'DrainQueue' });
+export type DrainQueue = z.infer<typeof drainQueueSchema>;
+
 export const listJobsQuerySchema = z.strictObject({
   status: jobStatusSchema.optional(),
   type: z.string().min(1).max(100).optional(),

@@ -14,6 +14,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { CollaborationService } from '../collaboration/collaboration-service';
 import type { SavedViews } from '../collaboration/saved-views';
 import type { JobService } from '../jobs/job-service';
+import type { QueueDrainService } from '../jobs/queue-drain';
 import type { QueueOverviewService } from '../jobs/queue-overview';
 import type { OpsOverviewService } from '../ops/ops-overview';
 import { httpRequestDuration } from '../metrics';
@@ -49,6 +50,7 @@ export interface AppOptions {
   api?: {
     jobs: JobService;
     queues: QueueOverviewService;
+    drains: QueueDrainService;
     ops: OpsOverviewService;
     webhooks: WebhookService;
     webhookEndpoints: WebhookEndpoints;
@@ -139,7 +141,14 @@ export function createApp(options: AppOptions): Express {
         batchBodyBytes: api.batchBodyLimitBytes,
       }),
       collaborationRoutes(api.collaboration, api.views, { bodyBytes }),
-      queuesRoutes(api.queues, api.ops, api.audit, api.operatorWorkspaceId),
+      queuesRoutes({
+        overview: api.queues,
+        ops: api.ops,
+        drains: api.drains,
+        audit: api.audit,
+        operatorWorkspaceId: api.operatorWorkspaceId,
+        bodyBytes,
+      }),
       webhooksRoutes(api.webhooks, api.webhookEndpoints, api.audit, { bodyBytes }),
       schedulesRoutes(api.schedules, api.audit, { bodyBytes }),
       artifactsRoutes(api.artifacts, api.audit),

@@ -204,7 +204,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     tags: ['Audit'],
     summary: 'The audit log, newest first (admins)',
     description:
-      'Key created/revoked, member added/removed/role changed, job cancelled/retried/promoted, job tokens, queue pause/resume, webhook secret rotation, schedule changes and workspace changes: who, what, when, from where. Pass `nextCursor` as `cursor` for the next page.',
+      'Key created/revoked, member added/removed/role changed, job cancelled/retried/promoted, job tokens, queue pause/resume/drain, webhook secret rotation, schedule changes and workspace changes: who, what, when, from where. Pass `nextCursor` as `cursor` for the next page.',
     security,
     request: { query: listAuditQuerySchema },
     responses: { 200: json(auditListSchema, 'A page of entries'), ...errors(400, 401, 403, 404, 422, 503) },

@@ -31,7 +31,7 @@ const opsSchema = z
     at: z.string().meta({ format: 'date-time' }),
     operator: z.boolean().meta({
       description:
-        'Whether the calling workspace is the operator workspace (`default`): only its admins pause and resume the shared queues.',
+        'Whether the calling workspace is the operator workspace (`default`): only its admins pause, resume and drain the shared queues.',
     }),
   })
   .meta({ id: 'OpsOverview' });

@@ -4,6 +4,7 @@ import {
   artifactListSchema,
   artifactSchema,
   createScheduleSchema,
+  drainQueueSchema,
   jobListSchema,
   jobLogListSchema,
   jobSchema,
@@ -56,6 +57,16 @@ const queueSchema = z
   })
   .meta({ id: 'Queue' });
 const queueOverviewSchema = z.object({ queues: z.array(queueSchema) }).meta({ id: 'QueueOverview' });
+const queueDrainSchema = z
+  .object({
+    queue: queueSchema,
+    drained: z.number().int().meta({ description: 'Jobs cancelled, across every workspace.' }),
+    skipped: z.number().int().meta({
+      description:
+        "Jobs found waiting but not cancelled: taken by a worker or ended meanwhile, or a schedule's upcoming run (the schedule owns it).",
+    }),
+  })
+  .meta({ id: 'QueueDrain' });
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument() {
@@ -394,6 +405,23 @@ export function buildOpenApiDocument() {
     security,
     request: { params: queueNameParams },
     responses: { 200: json(queueSchema, 'The queue after the action'), ...errors(401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/queues/{name}/drain',
+    tags: ['Queues'],
+    summary: 'Drain a queue: cancel every job waiting in it',
+    description:
+      "Cancels every queued (and prioritized) job of the queue and, unless `delayed` is `false`, every delayed one — across every workspace — each exactly as `POST /v1/jobs/{id}/cancel` would: a `job.cancelled` event in the job's own workspace stream naming the caller as `actor`, its history record, its webhook, a `cancelled` entry in its activity. Active jobs are left to finish; jobs that start or end meanwhile are skipped, as are upcoming runs of schedules. Drains the jobs waiting when it starts (jobs submitted meanwhile may remain), then answers with the queue and the counts. Pause the queue first to keep workers from taking jobs while it drains. Recorded in the audit log (`queue.drained`) of the operator workspace and of every workspace whose jobs were cancelled. Needs `queues:write` in the operator workspace (`default`); `403` from any other.",
+    security,
+    request: {
+      params: queueNameParams,
+      body: { ...json(drainQueueSchema, 'Optional: whether delayed jobs go too'), required: false },
+    },
+    responses: {
+      200: json(queueDrainSchema, 'The queue after the drain, and how many jobs were cancelled'),
+      ...errors(400, 401, 403, 404, 413, 422, 503),
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -105,20 +105,8 @@ export class JobService {
   async cancel(workspaceId: string, id: string, actor?: Actor): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status === 'queued' || job.status === 'delayed') {
-      const bullJob = await this.bullJob(job);
-      const removed = bullJob
-        ? await bullJob.remove().then(
-            () => true,
-            () => false,
-          )
-        : true;
-      if (removed) {
-        const cancelled = { id, status: 'cancelled' as const, finishedAt: new Date().toISOString() };
-        await this.append(workspaceId, [
-          { type: 'job.cancelled', jobId: id, job: cancelled, ...(actor ? { actor } : {}) },
-        ]);
-        return { ...job, ...cancelled };
-      }
+      const cancelled = await this.removeWaiting(workspaceId, job, actor);
+      if (cancelled) return cancelled;
       // A worker took it in the meantime: cancel it where it runs.
     } else if (job.status !== 'active') {
       throw conflict('job_not_cancellable', `a ${job.status} job cannot be cancelled`);
@@ -128,6 +116,16 @@ export class JobService {
       encodeCancellation({ jobId: id, ...(actor ? { actor } : {}) }),
     );
     return this.awaitFinal(workspaceId, id);
+  }
+
+  /**
+   * Cancels a job the way `cancel` does, but only while it waits (queued or delayed): null when it no
+   * longer does (a worker took it, or it ended), and then it is left alone. Draining a queue uses it.
+   */
+  async cancelWaiting(workspaceId: string, id: string, actor?: Actor): Promise<Job | null> {
+    const job = await this.get(workspaceId, id);
+    if (job.status !== 'queued' && job.status !== 'delayed') return null;
+    return this.removeWaiting(workspaceId, job, actor);
   }
 
   async retry(workspaceId: string, id: string, actor?: Actor): Promise<Job> {
@@ -342,6 +340,23 @@ export class JobService {
       ...(delayMs ? { delay: delayMs } : {}),
       ...(job.backoff ? { backoff: { type: job.backoff.type, delay: job.backoff.delayMs } } : {}),
     };
+  }
+
+  /** Removes a waiting job from BullMQ and announces it cancelled; null when a worker took it first. */
+  private async removeWaiting(workspaceId: string, job: Job, actor: Actor | undefined): Promise<Job | null> {
+    const bullJob = await this.bullJob(job);
+    const removed = bullJob
+      ? await bullJob.remove().then(
+          () => true,
+          () => false,
+        )
+      : true;
+    if (!removed) return null;
+    const cancelled = { id: job.id, status: 'cancelled' as const, finishedAt: new Date().toISOString() };
+    await this.append(workspaceId, [
+      { type: 'job.cancelled', jobId: job.id, job: cancelled, ...(actor ? { actor } : {}) },
+    ]);
+    return { ...job, ...cancelled };
   }
 
   private append(workspaceId: string, drafts: EventDraft[]): Promise<number[]> {

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { SCALING_POLICIES, desiredReplicas, type QueueName } from '@flightdeck/workers';
+import { SCALING_POLICIES, desiredReplicas, type JobData, type QueueName } from '@flightdeck/workers';
 import { notFound } from '../api/http-errors';
 import type { QueueRegistry } from './queue-registry';
 
@@ -35,7 +35,13 @@ export class QueueOverviewService {
     return this.describeQueue(name, queue);
   }
 
-  private queueNamed(name: string): Queue {
+  /** One queue as `describe` shows it; an unknown name is 404. */
+  describeNamed(name: string): Promise<QueueOverview> {
+    return this.describeQueue(name, this.queueNamed(name));
+  }
+
+  /** The queue of this name; an unknown name is 404. */
+  queueNamed(name: string): Queue<JobData> {
     const queue = this.queues.get(name);
     if (!queue) throw notFound(`queue ${name} not found`);
     return queue;

@@ -21,6 +21,7 @@ import { HistoryProjector } from '../history/history-projector';
 import { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from '../jobs/job-reader';
 import { JobService } from '../jobs/job-service';
+import { QueueDrainService } from '../jobs/queue-drain';
 import { QueueOverviewService } from '../jobs/queue-overview';
 import { closeQueues, createQueues } from '../jobs/queue-registry';
 import { reportHistoryBacklog, reportQueueDepths, reportQueuePauses, type MeteredQueue } from '../metrics';
@@ -128,6 +129,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     collaboration: new CollaborationService(redis, keys, events, jobs),
     views: new SavedViews(),
     queues: queueOverview,
+    drains: new QueueDrainService(queueOverview, jobs),
     ops: new OpsOverviewService(queueOverview, context.registry),
     webhooks: new WebhookService(reader),
     webhookEndpoints: new WebhookEndpoints(),

@@ -20,7 +20,7 @@ import type {
   Workspace,
 } from '@flightdeck/contract';
 import type { BulkAction, BulkResult } from '../jobs-view/bulk-actions';
-import type { OpsOverview, QueueOverview } from '../ops/ops-overview';
+import type { OpsOverview, QueueDrain, QueueOverview } from '../ops/ops-overview';
 
 /** A failed API call: the contract's error body when the server sent one, else what went wrong on the way. */
 export class ApiError extends Error {
@@ -151,11 +151,12 @@ export interface ApiKeysApi {
   revokeApiKey(id: string): Promise<ApiKeyInfo>;
 }
 
-/** The deployment's queues, gateways and workers (the ops view), and pausing a queue. */
+/** The deployment's queues, gateways and workers (the ops view), and pausing or draining a queue. */
 export interface OpsApi {
   getOps(): Promise<OpsOverview>;
   pauseQueue(name: string): Promise<QueueOverview>;
   resumeQueue(name: string): Promise<QueueOverview>;
+  drainQueue(name: string, input: { delayed: boolean }): Promise<QueueDrain>;
 }
 
 /** The workspace's saved views of the jobs (named filters, shared by everyone in it). */
@@ -348,6 +349,17 @@ export class ApiClient
   /** `POST /v1/queues/{name}/resume`. */
   resumeQueue(name: string): Promise<QueueOverview> {
     return this.request<QueueOverview>('POST', `/v1/queues/${encodeURIComponent(name)}/resume`, { scoped: true });
+  }
+
+  /**
+   * `POST /v1/queues/{name}/drain`: cancels every job waiting in the queue (and delayed ones when
+   * `delayed`), whichever workspace it belongs to; the queue after it, and how many were cancelled.
+   */
+  drainQueue(name: string, input: { delayed: boolean }): Promise<QueueDrain> {
+    return this.request<QueueDrain>('POST', `/v1/queues/${encodeURIComponent(name)}/drain`, {
+      body: input,
+      scoped: true,
+    });
   }
 
   /** `GET /v1/views`: the workspace's saved views, oldest first. */

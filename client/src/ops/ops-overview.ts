@@ -25,6 +25,15 @@ export interface QueueOverview {
   scaling: QueueScaling;
 }
 
+/** What `POST /v1/queues/{name}/drain` answers. */
+export interface QueueDrain {
+  queue: QueueOverview;
+  /** Jobs cancelled, across every workspace. */
+  drained: number;
+  /** Jobs found waiting but not cancelled: taken by a worker or ended meanwhile, or a schedule's next run. */
+  skipped: number;
+}
+
 export interface GatewayOverview {
   id: string;
   connections: number;
@@ -50,6 +59,6 @@ export interface OpsOverview {
   };
   /** When the server read all this. */
   at: string;
-  /** Whether this workspace operates the deployment's shared queues (only its admins pause them). */
+  /** Whether this workspace operates the deployment's shared queues (only its admins pause and drain them). */
   operator: boolean;
 }

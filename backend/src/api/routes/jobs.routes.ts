@@ -13,6 +13,7 @@ import {
 import type { JobTokens } from '../../accounts/job-tokens';
 import type { AuditLog } from '../../audit/audit-log';
 import type { CollaborationService } from '../../collaboration/collaboration-service';
+import { mapWithConcurrency } from '../../jobs/bounded-concurrency';
 import type { JobService } from '../../jobs/job-service';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { HttpError, unprocessable } from '../http-errors';
@@ -146,22 +147,4 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
   });
 
   return router;
-}
-
-/** `work` over `items` with at most `limit` running at once; results in the items' order. */
-async function mapWithConcurrency<Item, Result>(
-  items: readonly Item[],
-  limit: number,
-  work: (item: Item) => Promise<Result>,
-): Promise<Result[]> {
-  const results: Result[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }

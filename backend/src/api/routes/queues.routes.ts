@@ -1,9 +1,11 @@
-import { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { drainQueueSchema } from '@flightdeck/contract';
 import type { AuditLog } from '../../audit/audit-log';
+import type { QueueDrainService } from '../../jobs/queue-drain';
 import type { QueueOverviewService } from '../../jobs/queue-overview';
 import type { OpsOverviewService } from '../../ops/ops-overview';
-import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
+import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { forbidden } from '../http-errors';
 import { validate } from '../validate';
 
@@ -17,21 +19,33 @@ function requireOperator(operatorWorkspaceId: string): RequestHandler {
   return (req, _res, next) => {
     if (workspaceOf(req) !== operatorWorkspaceId) {
       throw forbidden(
-        'queues are shared by every workspace of this deployment: only the operator workspace ("default") may pause or resume them',
+        'queues are shared by every workspace of this deployment: only the operator workspace ("default") may pause, resume or drain them',
       );
     }
     next();
   };
 }
 
-export function queuesRoutes(
-  overview: QueueOverviewService,
-  ops: OpsOverviewService,
-  audit: AuditLog,
-  operatorWorkspaceId: string,
-): Router {
+export interface QueuesRouteDeps {
+  overview: QueueOverviewService;
+  ops: OpsOverviewService;
+  drains: QueueDrainService;
+  audit: AuditLog;
+  operatorWorkspaceId: string;
+  bodyBytes: number;
+}
+
+export function queuesRoutes({
+  overview,
+  ops,
+  drains,
+  audit,
+  operatorWorkspaceId,
+  bodyBytes,
+}: QueuesRouteDeps): Router {
   const router = Router();
   const operator = requireOperator(operatorWorkspaceId);
+  const json = express.json({ limit: bodyBytes, strict: false });
   router.get('/ops', requirePermission('queues:read'), async (req, res) => {
     res.json({ ...(await ops.describe()), operator: workspaceOf(req) === operatorWorkspaceId });
   });
@@ -52,6 +66,28 @@ export function queuesRoutes(
     const queue = await overview.resume(name);
     await audit.record(workspaceOf(req), auditContextOf(req), 'queue.resumed', { type: 'queue', id: name });
     res.json(queue);
+  });
+
+  router.post('/queues/:name/drain', requirePermission('queues:write'), operator, json, async (req, res) => {
+    const { name } = validate(queueNameSchema, req.params);
+    const { delayed = true } = validate(drainQueueSchema, req.body ?? {});
+    const { workspaceId, actor } = identityOf(req);
+    const { queue, drained, skipped, byWorkspace } = await drains.drain(name, actor, { delayed });
+    const target = { type: 'queue', id: name };
+    await audit.record(workspaceId, auditContextOf(req, actor), 'queue.drained', target, {
+      count: drained,
+      delayed,
+      skipped,
+      workspaces: byWorkspace.size,
+    });
+    // Each other workspace whose jobs were cancelled is told who did it, not from which address.
+    const elsewhere = { actor, ip: null, userAgent: null };
+    await Promise.all(
+      [...byWorkspace]
+        .filter(([affected]) => affected !== workspaceId)
+        .map(([affected, count]) => audit.record(affected, elsewhere, 'queue.drained', target, { count, delayed })),
+    );
+    res.json({ queue, drained, skipped });
   });
   return router;
 }

@@ -37,6 +37,33 @@ export default css`
     font-size: 0.9375rem;
   }
 
+  .option {
+    display: grid;
+    gap: 0.25rem;
+  }
+
+  .option__label {
+    display: flex;
+    align-items: flex-start;
+    gap: 0.5rem;
+    font-size: 0.9375rem;
+    cursor: pointer;
+  }
+
+  .option__box {
+    flex: none;
+    width: 1.125rem;
+    height: 1.125rem;
+    margin: 0.125rem 0 0;
+    accent-color: var(--_accent);
+  }
+
+  .option__hint {
+    margin: 0 0 0 1.625rem;
+    color: var(--_muted);
+    font-size: 0.875rem;
+  }
+
   .actions {
     display: flex;
     flex-wrap: wrap;

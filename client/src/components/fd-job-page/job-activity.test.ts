@@ -126,6 +126,9 @@ describe('describeActivity and toastOfEvent', () => {
     expect(describeActivity({ action: 'cancelled', actor: ada, at: AT, details: { bulk: true } })).toBe(
       'Cancelled by Ada Lovelace (bulk action)',
     );
+    expect(describeActivity({ action: 'cancelled', actor: ada, at: AT, details: { drainedQueue: 'demo' } })).toBe(
+      'Cancelled by Ada Lovelace (drain of queue demo)',
+    );
     expect(
       describeActivity({ action: 'released', actor: ada, at: AT, details: { holder: { id: bob.id, name: bob.name } } }),
     ).toBe("Bob Builder's claim released by Ada Lovelace");

@@ -125,7 +125,12 @@ export function describeActivity(entry: ActivityEntry): string {
   const by = entry.actor ? ` by ${actorName(entry.actor)}` : '';
   const attempt = typeof entry.details.attempt === 'number' ? entry.details.attempt : null;
   const error = typeof entry.details.error === 'string' ? `: ${entry.details.error}` : '';
-  const bulk = entry.details.bulk === true ? ' (bulk action)' : '';
+  const bulk =
+    entry.details.bulk === true
+      ? ' (bulk action)'
+      : typeof entry.details.drainedQueue === 'string'
+        ? ` (drain of queue ${entry.details.drainedQueue})`
+        : '';
   switch (entry.action) {
     case 'created':
       return 'Created';

@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { messageOf } from '../../accounts/form-errors';
 import { can, type WorkspaceAccess } from '../../accounts/workspace-access';
 import { ApiError, type OpsApi } from '../../api/api-client';
+import { toastEvent } from '../../events/fd-toast';
 import { JobFlow, type FlowFigures } from '../../ops/job-flow';
 import {
   depthSummary,
@@ -88,7 +89,7 @@ const LATENCY_AXIS: AxisSpec = { format: formatDuration };
 /**
  * The ops view of a workspace (`/w/<slug>/ops`): live charts of queue depth by state, throughput,
  * failures, latency from submit to start, gateway connections and worker replicas (desired by the
- * scaling policy vs running), and the queues with pause and resume for those who may.
+ * scaling policy vs running), and the queues with pause, resume and drain for those who may.
  *
  * Queues, gateways and workers are the deployment's: read from `GET /v1/ops` every `poll-interval`
  * ms while the view is open. Throughput, failures and latency are the workspace's own jobs, counted
@@ -96,6 +97,7 @@ const LATENCY_AXIS: AxisSpec = { format: formatDuration };
  *
  * @attr poll-interval - Milliseconds between two readings of `/v1/ops` (2000).
  * @attr workspace-name - The workspace's name, for the texts.
+ * @event fd-toast - How many jobs a drain cancelled.
  */
 @customElement('fd-ops-view')
 export class FdOpsView extends LitElement {
@@ -114,7 +116,8 @@ export class FdOpsView extends LitElement {
   @state() private loadError = '';
   /** Readings stopped for good: the server refused them (no permission). */
   @state() private refused = false;
-  @state() private busy = new Set<string>();
+  /** Queues with an action under way, and which. */
+  @state() private busy = new Map<string, QueueAction>();
   @state() private done = '';
   @state() private failure = '';
 
@@ -314,8 +317,8 @@ export class FdOpsView extends LitElement {
             ? html`<p class="hint">
                 ${
                   overview.operator
-                    ? 'Only admins and owners can pause and resume queues.'
-                    : 'Queues are shared by every workspace of this deployment: admins of the operator workspace (default) pause and resume them.'
+                    ? 'Only admins and owners can pause, resume and drain queues.'
+                    : 'Queues are shared by every workspace of this deployment: admins of the operator workspace (default) pause, resume and drain them.'
                 }
               </p>`
             : nothing
@@ -378,23 +381,34 @@ export class FdOpsView extends LitElement {
             >(${formatCount(scaling.minReplicas)}–${formatCount(scaling.maxReplicas)})</span
           >
         </td>
-        ${
-          canPause
-            ? html`<td class="cell-actions">
-                <button
-                  class="button button--quiet ${queue.paused ? '' : 'button--danger'}"
-                  type="button"
-                  ?disabled=${this.busy.has(queue.name)}
-                  aria-label="${queue.paused ? 'Resume' : 'Pause'} queue ${queue.name}"
-                  @click=${() => (queue.paused ? this.onResume(queue) : this.onPause(queue))}
-                >
-                  ${queue.paused ? 'Resume' : 'Pause'}
-                </button>
-              </td>`
-            : nothing
-        }
+        ${canPause ? this.renderActions(queue) : nothing}
       </tr>
     `;
+  }
+
+  private renderActions(queue: QueueOverview) {
+    const busy = this.busy.get(queue.name);
+    return html`<td class="cell-actions">
+      <button
+        class="button button--quiet ${queue.paused ? '' : 'button--danger'}"
+        type="button"
+        ?disabled=${busy !== undefined}
+        aria-label="${queue.paused ? 'Resume' : 'Pause'} queue ${queue.name}"
+        @click=${() => (queue.paused ? this.onResume(queue) : this.onPause(queue))}
+      >
+        ${queue.paused ? 'Resume' : 'Pause'}
+      </button>
+      <button
+        class="button button--quiet button--danger"
+        type="button"
+        ?disabled=${busy !== undefined}
+        aria-label="Drain queue ${queue.name}"
+        aria-haspopup="dialog"
+        @click=${() => this.onDrain(queue)}
+      >
+        ${busy === 'drain' ? 'Draining…' : 'Drain…'}
+      </button>
+    </td>`;
   }
 
   private async onPause(queue: QueueOverview): Promise<void> {
@@ -410,29 +424,81 @@ export class FdOpsView extends LitElement {
     return this.act(queue.name, 'resume');
   }
 
-  private async act(name: string, action: 'pause' | 'resume'): Promise<void> {
+  /** Asks first, with what the queue holds now and whether delayed jobs go too (they do by default). */
+  private async onDrain(queue: QueueOverview): Promise<void> {
+    const { queued, delayed } = queue.counts;
+    const choice = await this.confirmDialog.choose({
+      heading: `Drain queue ${queue.name}?`,
+      message: `${drainHoldings(queue.name, queued, delayed)} Draining cancels every waiting job, for every workspace of this deployment: each workspace sees its jobs cancelled by you. Running jobs finish. This cannot be undone.`,
+      option: {
+        label: `Also cancel delayed jobs (${formatCount(delayed)} now)`,
+        checked: true,
+        hint: 'Delayed jobs, and jobs waiting to retry, are cancelled too. Unchecked, they stay and run when due.',
+      },
+      confirmLabel: 'Drain queue',
+      dismissLabel: 'Keep jobs',
+    });
+    if (choice) await this.act(queue.name, 'drain', { delayed: choice.option });
+  }
+
+  private async act(
+    name: string,
+    action: QueueAction,
+    options: { delayed: boolean } = { delayed: true },
+  ): Promise<void> {
     const api = this.api;
     if (!api || this.busy.has(name)) return;
-    this.busy = new Set(this.busy).add(name);
+    this.busy = new Map(this.busy).set(name, action);
     this.done = '';
     this.failure = '';
     try {
-      const queue = action === 'pause' ? await api.pauseQueue(name) : await api.resumeQueue(name);
-      if (api !== this.api) return;
+      let queue: QueueOverview;
+      if (action === 'drain') {
+        const answer = await api.drainQueue(name, options);
+        if (api !== this.api) return;
+        queue = answer.queue;
+        this.dispatchEvent(toastEvent({ message: drainedText(name, answer.drained, answer.skipped), tone: 'success' }));
+      } else {
+        queue = action === 'pause' ? await api.pauseQueue(name) : await api.resumeQueue(name);
+        if (api !== this.api) return;
+        this.done = action === 'pause' ? `Paused queue ${name}.` : `Resumed queue ${name}.`;
+      }
       if (this.overview)
         this.overview = {
           ...this.overview,
           queues: this.overview.queues.map((known) => (known.name === queue.name ? queue : known)),
         };
-      this.done = action === 'pause' ? `Paused queue ${name}.` : `Resumed queue ${name}.`;
     } catch (error) {
-      this.failure = `Queue ${name} was not ${action === 'pause' ? 'paused' : 'resumed'}: ${messageOf(error)}`;
+      // A drain cancels job by job: one cut short has cancelled some already.
+      const partly =
+        action === 'drain' && !(error instanceof ApiError && error.status >= 400 && error.status < 500)
+          ? ' Jobs it cancelled before that stay cancelled; drain again to finish.'
+          : '';
+      this.failure = `Queue ${name} was not ${PAST[action]}: ${messageOf(error)}${partly}`;
     } finally {
-      const busy = new Set(this.busy);
+      const busy = new Map(this.busy);
       busy.delete(name);
       this.busy = busy;
     }
   }
+}
+
+type QueueAction = 'pause' | 'resume' | 'drain';
+const PAST: Record<QueueAction, string> = { pause: 'paused', resume: 'resumed', drain: 'drained' };
+
+const jobsText = (count: number) => `${formatCount(count)} ${count === 1 ? 'job' : 'jobs'}`;
+
+/** "“demo” holds 12 queued jobs and 3 delayed ones." */
+function drainHoldings(name: string, queued: number, delayed: number): string {
+  if (queued === 0 && delayed === 0) return `No job is waiting in “${name}” right now.`;
+  return `“${name}” holds ${formatCount(queued)} queued ${queued === 1 ? 'job' : 'jobs'} and ${formatCount(delayed)} delayed ${delayed === 1 ? 'one' : 'ones'}.`;
+}
+
+/** "Drained queue demo: 1,200 jobs cancelled." and what it left, if anything. */
+function drainedText(name: string, drained: number, skipped: number): string {
+  const left =
+    skipped > 0 ? ` ${jobsText(skipped)} left: started or ended meanwhile, or the next run of a schedule.` : '';
+  return `Drained queue ${name}: ${jobsText(drained)} cancelled.${left}`;
 }
 
 declare global {

@@ -54,6 +54,10 @@ export default css`
     font-weight: 600;
   }
 
+  .cell-actions .button + .button {
+    margin-inline-start: 0.5rem;
+  }
+
   /* Narrow: a card per queue, the figures in a grid of label and value. */
   @container (max-width: 40rem) {
     .queue-table .row {

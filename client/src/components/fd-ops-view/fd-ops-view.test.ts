@@ -19,6 +19,10 @@ const FIXTURE_SCRIPT = `
   const server = fakeServer();
   const listeners = new Set<{ event?(event: unknown): void }>();
   page.server = server;
+  // Toasts the view asks for (fd-app shows them in the console).
+  const toasts: unknown[] = [];
+  page.toasts = toasts;
+  document.addEventListener('fd-toast', (event) => toasts.push((event as CustomEvent).detail));
   page.emit = (event: unknown) => listeners.forEach((listener) => listener.event?.(event));
   page.setUp = (access: never) => {
     const view = document.createElement('fd-ops-view');
@@ -78,6 +82,7 @@ async function open(access: Access, answers: FakeServer['answers'] = {}): Promis
 const chart = (page: Page, heading: string) =>
   page.locator('fd-ops-chart', { has: page.getByRole('heading', { name: heading, exact: true }) });
 const requests = () => fixture.page.evaluate(() => (window as unknown as { server: FakeServer }).server.requests);
+const toasts = () => fixture.page.evaluate(() => (window as unknown as { toasts: unknown[] }).toasts);
 const emit = (page: Page, event: unknown) =>
   page.evaluate((event) => (window as unknown as { emit: (event: unknown) => void }).emit(event), event);
 
@@ -160,7 +165,7 @@ describe('fd-ops-view', () => {
     expect(fixture.problems).toEqual([]);
   });
 
-  it('lists the queues, and shows viewers no pause or resume buttons', async () => {
+  it('lists the queues, and shows viewers no pause, resume or drain buttons', async () => {
     const page = await open({ kind: 'member', role: 'viewer' });
     const demo = page.locator('tr[data-queue="demo"]');
     await demo.waitFor();
@@ -176,13 +181,27 @@ describe('fd-ops-view', () => {
       'Failed',
       'Replicas',
     ]);
-    await expect(page.getByRole('button', { name: /^(Pause|Resume)/ }).count()).resolves.toBe(0);
-    await page.getByText('Only admins and owners can pause and resume queues.').waitFor();
+    await expect(page.getByRole('button', { name: /^(Pause|Resume|Drain)/ }).count()).resolves.toBe(0);
+    await page.getByText('Only admins and owners can pause, resume and drain queues.').waitFor();
 
     await fixture.context.close();
     const keyPage = await open({ kind: 'api-key', scopes: ['jobs:read', 'queues:read'] });
     await keyPage.locator('tr[data-queue="demo"]').waitFor();
-    await expect(keyPage.getByRole('button', { name: /^(Pause|Resume)/ }).count()).resolves.toBe(0);
+    await expect(keyPage.getByRole('button', { name: /^(Pause|Resume|Drain)/ }).count()).resolves.toBe(0);
+  });
+
+  it("shows admins of an ordinary workspace that the shared queues are the operators' to pause and drain", async () => {
+    const page = await open(
+      { kind: 'member', role: 'owner' },
+      { 'GET /v1/ops': readings(READINGS.map((reading) => ({ ...reading, operator: false }))) },
+    );
+    await page.locator('tr[data-queue="demo"]').waitFor();
+    await page
+      .getByText(
+        'Queues are shared by every workspace of this deployment: admins of the operator workspace (default) pause, resume and drain them.',
+      )
+      .waitFor();
+    await expect(page.getByRole('button', { name: /^(Pause|Resume|Drain)/ }).count()).resolves.toBe(0);
   });
 
   it('lets admins pause a queue after a confirmation, and resume it', async () => {
@@ -214,6 +233,78 @@ describe('fd-ops-view', () => {
       { path: '/v1/queues/demo/pause', headers: { 'x-workspace': 'acme' } },
       { path: '/v1/queues/demo/resume' },
     ]);
+    expect(fixture.problems).toEqual([]);
+  });
+
+  it('lets admins drain a queue after a confirmation that says what it holds, with delayed jobs or without, and toasts the count', async () => {
+    const demo = READINGS[0]!.queues[0]!;
+    const after = (queued: number, delayed: number) => ({ ...demo, counts: { ...demo.counts, queued, delayed } });
+    const page = await open(
+      { kind: 'member', role: 'admin' },
+      {
+        'POST /v1/queues/demo/drain': [
+          { status: 200, body: { queue: after(0, 1), drained: 2, skipped: 0 } },
+          { status: 200, body: { queue: after(0, 0), drained: 1, skipped: 1 } },
+          { status: 503, body: { error: { code: 'service_unavailable', message: 'redis is away' } } },
+        ],
+      },
+    );
+    const drain = page.getByRole('button', { name: 'Drain queue demo' });
+    await expect(drain.textContent()).resolves.toMatch(/^\s*Drain…\s*$/);
+    await drain.click();
+    const dialog = page.getByRole('dialog', { name: 'Drain queue demo?' });
+    await dialog.getByText('“demo” holds 2 queued jobs and 1 delayed one.', { exact: false }).waitFor();
+    await dialog.getByText('for every workspace of this deployment', { exact: false }).waitFor();
+    const delayed = dialog.getByRole('checkbox', { name: 'Also cancel delayed jobs (1 now)' });
+    await expect(delayed.isChecked()).resolves.toBe(true);
+    await expect(delayed.getAttribute('aria-describedby')).resolves.toBe('confirm-option-hint');
+    await dialog.getByRole('button', { name: 'Keep jobs' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await requests()).filter((request) => request.method === 'POST')).toEqual([]);
+
+    // From the keyboard: focus starts on "Keep jobs"; the option is just before it.
+    await drain.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Space');
+    await expect(delayed.isChecked()).resolves.toBe(false);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => (window as unknown as { toasts: unknown[] }).toasts.length === 1);
+    await expect(toasts()).resolves.toEqual([{ message: 'Drained queue demo: 2 jobs cancelled.', tone: 'success' }]);
+    const row = page.locator('tr[data-queue="demo"]');
+    await expect(row.locator('td.number').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['Queued: 0', 'Delayed: 1']),
+    );
+
+    // The option is checked again on the next drain, whatever it was left at.
+    await drain.click();
+    await expect(delayed.isChecked()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Drain queue' }).click();
+    await page.waitForFunction(() => (window as unknown as { toasts: unknown[] }).toasts.length === 2);
+    await expect(toasts()).resolves.toContainEqual({
+      message:
+        'Drained queue demo: 1 job cancelled. 1 job left: started or ended meanwhile, or the next run of a schedule.',
+      tone: 'success',
+    });
+    expect((await requests()).filter((request) => request.method === 'POST')).toMatchObject([
+      { path: '/v1/queues/demo/drain', body: { delayed: false }, headers: { 'x-workspace': 'acme' } },
+      { path: '/v1/queues/demo/drain', body: { delayed: true } },
+    ]);
+
+    // A drain cut short says that what it cancelled stays cancelled.
+    await drain.click();
+    await dialog.getByRole('button', { name: 'Drain queue' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(
+        'Queue demo was not drained: Redis is away. Jobs it cancelled before that stay cancelled; drain again to finish.',
+      )
+      .waitFor();
+    await expect(toasts()).resolves.toHaveLength(2);
     expect(fixture.problems).toEqual([]);
   });
 

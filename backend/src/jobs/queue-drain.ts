@@ -1,0 +1,137 @@
+import type { Actor } from '@flightdeck/contract';
+import type { JobData } from '@flightdeck/workers';
+import type { Queue } from 'bullmq';
+import { ulid } from 'ulid';
+import { HttpError } from '../api/http-errors';
+import { ActivityModel } from '../db/models';
+import { mapWithConcurrency } from './bounded-concurrency';
+import type { JobService } from './job-service';
+import type { QueueOverview, QueueOverviewService } from './queue-overview';
+
+/** Job ids read from the queue at a time. */
+const DRAIN_PAGE_SIZE = 500;
+/** Jobs cancelled at once: each cancel is a few Redis round trips. */
+const CANCELS_AT_ONCE = 16;
+
+/** BullMQ states of jobs that wait: plain, prioritized, and (when asked) delayed. */
+type WaitingState = 'wait' | 'prioritized' | 'delayed';
+
+export interface DrainOptions {
+  /** Also cancel delayed jobs (and jobs waiting out a retry backoff). */
+  delayed: boolean;
+}
+
+export interface DrainResult {
+  queue: QueueOverview;
+  /** Jobs cancelled. */
+  drained: number;
+  /** Jobs found waiting and not cancelled: taken by a worker or ended meanwhile, or upcoming schedule runs. */
+  skipped: number;
+  /** Jobs cancelled, by the workspace they belong to. */
+  byWorkspace: Map<string, number>;
+}
+
+/** What became of one waiting job. */
+type Outcome =
+  | { kind: 'cancelled'; workspaceId: string }
+  /** It is no longer waiting (a worker took it, it ended, or it was removed). */
+  | { kind: 'moved-on' }
+  /** It waits on and is not the drain's to cancel: a schedule's upcoming run, which the schedule owns. */
+  | { kind: 'stays' };
+
+/**
+ * Draining a queue: every job waiting in it is cancelled through the single-job cancel path
+ * (`JobService.cancelWaiting`), so each gets its `job.cancelled` event, attributed to whoever drained,
+ * in its own workspace's stream — and from there its history record and webhook — and a `cancelled`
+ * entry in its activity. Active jobs are left to finish. Not BullMQ's `drain()`, which deletes jobs
+ * without a trace.
+ */
+export class QueueDrainService {
+  constructor(
+    private readonly overview: QueueOverviewService,
+    private readonly jobs: JobService,
+  ) {}
+
+  async drain(name: string, actor: Actor, options: DrainOptions): Promise<DrainResult> {
+    const queue = this.overview.queueNamed(name);
+    const states: WaitingState[] = options.delayed ? ['wait', 'prioritized', 'delayed'] : ['wait', 'prioritized'];
+    const tally: Omit<DrainResult, 'queue'> = { drained: 0, skipped: 0, byWorkspace: new Map() };
+    for (const state of states) await this.drainState(queue, state, actor, tally);
+    return { queue: await this.overview.describeNamed(name), ...tally };
+  }
+
+  /**
+   * Cancels the jobs of one state, oldest first, a page at a time. The drain takes as many jobs as the
+   * state held when it began, so it ends even while submitters keep adding jobs. Cancelled jobs leave
+   * the state, so each page is read from the start again, past the jobs that stay.
+   */
+  private async drainState(
+    queue: Queue<JobData>,
+    state: WaitingState,
+    actor: Actor,
+    tally: Omit<DrainResult, 'queue'>,
+  ): Promise<void> {
+    let budget = await queue.getJobCountByTypes(state);
+    const staying = new Set<string>();
+    while (budget > 0) {
+      const end = staying.size + Math.min(DRAIN_PAGE_SIZE, budget) - 1;
+      const ids = (await queue.getRanges([state], 0, end, true)).filter((id) => !staying.has(id));
+      if (ids.length === 0) return;
+      budget -= ids.length;
+      const outcomes = await mapWithConcurrency(ids, CANCELS_AT_ONCE, (id) => this.cancelOne(queue, id, actor));
+      const cancelled: { workspaceId: string; jobId: string }[] = [];
+      outcomes.forEach((outcome, index) => {
+        const jobId = ids[index]!;
+        if (outcome.kind === 'cancelled') {
+          cancelled.push({ workspaceId: outcome.workspaceId, jobId });
+          tally.byWorkspace.set(outcome.workspaceId, (tally.byWorkspace.get(outcome.workspaceId) ?? 0) + 1);
+        } else {
+          if (outcome.kind === 'stays') staying.add(jobId);
+          tally.skipped++;
+        }
+      });
+      tally.drained += cancelled.length;
+      await recordCancellations(cancelled, actor, queue.name);
+    }
+  }
+
+  private async cancelOne(queue: Queue<JobData>, id: string, actor: Actor): Promise<Outcome> {
+    const bullJob = await queue.getJob(id);
+    if (!bullJob) return { kind: 'moved-on' };
+    const { workspaceId } = bullJob.data;
+    try {
+      const cancelled = await this.jobs.cancelWaiting(workspaceId, id, actor);
+      if (!cancelled) return { kind: 'moved-on' };
+    } catch (error) {
+      // Unknown to the workspace: a schedule's run, announced only when a worker first takes it.
+      if (error instanceof HttpError && error.status === 404) return { kind: 'stays' };
+      throw error;
+    }
+    return { kind: 'cancelled', workspaceId };
+  }
+}
+
+/**
+ * Each cancelled job's activity says who cancelled it, as after a single cancel
+ * (`CollaborationService.recordActivity`), and that a drain did it — one insert per page, as a
+ * MongoDB round trip per job would make a drain of thousands crawl.
+ */
+async function recordCancellations(
+  cancelled: { workspaceId: string; jobId: string }[],
+  actor: Actor,
+  queue: string,
+): Promise<void> {
+  if (cancelled.length === 0) return;
+  const at = new Date();
+  await ActivityModel.insertMany(
+    cancelled.map(({ workspaceId, jobId }) => ({
+      _id: ulid(),
+      workspaceId,
+      jobId,
+      action: 'cancelled',
+      actor,
+      details: { drainedQueue: queue },
+      at,
+    })),
+  );
+}
