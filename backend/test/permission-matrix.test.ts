@@ -352,6 +352,7 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     request: jobId((ws) => ws.job),
   },
+  { method: 'GET', path: '/v1/activity', permission: 'jobs:read', scope: 'workspace', success: 200 },
   // webhooks.routes.ts
   {
     method: 'GET',

@@ -333,6 +333,16 @@ describe.each(SCHEMES.flatMap((scheme) => LAYOUTS.map((layout) => ({ scheme, ...
       await expectAccessible(page, what('job page'));
     });
 
+    it('the activity feed, people and everything', async () => {
+      await page.goto(`${app.url}/w/${ada.slug}/activity`);
+      const feed = page.getByRole('list', { name: 'Activity, newest first' });
+      await feed.getByText('Bob Builder').first().waitFor({ timeout: 15_000 });
+      await expectAccessible(page, what('activity feed'));
+      await page.getByRole('radio', { name: 'Everything' }).check();
+      await feed.getByText('started (attempt 1)').first().waitFor({ timeout: 15_000 });
+      await expectAccessible(page, what('activity feed, everything'));
+    });
+
     it('the ops view of the operator workspace, as its admin', async () => {
       await page.goto(`${app.url}/w/default/ops`);
       await page.getByRole('heading', { name: 'Operations' }).waitFor({ timeout: 15_000 });

@@ -8,6 +8,8 @@ export const COLLABORATION_LIMITS = {
   maxCommentLength: 5000,
   maxCommentListLimit: 200,
   defaultCommentListLimit: 100,
+  maxActivityListLimit: 200,
+  defaultActivityListLimit: 50,
 } as const;
 
 export const createCommentSchema = z
@@ -56,6 +58,26 @@ export const ACTIVITY_ACTIONS = [
 ] as const;
 export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
 
+/** What people (or API keys) do to a job: the activity entries that name an actor. */
+export const PERSON_ACTIVITY_ACTIONS = [
+  'cancelled',
+  'retried',
+  'promoted',
+  'claimed',
+  'released',
+  'commented',
+] as const satisfies readonly ActivityAction[];
+export type PersonActivityAction = (typeof PERSON_ACTIVITY_ACTIONS)[number];
+
+/** What the workspace's activity holds: every action but `created`, which only a job's own activity shows. */
+export const FEED_ACTIVITY_ACTIONS = [
+  'started',
+  'retrying',
+  'completed',
+  'failed',
+  ...PERSON_ACTIVITY_ACTIONS,
+] as const satisfies readonly Exclude<ActivityAction, 'created'>[];
+
 export const activityEntrySchema = z
   .object({
     action: z.enum(ACTIVITY_ACTIONS),
@@ -69,6 +91,44 @@ export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 export const activityListSchema = z
   .object({ items: z.array(activityEntrySchema) })
   .meta({ id: 'ActivityList', description: 'Everything that happened to a job, oldest first.' });
+
+/** `GET /v1/activity`: the workspace's activity, newest first. */
+export const listActivityQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(COLLABORATION_LIMITS.maxActivityListLimit)
+    .optional()
+    .meta({ description: `Entries per page (default ${COLLABORATION_LIMITS.defaultActivityListLimit}).` }),
+  cursor: z.string().min(1).max(300).optional().meta({ description: "The previous page's `nextCursor`." }),
+  actor: z.enum(['people', 'all']).optional().meta({
+    description:
+      "`people` (the default): what people and API keys did, the entries with an actor. `all`: jobs' own attempt milestones (started, retrying, completed, failed) too.",
+  }),
+  action: z
+    .enum(FEED_ACTIVITY_ACTIONS)
+    .optional()
+    .meta({ description: 'Only entries of this action (together with `actor`: `people` has no milestones).' }),
+});
+export type ListActivityQuery = z.infer<typeof listActivityQuerySchema>;
+
+export const activityFeedItemSchema = activityEntrySchema
+  .extend({
+    id: z.string().meta({
+      description:
+        "The entry's id. A person's action carries it live too, as its event's `activity.id`; a milestone's id is `<jobId>:<seq>` of the event that marked it.",
+    }),
+    jobId: z.string(),
+    jobType: z.string().nullable().meta({ description: "The job's type; null when its record is not there." }),
+  })
+  .meta({ id: 'ActivityFeedItem' });
+export type ActivityFeedItem = z.infer<typeof activityFeedItemSchema>;
+
+export const activityFeedSchema = z
+  .object({ items: z.array(activityFeedItemSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ActivityFeed', description: "A page of the workspace's activity, newest first." });
+export type ActivityFeed = z.infer<typeof activityFeedSchema>;
 
 /** A jobs view's filters, as `GET /v1/jobs` takes them (without paging). */
 export const jobFiltersSchema = listJobsQuerySchema.omit({ limit: true, cursor: true }).meta({ id: 'JobFilters' });

@@ -1,4 +1,5 @@
 import type { Actor } from './account-schemas';
+import type { PersonActivityAction } from './collaboration-schemas';
 import type { Claim, Job } from './job';
 
 /** Event types in a workspace's stream. More may be added; clients ignore types they do not know. */
@@ -36,7 +37,18 @@ export interface StreamEvent {
   claimedBy?: Claim | null;
   /** The new comment, for `comment.created`. */
   comment?: Comment;
+  /**
+   * For an action a person (or key) took: the entry it adds to the job's activity. Its `id` is the
+   * entry's `id` in `GET /v1/activity`, so an action seen live is known again when a page lists it.
+   */
+  activity?: ActivityRef;
   at: string;
+}
+
+/** An entry of a job's activity, named in the event of the action it records. */
+export interface ActivityRef {
+  id: string;
+  action: PersonActivityAction;
 }
 
 /** A comment on a job. */

@@ -1,9 +1,10 @@
-import type { Actor } from '@flightdeck/contract';
+import type { ActivityRef, Actor } from '@flightdeck/contract';
 
-/** What the API publishes on the cancellations channel: the job to stop, and who asked. */
+/** What the API publishes on the cancellations channel: the job to stop, who asked, and the activity entry it records. */
 export interface CancellationRequest {
   jobId: string;
   actor?: Actor;
+  activity?: ActivityRef;
 }
 
 export const encodeCancellation = (request: CancellationRequest): string => JSON.stringify(request);
@@ -14,7 +15,11 @@ export function decodeCancellation(message: string): CancellationRequest | null 
   try {
     const parsed = JSON.parse(message) as Partial<CancellationRequest>;
     return typeof parsed.jobId === 'string'
-      ? { jobId: parsed.jobId, ...(parsed.actor ? { actor: parsed.actor } : {}) }
+      ? {
+          jobId: parsed.jobId,
+          ...(parsed.actor ? { actor: parsed.actor } : {}),
+          ...(parsed.activity ? { activity: parsed.activity } : {}),
+        }
       : null;
   } catch {
     return null;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Actor, Claim, Comment, Job, JobEventType, StreamEvent } from '@flightdeck/contract';
+import type { ActivityRef, Actor, Claim, Comment, Job, JobEventType, StreamEvent } from '@flightdeck/contract';
 import type { RedisKeys } from './redis-keys';
 import { decodeSnapshot, encodeSnapshotFields, presentSnapshot } from './job-snapshot';
 
@@ -15,6 +15,8 @@ export interface JobChangeDraft {
   lines?: string[];
   /** Who asked for it, when a person or key did (cancel, retry, promote). */
   actor?: Actor;
+  /** The activity entry the API records for that action. */
+  activity?: ActivityRef;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface JobNoteDraft {
   actor: Actor;
   claimedBy?: Claim | null;
   comment?: Comment;
+  /** The activity entry the API records for it. */
+  activity?: ActivityRef;
 }
 
 // One atomic step per event: take the workspace's next seq, merge the job's snapshot, then append
@@ -172,10 +176,11 @@ export class JobEventStream {
     const at = new Date().toISOString();
     const args: (string | number)[] = [];
     for (const draft of drafts) {
-      const { type, jobId, job, actor } = draft;
+      const { type, jobId, job, actor, activity } = draft;
       const event: Omit<StreamEvent, 'seq'> = { type, jobId, at };
       if (job) event.job = job;
       if (actor) event.actor = actor;
+      if (activity) event.activity = activity;
       let fields: string[];
       if (draft.job) {
         if (draft.lines) event.lines = draft.lines;

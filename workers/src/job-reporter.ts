@@ -1,5 +1,5 @@
 import type { Job as BullJob } from 'bullmq';
-import { JOB_LIMITS, type Actor, type Job, type JobEventType } from '@flightdeck/contract';
+import { JOB_LIMITS, type ActivityRef, type Actor, type Job, type JobEventType } from '@flightdeck/contract';
 import type { JobChangeDraft, JobEventStream } from './event-stream';
 import type { JobData } from './job-data';
 
@@ -141,7 +141,7 @@ export class JobReporter {
   }
 
   /** After a run was stopped because the job was cancelled: final, never retried. */
-  cancelled(actor?: Actor): Promise<void> {
+  cancelled(actor?: Actor, activity?: ActivityRef): Promise<void> {
     const draft = this.draft('job.cancelled', {
       status: 'cancelled',
       error: null,
@@ -149,6 +149,7 @@ export class JobReporter {
       finishedAt: iso(this.job.finishedOn ?? Date.now()),
     });
     if (actor) draft.actor = actor;
+    if (activity) draft.activity = activity;
     return this.final(draft);
   }
 

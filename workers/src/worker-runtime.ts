@@ -2,8 +2,7 @@ import { UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Actor } from '@flightdeck/contract';
-import { decodeCancellation } from './cancellation';
+import { decodeCancellation, type CancellationRequest } from './cancellation';
 import { jobArtifacts, type ArtifactStore } from './artifact-store';
 import { JobEventStream, type EventStreamOptions } from './event-stream';
 import type { JobData } from './job-data';
@@ -65,8 +64,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   // attempt after its previous one.
   const reporters = new Map<BullJob<JobData>, JobReporter>();
   const latestReporters = new Map<string, JobReporter>();
-  /** Jobs this process was asked to stop, and by whom: their failure is a cancellation, not an error to retry. */
-  const cancelled = new Map<string, Actor | undefined>();
+  /** Jobs this process was asked to stop, and who asked: their failure is a cancellation, not an error to retry. */
+  const cancelled = new Map<string, CancellationRequest>();
 
   const reporterFor = (job: BullJob<JobData>): JobReporter => {
     let reporter = reporters.get(job);
@@ -184,10 +183,10 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     });
     worker.on('failed', (job, error) => {
       if (!job) return;
-      const cancelledBy = cancelled.get(job.id as string);
-      if (cancelled.delete(job.id as string)) {
+      const request = cancelled.get(job.id as string);
+      if (request && cancelled.delete(job.id as string)) {
         measure(job, 'cancelled');
-        void finish(job, (reporter) => reporter.cancelled(cancelledBy));
+        void finish(job, (reporter) => reporter.cancelled(request.actor, request.activity));
         return;
       }
       const next = job.finishedOn
@@ -207,7 +206,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     if (!request) return logger.warn({ message }, 'unreadable cancellation message');
     const { jobId } = request;
     // Marked before the abort, so that the processor's failure reads as a cancellation.
-    cancelled.set(jobId, request.actor);
+    cancelled.set(jobId, request);
     const running = workers.filter((worker) => worker.cancelJob(jobId, 'cancelled'));
     if (running.length === 0) cancelled.delete(jobId);
     else logger.info({ jobId, queue: running[0]!.name }, 'cancelling active job');

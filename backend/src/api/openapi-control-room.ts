@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  activityFeedSchema,
   activityListSchema,
   bulkJobActionSchema,
   bulkJobResultSchema,
@@ -11,6 +12,7 @@ import {
   commentSchema,
   createCommentSchema,
   jobSchema,
+  listActivityQuerySchema,
   listCommentsQuerySchema,
 } from '@flightdeck/contract';
 import { errors, json } from './openapi-helpers';
@@ -36,7 +38,10 @@ const opsSchema = z
   })
   .meta({ id: 'OpsOverview' });
 
-/** The control room: comments, claims, a job's activity, saved views, bulk actions and the ops overview. */
+/**
+ * The control room: comments, claims, a job's and the workspace's activity, saved views, bulk actions
+ * and the ops overview.
+ */
 export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {
   registry.registerPath({
     method: 'post',
@@ -88,6 +93,17 @@ export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Re
     security,
     request: { params: jobIdParams },
     responses: { 200: json(activityListSchema, 'The activity'), ...errors(400, 401, 403, 404, 503) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/activity',
+    tags: ['Collaboration'],
+    summary: "The workspace's activity feed: who did what to which job, newest first",
+    description:
+      "Across every job of the workspace: by default what people and API keys did (`actor=people`: cancelled, retried, promoted — bulk actions and queue drains included —, claimed, released, commented), each with its actor, job and type; `actor=all` adds the jobs' own attempt milestones (started, retrying, completed, failed; `actor: null`). `action` keeps one action. Pages of `limit` (default 50, at most 200); pass `nextCursor` as `cursor` for the next, older, page. Live, each person's action arrives as an event naming it in `activity` (`{ id, action }`), whose `id` is the item's `id` here; a milestone's `id` is `<jobId>:<seq>` of its event. Needs `jobs:read`.",
+    security,
+    request: { query: listActivityQuerySchema },
+    responses: { 200: json(activityFeedSchema, 'A page of the activity'), ...errors(400, 401, 403, 404, 422, 503) },
   });
   registry.registerPath({
     method: 'post',

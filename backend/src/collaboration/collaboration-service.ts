@@ -2,24 +2,34 @@ import type { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import {
   COLLABORATION_LIMITS,
+  PERSON_ACTIVITY_ACTIONS,
   type ActivityAction,
   type ActivityEntry,
+  type ActivityFeed,
   type Actor,
   type Claim,
   type Comment,
   type Job,
+  type ListActivityQuery,
+  type PersonActivityAction,
 } from '@flightdeck/contract';
 import type { JobEventStream, RedisKeys } from '@flightdeck/workers';
-import { conflict, forbidden } from '../api/http-errors';
+import { conflict, forbidden, unprocessable } from '../api/http-errors';
 import { pageById } from '../db/id-pages';
-import { ActivityModel, CommentModel, type CommentDoc } from '../db/models';
+import { ActivityModel, CommentModel, JobRecordModel, type ActivityDoc, type CommentDoc } from '../db/models';
 import type { JobService } from '../jobs/job-service';
 
 /** Actions people take on a job, recorded in its activity. */
-export type PersonAction = Extract<
-  ActivityAction,
-  'cancelled' | 'retried' | 'promoted' | 'claimed' | 'released' | 'commented'
->;
+export type PersonAction = PersonActivityAction;
+
+/**
+ * The id of a person's action in the job's activity, made before the action so that its event can
+ * carry it (`event.activity.id`): a ULID, like every id the API makes.
+ */
+export const newActivityId = (): string => ulid();
+
+/** How much of a comment its activity entry keeps, for the workspace's feed to quote. */
+const COMMENT_EXCERPT_LENGTH = 140;
 
 /**
  * The multiplayer side of a job: comments, claims and the activity that names who did what. Claims
@@ -39,8 +49,10 @@ export class CollaborationService {
     await this.jobs.get(workspaceId, jobId);
     const comment: Comment = { id: ulid(), jobId, body, author, createdAt: new Date().toISOString() };
     await CommentModel.create({ ...comment, _id: comment.id, workspaceId, createdAt: new Date(comment.createdAt) });
-    await this.events.append(workspaceId, [{ type: 'comment.created', jobId, actor: author, comment }]);
-    await this.recordActivity(workspaceId, jobId, 'commented', author, { commentId: comment.id });
+    const activity = { id: newActivityId(), action: 'commented' as const };
+    await this.events.append(workspaceId, [{ type: 'comment.created', jobId, actor: author, comment, activity }]);
+    const excerpt = body.length > COMMENT_EXCERPT_LENGTH ? `${body.slice(0, COMMENT_EXCERPT_LENGTH - 1)}…` : body;
+    await this.recordActivity(workspaceId, jobId, 'commented', author, { commentId: comment.id, excerpt }, activity.id);
     return comment;
   }
 
@@ -81,8 +93,9 @@ export class CollaborationService {
       if (holder) Object.assign(claim, holder);
       else await this.redis.set(key, JSON.stringify(claim));
     }
-    await this.events.append(workspaceId, [{ type: 'job.claimed', jobId, actor, claimedBy: claim }]);
-    await this.recordActivity(workspaceId, jobId, 'claimed', actor);
+    const activity = { id: newActivityId(), action: 'claimed' as const };
+    await this.events.append(workspaceId, [{ type: 'job.claimed', jobId, actor, claimedBy: claim, activity }]);
+    await this.recordActivity(workspaceId, jobId, 'claimed', actor, {}, activity.id);
     return { ...job, claimedBy: claim };
   }
 
@@ -96,8 +109,10 @@ export class CollaborationService {
       throw forbidden(`only ${holder.name}, who holds the claim, or an admin can release it`);
     }
     await this.redis.del(key);
-    await this.events.append(workspaceId, [{ type: 'job.released', jobId, actor, claimedBy: null }]);
-    await this.recordActivity(workspaceId, jobId, 'released', actor, holder.id !== actor.id ? { holder } : {});
+    const activity = { id: newActivityId(), action: 'released' as const };
+    await this.events.append(workspaceId, [{ type: 'job.released', jobId, actor, claimedBy: null, activity }]);
+    const details = holder.id !== actor.id ? { holder } : {};
+    await this.recordActivity(workspaceId, jobId, 'released', actor, details, activity.id);
     return { ...job, claimedBy: null };
   }
 
@@ -107,8 +122,64 @@ export class CollaborationService {
     action: PersonAction,
     actor: Actor,
     details: Record<string, unknown> = {},
+    /** The id its event carried (`event.activity.id`), when it had one. */
+    id: string = newActivityId(),
   ): Promise<void> {
-    await ActivityModel.create({ _id: ulid(), workspaceId, jobId, action, actor, details, at: new Date() });
+    await ActivityModel.create({ _id: id, workspaceId, jobId, action, actor, details, at: new Date() });
+  }
+
+  /**
+   * The workspace's activity, newest first by time (then id): what people did (`actor: people`, the
+   * default) or that and every job's attempt milestones (`all`), optionally of one action. Each page
+   * is one range of an index on `(workspaceId, at, _id)` — or, for people and single actions, on
+   * `(workspaceId, action, at, _id)` — plus one look-up of the page's job types.
+   */
+  async workspaceActivity(workspaceId: string, query: ListActivityQuery): Promise<ActivityFeed> {
+    const limit = query.limit ?? COLLABORATION_LIMITS.defaultActivityListLimit;
+    const filter: Record<string, unknown> = { workspaceId };
+    const people = (query.actor ?? 'people') === 'people';
+    if (query.action) {
+      // A milestone has no actor: asked for among people's actions, there is none.
+      if (people && !isPersonAction(query.action)) return { items: [], nextCursor: null };
+      filter.action = query.action;
+    } else if (people) {
+      // People's actions are exactly the entries with an actor; by action, the query stays on an index.
+      filter.action = { $in: PERSON_ACTIVITY_ACTIONS };
+    }
+    if (query.cursor) {
+      const after = decodeActivityCursor(query.cursor);
+      // `at ≤` bounds the index range; the `$or` only skips what the previous page already showed.
+      filter.at = { $lte: after.at };
+      filter.$or = [{ at: { $lt: after.at } }, { _id: { $lt: after.id } }];
+    }
+    await this.jobs.waitForHistory();
+    const records = await ActivityModel.find(filter)
+      .sort({ at: -1, _id: -1 })
+      .limit(limit + 1)
+      .lean<(ActivityDoc & { _id: string })[]>();
+    const page = records.slice(0, limit);
+    const jobIds = [...new Set(page.map((record) => record.jobId))];
+    const jobs =
+      jobIds.length === 0
+        ? []
+        : await JobRecordModel.find({ workspaceId, _id: { $in: jobIds } })
+            .select({ type: 1 })
+            .lean<{ _id: string; type: string }[]>();
+    const typeOf = new Map(jobs.map((job) => [job._id, job.type]));
+    const last = page[page.length - 1];
+    return {
+      items: page.map((record) => ({
+        id: record._id,
+        jobId: record.jobId,
+        jobType: typeOf.get(record.jobId) ?? null,
+        action: record.action as ActivityAction,
+        actor: (record.actor as Actor | null) ?? null,
+        at: record.at.toISOString(),
+        details: (record.details ?? {}) as Record<string, unknown>,
+      })),
+      nextCursor:
+        records.length > limit && last ? Buffer.from(`${last.at.getTime()}:${last._id}`).toString('base64url') : null,
+    };
   }
 
   /** What happened to the job, oldest first: its attempts and what people did, with who. */
@@ -129,4 +200,15 @@ export class CollaborationService {
       ],
     };
   }
+}
+
+const isPersonAction = (action: ActivityAction): action is PersonAction =>
+  (PERSON_ACTIVITY_ACTIONS as readonly string[]).includes(action);
+
+/** A page of the workspace's activity ends at `<at ms>:<id>` of its last entry (base64url). */
+function decodeActivityCursor(cursor: string): { at: Date; id: string } {
+  const match = /^(\d{1,15}):([\x21-\x7e]{1,140})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match)
+    throw unprocessable('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
+  return { at: new Date(Number(match[1])), id: match[2]! };
 }

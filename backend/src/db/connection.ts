@@ -1,12 +1,14 @@
 import mongoose from 'mongoose';
-import { ApiKeyModel, JobRecordModel, MembershipModel, UserModel, WorkspaceModel } from './models';
+import { ActivityModel, ApiKeyModel, JobRecordModel, MembershipModel, UserModel, WorkspaceModel } from './models';
 
 /** Connects mongoose and makes sure every index exists (unique indexes are how uniqueness is enforced). */
 export async function connectMongo(uri: string): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
   const connection = await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
   await Promise.all(
-    [WorkspaceModel, UserModel, MembershipModel, ApiKeyModel, JobRecordModel].map((model) => model.createIndexes()),
+    [WorkspaceModel, UserModel, MembershipModel, ApiKeyModel, JobRecordModel, ActivityModel].map((model) =>
+      model.createIndexes(),
+    ),
   );
   return connection;
 }

@@ -206,8 +206,10 @@ export type CommentDoc = InferSchemaType<typeof commentSchema>;
 
 /**
  * A job's activity, insert-only: what people did to it (cancel, retry, claim, comment…, `_id` a ULID,
- * written by the API) and its attempts (started, retrying, completed, failed; `_id` `<jobId>:<seq>`,
- * written by the history projector from its events, `actor` null).
+ * written by the API and carried by the action's event as `activity.id`) and its attempts (started,
+ * retrying, completed, failed; `_id` `<jobId>:<seq>`, written by the history projector from its
+ * events, `actor` null). The workspace's feed reads it newest first by `(at, _id)`: the two kinds'
+ * ids do not sort together by time.
  */
 const activitySchema = new Schema(
   {
@@ -222,6 +224,9 @@ const activitySchema = new Schema(
   { versionKey: false, minimize: false },
 );
 activitySchema.index({ workspaceId: 1, jobId: 1, _id: 1 });
+// The workspace's feed: everything, or one action or people's actions (an `$in` of them, merged in order).
+activitySchema.index({ workspaceId: 1, at: -1, _id: -1 });
+activitySchema.index({ workspaceId: 1, action: 1, at: -1, _id: -1 });
 export const ActivityModel = model('Activity', activitySchema, 'job_activity');
 export type ActivityDoc = InferSchemaType<typeof activitySchema>;
 

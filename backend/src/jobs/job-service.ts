@@ -4,11 +4,13 @@ import type { Redis } from 'ioredis';
 import { monotonicFactory } from 'ulid';
 import {
   isFinalStatus,
+  type ActivityRef,
   type Actor,
   type Job,
   type JobLogLine,
   type ListJobLogsQuery,
   type ListJobsQuery,
+  type PersonActivityAction,
   type SubmitJob,
 } from '@flightdeck/contract';
 import {
@@ -101,11 +103,14 @@ export class JobService {
     return { items: page.map((record) => presentRecord(record)), nextCursor };
   }
 
-  /** Cancels a job; `actor` (who asked) goes into its `job.cancelled` event. */
-  async cancel(workspaceId: string, id: string, actor?: Actor): Promise<Job> {
+  /**
+   * Cancels a job; `actor` (who asked) and `activityId` (the activity entry the caller records for it)
+   * go into its `job.cancelled` event.
+   */
+  async cancel(workspaceId: string, id: string, actor?: Actor, activityId?: string): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status === 'queued' || job.status === 'delayed') {
-      const cancelled = await this.removeWaiting(workspaceId, job, actor);
+      const cancelled = await this.removeWaiting(workspaceId, job, actor, activityId);
       if (cancelled) return cancelled;
       // A worker took it in the meantime: cancel it where it runs.
     } else if (job.status !== 'active') {
@@ -113,7 +118,7 @@ export class JobService {
     }
     await this.deps.redis.publish(
       this.deps.cancelChannel,
-      encodeCancellation({ jobId: id, ...(actor ? { actor } : {}) }),
+      encodeCancellation({ jobId: id, ...attribution(actor, activityId, 'cancelled') }),
     );
     return this.awaitFinal(workspaceId, id);
   }
@@ -122,13 +127,13 @@ export class JobService {
    * Cancels a job the way `cancel` does, but only while it waits (queued or delayed): null when it no
    * longer does (a worker took it, or it ended), and then it is left alone. Draining a queue uses it.
    */
-  async cancelWaiting(workspaceId: string, id: string, actor?: Actor): Promise<Job | null> {
+  async cancelWaiting(workspaceId: string, id: string, actor?: Actor, activityId?: string): Promise<Job | null> {
     const job = await this.get(workspaceId, id);
     if (job.status !== 'queued' && job.status !== 'delayed') return null;
-    return this.removeWaiting(workspaceId, job, actor);
+    return this.removeWaiting(workspaceId, job, actor, activityId);
   }
 
-  async retry(workspaceId: string, id: string, actor?: Actor): Promise<Job> {
+  async retry(workspaceId: string, id: string, actor?: Actor, activityId?: string): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status !== 'failed' && job.status !== 'cancelled') {
       throw conflict('job_not_retryable', `a ${job.status} job cannot be retried; only failed or cancelled jobs can`);
@@ -144,7 +149,9 @@ export class JobService {
       startedAt: null,
       finishedAt: null,
     };
-    await this.append(workspaceId, [{ type: 'job.queued', jobId: id, job: requeued, ...(actor ? { actor } : {}) }]);
+    await this.append(workspaceId, [
+      { type: 'job.queued', jobId: id, job: requeued, ...attribution(actor, activityId, 'retried') },
+    ]);
     const bullJob = await this.bullJob(job);
     if (bullJob && (await bullJob.getState()) === 'failed') {
       await bullJob.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
@@ -159,7 +166,7 @@ export class JobService {
    * A delayed job runs now. Its `job.queued` event is appended before BullMQ moves it to `wait`, so a
    * worker's `job.active` cannot overtake it.
    */
-  async promote(workspaceId: string, id: string, actor?: Actor): Promise<Job> {
+  async promote(workspaceId: string, id: string, actor?: Actor, activityId?: string): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status !== 'delayed') {
       throw conflict('job_not_promotable', `a ${job.status} job cannot be promoted; only delayed jobs can`);
@@ -169,7 +176,9 @@ export class JobService {
       throw conflict('job_not_promotable', 'the job is no longer delayed');
     }
     const queued: Job = { ...job, status: 'queued', runAt: null };
-    await this.append(workspaceId, [{ type: 'job.queued', jobId: id, job: queued, ...(actor ? { actor } : {}) }]);
+    await this.append(workspaceId, [
+      { type: 'job.queued', jobId: id, job: queued, ...attribution(actor, activityId, 'promoted') },
+    ]);
     // If it fell due in the meantime, BullMQ refuses, and the job is queued all the same.
     await bullJob.promote().catch(() => undefined);
     return queued;
@@ -343,7 +352,12 @@ export class JobService {
   }
 
   /** Removes a waiting job from BullMQ and announces it cancelled; null when a worker took it first. */
-  private async removeWaiting(workspaceId: string, job: Job, actor: Actor | undefined): Promise<Job | null> {
+  private async removeWaiting(
+    workspaceId: string,
+    job: Job,
+    actor: Actor | undefined,
+    activityId?: string,
+  ): Promise<Job | null> {
     const bullJob = await this.bullJob(job);
     const removed = bullJob
       ? await bullJob.remove().then(
@@ -354,7 +368,7 @@ export class JobService {
     if (!removed) return null;
     const cancelled = { id: job.id, status: 'cancelled' as const, finishedAt: new Date().toISOString() };
     await this.append(workspaceId, [
-      { type: 'job.cancelled', jobId: job.id, job: cancelled, ...(actor ? { actor } : {}) },
+      { type: 'job.cancelled', jobId: job.id, job: cancelled, ...attribution(actor, activityId, 'cancelled') },
     ]);
     return { ...job, ...cancelled };
   }
@@ -392,6 +406,15 @@ export class JobService {
     }
     return job;
   }
+}
+
+/** What the event of a person's action says of it: who asked, and the activity entry recorded for it. */
+function attribution(
+  actor: Actor | undefined,
+  activityId: string | undefined,
+  action: PersonActivityAction,
+): { actor?: Actor; activity?: ActivityRef } {
+  return { ...(actor ? { actor } : {}), ...(activityId ? { activity: { id: activityId, action } } : {}) };
 }
 
 /** ulid's randomness from a pool refilled 4 KiB at a time, not a system call per character. */

@@ -1,5 +1,6 @@
 import type {
   ActivityEntry,
+  ActivityFeed,
   ApiKeyInfo,
   Comment,
   ApiKeyScope,
@@ -9,6 +10,7 @@ import type {
   JobFilters,
   JobLogLine,
   JobStatus,
+  ListActivityQuery,
   Login,
   Me,
   Member,
@@ -171,6 +173,11 @@ export interface BulkJobsApi {
   bulkJobs(input: { action: BulkAction; ids: readonly string[] }): Promise<BulkResult[]>;
 }
 
+/** The workspace's activity: who did what to which job, newest first (see activity/activity-feed.ts). */
+export interface ActivityApi {
+  listActivity(query?: Partial<ListActivityQuery>): Promise<ActivityFeed>;
+}
+
 interface RequestOptions {
   body?: unknown;
   /** Whether the call acts in a workspace: a session names it with `X-Workspace`. */
@@ -184,7 +191,16 @@ interface RequestOptions {
  * key's workspace; with a session, workspace-scoped calls act in `options.workspace`.
  */
 export class ApiClient
-  implements JobsApi, AuthApi, WorkspacesApi, MembersApi, ApiKeysApi, JobDetailsApi, SavedViewsApi, BulkJobsApi
+  implements
+    JobsApi,
+    AuthApi,
+    WorkspacesApi,
+    MembersApi,
+    ApiKeysApi,
+    JobDetailsApi,
+    SavedViewsApi,
+    BulkJobsApi,
+    ActivityApi
 {
   private readonly baseUrl: string;
   private readonly fetch: typeof fetch;
@@ -375,6 +391,11 @@ export class ApiClient
   /** `DELETE /v1/views/{id}`: its creator or an admin. */
   deleteSavedView(id: string): Promise<void> {
     return this.request<void>('DELETE', `/v1/views/${encodeURIComponent(id)}`, { scoped: true, empty: true });
+  }
+
+  /** `GET /v1/activity`: the workspace's activity, newest first; `nextCursor` reads older entries. */
+  listActivity(query: Partial<ListActivityQuery> = {}): Promise<ActivityFeed> {
+    return this.request<ActivityFeed>('GET', `/v1/activity${searchOf(query)}`, { scoped: true });
   }
 
   /** `POST /v1/jobs/bulk`: at most 200 ids; each result says whether that job was acted on. */

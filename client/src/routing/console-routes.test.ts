@@ -21,6 +21,7 @@ describe('parseRoute and routePath', () => {
     ['/w/acme/settings/members', { page: 'members', workspace: 'acme' }],
     ['/w/acme/settings/api-keys', { page: 'api-keys', workspace: 'acme' }],
     ['/w/acme/ops', { page: 'ops', workspace: 'acme' }],
+    ['/w/acme/activity', { page: 'activity', workspace: 'acme' }],
   ];
 
   it.each(canonical)('reads %s and builds it back', (path, route) => {
@@ -45,7 +46,15 @@ describe('parseRoute and routePath', () => {
   });
 
   it('calls anything else not-found, bad escapes included', () => {
-    for (const path of ['/v1/docs', '/w', '/w/acme/settings/billing', '/w/acme/jobs/1/extra', '/w/%E0%A4%A', '/x'])
+    for (const path of [
+      '/v1/docs',
+      '/w',
+      '/w/acme/settings/billing',
+      '/w/acme/jobs/1/extra',
+      '/w/acme/activity/1',
+      '/w/%E0%A4%A',
+      '/x',
+    ])
       expect(parseRoute(path)).toEqual({ page: 'not-found' });
   });
 

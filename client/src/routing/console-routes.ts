@@ -9,6 +9,7 @@ export type ConsoleRoute =
   | { page: 'sign-up'; next: string | null }
   | { page: 'jobs'; workspace: string }
   | { page: 'job'; workspace: string; jobId: string }
+  | { page: 'activity'; workspace: string }
   | { page: 'members'; workspace: string }
   | { page: 'api-keys'; workspace: string }
   | { page: 'ops'; workspace: string }
@@ -38,6 +39,7 @@ export function parseRoute(pathname: string, search = ''): ConsoleRoute {
   if (section === undefined) return { page: 'jobs', workspace };
   if (section === 'jobs')
     return item === undefined ? { page: 'jobs', workspace } : { page: 'job', workspace, jobId: item };
+  if (section === 'activity' && item === undefined) return { page: 'activity', workspace };
   if (section === 'ops' && item === undefined) return { page: 'ops', workspace };
   if (section === 'settings') {
     // The settings area opens on its first page.
@@ -62,6 +64,8 @@ export function routePath(route: ConsoleRoute): string {
       return workspacePath(route.workspace);
     case 'job':
       return `${workspacePath(route.workspace)}/jobs/${encodeURIComponent(route.jobId)}`;
+    case 'activity':
+      return `${workspacePath(route.workspace)}/activity`;
     case 'members':
       return `${workspacePath(route.workspace)}/settings/members`;
     case 'api-keys':

@@ -1,6 +1,11 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { createCommentSchema, createSavedViewSchema, listCommentsQuerySchema } from '@flightdeck/contract';
+import {
+  createCommentSchema,
+  createSavedViewSchema,
+  listActivityQuerySchema,
+  listCommentsQuerySchema,
+} from '@flightdeck/contract';
 import { can } from '../../accounts/identity';
 import type { CollaborationService } from '../../collaboration/collaboration-service';
 import type { SavedViews } from '../../collaboration/saved-views';
@@ -12,7 +17,7 @@ const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
 const viewIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
-/** Comments, claims and activity of a job; the workspace's saved views. */
+/** Comments, claims and activity of a job; the workspace's activity and saved views. */
 export function collaborationRoutes(
   collaboration: CollaborationService,
   views: SavedViews,
@@ -49,6 +54,11 @@ export function collaborationRoutes(
   router.get('/jobs/:id/activity', requirePermission('jobs:read'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
     res.json(await collaboration.activity(identityOf(req).workspaceId, id));
+  });
+
+  router.get('/activity', requirePermission('jobs:read'), async (req, res) => {
+    const query = validate(listActivityQuerySchema, req.query);
+    res.json(await collaboration.workspaceActivity(identityOf(req).workspaceId, query));
   });
 
   router.get('/views', requirePermission('jobs:read'), async (req, res) => {

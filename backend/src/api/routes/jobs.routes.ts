@@ -12,7 +12,7 @@ import {
 } from '@flightdeck/contract';
 import type { JobTokens } from '../../accounts/job-tokens';
 import type { AuditLog } from '../../audit/audit-log';
-import type { CollaborationService } from '../../collaboration/collaboration-service';
+import { newActivityId, type CollaborationService } from '../../collaboration/collaboration-service';
 import { mapWithConcurrency } from '../../jobs/bounded-concurrency';
 import type { JobService } from '../../jobs/job-service';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
@@ -67,8 +67,9 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
     const verb = action === 'cancel' ? 'cancelled' : 'retried';
     const results = await mapWithConcurrency(ids, 8, async (id) => {
       try {
-        const job = await jobs[action](workspaceId, id, actor);
-        await collaboration.recordActivity(workspaceId, id, verb, actor, { bulk: true });
+        const activityId = newActivityId();
+        const job = await jobs[action](workspaceId, id, actor, activityId);
+        await collaboration.recordActivity(workspaceId, id, verb, actor, { bulk: true }, activityId);
         await audit.record(
           workspaceId,
           auditContextOf(req),
@@ -106,8 +107,9 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
   router.post('/jobs/:id/cancel', requirePermission('jobs:write'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
     const { workspaceId, actor } = identityOf(req);
-    const job = await jobs.cancel(workspaceId, id, actor);
-    await collaboration.recordActivity(workspaceId, id, 'cancelled', actor);
+    const activityId = newActivityId();
+    const job = await jobs.cancel(workspaceId, id, actor, activityId);
+    await collaboration.recordActivity(workspaceId, id, 'cancelled', actor, {}, activityId);
     await audit.record(workspaceId, auditContextOf(req), 'job.cancelled', { type: 'job', id }, { type: job.type });
     res.json(job);
   });
@@ -115,8 +117,9 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
   router.post('/jobs/:id/retry', requirePermission('jobs:write'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
     const { workspaceId, actor } = identityOf(req);
-    const job = await jobs.retry(workspaceId, id, actor);
-    await collaboration.recordActivity(workspaceId, id, 'retried', actor);
+    const activityId = newActivityId();
+    const job = await jobs.retry(workspaceId, id, actor, activityId);
+    await collaboration.recordActivity(workspaceId, id, 'retried', actor, {}, activityId);
     await audit.record(workspaceId, auditContextOf(req), 'job.retried', { type: 'job', id }, { type: job.type });
     res.json(job);
   });
@@ -124,8 +127,9 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
   router.post('/jobs/:id/promote', requirePermission('jobs:write'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
     const { workspaceId, actor } = identityOf(req);
-    const job = await jobs.promote(workspaceId, id, actor);
-    await collaboration.recordActivity(workspaceId, id, 'promoted', actor);
+    const activityId = newActivityId();
+    const job = await jobs.promote(workspaceId, id, actor, activityId);
+    await collaboration.recordActivity(workspaceId, id, 'promoted', actor, {}, activityId);
     await audit.record(workspaceId, auditContextOf(req), 'job.promoted', { type: 'job', id }, { type: job.type });
     res.json(job);
   });

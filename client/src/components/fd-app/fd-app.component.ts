@@ -16,6 +16,7 @@ import { parseRoute, routePath, workspaceOfRoute, type ConsoleRoute } from '../.
 import { consolePathOfClick } from '../../routing/link-navigation';
 import { controlStyles } from '../../styles/controls.styles';
 import { themeStyles } from '../../styles/theme.styles';
+import '../fd-activity-feed/fd-activity-feed.component';
 import '../fd-api-keys-settings/fd-api-keys-settings.component';
 import '../fd-auth-form/fd-auth-form.component';
 import '../fd-connection-indicator/fd-connection-indicator.component';
@@ -371,6 +372,8 @@ export class FdApp extends LitElement {
           return 'API keys';
         case 'ops':
           return 'Operations';
+        case 'activity':
+          return 'Activity';
         case 'not-found':
           return 'Not found';
         case 'job':
@@ -648,6 +651,12 @@ export class FdApp extends LitElement {
     const page = this.route.page;
     const tabs = [
       { page: 'jobs', label: 'Jobs', show: true, current: page === 'jobs' || page === 'job' || page === 'home' },
+      {
+        page: 'activity',
+        label: 'Activity',
+        show: access === null || can(access, 'jobs:read'),
+        current: page === 'activity',
+      },
       { page: 'ops', label: 'Ops', show: access === null || can(access, 'queues:read'), current: page === 'ops' },
       {
         page: 'members',
@@ -713,6 +722,17 @@ export class FdApp extends LitElement {
         ></fd-ops-view>`;
       case 'job':
         return this.renderJob(api, access, this.route.jobId, slug ?? '');
+      case 'activity':
+        if (access && !can(access, 'jobs:read')) return this.renderNoAccess('activity');
+        return keyed(
+          slug ?? '',
+          html`<fd-activity-feed
+            .api=${api}
+            .realtime=${this.connection?.realtime}
+            workspace=${slug ?? ''}
+            search=${window.location.search}
+          ></fd-activity-feed>`,
+        );
       default:
         return this.renderJobs(api, access);
     }
@@ -748,9 +768,10 @@ export class FdApp extends LitElement {
     const userId = auth.kind === 'session' ? auth.user.id : null;
     const actorId = userId ?? (auth.kind === 'api-key' ? (auth.me?.apiKey?.id ?? null) : null);
     const workspace = this.shownWorkspace()?.slug ?? workspaceOfRoute(this.route) ?? '';
+    const canRead = access === null || can(access, 'jobs:read');
     return html`
       <div class="console">
-        <section class="panel" aria-labelledby="submit-heading">
+        <section class="panel console__submit" aria-labelledby="submit-heading">
           <h2 id="submit-heading">Submit a job</h2>
           ${
             canSubmit
@@ -761,6 +782,7 @@ export class FdApp extends LitElement {
         ${keyed(
           `${workspace} ${actorId ?? ''}`,
           html`<fd-jobs-view
+            class="console__jobs"
             .api=${api}
             .realtime=${this.connection?.realtime}
             .access=${access}
@@ -772,6 +794,21 @@ export class FdApp extends LitElement {
             problem=${problem?.message ?? ''}
           ></fd-jobs-view>`,
         )}
+        ${
+          canRead
+            ? keyed(
+                workspace,
+                html`<div class="panel console__activity">
+                  <fd-activity-feed
+                    compact
+                    .api=${api}
+                    .realtime=${this.connection?.realtime}
+                    workspace=${workspace}
+                  ></fd-activity-feed>
+                </div>`,
+              )
+            : nothing
+        }
       </div>
     `;
   }

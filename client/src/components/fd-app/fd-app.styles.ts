@@ -232,8 +232,25 @@ export default css`
   .console {
     display: grid;
     grid-template-columns: minmax(15rem, 18rem) minmax(0, 1fr);
+    /* The side column: the submit form, then recent activity right under it (the jobs span both rows). */
+    grid-template-rows: auto 1fr;
+    grid-template-areas:
+      'submit jobs'
+      'activity jobs';
     gap: 1.5rem;
     align-items: start;
+  }
+
+  .console__submit {
+    grid-area: submit;
+  }
+
+  .console__jobs {
+    grid-area: jobs;
+  }
+
+  .console__activity {
+    grid-area: activity;
   }
 
   .panel {
@@ -349,8 +366,14 @@ export default css`
   }
 
   @media (max-width: 52rem) {
+    /* One column: the jobs before recent activity. */
     .console {
       grid-template-columns: minmax(0, 1fr);
+      grid-template-rows: none;
+      grid-template-areas:
+        'submit'
+        'jobs'
+        'activity';
     }
   }
 
@@ -377,6 +400,16 @@ export default css`
 
     .panel {
       padding: 1rem;
+    }
+
+    /* Every tab fits a 360 px screen. */
+    .tabs {
+      gap: 0;
+    }
+
+    .tabs__link {
+      padding-inline: 0.5rem;
+      font-size: 0.875rem;
     }
 
     .auth {

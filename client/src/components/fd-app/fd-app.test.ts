@@ -132,7 +132,7 @@ describe('fd-app, signed in', () => {
     await expect(page.getByRole('button', { name: /^Workspace: Payments/ }).isVisible()).resolves.toBe(true);
     await page.getByText('Ada Lovelace').waitFor();
     const tabs = page.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
-    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Ops', 'Members', 'API keys']);
+    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Activity', 'Ops', 'Members', 'API keys']);
     await expect(tabs.first().getAttribute('aria-current')).resolves.toBe('page');
   });
 
@@ -148,7 +148,7 @@ describe('fd-app, signed in', () => {
     expect(pathOf(page)).toBe('/w/search');
     await expect(stillMarked(page)).resolves.toBe(true);
     const tabs = page.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
-    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Ops', 'Members']);
+    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Activity', 'Ops', 'Members']);
     await page.getByText('Viewers watch the jobs; members and above submit them.').waitFor();
     await expect(page.locator('fd-submit-form').count()).resolves.toBe(0);
 
@@ -182,6 +182,40 @@ describe('fd-app, signed in', () => {
     await page.getByRole('heading', { name: 'Job not found' }).waitFor();
     await page.getByRole('link', { name: 'Back to the jobs' }).click();
     await page.waitForFunction(() => window.location.pathname === '/w/payments');
+  });
+
+  it("opens the activity feed from its tab and from the jobs page's recent activity, at /w/<slug>/activity", async () => {
+    const retried = {
+      id: '01ACTIVITY00000000000000001',
+      jobId: '01JOB000000000000000AAAABBBB',
+      jobType: 'demo.sleep',
+      action: 'retried',
+      actor: { type: 'user', id: 'u_bob', name: 'Bob Builder' },
+      at: new Date().toISOString(),
+      details: {},
+    };
+    const page = await open('/w/payments', {
+      'GET /v1/me': SIGNED_IN,
+      'GET /v1/activity?limit=5': { status: 200, body: { items: [retried], nextCursor: null } },
+      'GET /v1/activity?limit=50': { status: 200, body: { items: [retried], nextCursor: null } },
+    });
+    const panel = page.getByRole('region', { name: 'Recent activity' });
+    await panel.getByText('Bob Builder').waitFor();
+    await markPage(page);
+    await panel.getByRole('link', { name: 'All activity' }).click();
+    await page.getByRole('heading', { name: 'Activity', level: 2 }).waitFor();
+    expect(pathOf(page)).toBe('/w/payments/activity');
+    await expect(page.title()).resolves.toBe('Activity · Payments · Flightdeck');
+    await expect(stillMarked(page)).resolves.toBe(true);
+    const tabs = page.getByRole('navigation', { name: 'Workspace' });
+    await expect(tabs.getByRole('link', { name: 'Activity' }).getAttribute('aria-current')).resolves.toBe('page');
+    await page.getByRole('list', { name: 'Activity, newest first' }).getByText('Bob Builder').waitFor();
+    await expect(requests()).resolves.toContainEqual(
+      expect.objectContaining({
+        path: '/v1/activity?limit=50',
+        headers: expect.objectContaining({ 'x-workspace': 'payments' }),
+      }),
+    );
   });
 
   it('shows the settings pages at their addresses, and says so when the role does not reach them', async () => {
