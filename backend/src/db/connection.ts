@@ -1,15 +1,13 @@
 import mongoose from 'mongoose';
-import { ActivityModel, ApiKeyModel, JobRecordModel, MembershipModel, UserModel, WorkspaceModel } from './models';
+// Importing the models registers every one of them with mongoose.
+import './models';
 
 /** Connects mongoose and makes sure every index exists (unique indexes are how uniqueness is enforced). */
 export async function connectMongo(uri: string): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
   const connection = await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
-  await Promise.all(
-    [WorkspaceModel, UserModel, MembershipModel, ApiKeyModel, JobRecordModel, ActivityModel].map((model) =>
-      model.createIndexes(),
-    ),
-  );
+  // Every registered model, so a collection's indexes cannot be forgotten: lists page over them.
+  await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
   return connection;
 }
 
