@@ -132,6 +132,15 @@ describe('draining a queue', () => {
     expect(activity.body.items).toContainEqual(
       expect.objectContaining({ action: 'cancelled', actor: olgaActor(), details: { drainedQueue: 'demo' } }),
     );
+    // Each event names its entry in the workspace's activity feed, so a live feed shows it once.
+    const annEvents = cancellations(await annSocket.waitForEvents('cancellations', () => true));
+    const feed = await ann.http.get('/v1/activity?action=cancelled&limit=200');
+    const feedIds = new Set(feed.body.items.map((item: { id: string }) => item.id));
+    expect(annEvents).toHaveLength(annJobs.length);
+    for (const event of annEvents) {
+      expect(event.activity).toEqual({ id: expect.any(String), action: 'cancelled' });
+      expect(feedIds.has(event.activity!.id)).toBe(true);
+    }
     const hook = await waitFor('the webhook', () => hooks.bodies.find((body) => body.includes(annJobs[3]!)));
     expect(JSON.parse(hook)).toMatchObject({ type: 'job.cancelled', job: { id: annJobs[3], status: 'cancelled' } });
 

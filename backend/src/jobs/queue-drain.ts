@@ -1,8 +1,8 @@
 import type { Actor } from '@flightdeck/contract';
 import type { JobData } from '@flightdeck/workers';
 import type { Queue } from 'bullmq';
-import { ulid } from 'ulid';
 import { HttpError } from '../api/http-errors';
+import { newActivityId } from '../collaboration/collaboration-service';
 import { ActivityModel } from '../db/models';
 import { mapWithConcurrency } from './bounded-concurrency';
 import type { JobService } from './job-service';
@@ -31,9 +31,16 @@ export interface DrainResult {
   byWorkspace: Map<string, number>;
 }
 
+/** A job the drain cancelled, and the id of the activity entry that records it. */
+interface Cancellation {
+  workspaceId: string;
+  jobId: string;
+  activityId: string;
+}
+
 /** What became of one waiting job. */
 type Outcome =
-  | { kind: 'cancelled'; workspaceId: string }
+  | { kind: 'cancelled'; workspaceId: string; activityId: string }
   /** It is no longer waiting (a worker took it, it ended, or it was removed). */
   | { kind: 'moved-on' }
   /** It waits on and is not the drain's to cancel: a schedule's upcoming run, which the schedule owns. */
@@ -79,11 +86,11 @@ export class QueueDrainService {
       if (ids.length === 0) return;
       budget -= ids.length;
       const outcomes = await mapWithConcurrency(ids, CANCELS_AT_ONCE, (id) => this.cancelOne(queue, id, actor));
-      const cancelled: { workspaceId: string; jobId: string }[] = [];
+      const cancelled: Cancellation[] = [];
       outcomes.forEach((outcome, index) => {
         const jobId = ids[index]!;
         if (outcome.kind === 'cancelled') {
-          cancelled.push({ workspaceId: outcome.workspaceId, jobId });
+          cancelled.push({ workspaceId: outcome.workspaceId, jobId, activityId: outcome.activityId });
           tally.byWorkspace.set(outcome.workspaceId, (tally.byWorkspace.get(outcome.workspaceId) ?? 0) + 1);
         } else {
           if (outcome.kind === 'stays') staying.add(jobId);
@@ -99,15 +106,17 @@ export class QueueDrainService {
     const bullJob = await queue.getJob(id);
     if (!bullJob) return { kind: 'moved-on' };
     const { workspaceId } = bullJob.data;
+    // The id its activity entry gets, named in its job.cancelled event, so a live feed knows it again.
+    const activityId = newActivityId();
     try {
-      const cancelled = await this.jobs.cancelWaiting(workspaceId, id, actor);
+      const cancelled = await this.jobs.cancelWaiting(workspaceId, id, actor, activityId);
       if (!cancelled) return { kind: 'moved-on' };
     } catch (error) {
       // Unknown to the workspace: a schedule's run, announced only when a worker first takes it.
       if (error instanceof HttpError && error.status === 404) return { kind: 'stays' };
       throw error;
     }
-    return { kind: 'cancelled', workspaceId };
+    return { kind: 'cancelled', workspaceId, activityId };
   }
 }
 
@@ -116,16 +125,12 @@ export class QueueDrainService {
  * (`CollaborationService.recordActivity`), and that a drain did it — one insert per page, as a
  * MongoDB round trip per job would make a drain of thousands crawl.
  */
-async function recordCancellations(
-  cancelled: { workspaceId: string; jobId: string }[],
-  actor: Actor,
-  queue: string,
-): Promise<void> {
+async function recordCancellations(cancelled: Cancellation[], actor: Actor, queue: string): Promise<void> {
   if (cancelled.length === 0) return;
   const at = new Date();
   await ActivityModel.insertMany(
-    cancelled.map(({ workspaceId, jobId }) => ({
-      _id: ulid(),
+    cancelled.map(({ workspaceId, jobId, activityId }) => ({
+      _id: activityId,
       workspaceId,
       jobId,
       action: 'cancelled',
