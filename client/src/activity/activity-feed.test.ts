@@ -1,7 +1,8 @@
 import type { ActivityFeed as ActivityPage, Actor, ListActivityQuery, StreamEvent } from '@flightdeck/contract';
-import type { StreamListener } from '../realtime/realtime-client';
+import type { ConnectionState } from '../realtime/realtime-client';
+import { fakeStream } from '../../test/support/fake-stream';
 import { buildJob } from '../../test/support/job-factory';
-import { ActivityFeed, type ActivityFeedState, type ActivityStream } from './activity-feed';
+import { ActivityFeed, type ActivityFeedOptions, type ActivityFeedState } from './activity-feed';
 import type { ActivityItem } from './activity-list';
 
 const ada: Actor = { type: 'user', id: 'u_ada', name: 'Ada' };
@@ -25,34 +26,17 @@ function fakeApi() {
   };
 }
 
-function fakeStream(connection: 'live' | 'connecting' = 'live') {
-  const listeners = new Set<StreamListener>();
-  const states = new Set<
-    (snapshot: { connection: 'live' | 'connecting'; jobs?: Map<string, { type: string }> }) => void
-  >();
-  let snapshot = { connection, jobs: new Map<string, { type: string }>() };
-  const stream: ActivityStream & {
-    emit(event: StreamEvent): void;
-    reloaded(): void;
-    set(change: Partial<typeof snapshot>): void;
-  } = {
-    listen(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    subscribe(listener) {
-      states.add(listener);
-      listener(snapshot);
-      return () => states.delete(listener);
-    },
-    emit: (event) => listeners.forEach((listener) => listener.event?.(event)),
-    reloaded: () => listeners.forEach((listener) => listener.reloaded?.()),
-    set(change) {
-      snapshot = { ...snapshot, ...change };
-      states.forEach((listener) => listener(snapshot));
-    },
-  };
-  return stream;
+/** A feed over a scripted API and a stream (live unless told, knowing no jobs until told), showing people's activity. */
+function setup({
+  connection = 'live',
+  ...options
+}: Partial<ActivityFeedOptions> & { connection?: ConnectionState } = {}) {
+  const api = fakeApi();
+  const stream = fakeStream({ connection, jobs: new Map<string, { type: string }>() });
+  const feed = new ActivityFeed(api, { onState: () => undefined, ...options });
+  feed.connect(stream);
+  feed.setFilter({ actor: 'people' });
+  return { api, stream, feed };
 }
 
 const entry = (id: string, at: string, overrides: Partial<ActivityItem> = {}): ActivityItem => ({
@@ -80,12 +64,7 @@ const ids = (state: ActivityFeedState) => state.items.map((item) => item.id);
 
 describe('ActivityFeed', () => {
   it('shows the first page, adds what happens live, and does not show an entry twice when a page lists it', async () => {
-    const api = fakeApi();
-    const stream = fakeStream();
-    const states: ActivityFeedState[] = [];
-    const feed = new ActivityFeed(api, { onState: (state) => states.push(state) });
-    feed.connect(stream);
-    feed.setFilter({ actor: 'people' });
+    const { api, stream, feed } = setup();
     expect(feed.state.phase).toBe('loading');
     expect(api.calls[0]!.query).toEqual({ limit: 50 });
     api.calls[0]!.answer({
@@ -132,11 +111,7 @@ describe('ActivityFeed', () => {
   });
 
   it('adds what arrived while the first page loaded once it is in, each entry once', async () => {
-    const api = fakeApi();
-    const stream = fakeStream();
-    const feed = new ActivityFeed(api, { onState: () => undefined });
-    feed.connect(stream);
-    feed.setFilter({ actor: 'people' });
+    const { api, stream, feed } = setup();
     stream.emit(retried(7, 'b2', '2026-01-01T10:00:02Z'));
     stream.emit(retried(8, 'b3', '2026-01-01T10:00:03Z'));
     api.calls[0]!.answer({
@@ -148,11 +123,7 @@ describe('ActivityFeed', () => {
   });
 
   it('reads the page again with a new filter, shows milestones only to "everything", and names their jobs', async () => {
-    const api = fakeApi();
-    const stream = fakeStream();
-    const feed = new ActivityFeed(api, { onState: () => undefined });
-    feed.connect(stream);
-    feed.setFilter({ actor: 'people' });
+    const { api, stream, feed } = setup();
     api.calls[0]!.answer({ items: [], nextCursor: null });
     await settle();
     feed.setFilter({ actor: 'people' });
@@ -197,11 +168,7 @@ describe('ActivityFeed', () => {
   });
 
   it('reads a page loaded before the stream was live again once it is, and says why a load failed', async () => {
-    const api = fakeApi();
-    const stream = fakeStream('connecting');
-    const feed = new ActivityFeed(api, { onState: () => undefined });
-    feed.connect(stream);
-    feed.setFilter({ actor: 'people' });
+    const { api, stream, feed } = setup({ connection: 'connecting' });
     api.calls[0]!.fail(new Error('Could not reach Flightdeck.'));
     await settle();
     expect(feed.state).toMatchObject({ phase: 'error', error: 'Could not reach Flightdeck.' });
@@ -213,11 +180,7 @@ describe('ActivityFeed', () => {
   });
 
   it('keeps at most maxItems, and then stops paging (it would leave a gap)', async () => {
-    const api = fakeApi();
-    const stream = fakeStream();
-    const feed = new ActivityFeed(api, { onState: () => undefined, maxItems: 2, pageSize: 2 });
-    feed.connect(stream);
-    feed.setFilter({ actor: 'people' });
+    const { api, stream, feed } = setup({ maxItems: 2, pageSize: 2 });
     api.calls[0]!.answer({
       items: [entry('e2', '2026-01-01T10:00:02Z'), entry('e1', '2026-01-01T10:00:01Z')],
       nextCursor: 'c',

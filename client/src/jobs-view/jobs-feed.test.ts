@@ -1,8 +1,10 @@
-import type { Job, JobFilters, StreamEvent } from '@flightdeck/contract';
+import type { Job, JobFilters } from '@flightdeck/contract';
 import type { JobList, ListJobsQuery } from '../api/api-client';
-import type { ConnectionState, StreamListener } from '../realtime/realtime-client';
+import type { ConnectionState } from '../realtime/realtime-client';
+import { fakeStream } from '../../test/support/fake-stream';
 import { buildJob, stateEvent } from '../../test/support/job-factory';
 import { JobsFeed, type FeedEvent, type JobsFeedState } from './jobs-feed';
+import { MAX_ROWS } from './jobs-list';
 
 /** A REST API whose answers the test releases one at a time. */
 function scriptedApi() {
@@ -21,34 +23,12 @@ function scriptedApi() {
   };
 }
 
-function fakeStream(connection: ConnectionState = 'live') {
-  const listeners = new Set<StreamListener>();
-  const states = new Set<(snapshot: { connection: ConnectionState }) => void>();
-  return {
-    listen(listener: StreamListener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    subscribe(listener: (snapshot: { connection: ConnectionState }) => void) {
-      states.add(listener);
-      listener({ connection });
-      return () => states.delete(listener);
-    },
-    emit: (event: StreamEvent) => listeners.forEach((listener) => listener.event?.(event)),
-    reloaded: () => listeners.forEach((listener) => listener.reloaded?.()),
-    setConnection(next: ConnectionState) {
-      connection = next;
-      states.forEach((listener) => listener({ connection }));
-    },
-  };
-}
-
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
-const ids = (state: JobsFeedState) => state.rows.map((job) => job.id);
+const ids = (state: JobsFeedState) => state.items.map((job) => job.id);
 
 function setup(connection: ConnectionState = 'live') {
   const api = scriptedApi();
-  const stream = fakeStream(connection);
+  const stream = fakeStream({ connection });
   const states: JobsFeedState[] = [];
   const events: FeedEvent[] = [];
   const feed = new JobsFeed(api, {
@@ -87,7 +67,7 @@ describe('JobsFeed', () => {
     stream.emit(stateEvent(7, 'job.active', { ...job, status: 'active' }));
     api.calls[0]!.answer({ items: [job], nextCursor: null });
     await flush();
-    expect(feed.state.rows[0]!.status).toBe('active');
+    expect(feed.state.items[0]!.status).toBe('active');
   });
 
   it('reports events with the job before and after, and drops jobs that stop matching', async () => {
@@ -101,7 +81,7 @@ describe('JobsFeed', () => {
       actor: { type: 'user' as const, id: 'u', name: 'Bob' },
     };
     stream.emit(retry);
-    expect(feed.state.rows).toEqual([]);
+    expect(feed.state.items).toEqual([]);
     expect(events).toEqual([{ event: retry, before: job, after: undefined }]);
   });
 
@@ -132,15 +112,31 @@ describe('JobsFeed', () => {
     show({});
     api.calls[0]!.answer({ items: [buildJob()], nextCursor: null });
     await flush();
-    stream.setConnection('live');
+    stream.set({ connection: 'live' });
     expect(api.calls).toHaveLength(2);
     api.calls[1]!.answer({ items: [], nextCursor: null });
     await flush();
-    stream.setConnection('reconnecting');
-    stream.setConnection('live'); // resumed with a replay: nothing to read again
+    stream.set({ connection: 'reconnecting' });
+    stream.set({ connection: 'live' }); // resumed with a replay: nothing to read again
     expect(api.calls).toHaveLength(2);
     stream.reloaded();
     expect(api.calls).toHaveLength(3);
+  });
+
+  it('keeps at most MAX_ROWS as jobs arrive live, newest first, and then stops paging (it would leave a gap)', async () => {
+    const { api, stream, feed, show } = setup();
+    const shown = Array.from({ length: MAX_ROWS }, () => buildJob()).reverse();
+    show({});
+    api.calls[0]!.answer({ items: shown, nextCursor: 'cur1' });
+    await flush();
+    const newest = buildJob();
+    stream.emit(stateEvent(4, 'job.queued', newest));
+    expect(feed.state.items).toHaveLength(MAX_ROWS);
+    expect(feed.state.items[0]!.id).toBe(newest.id);
+    expect(feed.state.items.at(-1)!.id).toBe(shown.at(-2)!.id);
+    expect(feed.state.capped).toBe(true);
+    await feed.loadMore();
+    expect(api.calls).toHaveLength(1);
   });
 
   it('fetches a job a claim brings into a "claimed by" view', async () => {

@@ -1,6 +1,6 @@
 import type { Job, StreamEvent } from '@flightdeck/contract';
 import { buildJob, progressEvent, stateEvent } from '../../test/support/job-factory';
-import { appendPage, applyEventToRows, capRows, rememberJob } from './jobs-list';
+import { appendPage, applyEventToRows, rememberJob } from './jobs-list';
 
 const open = { complete: true };
 const paged = { complete: false };
@@ -97,11 +97,5 @@ describe('pages', () => {
     const [a, b] = [buildJob(), buildJob()];
     expect(ids(rememberJob([b], a, {}, open))).toEqual([b.id, a.id]);
     expect(rememberJob([b], a, { status: 'failed' }, open)).toEqual([b]);
-  });
-
-  it('caps the rows, newest kept', () => {
-    const rows = [buildJob(), buildJob(), buildJob()];
-    expect(capRows(rows, 2)).toEqual({ rows: rows.slice(0, 2), dropped: true });
-    expect(capRows(rows, 3)).toEqual({ rows, dropped: false });
   });
 });

@@ -88,11 +88,6 @@ export function rememberJob(rows: JobRows, job: Job, query: JobFilters, position
   return placeJob(rows, job, query, position, undefined).rows;
 }
 
-/** Fewer rows, newest kept, when live arrivals pushed the view past {@link MAX_ROWS}. */
-export function capRows(rows: JobRows, max = MAX_ROWS): { rows: JobRows; dropped: boolean } {
-  return rows.length > max ? { rows: rows.slice(0, max), dropped: true } : { rows, dropped: false };
-}
-
 function placeJob(
   rows: JobRows,
   job: Job,

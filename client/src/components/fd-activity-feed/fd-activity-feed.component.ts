@@ -27,6 +27,8 @@ import { controlStyles } from '../../styles/controls.styles';
 import { themeStyles } from '../../styles/theme.styles';
 import { formatFullTime } from '../fd-job-page/job-page-format';
 import { avatarColorOf, initialsOf } from '../fd-presence-avatars/avatar-format';
+import { renderFeedFooter, renderReloadFailed } from '../feed-parts/feed-parts';
+import { feedPartsStyles } from '../feed-parts/feed-parts.styles';
 import styles from './fd-activity-feed.styles';
 
 /** How often the relative times ("4 minutes ago") are written again. */
@@ -60,7 +62,7 @@ const MILESTONE_MARKS: Partial<Record<FeedAction, string>> = {
  */
 @customElement('fd-activity-feed')
 export class FdActivityFeed extends LitElement {
-  static override styles: CSSResultGroup = [themeStyles, controlStyles, styles];
+  static override styles: CSSResultGroup = [themeStyles, controlStyles, feedPartsStyles, styles];
 
   @property({ attribute: false }) api: ActivityFeedApi | undefined;
   /** The realtime client of the workspace (its events, its connection, the jobs it knows). */
@@ -157,15 +159,7 @@ export class FdActivityFeed extends LitElement {
           <span class="feed__count">${this.countText(state)}</span>
         </div>
         <p class="feed__intro">What people do to the workspace's jobs, as it happens.</p>
-        ${this.renderFilters()}
-        ${
-          state?.phase === 'error' && items.length > 0
-            ? html`<div class="notice notice--alert" role="alert">
-                <span>The activity could not be loaded again. ${state.error}</span>
-                <button class="button button--quiet" type="button" @click=${() => this.feed?.retry()}>Try again</button>
-              </div>`
-            : nothing
-        }
+        ${this.renderFilters()} ${renderReloadFailed(state, 'The activity', () => this.feed?.retry())}
         ${items.length > 0 ? this.renderList(items, 'Activity, newest first') : this.renderEmpty(state)}
         ${this.renderMore(state)}
         <p class="visually-hidden" role="status">${state?.latestLive ? sentenceOf(state.latestLive) : ''}</p>
@@ -286,28 +280,12 @@ export class FdActivityFeed extends LitElement {
   }
 
   private renderMore(state: ActivityFeedState | undefined) {
-    if (!state || state.items.length === 0) return nothing;
-    if (state.capped)
-      return html`<p class="more more--note">
-        Showing the newest ${state.items.length} entries. Reload for older ones.
-      </p>`;
-    return html`
-      <div class="more">
-        ${
-          state.nextCursor
-            ? html`<button
-                class="button"
-                type="button"
-                ?disabled=${state.loadingMore}
-                @click=${() => this.feed?.loadMore()}
-              >
-                ${state.loadingMore ? 'Loading…' : 'Load more'}
-              </button>`
-            : html`<p class="more__end">That is all of it.</p>`
-        }
-        ${state.moreError ? html`<p class="field-error" role="alert">More activity could not be loaded. ${state.moreError}</p>` : nothing}
-      </div>
-    `;
+    const texts = {
+      capped: `Showing the newest ${state?.items.length ?? 0} entries. Reload for older ones.`,
+      end: 'That is all of it.',
+      moreFailed: 'More activity could not be loaded.',
+    };
+    return renderFeedFooter(state, texts, () => this.feed?.loadMore());
   }
 
   private countText(state: ActivityFeedState | undefined): string {

@@ -1,10 +1,9 @@
 import type { ActivityFeedItem, StreamEvent } from '@flightdeck/contract';
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The activity feed of workspace "acme" over a scripted API and a stand-in for the realtime client
@@ -13,27 +12,18 @@ const FIXTURE_SCRIPT = `
   import './components/fd-activity-feed/fd-activity-feed.component';
   import { ApiClient } from './api/api-client';
   import { fakeServer } from '../test/support/fake-server';
+  import { fakeStream } from '../test/support/fake-stream';
 
   const page = window as unknown as Record<string, unknown>;
   const server = fakeServer();
   page.server = server;
-  const listeners = new Set<{ event?: (event: unknown) => void }>();
-  const stream = {
-    listen(listener: { event?: (event: unknown) => void }) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    subscribe(listener: (snapshot: { connection: string }) => void) {
-      listener({ connection: 'live' });
-      return () => undefined;
-    },
-  };
-  page.emit = (event: unknown) => listeners.forEach((listener) => listener.event?.(event));
+  const stream = fakeStream({ connection: 'live' });
+  page.emit = stream.emit;
   page.setUp = (answers: Record<string, never>, compact: boolean) => {
     server.answers = answers;
     const feed = document.createElement('fd-activity-feed');
     feed.api = new ApiClient({ workspace: 'acme', fetch: server.fetch });
-    feed.realtime = stream as never;
+    feed.realtime = stream;
     feed.workspace = 'acme';
     feed.compact = compact;
     feed.limit = 3;
@@ -42,11 +32,7 @@ const FIXTURE_SCRIPT = `
   };
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 type Window = {
   server: FakeServer;
@@ -55,7 +41,7 @@ type Window = {
 };
 
 async function open(path: string, answers: FakeServer['answers'], compact = false): Promise<Page> {
-  fixture = await openFixture(browser, { script, path });
+  fixture = await pages.open({ path });
   await fixture.page.evaluate(
     ([scripted, isCompact]) => (window as unknown as Window).setUp(scripted, isCompact as boolean),
     [answers, compact] as const,

@@ -1,13 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeAnswer, FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 import { buildJob } from '../../../test/support/job-factory';
 
 // fd-app against a scripted REST API (the real ApiClient over a fake fetch) and no realtime gateway:
 // signing in and out, the workspace addresses, the settings pages by role, and the API-key way in.
 // The live behaviour against a real Flightdeck is in client/e2e/.
-let browser: Browser;
-let script: string;
 let fixture: Fixture | undefined;
 
 // `window.start(answers)` scripts the API, then puts fd-app on the page (so it boots against them).
@@ -37,14 +36,10 @@ const NOT_SIGNED_IN: FakeAnswer = {
 const SIGNED_IN: FakeAnswer = { status: 200, body: { user: ADA, apiKey: null, workspaces: WORKSPACES } };
 const NO_JOBS: FakeAnswer = { status: 200, body: { items: [], nextCursor: null } };
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture?.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 async function open(path: string, answers: FakeServer['answers']): Promise<Page> {
-  fixture = await openFixture(browser, { script, path });
+  fixture = await pages.open({ path });
   await fixture.page.evaluate(
     (scripted) => (window as unknown as { start: (a: unknown) => void }).start(scripted),
     answers,

@@ -1,11 +1,10 @@
 import type { Job } from '@flightdeck/contract';
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 import { buildJob } from '../../../test/support/job-factory';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The bulk bar over a scripted API, with fd-toasts showing what it asks for (as fd-app does).
@@ -36,11 +35,7 @@ const FIXTURE_SCRIPT = `
   };
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 type Window = {
   server: FakeServer;
@@ -50,7 +45,7 @@ type Window = {
 };
 
 async function open(jobs: Job[], answers: FakeServer['answers'] = {}): Promise<Page> {
-  fixture = await openFixture(browser, { script });
+  fixture = await pages.open();
   await fixture.page.evaluate(
     async ({ jobs, answers }) => {
       const page = window as unknown as Window;

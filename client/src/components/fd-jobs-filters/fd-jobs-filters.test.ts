@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The filters bar at /w/acme, given the address's query as the console gives it
@@ -43,11 +42,7 @@ const FIXTURE_SCRIPT = `
   };
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 type Window = {
   server: FakeServer;
@@ -58,7 +53,7 @@ type Window = {
 };
 
 async function open(path: string, options: Record<string, unknown> = {}, answers: FakeServer['answers'] = {}) {
-  fixture = await openFixture(browser, { script, path });
+  fixture = await pages.open({ path });
   await fixture.page.evaluate(
     ({ options, answers }) => {
       const page = window as unknown as Window;

@@ -24,6 +24,8 @@ import type { FdJobsFilters, FilterMember } from '../fd-jobs-filters/fd-jobs-fil
 import '../fd-jobs-filters/fd-jobs-filters.component';
 import '../fd-jobs-table/fd-jobs-table.component';
 import type { AvatarPerson } from '../fd-presence-avatars/fd-presence-avatars.component';
+import { renderFeedFooter, renderReloadFailed } from '../feed-parts/feed-parts';
+import { feedPartsStyles } from '../feed-parts/feed-parts.styles';
 import styles from './fd-jobs-view.styles';
 
 /** What the jobs view calls: the jobs, saved views, bulk actions, and the members (for "claimed by"). */
@@ -50,7 +52,7 @@ const NO_VIEWERS: ReadonlyMap<string, readonly AvatarPerson[]> = new Map();
  */
 @customElement('fd-jobs-view')
 export class FdJobsView extends LitElement {
-  static override styles: CSSResultGroup = [themeStyles, controlStyles, styles];
+  static override styles: CSSResultGroup = [themeStyles, controlStyles, feedPartsStyles, styles];
 
   @property({ attribute: false }) api: JobsViewApi | undefined;
   /** The realtime client of the workspace (its events and connection). */
@@ -139,13 +141,13 @@ export class FdJobsView extends LitElement {
 
   private onFeedState(state: JobsFeedState): void {
     this.feedState = state;
-    for (const job of state.rows) {
+    for (const job of state.items) {
       if (this.types.size < MAX_SUGGESTIONS) this.types.add(job.type);
       if (this.queues.size < MAX_SUGGESTIONS) this.queues.add(job.queue);
     }
     const kept = keepVisible(
       { ids: this.selected, anchor: null },
-      state.rows.map((job) => job.id),
+      state.items.map((job) => job.id),
     );
     if (kept.ids !== this.selected) this.selected = kept.ids;
   }
@@ -184,7 +186,7 @@ export class FdJobsView extends LitElement {
 
   override render() {
     const state = this.feedState;
-    const rows = state?.rows ?? [];
+    const rows = state?.items ?? [];
     const selectedJobs = this.canAct ? rows.filter((job) => this.selected.has(job.id)) : [];
     return html`
       <section
@@ -219,14 +221,7 @@ export class FdJobsView extends LitElement {
               ></fd-bulk-bar>`
             : nothing
         }
-        ${
-          state?.phase === 'error' && rows.length > 0
-            ? html`<div class="notice notice--alert" role="alert">
-                <span>The jobs could not be loaded again. ${state.error}</span>
-                <button class="button button--quiet" type="button" @click=${() => this.feed?.retry()}>Try again</button>
-              </div>`
-            : nothing
-        }
+        ${renderReloadFailed(state, 'The jobs', () => this.feed?.retry())}
         <fd-jobs-table
           .jobs=${rows}
           ?loading=${!state || state.phase === 'loading'}
@@ -262,35 +257,18 @@ export class FdJobsView extends LitElement {
   }
 
   private renderMore(state: JobsFeedState | undefined) {
-    if (!state || state.rows.length === 0) return nothing;
-    if (state.capped)
-      return html`<p class="more more--note">
-        Showing the newest ${state.rows.length} jobs. Narrow the filters to find older ones.
-      </p>`;
-    return html`
-      <div class="more">
-        ${
-          state.nextCursor
-            ? html`<button
-                class="button"
-                type="button"
-                ?disabled=${state.loadingMore}
-                @click=${() => this.feed?.loadMore()}
-              >
-                ${state.loadingMore ? 'Loading…' : 'Load more'}
-              </button>`
-            : html`<p class="more__end">
-                ${state.rows.length === 1 ? 'The only matching job.' : `All ${state.rows.length} matching jobs shown.`}
-              </p>`
-        }
-        ${state.moreError ? html`<p class="field-error" role="alert">More jobs could not be loaded. ${state.moreError}</p>` : nothing}
-      </div>
-    `;
+    const count = state?.items.length ?? 0;
+    const texts = {
+      capped: `Showing the newest ${count} jobs. Narrow the filters to find older ones.`,
+      end: count === 1 ? 'The only matching job.' : `All ${count} matching jobs shown.`,
+      moreFailed: 'More jobs could not be loaded.',
+    };
+    return renderFeedFooter(state, texts, () => this.feed?.loadMore());
   }
 
   private countText(state: JobsFeedState | undefined): string {
-    if (!state || (state.phase === 'loading' && state.rows.length === 0)) return '';
-    const count = state.rows.length;
+    if (!state || (state.phase === 'loading' && state.items.length === 0)) return '';
+    const count = state.items.length;
     const jobs = `${count} ${count === 1 ? 'job' : 'jobs'}`;
     return state.nextCursor && !state.capped ? `${jobs} shown, more to load` : jobs;
   }
@@ -304,7 +282,7 @@ export class FdJobsView extends LitElement {
   }
 
   private onSelectionChange(event: FdSelectionChangeEvent): void {
-    const visible = new Set((this.feedState?.rows ?? []).map((job: Job) => job.id));
+    const visible = new Set((this.feedState?.items ?? []).map((job: Job) => job.id));
     this.selected = new Set([...event.detail.ids].filter((id) => visible.has(id)));
   }
 }

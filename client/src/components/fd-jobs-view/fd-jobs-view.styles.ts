@@ -32,23 +32,10 @@ export default css`
     font-variant-numeric: tabular-nums;
   }
 
+  /* The live connection's problem, above the table. */
   .notice {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    justify-content: space-between;
-    gap: 0.5rem;
-    margin: 0;
-    padding: 0.5rem 0.75rem;
     border: 1px solid color-mix(in srgb, var(--_status-delayed) 50%, transparent);
-    border-radius: var(--_radius);
     background: color-mix(in srgb, var(--_status-delayed) 10%, transparent);
-    font-size: 0.875rem;
-  }
-
-  .notice--alert {
-    border-color: color-mix(in srgb, var(--_danger) 55%, transparent);
-    background: color-mix(in srgb, var(--_danger) 9%, transparent);
   }
 
   /* The table's empty state (slotted: styled here). */
@@ -56,33 +43,6 @@ export default css`
     display: grid;
     justify-items: center;
     gap: 0.5rem;
-  }
-
-  .empty__title {
-    margin: 0;
-    color: var(--_text);
-    font-weight: 600;
-  }
-
-  .empty__hint {
-    margin: 0;
-    max-width: 32rem;
-    font-size: 0.875rem;
-  }
-
-  .more {
-    display: grid;
-    justify-items: center;
-    gap: 0.5rem;
-    margin: 0;
-  }
-
-  .more__end,
-  .more--note {
-    margin: 0;
-    color: var(--_muted);
-    font-size: 0.8125rem;
-    text-align: center;
   }
 
   /* Phones: the bulk bar sits over the bottom of the screen while something is selected. */

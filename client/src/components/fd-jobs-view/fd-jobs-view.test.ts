@@ -1,11 +1,10 @@
 import type { Job, StreamEvent } from '@flightdeck/contract';
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 import { buildJob } from '../../../test/support/job-factory';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The jobs view at /w/acme over a scripted API and a stand-in for the realtime client
@@ -14,29 +13,20 @@ const FIXTURE_SCRIPT = `
   import './components/fd-jobs-view/fd-jobs-view.component';
   import { ApiClient } from './api/api-client';
   import { fakeServer } from '../test/support/fake-server';
+  import { fakeStream } from '../test/support/fake-stream';
 
   const page = window as unknown as Record<string, unknown>;
   const server = fakeServer();
   page.server = server;
   page.toasts = [];
-  const listeners = new Set<{ event?: (event: unknown) => void }>();
-  const stream = {
-    listen(listener: { event?: (event: unknown) => void }) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    subscribe(listener: (snapshot: { connection: string }) => void) {
-      listener({ connection: 'live' });
-      return () => undefined;
-    },
-  };
-  page.emit = (event: unknown) => listeners.forEach((listener) => listener.event?.(event));
+  const stream = fakeStream({ connection: 'live' });
+  page.emit = stream.emit;
   document.addEventListener('fd-toast', (event) => (page.toasts as string[]).push(event.detail.message));
   page.setUp = (answers: Record<string, never>) => {
     server.answers = answers;
     const view = document.createElement('fd-jobs-view');
     view.api = new ApiClient({ workspace: 'acme', fetch: server.fetch });
-    view.realtime = stream as never;
+    view.realtime = stream;
     view.access = { kind: 'member', role: 'member' };
     view.workspace = 'acme';
     view.userId = 'u_ada';
@@ -46,11 +36,7 @@ const FIXTURE_SCRIPT = `
   };
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 type Window = {
   server: FakeServer;
@@ -60,7 +46,7 @@ type Window = {
 };
 
 async function open(path: string, answers: FakeServer['answers']): Promise<Page> {
-  fixture = await openFixture(browser, { script, path });
+  fixture = await pages.open({ path });
   await fixture.page.evaluate((scripted) => (window as unknown as Window).setUp(scripted), answers);
   return fixture.page;
 }
