@@ -1,4 +1,4 @@
-import type { ActivityFeedItem, Actor, ListActivityQuery, StreamEvent } from '@flightdeck/contract';
+import type { ActivityAction, ActivityFeedItem, Actor, ListActivityQuery, StreamEvent } from '@flightdeck/contract';
 import { describeAge, shortId } from '../components/fd-jobs-table/job-format';
 
 /**
@@ -153,7 +153,8 @@ export interface ItemPhrase {
   after: string;
 }
 
-const PERSON_VERBS: Partial<Record<FeedAction, string>> = {
+/** How a person's action reads before the job it names ("released the claim on"), here and on the job page. */
+export const PERSON_VERBS: Partial<Record<ActivityAction, string>> = {
   cancelled: 'cancelled',
   retried: 'retried',
   promoted: 'promoted',
@@ -166,7 +167,7 @@ export function phraseOf(item: ActivityItem): ItemPhrase {
   const job = item.jobType ? `${item.jobType} ${shortId(item.jobId)}` : shortId(item.jobId);
   const details = item.details;
   if (item.actor) {
-    let verb = PERSON_VERBS[item.action as FeedAction] ?? item.action;
+    let verb = PERSON_VERBS[item.action] ?? item.action;
     const holder = details.holder as { name?: unknown } | undefined;
     if (item.action === 'released' && typeof holder?.name === 'string') verb = `released ${holder.name}’s claim on`;
     const after =

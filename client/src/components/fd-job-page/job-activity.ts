@@ -1,4 +1,5 @@
 import type { ActivityEntry, Actor, Comment, Job, StreamEvent } from '@flightdeck/contract';
+import { PERSON_VERBS } from '../../activity/activity-list';
 import { applyJobEvent } from '../../realtime/job-store';
 
 /**
@@ -110,15 +111,6 @@ export function attemptsOf(entries: readonly ActivityEntry[]): Attempt[] {
   }
   return attempts;
 }
-
-const PERSON_VERBS: Partial<Record<ActivityEntry['action'], string>> = {
-  cancelled: 'cancelled',
-  retried: 'retried',
-  promoted: 'promoted',
-  claimed: 'claimed',
-  released: 'released the claim on',
-  commented: 'commented on',
-};
 
 /** What an activity entry reads as: "retried by Ada Lovelace", "attempt 2 failed: demo failure". */
 export function describeActivity(entry: ActivityEntry): string {
