@@ -64,10 +64,19 @@ afterAll(() => browser.close());
 
 type Access = { kind: 'member'; role: string } | { kind: 'api-key'; scopes: string[] };
 
-async function open(access: Access, answers: FakeServer['answers'] = {}): Promise<Page> {
+/**
+ * The view over the fake clock at T0. `paused`: time moves only by `page.clock.runFor`, so figures
+ * over "the time the view has been listening" do not depend on how busy the machine is.
+ */
+async function open(access: Access, answers: FakeServer['answers'] = {}, { paused = false } = {}): Promise<Page> {
   fixture = await openFixture(browser, { script });
   const { page } = fixture;
-  await page.clock.install({ time: T0 });
+  if (paused) {
+    await page.clock.install({ time: T0 - 60_000 });
+    await page.clock.pauseAt(T0);
+  } else {
+    await page.clock.install({ time: T0 });
+  }
   await page.evaluate(
     ({ access, answers }) => {
       const page = window as unknown as { server: FakeServer; setUp: (access: unknown) => void };
@@ -92,7 +101,7 @@ function jobEvent(seq: number, type: string, at: number, job: Record<string, unk
 
 describe('fd-ops-view', () => {
   it('draws the charts from /v1/ops readings and live events, each with a heading and its figures in words', async () => {
-    const page = await open({ kind: 'member', role: 'viewer' });
+    const page = await open({ kind: 'member', role: 'viewer' }, {}, { paused: true });
     await page.getByRole('heading', { name: 'Operations' }).waitFor();
     // One reading is not a line yet.
     await chart(page, 'Queue depth').getByText('No data yet').first().waitFor();
