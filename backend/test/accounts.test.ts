@@ -6,6 +6,7 @@ import {
   JobRecordModel,
   SavedViewModel,
 } from '../src/db/models';
+import { JobEventStream } from '@flightdeck/workers';
 import { httpClient, sessionClient, sessionCookieFrom } from './support/http-client';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { waitFor } from './support/test-services';
@@ -432,6 +433,30 @@ describe('workspace changes', () => {
     // Another workspace keeps everything.
     expect((await left(other.workspaceId)).comments).toBe(1);
     expect((await other.http.get(`/v1/jobs/${theirs.body.id}`)).status).toBe(200);
+  });
+  it("keeps what a job's worker reports after the delete out of history", async () => {
+    const owner = await app.signup('Runner');
+    const other = await app.signup('Witness');
+    const job = await owner.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+    await waitFor('the job in history', () => JobRecordModel.exists({ _id: job.body.id, status: 'completed' }));
+    expect((await owner.http.delete('/v1/workspace')).status).toBe(204);
+
+    // What a worker that noticed its cancellation late would append: the attempt's end, with logs.
+    const stream = new JobEventStream(app.redis, app.keys, { retainedEvents: 1_000, snapshotTtlSeconds: 60 });
+    await stream.append(owner.workspaceId, [
+      {
+        type: 'job.cancelled',
+        jobId: job.body.id,
+        job: { id: job.body.id, status: 'cancelled', finishedAt: new Date().toISOString() },
+        lines: ['stopping'],
+      },
+    ]);
+    // The projector writes in stream order: once a later job of another workspace is in history,
+    // the late event has been through it.
+    const later = await other.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+    await waitFor('a later job in history', () => JobRecordModel.exists({ _id: later.body.id, status: 'completed' }));
+    expect(await JobRecordModel.countDocuments({ workspaceId: owner.workspaceId })).toBe(0);
+    expect(await JobLogModel.countDocuments({ workspaceId: owner.workspaceId })).toBe(0);
   });
 });
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { decodeEvent, entryFields, type RedisKeys } from '@flightdeck/workers';
-import { ActivityModel, JobLogModel, JobRecordModel } from '../db/models';
+import { ActivityModel, JobLogModel, JobRecordModel, WorkspaceModel } from '../db/models';
 import { RedisLease } from '../ops/redis-lease';
 import { WEBHOOK_EVENT_TYPES, type WebhookDelivery, type WebhookEnqueuer } from '../webhooks/webhook-deliverer';
 import { endpointDeliveries } from '../webhooks/webhook-endpoints';
@@ -112,8 +112,12 @@ export class HistoryProjector {
     const partialFinals: Omit<WebhookDelivery, 'url'>[] = [];
     /** Every final event, for the workspaces' webhook endpoints. */
     const finals: Omit<WebhookDelivery, 'url'>[] = [];
-    for (const [, fields] of entries) {
-      const entry = entryFields(fields);
+    const decoded = entries.map(([, fields]) => entryFields(fields));
+    // A deleted workspace's history is gone; what its jobs' workers report after the delete (a
+    // running job's cancellation, say) must not bring records of it back.
+    const existing = await existingWorkspaces(decoded.map((entry) => entry.w!));
+    for (const entry of decoded) {
+      if (!existing.has(entry.w!)) continue;
       const event = decodeEvent(Number(entry.s), entry);
       if (event.type === 'job.log') {
         if (!event.jobId) continue;
@@ -213,6 +217,12 @@ export class HistoryProjector {
       await this.webhooks.enqueue(deliveries);
     }
   }
+}
+
+/** Which of `ids` are workspaces that exist. */
+async function existingWorkspaces(ids: string[]): Promise<Set<string>> {
+  const found = await WorkspaceModel.find({ _id: { $in: [...new Set(ids)] } }, { _id: 1 }).lean<{ _id: string }[]>();
+  return new Set(found.map((workspace) => workspace._id));
 }
 
 /** The deliveries whose job record has a webhook URL, with it. */
