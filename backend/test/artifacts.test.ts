@@ -417,6 +417,19 @@ describe('byte ranges (Range: bytes=…)', () => {
     }
   });
 
+  it('answers 304 without the bytes when If-None-Match names the ETag, and the file otherwise', async () => {
+    const etag = `"${sha256(bytes)}"`;
+    for (const current of [etag, `W/${etag}`, `"0000", ${etag}`, '*']) {
+      const got = await download(id, app.apiKey, 'GET', { 'if-none-match': current });
+      expect([current, got.status, got.bytes.byteLength, got.headers.get('etag')]).toEqual([current, 304, 0, etag]);
+    }
+    const stale = await download(id, app.apiKey, 'GET', { 'if-none-match': '"0000"' });
+    expect([stale.status, stale.bytes.byteLength]).toEqual([200, size]);
+    // Another workspace learns nothing from a validator either.
+    const other = await app.createWorkspace(`etag-other-${Date.now()}`);
+    expect((await download(id, other.apiKey, 'GET', { 'if-none-match': etag })).status).toBe(404);
+  });
+
   it("answers HEAD with the whole file's headers, whatever the Range", async () => {
     const head = await download(id, app.apiKey, 'HEAD', { range: 'bytes=0-9' });
     expect(head.status).toBe(200);

@@ -39,3 +39,14 @@ export function parseByteRange(header: string, size: number): ByteRange | 'unsat
  */
 export const ifRangeHolds = (ifRange: string | undefined, etag: string | undefined): boolean =>
   ifRange === undefined || (etag !== undefined && ifRange.trim() === etag);
+
+/**
+ * Whether a request's `If-None-Match` names the file's current ETag (RFC 9110 §13.1.2: `*`, or a
+ * list of tags compared weakly, `W/` ignored): the client's copy is current, and it gets `304`.
+ */
+export function ifNoneMatchHits(ifNoneMatch: string | undefined, etag: string | undefined): boolean {
+  if (ifNoneMatch === undefined || etag === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
+}

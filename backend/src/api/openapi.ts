@@ -324,7 +324,7 @@ export function buildOpenApiDocument() {
     tags: ['Artifacts'],
     summary: 'Download an artifact, or a byte range of it',
     description:
-      "Streams the bytes with the stored `Content-Type`, `Content-Length`, `Content-Disposition: attachment` with the name, `X-Content-Type-Options: nosniff` and a sandboxing `Content-Security-Policy`; `ETag` is the SHA-256, and `Accept-Ranges: bytes`. A `Range` of one range — `bytes=<first>-<last>`, `bytes=<first>-` or the last n bytes `bytes=-<n>` — answers `206` with those bytes and `Content-Range: bytes <first>-<last>/<size>` (a last byte past the end means the end; a suffix longer than the file, the whole file). A range starting at or past the end, or `bytes=-0`, is `416 range_not_satisfiable` with `Content-Range: bytes */<size>`. Several ranges, another unit or a `Range` that does not parse are ignored: `200` with the whole file. `If-Range` with the `ETag` keeps the range; with anything else the whole file comes back. `HEAD` answers the headers only (and ignores `Range`). Another workspace's artifact is `404`. Needs `jobs:read`.",
+      "Streams the bytes with the stored `Content-Type`, `Content-Length`, `Content-Disposition: attachment` with the name, `X-Content-Type-Options: nosniff` and a sandboxing `Content-Security-Policy`; `ETag` is the SHA-256, and `Accept-Ranges: bytes`. A `Range` of one range — `bytes=<first>-<last>`, `bytes=<first>-` or the last n bytes `bytes=-<n>` — answers `206` with those bytes and `Content-Range: bytes <first>-<last>/<size>` (a last byte past the end means the end; a suffix longer than the file, the whole file). A range starting at or past the end, or `bytes=-0`, is `416 range_not_satisfiable` with `Content-Range: bytes */<size>`. Several ranges, another unit or a `Range` that does not parse are ignored: `200` with the whole file. `If-Range` with the `ETag` keeps the range; with anything else the whole file comes back. `If-None-Match` naming the `ETag` (or `*`) answers `304` with no body. `HEAD` answers the headers only (and ignores `Range`). Another workspace's artifact is `404`. Needs `jobs:read`.",
     security,
     request: {
       params: artifactIdParams,
@@ -337,6 +337,10 @@ export function buildOpenApiDocument() {
           .string()
           .optional()
           .meta({ description: 'The `ETag`: send the range only if the file is that one' }),
+        'if-none-match': z
+          .string()
+          .optional()
+          .meta({ description: 'ETags of copies the client has: `304` when one is the file' }),
       }),
     },
     responses: {
@@ -349,6 +353,7 @@ export function buildOpenApiDocument() {
         },
         content: { '*/*': { schema: binary } },
       },
+      304: { description: "The client's copy (`If-None-Match`) is current", headers: { ETag: downloadHeaders.ETag } },
       ...errors(401, 403, 404, 416, 503),
     },
   });

@@ -11,7 +11,7 @@ import {
 import type { ArtifactService } from '../../artifacts/artifact-service';
 import type { AuditLog } from '../../audit/audit-log';
 import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
-import { ifRangeHolds, parseByteRange, type ByteRange } from '../byte-ranges';
+import { ifNoneMatchHits, ifRangeHolds, parseByteRange, type ByteRange } from '../byte-ranges';
 import { badRequest, rangeNotSatisfiable } from '../http-errors';
 import { validate } from '../validate';
 
@@ -103,6 +103,12 @@ export function artifactsRoutes(artifacts: ArtifactService, audit: AuditLog): Ro
     const { id } = validate(artifactIdParams, req.params);
     const artifact = await artifacts.get(workspaceOf(req), id);
     const etag = artifact.sha256 ? `"${artifact.sha256}"` : undefined;
+    if (ifNoneMatchHits(req.get('if-none-match'), etag)) {
+      // The client's copy is this file: only the validator and the caching rule go back.
+      res.setHeader('cache-control', 'private, no-cache');
+      res.status(304).setHeader('etag', etag!).end();
+      return;
+    }
     const range = rangeOf(req, artifact.size, etag);
     // `attachment` sets Content-Disposition (RFC 6266 quoting, `filename*` for non-ASCII names) and
     // guesses a type from the extension: the stored type replaces it, exactly as uploaded.
