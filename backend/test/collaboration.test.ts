@@ -172,6 +172,13 @@ describe('attributed actions', () => {
     ]);
     const failures = activity.body.items.filter((entry: { action: string }) => entry.action === 'failed');
     expect(failures[0]).toMatchObject({ actor: null, details: { attempt: 1, error: 'demo failure' } });
+    // Each entry has the id its event named: a live page and a reloaded one hold the same entries.
+    const ids = activity.body.items.map((entry: { id: string }) => entry.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[0]).toBe(`${failing}:created`);
+    const retried = activity.body.items.find((entry: { action: string }) => entry.action === 'retried');
+    expect(retried.id).toBe(requeued.activity?.id);
+    for (const milestone of failures) expect(milestone.id).toMatch(new RegExp(`^${failing}:\\d+$`));
 
     const running = await submit({ ms: 30_000, steps: 30 });
     await waitForJobStatus(owner.http, running, 'active');

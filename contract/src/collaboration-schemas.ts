@@ -80,6 +80,10 @@ export const FEED_ACTIVITY_ACTIONS = [
 
 export const activityEntrySchema = z
   .object({
+    id: z.string().meta({
+      description:
+        "The entry's id. A person's action carries it live too, as its event's `activity.id`; a milestone's id is `<jobId>:<seq>` of the event that marked it; a job's `created` entry is `<jobId>:created`.",
+    }),
     action: z.enum(ACTIVITY_ACTIONS),
     actor: actorSchema.nullable().meta({ description: 'Who did it; null for what the job did on its own.' }),
     at: z.string().meta({ format: 'date-time' }),
@@ -115,10 +119,6 @@ export type ListActivityQuery = z.infer<typeof listActivityQuerySchema>;
 
 export const activityFeedItemSchema = activityEntrySchema
   .extend({
-    id: z.string().meta({
-      description:
-        "The entry's id. A person's action carries it live too, as its event's `activity.id`; a milestone's id is `<jobId>:<seq>` of the event that marked it.",
-    }),
     jobId: z.string(),
     jobType: z.string().nullable().meta({ description: "The job's type; null when its record is not there." }),
   })

@@ -187,11 +187,18 @@ export class CollaborationService {
     const job = await this.jobs.get(workspaceId, jobId);
     await this.jobs.waitForHistory();
     const records = await ActivityModel.find({ workspaceId, jobId }).sort({ at: 1, _id: 1 }).limit(1000).lean();
-    const created: ActivityEntry = { action: 'created', actor: null, at: job.createdAt, details: { type: job.type } };
+    const created: ActivityEntry = {
+      id: `${jobId}:created`,
+      action: 'created',
+      actor: null,
+      at: job.createdAt,
+      details: { type: job.type },
+    };
     return {
       items: [
         created,
         ...records.map((record) => ({
+          id: record._id,
           action: record.action as ActivityAction,
           actor: (record.actor as Actor | null) ?? null,
           at: record.at.toISOString(),

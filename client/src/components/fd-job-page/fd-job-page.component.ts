@@ -310,12 +310,12 @@ export class FdJobPage extends LitElement {
       this.liveComments.push(event.comment);
       this.comments = mergeComments(this.comments, [event.comment]);
     }
-    const entry = activityOfEvent(event, before);
+    const entry = activityOfEvent(event);
     if (entry) {
       this.liveActivity.push(entry);
       this.activity = mergeActivity(this.activity, [entry]);
     }
-    const toast = toastOfEvent(event, id, this.selfId, before);
+    const toast = toastOfEvent(event, id, this.selfId);
     if (toast) this.toast({ message: toast, tone: 'info' });
   }
 

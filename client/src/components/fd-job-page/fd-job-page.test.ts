@@ -73,7 +73,9 @@ function answersFor({ job, logs = [], comments = [], activity, extra = {} }: Sce
     }),
     [`GET ${path}/comments?limit=200`]: answer.ok({ items: comments, nextCursor: null }),
     [`GET ${path}/activity`]: answer.ok({
-      items: activity ?? [{ action: 'created', actor: null, at: job.createdAt, details: { type: job.type } }],
+      items: activity ?? [
+        { id: `${job.id}:created`, action: 'created', actor: null, at: job.createdAt, details: { type: job.type } },
+      ],
     }),
     ...extra,
   };
@@ -142,10 +144,16 @@ describe('fd-job-page', () => {
       logs: ['slept 1200 ms in 3 step(s)'],
       comments: [{ id: 'c1', jobId: job.id, body: 'looks fine', author: BOB, createdAt: AT }],
       activity: [
-        { action: 'created', actor: null, at: job.createdAt, details: {} },
-        { action: 'started', actor: null, at: '2026-01-01T00:00:02.000Z', details: { attempt: 1 } },
-        { action: 'completed', actor: null, at: '2026-01-01T00:00:03.200Z', details: { attempt: 1 } },
-        { action: 'claimed', actor: BOB, at: '2026-01-01T00:00:04.000Z', details: {} },
+        { id: `${job.id}:created`, action: 'created', actor: null, at: job.createdAt, details: {} },
+        { id: `${job.id}:2`, action: 'started', actor: null, at: '2026-01-01T00:00:02.000Z', details: { attempt: 1 } },
+        {
+          id: `${job.id}:3`,
+          action: 'completed',
+          actor: null,
+          at: '2026-01-01T00:00:03.200Z',
+          details: { attempt: 1 },
+        },
+        { id: 'a_claim', action: 'claimed', actor: BOB, at: '2026-01-01T00:00:04.000Z', details: {} },
       ],
     });
     await page.getByRole('heading', { name: 'demo.sleep', level: 2 }).waitFor();
@@ -255,6 +263,7 @@ describe('fd-job-page', () => {
       jobId: job.id,
       actor: BOB,
       claimedBy: { id: BOB.id, name: BOB.name, at: AT },
+      activity: { id: 'a_claim', action: 'claimed' },
     });
     await page.getByText('Bob Builder is on it').waitFor();
     await expect(page.getByRole('button', { name: 'I’m on it' }).count()).resolves.toBe(0);
@@ -297,7 +306,13 @@ describe('fd-job-page', () => {
     await page.getByText('No comments yet.', { exact: false }).waitFor();
 
     const theirs: Comment = { id: 'c1', jobId: job.id, body: 'upstream timed out', author: BOB, createdAt: AT };
-    await send(page, { type: 'comment.created', jobId: job.id, actor: BOB, comment: theirs });
+    await send(page, {
+      type: 'comment.created',
+      jobId: job.id,
+      actor: BOB,
+      comment: theirs,
+      activity: { id: 'a_c1', action: 'commented' },
+    });
     const list = page.getByRole('list', { name: 'Comments, oldest first' });
     await list.getByText('upstream timed out').waitFor();
     await toasted(page, 'Bob Builder commented on this job');
@@ -313,7 +328,13 @@ describe('fd-job-page', () => {
     await expect(field.inputValue()).resolves.toBe('');
     await expect(list.getByRole('listitem').count()).resolves.toBe(2);
     // The event of your own comment does not show it twice.
-    await send(page, { type: 'comment.created', jobId: job.id, actor: ADA, comment: mine });
+    await send(page, {
+      type: 'comment.created',
+      jobId: job.id,
+      actor: ADA,
+      comment: mine,
+      activity: { id: 'a_c2', action: 'commented' },
+    });
     await expect(list.getByRole('listitem').count()).resolves.toBe(2);
     const posted = (await requests()).find((request) => request.method === 'POST');
     expect(posted?.body).toEqual({ body: 'retrying after 10:00' });
@@ -366,7 +387,13 @@ describe('fd-job-page', () => {
     expect((await sentToGateway(page, 'presence')).at(-1)).toEqual({ name: 'presence', payload: { jobId: job.id } });
 
     const queued = { ...job, status: 'queued' as const };
-    await send(page, { type: 'job.queued', jobId: job.id, job: queued, actor: BOB });
+    await send(page, {
+      type: 'job.queued',
+      jobId: job.id,
+      job: queued,
+      actor: BOB,
+      activity: { id: 'a_retry', action: 'retried' },
+    });
     await toasted(page, 'Bob Builder retried this job');
     await page.getByRole('list', { name: 'Activity, oldest first' }).getByText('Retried by Bob Builder').waitFor();
     await page.locator('.badge[data-status="queued"]').waitFor();

@@ -7,7 +7,6 @@ import {
   jobAfterEvent,
   mergeActivity,
   mergeComments,
-  sameActivity,
   toastOfEvent,
 } from './job-activity';
 
@@ -47,70 +46,73 @@ describe('jobAfterEvent', () => {
 });
 
 describe('activityOfEvent', () => {
-  it('records attempt milestones as the server does (started counts the attempt it begins)', () => {
+  it('records attempt milestones as the server does (started counts the attempt it begins), named <jobId>:<seq>', () => {
     const job = buildJob({ status: 'active', attemptsMade: 1 });
-    expect(activityOfEvent(event({ type: 'job.active', jobId: job.id, job }), null)).toEqual({
+    expect(activityOfEvent(event({ type: 'job.active', seq: 7, jobId: job.id, job }))).toEqual({
+      id: `${job.id}:7`,
       action: 'started',
       actor: null,
       at: AT,
       details: { attempt: 2 },
     });
     const failed = { ...job, status: 'failed' as const, attemptsMade: 2, error: { message: 'boom' } };
-    expect(activityOfEvent(event({ type: 'job.failed', jobId: job.id, job: failed }), null)).toMatchObject({
+    expect(activityOfEvent(event({ type: 'job.failed', jobId: job.id, job: failed }))).toMatchObject({
       action: 'failed',
       details: { attempt: 2, error: 'boom' },
     });
   });
 
-  it('names the person for their actions; a requeue is a retry, or a promotion of a delayed job', () => {
+  it("names the person for their actions, with the entry's id and action as the event says them", () => {
     const job = buildJob({ status: 'queued' });
-    const queued = event({ type: 'job.queued', jobId: job.id, job, actor: bob });
-    expect(activityOfEvent(queued, { status: 'failed' })).toMatchObject({ action: 'retried', actor: bob });
-    expect(activityOfEvent(queued, { status: 'delayed' })).toMatchObject({ action: 'promoted', actor: bob });
+    const activity = { id: 'a_promote', action: 'promoted' as const };
+    const queued = event({ type: 'job.queued', jobId: job.id, job, actor: bob, activity });
+    expect(activityOfEvent(queued)).toEqual({ id: 'a_promote', action: 'promoted', actor: bob, at: AT, details: {} });
     // Queued by its submitter: not an action on the job.
-    expect(activityOfEvent({ ...queued, actor: undefined }, null)).toBeNull();
+    expect(activityOfEvent({ ...queued, actor: undefined, activity: undefined })).toBeNull();
     const comment: Comment = { id: 'c1', jobId: job.id, body: 'hi', author: bob, createdAt: AT };
-    expect(activityOfEvent(event({ type: 'comment.created', jobId: job.id, actor: bob, comment }), null)).toMatchObject(
-      {
-        action: 'commented',
-        details: { commentId: 'c1' },
-      },
-    );
-    expect(activityOfEvent(event({ type: 'job.progress', jobId: job.id, job }), null)).toBeNull();
+    const commented = event({
+      type: 'comment.created',
+      jobId: job.id,
+      actor: bob,
+      comment,
+      activity: { id: 'a_comment', action: 'commented' },
+    });
+    expect(activityOfEvent(commented)).toMatchObject({
+      id: 'a_comment',
+      action: 'commented',
+      details: { commentId: 'c1' },
+    });
+    expect(activityOfEvent(event({ type: 'job.progress', jobId: job.id, job }))).toBeNull();
   });
 });
 
 describe('mergeActivity', () => {
-  const created: ActivityEntry = { action: 'created', actor: null, at: AT, details: { type: 'demo.sleep' } };
-  const retriedLive: ActivityEntry = { action: 'retried', actor: bob, at: later(10), details: {} };
-  // The record is written just after the event.
-  const retriedStored: ActivityEntry = { action: 'retried', actor: bob, at: later(10.05), details: {} };
-  const started: ActivityEntry = { action: 'started', actor: null, at: later(11), details: { attempt: 2 } };
+  const created: ActivityEntry = { id: 'j:created', action: 'created', actor: null, at: AT, details: { type: 'x' } };
+  const retriedLive: ActivityEntry = { id: 'a_retry', action: 'retried', actor: bob, at: later(10), details: {} };
+  // The record is written just after the event, under the id the event named.
+  const retriedStored: ActivityEntry = { ...retriedLive, at: later(10.05) };
+  const started: ActivityEntry = { id: 'j:12', action: 'started', actor: null, at: later(11), details: { attempt: 2 } };
 
   it('does not show what it saw live twice when the list is read again', () => {
-    expect(sameActivity(retriedLive, retriedStored)).toBe(true);
-    expect(sameActivity(retriedLive, { ...retriedStored, actor: ada })).toBe(false);
-    expect(sameActivity(retriedLive, { ...retriedStored, at: later(60) })).toBe(false);
     expect(mergeActivity([created, retriedStored], [retriedLive, started])).toEqual([created, retriedStored, started]);
   });
 
-  it('keeps time order, and tells comments apart by id', () => {
-    const one: ActivityEntry = { action: 'commented', actor: bob, at: later(1), details: { commentId: 'c1' } };
-    const two: ActivityEntry = { action: 'commented', actor: bob, at: later(2), details: { commentId: 'c2' } };
-    expect(mergeActivity([created, two], [one])).toEqual([created, one, two]);
+  it('keeps two actions alike in all but their id, in time order', () => {
+    const again: ActivityEntry = { ...retriedLive, id: 'a_retry_2', at: later(10.5) };
+    expect(mergeActivity([created, retriedStored, started], [again])).toEqual([created, retriedStored, again, started]);
   });
 });
 
 describe('attemptsOf', () => {
   it('lists each attempt with how it ended, a person retrying starting the count again', () => {
     const entries: ActivityEntry[] = [
-      { action: 'created', actor: null, at: AT, details: {} },
-      { action: 'started', actor: null, at: later(1), details: { attempt: 1 } },
-      { action: 'retrying', actor: null, at: later(2), details: { attempt: 1, error: 'timeout' } },
-      { action: 'started', actor: null, at: later(3), details: { attempt: 2 } },
-      { action: 'failed', actor: null, at: later(5), details: { attempt: 2, error: 'timeout' } },
-      { action: 'retried', actor: bob, at: later(9), details: {} },
-      { action: 'started', actor: null, at: later(10), details: { attempt: 1 } },
+      { id: 'e1', action: 'created', actor: null, at: AT, details: {} },
+      { id: 'e2', action: 'started', actor: null, at: later(1), details: { attempt: 1 } },
+      { id: 'e3', action: 'retrying', actor: null, at: later(2), details: { attempt: 1, error: 'timeout' } },
+      { id: 'e4', action: 'started', actor: null, at: later(3), details: { attempt: 2 } },
+      { id: 'e5', action: 'failed', actor: null, at: later(5), details: { attempt: 2, error: 'timeout' } },
+      { id: 'e6', action: 'retried', actor: bob, at: later(9), details: {} },
+      { id: 'e7', action: 'started', actor: null, at: later(10), details: { attempt: 1 } },
     ];
     expect(attemptsOf(entries)).toEqual([
       { number: 1, startedAt: later(1), endedAt: later(2), outcome: 'retrying', error: 'timeout' },
@@ -122,38 +124,54 @@ describe('attemptsOf', () => {
 
 describe('describeActivity and toastOfEvent', () => {
   it('says who did what', () => {
-    expect(describeActivity({ action: 'retried', actor: bob, at: AT, details: {} })).toBe('Retried by Bob Builder');
-    expect(describeActivity({ action: 'cancelled', actor: ada, at: AT, details: { bulk: true } })).toBe(
+    expect(describeActivity({ id: 'e', action: 'retried', actor: bob, at: AT, details: {} })).toBe(
+      'Retried by Bob Builder',
+    );
+    expect(describeActivity({ id: 'e', action: 'cancelled', actor: ada, at: AT, details: { bulk: true } })).toBe(
       'Cancelled by Ada Lovelace (bulk action)',
     );
-    expect(describeActivity({ action: 'cancelled', actor: ada, at: AT, details: { drainedQueue: 'demo' } })).toBe(
-      'Cancelled by Ada Lovelace (drain of queue demo)',
-    );
     expect(
-      describeActivity({ action: 'released', actor: ada, at: AT, details: { holder: { id: bob.id, name: bob.name } } }),
+      describeActivity({ id: 'e', action: 'cancelled', actor: ada, at: AT, details: { drainedQueue: 'demo' } }),
+    ).toBe('Cancelled by Ada Lovelace (drain of queue demo)');
+    expect(
+      describeActivity({
+        id: 'e',
+        action: 'released',
+        actor: ada,
+        at: AT,
+        details: { holder: { id: bob.id, name: bob.name } },
+      }),
     ).toBe("Bob Builder's claim released by Ada Lovelace");
-    expect(describeActivity({ action: 'failed', actor: null, at: AT, details: { attempt: 2, error: 'boom' } })).toBe(
-      'Attempt 2 failed: boom',
-    );
     expect(
-      describeActivity({ action: 'retried', actor: { type: 'apiKey', id: 'k1', name: 'ci' }, at: AT, details: {} }),
+      describeActivity({ id: 'e', action: 'failed', actor: null, at: AT, details: { attempt: 2, error: 'boom' } }),
+    ).toBe('Attempt 2 failed: boom');
+    expect(
+      describeActivity({
+        id: 'e',
+        action: 'retried',
+        actor: { type: 'apiKey', id: 'k1', name: 'ci' },
+        at: AT,
+        details: {},
+      }),
     ).toBe('Retried by API key “ci”');
   });
 
   it('toasts what someone else did to the job you look at, not what you did', () => {
     const job = buildJob({ status: 'queued' });
-    const retried = event({ type: 'job.queued', jobId: job.id, job, actor: bob });
-    expect(toastOfEvent(retried, job.id, ada.id, { status: 'failed' })).toBe('Bob Builder retried this job');
-    expect(toastOfEvent(retried, job.id, bob.id, { status: 'failed' })).toBeNull();
-    expect(toastOfEvent(retried, 'another job', ada.id, { status: 'failed' })).toBeNull();
+    const activity = { id: 'a_retry', action: 'retried' as const };
+    const retried = event({ type: 'job.queued', jobId: job.id, job, actor: bob, activity });
+    expect(toastOfEvent(retried, job.id, ada.id)).toBe('Bob Builder retried this job');
+    expect(toastOfEvent(retried, job.id, bob.id)).toBeNull();
+    expect(toastOfEvent(retried, 'another job', ada.id)).toBeNull();
     const claim = event({
       type: 'job.claimed',
       jobId: job.id,
       actor: bob,
       claimedBy: { id: bob.id, name: bob.name, at: AT },
+      activity: { id: 'a_claim', action: 'claimed' },
     });
-    expect(toastOfEvent(claim, job.id, ada.id, null)).toBe('Bob Builder claimed this job');
-    expect(toastOfEvent(event({ type: 'job.active', jobId: job.id, job }), job.id, ada.id, null)).toBeNull();
+    expect(toastOfEvent(claim, job.id, ada.id)).toBe('Bob Builder claimed this job');
+    expect(toastOfEvent(event({ type: 'job.active', jobId: job.id, job }), job.id, ada.id)).toBeNull();
   });
 });
 

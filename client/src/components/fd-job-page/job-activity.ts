@@ -1,5 +1,5 @@
 import type { ActivityEntry, Actor, Comment, Job, StreamEvent } from '@flightdeck/contract';
-import { PERSON_VERBS } from '../../activity/activity-list';
+import { itemOfEvent, PERSON_VERBS } from '../../activity/activity-list';
 import { applyJobEvent } from '../../realtime/job-store';
 
 /**
@@ -18,61 +18,26 @@ export function jobAfterEvent(job: Job, event: StreamEvent): Job {
   return applyJobEvent(new Map([[job.id, job]]), event).get(job.id) ?? job;
 }
 
-/** The event types that mark an attempt, and the activity they stand for (as the server's projector records them). */
-const MILESTONES: Partial<Record<StreamEvent['type'], ActivityEntry['action']>> = {
-  'job.active': 'started',
-  'job.retrying': 'retrying',
-  'job.completed': 'completed',
-  'job.failed': 'failed',
-};
-
 /**
- * The activity entry an event adds, or null. `before` is the job as it was before the event: a
- * `job.queued` that a person caused is a retry, unless the job was delayed (then it was promoted).
+ * The activity entry an event adds, or null: the entry `GET /v1/jobs/{id}/activity` lists for it,
+ * with the same id (an attempt's milestone, or a person's action as its event names it).
  */
-export function activityOfEvent(event: StreamEvent, before: Pick<Job, 'status'> | null): ActivityEntry | null {
-  const at = event.at;
-  const milestone = MILESTONES[event.type];
-  if (milestone && event.job) {
-    const { attemptsMade = 0, error } = event.job;
-    const attempt = event.type === 'job.active' ? attemptsMade + 1 : attemptsMade;
-    return { action: milestone, actor: null, at, details: { attempt, ...(error ? { error: error.message } : {}) } };
-  }
-  const actor = event.actor;
-  if (!actor) return null;
-  switch (event.type) {
-    case 'job.cancelled':
-      return { action: 'cancelled', actor, at, details: {} };
-    case 'job.queued':
-      return { action: before?.status === 'delayed' ? 'promoted' : 'retried', actor, at, details: {} };
-    case 'job.claimed':
-      return { action: 'claimed', actor, at, details: {} };
-    case 'job.released':
-      return { action: 'released', actor, at, details: {} };
-    case 'comment.created':
-      return { action: 'commented', actor, at, details: event.comment ? { commentId: event.comment.id } : {} };
-    default:
-      return null;
-  }
+export function activityOfEvent(event: StreamEvent): ActivityEntry | null {
+  const item = itemOfEvent(event, null);
+  if (!item) return null;
+  const { jobId: _jobId, jobType: _jobType, ...entry } = item;
+  return entry;
 }
 
-/** How far apart the event of a person's action and its activity record may be and still be one thing. */
-const SAME_ACTION_WINDOW_MS = 10_000;
-
-/** Whether two entries are the same thing seen twice (once live from an event, once from REST). */
-export function sameActivity(a: ActivityEntry, b: ActivityEntry): boolean {
-  if (a.action !== b.action || (a.actor?.id ?? null) !== (b.actor?.id ?? null)) return false;
-  if (a.action === 'created') return true;
-  if (a.details.commentId !== undefined || b.details.commentId !== undefined)
-    return a.details.commentId === b.details.commentId;
-  if (a.actor === null) return a.details.attempt === b.details.attempt && a.at === b.at;
-  return Math.abs(Date.parse(a.at) - Date.parse(b.at)) <= SAME_ACTION_WINDOW_MS;
-}
-
-/** `entries` with `more` added, skipping what is there already, in time order (stable). */
+/** `entries` with `more` added, skipping what is there already (by id), in time order (stable). */
 export function mergeActivity(entries: readonly ActivityEntry[], more: readonly ActivityEntry[]): ActivityEntry[] {
   const merged = [...entries];
-  for (const entry of more) if (!merged.some((known) => sameActivity(known, entry))) merged.push(entry);
+  const known = new Set(entries.map((entry) => entry.id));
+  for (const entry of more) {
+    if (known.has(entry.id)) continue;
+    known.add(entry.id);
+    merged.push(entry);
+  }
   return merged
     .map((entry, index) => ({ entry, index }))
     .sort((a, b) => Date.parse(a.entry.at) - Date.parse(b.entry.at) || a.index - b.index)
@@ -147,14 +112,9 @@ export function describeActivity(entry: ActivityEntry): string {
 }
 
 /** The toast for an action someone else took on the job you look at: "Bob Builder retried this job". */
-export function toastOfEvent(
-  event: StreamEvent,
-  jobId: string,
-  selfId: string | null,
-  before: Pick<Job, 'status'> | null,
-): string | null {
+export function toastOfEvent(event: StreamEvent, jobId: string, selfId: string | null): string | null {
   if (event.jobId !== jobId || !event.actor || event.actor.id === selfId) return null;
-  const entry = activityOfEvent(event, before);
+  const entry = activityOfEvent(event);
   const verb = entry?.actor ? PERSON_VERBS[entry.action] : undefined;
   return verb ? `${actorName(event.actor)} ${verb} this job` : null;
 }
