@@ -299,6 +299,15 @@ describe('fd-job-page', () => {
     ]);
   });
 
+  /** The event of a comment, as the API appends it. */
+  const commentEvent = (comment: Comment): Partial<StreamEvent> => ({
+    type: 'comment.created',
+    jobId: comment.jobId,
+    actor: comment.author,
+    comment,
+    activity: { id: `a_${comment.id}`, action: 'commented' },
+  });
+
   it('shows comments as they are posted, by others live and by you from the composer (Ctrl+Enter)', async () => {
     const job = buildJob({ status: 'failed' });
     const mine: Comment = { id: 'c2', jobId: job.id, body: 'retrying after 10:00', author: ADA, createdAt: AT };
@@ -306,13 +315,7 @@ describe('fd-job-page', () => {
     await page.getByText('No comments yet.', { exact: false }).waitFor();
 
     const theirs: Comment = { id: 'c1', jobId: job.id, body: 'upstream timed out', author: BOB, createdAt: AT };
-    await send(page, {
-      type: 'comment.created',
-      jobId: job.id,
-      actor: BOB,
-      comment: theirs,
-      activity: { id: 'a_c1', action: 'commented' },
-    });
+    await send(page, commentEvent(theirs));
     const list = page.getByRole('list', { name: 'Comments, oldest first' });
     await list.getByText('upstream timed out').waitFor();
     await toasted(page, 'Bob Builder commented on this job');
@@ -328,13 +331,7 @@ describe('fd-job-page', () => {
     await expect(field.inputValue()).resolves.toBe('');
     await expect(list.getByRole('listitem').count()).resolves.toBe(2);
     // The event of your own comment does not show it twice.
-    await send(page, {
-      type: 'comment.created',
-      jobId: job.id,
-      actor: ADA,
-      comment: mine,
-      activity: { id: 'a_c2', action: 'commented' },
-    });
+    await send(page, commentEvent(mine));
     await expect(list.getByRole('listitem').count()).resolves.toBe(2);
     const posted = (await requests()).find((request) => request.method === 'POST');
     expect(posted?.body).toEqual({ body: 'retrying after 10:00' });
