@@ -38,14 +38,29 @@ async function startReceiver() {
   };
 }
 
-/** Checks a `Flightdeck-Signature` the way a receiver would: HMAC-SHA256 of `<t>.<body>` under the secret. */
-function verifySignature(header: string, body: string, secret: string): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+/** The contract's `Flightdeck-Signature`: lowercase hex HMAC-SHA256 of the raw body under the secret. */
+const bodySignature = (body: string, secret: string) => createHmac('sha256', secret).update(body).digest('hex');
+
+/**
+ * Checks the replay-protected extension the way a receiver would: `Flightdeck-Signature-Timestamped`
+ * is `t=<t>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, `t` is `Flightdeck-Timestamp` and recent.
+ */
+function verifyTimestamped(headers: http.IncomingHttpHeaders, body: string, secret: string): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['flightdeck-signature-timestamped']));
   if (!match) return false;
   const [, timestamp, mac] = match as unknown as [string, string, string];
+  if (headers['flightdeck-timestamp'] !== timestamp) return false;
   if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
   const expected = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest();
   return timingSafeEqual(expected, Buffer.from(mac, 'hex'));
+}
+
+/** Checks every signature header of a received delivery under `secret`. */
+function verifyDelivery({ headers, body }: Received, secret: string): boolean {
+  const signature = String(headers['flightdeck-signature']);
+  if (!/^[0-9a-f]{64}$/.test(signature)) return false;
+  const bodyOk = timingSafeEqual(Buffer.from(bodySignature(body, secret), 'hex'), Buffer.from(signature, 'hex'));
+  return bodyOk && verifyTimestamped(headers, body, secret);
 }
 
 async function submit(app: TestFlightdeck, job: Record<string, unknown>): Promise<string> {
@@ -101,11 +116,29 @@ describe('webhooks with the receiver in OUTBOUND_ALLOWLIST', () => {
     expect(secret.status).toBe(200);
     expect(secret.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await app.http.get('/v1/webhooks/secret')).body.secret).toBe(secret.body.secret);
-    expect(verifySignature(String(request.headers['flightdeck-signature']), request.body, secret.body.secret)).toBe(
-      true,
+    // Flightdeck-Signature is exactly hex(HMAC-SHA256(secret, raw body)), as the contract says.
+    expect(request.headers['flightdeck-signature']).toBe(
+      createHmac('sha256', secret.body.secret).update(request.body).digest('hex'),
     );
+    expect(request.headers['flightdeck-timestamp']).toMatch(/^\d+$/);
+    expect(request.headers['flightdeck-signature-timestamped']).toBe(
+      `t=${request.headers['flightdeck-timestamp']},v1=${bodySignature(`${request.headers['flightdeck-timestamp']}.${request.body}`, secret.body.secret)}`,
+    );
+    expect(verifyTimestamped(request.headers, request.body, secret.body.secret)).toBe(true);
+    expect(verifyDelivery(request, secret.body.secret)).toBe(true);
+    // A changed body or a wrong secret does not verify.
+    expect(verifyDelivery({ ...request, body: `${request.body} ` }, secret.body.secret)).toBe(false);
+    const wrongSecret = `${secret.body.secret.slice(0, -1)}${secret.body.secret.endsWith('A') ? 'B' : 'A'}`;
+    expect(request.headers['flightdeck-signature']).not.toBe(bodySignature(request.body, wrongSecret));
+    expect(verifyTimestamped(request.headers, request.body, wrongSecret)).toBe(false);
+    expect(verifyDelivery(request, wrongSecret)).toBe(false);
+    // The timestamped signature is bound to its timestamp header.
     expect(
-      verifySignature(String(request.headers['flightdeck-signature']), `${request.body} `, secret.body.secret),
+      verifyTimestamped(
+        { ...request.headers, 'flightdeck-timestamp': String(Number(request.headers['flightdeck-timestamp']) - 1) },
+        request.body,
+        secret.body.secret,
+      ),
     ).toBe(false);
 
     // Still once, a moment later (no duplicate from a replay or a retry).
@@ -207,9 +240,8 @@ describe('webhooks with the receiver in OUTBOUND_ALLOWLIST', () => {
     });
     const body = JSON.parse(failures[0]!.body);
     expect(body).toMatchObject({ type: 'job.failed', job: { id: failed } });
-    expect(verifySignature(failures[0]!.headers['flightdeck-signature'] as string, failures[0]!.body, secret)).toBe(
-      true,
-    );
+    expect(failures[0]!.headers['flightdeck-signature']).toBe(bodySignature(failures[0]!.body, secret));
+    expect(verifyDelivery(failures[0]!, secret)).toBe(true);
     await waitFor('both events at the catch-all endpoint', () => receiver.requestsTo('/everything').length >= 2);
     const ids = receiver.requestsTo('/everything').map((request) => JSON.parse(request.body).job.id);
     expect(ids.sort()).toEqual([failed, completed].sort());

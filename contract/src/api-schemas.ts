@@ -181,9 +181,10 @@ export const errorBodySchema = z
 
 export const webhookSecretSchema = z
   .object({
-    secret: z
-      .string()
-      .meta({ description: 'The key of the HMAC-SHA256 in `Flightdeck-Signature` (base64url text, used as is).' }),
+    secret: z.string().meta({
+      description:
+        'The key of the HMAC-SHA256 of the body in `Flightdeck-Signature` and of `<t>.<body>` in `Flightdeck-Signature-Timestamped` (base64url text, used as is).',
+    }),
   })
   .meta({ id: 'WebhookSecret' });
 

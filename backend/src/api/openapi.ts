@@ -199,7 +199,7 @@ export function buildOpenApiDocument() {
     tags: ['Webhooks'],
     summary: "The workspace's webhook secret (scope `admin`)",
     description:
-      'Created on first use. Verify `Flightdeck-Signature: t=<unix seconds>,v1=<hex>` by computing HMAC-SHA256 of `<t>.<raw body>` with this string as the key, comparing in constant time, and rejecting old timestamps.',
+      'Created on first use. Verify `Flightdeck-Signature` (lowercase hex) by computing HMAC-SHA256 of the raw body with this string as the key and comparing in constant time. For replay protection, also verify `Flightdeck-Signature-Timestamped: t=<unix seconds>,v1=<hex>` (HMAC-SHA256 of `<t>.<raw body>`, same key; `t` is `Flightdeck-Timestamp`) and reject old timestamps.',
     security,
     responses: { 200: json(webhookSecretSchema, 'The secret'), ...errors(401, 403, 503) },
   });

@@ -49,10 +49,21 @@ const DUPLICATE_KEY = 11000;
 /** Most of a receiver's answer read (and dropped) before the connection is given back. */
 const MAX_RESPONSE_BYTES = 65_536;
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, keyed with the secret's text. */
-export function signWebhook(secret: string, body: string, timestamp: number): string {
-  const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${mac}`;
+const hmacHex = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest('hex');
+
+/**
+ * A delivery's signature headers, keyed with the secret's text:
+ * - `flightdeck-signature`: lowercase hex HMAC-SHA256 of the raw body (the contract's signature);
+ * - `flightdeck-timestamp`: `<unix seconds>`;
+ * - `flightdeck-signature-timestamped`: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, so a
+ *   receiver can also refuse old deliveries (replays).
+ */
+export function signWebhook(secret: string, body: string, timestamp: number): Record<string, string> {
+  return {
+    'flightdeck-signature': hmacHex(secret, body),
+    'flightdeck-timestamp': String(timestamp),
+    'flightdeck-signature-timestamped': `t=${timestamp},v1=${hmacHex(secret, `${timestamp}.${body}`)}`,
+  };
 }
 
 /**
@@ -145,7 +156,7 @@ export class WebhookDeliverer implements WebhookEnqueuer {
     }
     const secret = await webhookSecret(delivery.workspaceId);
     const body = JSON.stringify({ type: delivery.eventType, job: current });
-    const signature = signWebhook(secret, body, Math.floor(Date.now() / 1000));
+    const signatureHeaders = signWebhook(secret, body, Math.floor(Date.now() / 1000));
 
     const agent = pinnedAgent(target);
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
@@ -155,7 +166,7 @@ export class WebhookDeliverer implements WebhookEnqueuer {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'flightdeck-signature': signature,
+          ...signatureHeaders,
           'flightdeck-delivery': delivery.deliveryId,
         },
         body,
