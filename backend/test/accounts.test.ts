@@ -7,6 +7,9 @@ import {
   SavedViewModel,
 } from '../src/db/models';
 import { JobEventStream } from '@flightdeck/workers';
+import pino from 'pino';
+import { bootstrap } from '../src/accounts/bootstrap';
+import { loadConfig } from '../src/config';
 import { httpClient, sessionClient, sessionCookieFrom } from './support/http-client';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { waitFor } from './support/test-services';
@@ -134,7 +137,7 @@ describe('sign-in and sign-out', () => {
 });
 
 describe('cross-site requests', () => {
-  it('refuses cookie requests from another origin or without one, but not reads', async () => {
+  it('refuses cookie requests from another origin or site, but not reads, nor programs that send no browser headers', async () => {
     const person = await app.signup('Csrf');
     const evil = httpClient(app.url, undefined, {
       cookie: person.cookie,
@@ -144,9 +147,27 @@ describe('cross-site requests', () => {
     const submit = await evil.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
     expect(submit.status).toBe(403);
     expect(submit.body.error.code).toBe('csrf_rejected');
-    const noOrigin = httpClient(app.url, undefined, { cookie: person.cookie, 'x-workspace': person.slug });
-    expect((await noOrigin.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } })).status).toBe(403);
-    expect((await noOrigin.get('/v1/jobs')).status).toBe(200);
+    // A browser that sends no Origin still says where the request comes from.
+    for (const site of ['cross-site', 'same-site']) {
+      const fromSite = httpClient(app.url, undefined, {
+        cookie: person.cookie,
+        'x-workspace': person.slug,
+        'sec-fetch-site': site,
+      });
+      const refused = await fromSite.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+      expect([site, refused.status, refused.body.error?.code]).toEqual([site, 403, 'csrf_rejected']);
+      expect((await fromSite.get('/v1/jobs')).status).toBe(200);
+    }
+    const ownPage = httpClient(app.url, undefined, {
+      cookie: person.cookie,
+      'x-workspace': person.slug,
+      'sec-fetch-site': 'same-origin',
+    });
+    expect((await ownPage.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } })).status).toBe(202);
+    // A program with the cookie (no Origin, Referer or Sec-Fetch-Site) uses it like a key.
+    const program = httpClient(app.url, undefined, { cookie: person.cookie, 'x-workspace': person.slug });
+    expect((await program.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } })).status).toBe(202);
+    expect((await program.post('/v1/workspaces', { name: 'From a script' })).status).toBe(201);
     expect((await person.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } })).status).toBe(202);
   });
 
@@ -485,5 +506,25 @@ describe('audit log', () => {
     const other = await app.signup('OtherAuditor');
     const theirs = await other.http.get('/v1/audit');
     expect(theirs.body.items.map((e: { action: string }) => e.action)).toEqual(['workspace.created']);
+  });
+});
+
+describe('BOOTSTRAP_API_KEY', () => {
+  it.each([
+    ['a short one', 'k3y'],
+    ['one shaped like a session token', 'fds_bootstrap'],
+    ['one shaped like a job token', 'eyJhbGciOi.eyJzdWIiOi.signature'],
+  ])('is valid exactly as given, %s included', async (_what, key) => {
+    expect(loadConfig({ BOOTSTRAP_API_KEY: key }).BOOTSTRAP_API_KEY).toBe(key);
+    // What a start with it does, on this test's database.
+    const warnings: unknown[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
+    await bootstrap(key, logger);
+    expect(warnings).toHaveLength(key.length < 16 ? 1 : 0);
+
+    const submitted = await httpClient(app.url, key).post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+    expect(submitted.status).toBe(202);
+    // A near miss is still refused.
+    expect((await httpClient(app.url, `${key}x`).get('/v1/jobs')).status).toBe(401);
   });
 });

@@ -23,23 +23,36 @@ export class Authenticator {
     private readonly accounts: AccountService,
   ) {}
 
-  /** A bearer string: an API key, a job token or a session token. */
+  /**
+   * A bearer string: an API key, a job token or a session token. What looks like a session or job
+   * token and is not one may still be an API key (BOOTSTRAP_API_KEY is any string), so it is looked
+   * up as one before it is refused.
+   */
   async caller(bearer: string): Promise<Caller | Refusal> {
-    if (bearer.startsWith('fds_')) return this.sessionCaller(bearer);
-    if (JobTokens.looksLikeToken(bearer)) {
-      const claims = await this.jobTokens.verify(bearer);
-      if (!claims) return { refused: 'invalid or expired job token' };
-      // Deleting a workspace ends its job tokens too: they are stored nowhere, so nothing else revokes them.
-      if (!(await this.accounts.workspace(claims.workspaceId)))
-        return { refused: "the job token's workspace was deleted" };
-      const actor: Actor = { type: 'apiKey', id: `job-token:${claims.jobId}`, name: 'job token' };
-      return {
-        kind: 'workspace',
-        identity: { kind: 'jobToken', actor, ...claims },
-      };
+    if (bearer.startsWith('fds_')) {
+      const session = await this.sessionCaller(bearer);
+      return isRefusal(session) ? ((await this.apiKeyCaller(bearer)) ?? session) : session;
     }
+    if (JobTokens.looksLikeToken(bearer)) {
+      const token = await this.jobTokenCaller(bearer);
+      return isRefusal(token) ? ((await this.apiKeyCaller(bearer)) ?? token) : token;
+    }
+    return (await this.apiKeyCaller(bearer)) ?? { refused: 'invalid or revoked API key' };
+  }
+
+  private async jobTokenCaller(bearer: string): Promise<Caller | Refusal> {
+    const claims = await this.jobTokens.verify(bearer);
+    if (!claims) return { refused: 'invalid or expired job token' };
+    // Deleting a workspace ends its job tokens too: they are stored nowhere, so nothing else revokes them.
+    if (!(await this.accounts.workspace(claims.workspaceId)))
+      return { refused: "the job token's workspace was deleted" };
+    const actor: Actor = { type: 'apiKey', id: `job-token:${claims.jobId}`, name: 'job token' };
+    return { kind: 'workspace', identity: { kind: 'jobToken', actor, ...claims } };
+  }
+
+  private async apiKeyCaller(bearer: string): Promise<Caller | null> {
     const key = this.apiKeys.cached(bearer) ?? (await this.apiKeys.resolve(bearer));
-    if (!key) return { refused: 'invalid or revoked API key' };
+    if (!key) return null;
     return {
       kind: 'workspace',
       identity: {

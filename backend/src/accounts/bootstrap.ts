@@ -31,6 +31,9 @@ export interface BootstrapResult {
   printedOnce?: { email: string; password: string; apiKey: string };
 }
 
+/** Keys we make are far longer; a bootstrap key shorter than this is easy to guess. */
+const STRONG_KEY_LENGTH = 16;
+
 /**
  * With BOOTSTRAP_API_KEY: the default workspace exists and that exact key is valid with every scope
  * (idempotent across restarts). Without it, on an empty database: creates the default workspace, an
@@ -39,6 +42,11 @@ export interface BootstrapResult {
 export async function bootstrap(bootstrapApiKey: string | undefined, logger: Logger): Promise<BootstrapResult> {
   const workspace = await ensureDefaultWorkspace();
   if (bootstrapApiKey) {
+    if (bootstrapApiKey.length < STRONG_KEY_LENGTH)
+      logger.warn(
+        { length: bootstrapApiKey.length },
+        `BOOTSTRAP_API_KEY is shorter than ${STRONG_KEY_LENGTH} characters: anyone who guesses it acts in the default workspace with every scope`,
+      );
     const hash = hashApiKey(bootstrapApiKey);
     const existing = await ApiKeyModel.findOne({ hash }).lean();
     if (!existing) {

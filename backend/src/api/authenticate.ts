@@ -29,13 +29,18 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * Defence against cross-site requests riding on the session cookie (on top of SameSite=Lax): an
  * unsafe request must come from our own origin or one listed in CORS_ORIGINS, as its Origin (or,
- * failing that, Referer) header says. Requests without either are refused.
+ * failing that, Referer) header says. A request with neither is a browser's only if it says where
+ * it comes from in `Sec-Fetch-Site` (every current browser sends it): then only `same-origin` and
+ * `none` (typed by the user) pass. One without any of these headers is not a browser's, and a
+ * program holding the cookie is not a forged request.
  */
-export function assertSameOrigin(req: Request, allowedOrigins: readonly string[], required: boolean): void {
+export function assertSameOrigin(req: Request, allowedOrigins: readonly string[]): void {
   if (!UNSAFE_METHODS.has(req.method)) return;
   const source = req.get('origin') ?? req.get('referer');
   if (!source) {
-    if (required) throw csrfRejected('a request with the session cookie must carry an Origin header');
+    const site = req.get('sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin' && site !== 'none')
+      throw csrfRejected(`a ${site} request may not use this session`);
     return;
   }
   let origin: URL;
@@ -65,7 +70,7 @@ export function authenticate(authenticator: Authenticator, allowedOrigins: reado
     } else {
       const token = sessionCookieOf(req.get('cookie'));
       if (!token) throw unauthorized('missing credentials: send "Authorization: Bearer <api key>" or sign in');
-      assertSameOrigin(req, allowedOrigins, true);
+      assertSameOrigin(req, allowedOrigins);
       answer = await authenticator.sessionCaller(token);
     }
     if (isRefusal(answer)) throw unauthorized(answer.refused);

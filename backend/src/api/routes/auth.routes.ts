@@ -28,7 +28,7 @@ export function publicAuthRoutes(deps: AuthRouteDeps): Router {
   const json = express.json({ limit: deps.bodyBytes, strict: false });
 
   router.post('/auth/signup', deps.limits.signup(), json, requireJsonBody, async (req, res) => {
-    assertSameOrigin(req, deps.allowedOrigins, false);
+    assertSameOrigin(req, deps.allowedOrigins);
     const input = validate(signupSchema, req.body);
     const signedIn = await deps.accounts.signup(input);
     const workspace = signedIn.workspaces[0]!;
@@ -44,7 +44,7 @@ export function publicAuthRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/auth/login', json, requireJsonBody, async (req, res) => {
-    assertSameOrigin(req, deps.allowedOrigins, false);
+    assertSameOrigin(req, deps.allowedOrigins);
     const input = validate(loginSchema, req.body);
     const ip = req.ip ?? 'unknown';
     await deps.limits.assertMayTryLogin(input.email, ip);
@@ -62,7 +62,7 @@ export function publicAuthRoutes(deps: AuthRouteDeps): Router {
   router.post('/auth/logout', async (req, res) => {
     const token = sessionCookieOf(req.get('cookie'));
     if (token) {
-      assertSameOrigin(req, deps.allowedOrigins, true);
+      assertSameOrigin(req, deps.allowedOrigins);
       const caller = await deps.authenticator.sessionCaller(token);
       if (!isRefusal(caller) && caller.kind === 'session') {
         await deps.accounts.endSession(caller.session.id);
