@@ -78,8 +78,13 @@ async function startEmbeddedServices(config: Config, logger: Logger): Promise<Em
   return { redisUrl, mongoUrl, services };
 }
 
-/** Answers every request while the process starts: alive, not ready yet. */
-const starting: http.RequestListener = (_req, res) => {
+/** Answers every request while the process starts: alive (`/healthz` 200), not ready yet (503). */
+const starting: http.RequestListener = (req, res) => {
+  if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'ok' }));
+    return;
+  }
   res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
   res.end(JSON.stringify({ error: { code: 'service_unavailable', message: 'Flightdeck is starting' } }));
 };

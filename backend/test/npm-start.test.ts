@@ -177,6 +177,21 @@ describe('BOOTSTRAP_API_KEY', () => {
   });
 });
 
+describe('while it starts', () => {
+  it('is alive (/healthz 200) and not ready (/readyz and the API 503) until MongoDB answers', async () => {
+    // Nothing listens on this port: the start waits for MongoDB (up to its 10 s server selection).
+    const namespace = { ...testNamespace(), mongoUrl: `mongodb://127.0.0.1:${await freePort()}/flightdeck` };
+    const server = await startProcess({ namespace, env: { ROLES: 'api' }, waitFor: '/healthz' });
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+    const api = await fetch(`${server.url}/v1/jobs`);
+    expect([api.status, ((await api.json()) as { error: { code: string } }).error.code]).toEqual([
+      503,
+      'service_unavailable',
+    ]);
+  });
+});
+
 describe('readiness', () => {
   let redisDir: string;
   let redis: LocalService | undefined;
