@@ -888,9 +888,21 @@ describe('Socket.io: handshake', () => {
     }
   });
 
-  it('refuses a session that names no workspace: workspace_required', async () => {
-    const error = await refusedHandshake(app.url, session('owner', { origin: app.url }));
-    expect(error.data?.code).toBe('workspace_required');
+  it('puts a session that names no workspace in the first one the person joined, or the one X-Workspace names', async () => {
+    // The viewer signed up (their own workspace) before they were added to A.
+    const viewer = people.viewer;
+    const own = await RealtimeClient.open(app.url, session('viewer', { origin: app.url }));
+    const named = await RealtimeClient.open(app.url, session('viewer', { origin: app.url, 'x-workspace': A.slug }));
+    await own.subscribeOk({ topic: 'workspace' });
+    await named.subscribeOk({ topic: 'workspace' });
+    const theirs = await viewer.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+    const inA = await people.owner.in(A.slug).post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+    await own.waitForEvents('their own job', (events) => events.some((event) => event.jobId === theirs.body.id));
+    await named.waitForEvents("A's job", (events) => events.some((event) => event.jobId === inA.body.id));
+    expect(own.eventsOf(inA.body.id)).toEqual([]);
+    expect(named.eventsOf(theirs.body.id)).toEqual([]);
+    own.close();
+    named.close();
   });
 
   it('refuses missing, unknown and ended credentials: unauthorized', async () => {

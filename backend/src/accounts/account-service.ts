@@ -103,6 +103,14 @@ export class AccountService {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The slug of the first workspace the person joined (for most, the one their sign-up made); null when none. */
+  async firstWorkspaceSlug(userId: string): Promise<string | null> {
+    // Membership ids are ULIDs: the smallest is the oldest.
+    const first = await MembershipModel.findOne({ userId }).sort({ _id: 1 }).lean();
+    if (!first) return null;
+    return (await WorkspaceModel.findById(first.workspaceId).lean())?.slug ?? null;
+  }
+
   /** The caller's role in the workspace with this slug, or null when they are not a member (or it does not exist). */
   async membership(userId: string, slug: string): Promise<{ workspace: Workspace; role: MemberRole } | null> {
     const workspace = await WorkspaceModel.findOne({ slug }).lean();

@@ -71,6 +71,11 @@ export class Authenticator {
     return { kind: 'session', session, actor: { type: 'user', id: session.userId, name: session.name } };
   }
 
+  /** The workspace a session acts in when it names none: the first one the person joined. */
+  defaultWorkspaceSlug(caller: Extract<Caller, { kind: 'session' }>): Promise<string | null> {
+    return this.accounts.firstWorkspaceSlug(caller.session.userId);
+  }
+
   /** A session's identity in the workspace with this slug; null when they are not a member of it. */
   async sessionIdentity(
     caller: Extract<Caller, { kind: 'session' }>,

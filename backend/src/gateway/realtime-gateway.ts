@@ -118,7 +118,8 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
 
   /**
    * The handshake: `auth.token` (API key, job token or session token) or the session cookie; sessions
-   * name their workspace with `auth.workspace` (its slug). Cookies count only from allowed origins.
+   * name their workspace with `auth.workspace` (its slug) or an `X-Workspace` header, else act in the
+   * first workspace the person joined. Cookies count only from allowed origins.
    */
   async function identify(handshake: Socket['handshake']): Promise<Identity | Error> {
     const auth = (handshake.auth ?? {}) as { token?: unknown; workspace?: unknown };
@@ -138,10 +139,14 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
       caller = answer;
     }
     if (caller.kind === 'workspace') return caller.identity;
-    if (typeof auth.workspace !== 'string' || auth.workspace === '')
-      return refuse('workspace_required', 'name the workspace with auth.workspace (its slug)');
-    const identity = await options.authenticator.sessionIdentity(caller, auth.workspace);
-    return identity ?? refuse('not_found', `no workspace "${auth.workspace}" that you are a member of`);
+    const named = typeof auth.workspace === 'string' && auth.workspace !== '' ? auth.workspace : undefined;
+    const header = handshake.headers['x-workspace'];
+    const slug =
+      named ??
+      (typeof header === 'string' && header !== '' ? header : await options.authenticator.defaultWorkspaceSlug(caller));
+    if (!slug) return refuse('workspace_required', 'you are a member of no workspace: create one or ask to be added');
+    const identity = await options.authenticator.sessionIdentity(caller, slug);
+    return identity ?? refuse('not_found', `no workspace "${slug}" that you are a member of`);
   }
 
   /** Whether a page of `origin` may use the session cookie: our own host, or a configured origin (`null` and junk: no). */
