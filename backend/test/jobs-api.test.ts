@@ -213,15 +213,33 @@ describe('a process with every role', () => {
       expectError(answer, 400, 'invalid_json');
     });
 
-    it('answers 415 to a body that is not JSON', async () => {
+    it('answers 415 to a form or another type that is not JSON', async () => {
       const answer = await app.http.request('POST', '/v1/jobs', 'type=demo.sleep', {
         'content-type': 'application/x-www-form-urlencoded',
       });
       expectError(answer, 415, 'unsupported_media_type');
       expectError(
-        await app.http.request('POST', '/v1/jobs', 'demo.sleep', { 'content-type': 'text/plain' }),
+        await app.http.request('POST', '/v1/jobs', '<job/>', { 'content-type': 'application/xml' }),
         415,
         'unsupported_media_type',
+      );
+    });
+
+    it('reads JSON sent as text/plain or without a Content-Type (what fetch and curl send by default)', async () => {
+      const job = JSON.stringify({ type: 'demo.sleep', payload: { ms: 0 } });
+      const asText = await app.http.request('POST', '/v1/jobs', job, { 'content-type': 'text/plain;charset=UTF-8' });
+      expect(asText.status).toBe(202);
+      const untyped = await fetch(`${app.url}/v1/jobs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${app.apiKey}` },
+        body: new TextEncoder().encode(job),
+      });
+      expect(untyped.status).toBe(202);
+      // Text that is not JSON is malformed JSON, whatever its label.
+      expectError(
+        await app.http.request('POST', '/v1/jobs', 'demo.sleep', { 'content-type': 'text/plain' }),
+        400,
+        'invalid_json',
       );
     });
 

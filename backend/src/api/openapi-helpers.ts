@@ -14,7 +14,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: "No such resource in this workspace — another workspace's resources are `404` too (`not_found`)",
   409: 'The action does not apply in the current state',
   413: 'The body is too large (`payload_too_large`)',
-  415: 'The body is not JSON (`unsupported_media_type`)',
+  415: 'The body is sent as a type that is not JSON, such as a form (`unsupported_media_type`); `application/json`, `text/plain` and no `Content-Type` are read as JSON',
   416: 'The `Range` holds no byte of the file (`range_not_satisfiable`); `Content-Range: bytes */<size>` gives the size',
   422: 'Wrong types or values (`validation_failed`, also a bad cron expression or time zone), unknown job type (`unknown_job_type`), bad payload (`invalid_payload`)',
   429: 'Too many requests (`rate_limited`); wait `Retry-After` seconds',

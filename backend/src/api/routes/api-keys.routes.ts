@@ -1,18 +1,18 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { createApiKeySchema, DEFAULT_API_KEY_SCOPES } from '@flightdeck/contract';
 import type { ApiKeyService } from '../../accounts/api-keys';
 import type { AuditLog } from '../../audit/audit-log';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { notFound } from '../http-errors';
-import { requireJsonBody } from '../json-body';
+import { jsonBody, requireJsonBody } from '../json-body';
 import { validate } from '../validate';
 
 const keyIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
 export function apiKeysRoutes(apiKeys: ApiKeyService, audit: AuditLog, limits: { bodyBytes: number }): Router {
   const router = Router();
-  const json = express.json({ limit: limits.bodyBytes, strict: false });
+  const json = jsonBody(limits.bodyBytes);
 
   router.get('/api-keys', requirePermission('api-keys:read'), async (req, res) => {
     res.json({ items: await apiKeys.list(workspaceOf(req)) });

@@ -1,11 +1,11 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { createWorkspaceSchema, loginSchema, signupSchema, type ApiKeyScope, type Me } from '@flightdeck/contract';
 import type { AccountService } from '../../accounts/account-service';
 import type { RevocationBus } from '../../accounts/revocations';
 import type { AuditLog } from '../../audit/audit-log';
 import { assertSameOrigin, auditContextOf, sessionCookieOf, sessionOf } from '../authenticate';
 import { forbidden, HttpError } from '../http-errors';
-import { requireJsonBody } from '../json-body';
+import { jsonBody, requireJsonBody } from '../json-body';
 import type { RateLimits } from '../rate-limits';
 import { clearSessionCookie, setSessionCookie, type CookieSettings } from '../session-cookie';
 import { validate } from '../validate';
@@ -25,7 +25,7 @@ export interface AuthRouteDeps {
 /** Sign-up, sign-in and sign-out: the routes that work without credentials. */
 export function publicAuthRoutes(deps: AuthRouteDeps): Router {
   const router = Router();
-  const json = express.json({ limit: deps.bodyBytes, strict: false });
+  const json = jsonBody(deps.bodyBytes);
 
   router.post('/auth/signup', deps.limits.signup(), json, requireJsonBody, async (req, res) => {
     assertSameOrigin(req, deps.allowedOrigins);
@@ -79,7 +79,7 @@ export function publicAuthRoutes(deps: AuthRouteDeps): Router {
 /** Who am I, and workspaces: authenticated, but not yet in a workspace. */
 export function accountRoutes(deps: AuthRouteDeps): Router {
   const router = Router();
-  const json = express.json({ limit: deps.bodyBytes, strict: false });
+  const json = jsonBody(deps.bodyBytes);
 
   router.get('/me', async (req, res) => {
     const caller = req.caller!;

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import {
   createCommentSchema,
@@ -10,7 +10,7 @@ import { can } from '../../accounts/identity';
 import type { CollaborationService } from '../../collaboration/collaboration-service';
 import type { SavedViews } from '../../collaboration/saved-views';
 import { identityOf, requirePermission } from '../authenticate';
-import { requireJsonBody } from '../json-body';
+import { jsonBody, requireJsonBody } from '../json-body';
 import { validate } from '../validate';
 
 const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
@@ -24,7 +24,7 @@ export function collaborationRoutes(
   limits: { bodyBytes: number },
 ): Router {
   const router = Router();
-  const json = express.json({ limit: limits.bodyBytes, strict: false });
+  const json = jsonBody(limits.bodyBytes);
 
   router.post('/jobs/:id/comments', requirePermission('jobs:collaborate'), json, requireJsonBody, async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);

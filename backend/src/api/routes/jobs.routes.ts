@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   ACCOUNT_LIMITS,
@@ -18,7 +18,7 @@ import type { JobService } from '../../jobs/job-service';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { HttpError, unprocessable } from '../http-errors';
 import { validate } from '../validate';
-import { requireJsonBody } from '../json-body';
+import { jsonBody, requireJsonBody } from '../json-body';
 
 const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
@@ -46,12 +46,12 @@ export interface JobsRouteDeps {
 
 export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: JobsRouteDeps): Router {
   const router = Router();
-  const json = express.json({ limit: limits.bodyBytes, strict: false });
+  const json = jsonBody(limits.bodyBytes);
 
   router.post(
     '/jobs/batch',
     requirePermission('jobs:write'),
-    express.json({ limit: limits.batchBodyBytes, strict: false }),
+    jsonBody(limits.batchBodyBytes),
     requireJsonBody,
     async (req, res) => {
       const { jobs: inputs } = validate(submitBatchSchema, req.body);

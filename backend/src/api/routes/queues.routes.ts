@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { drainQueueSchema } from '@flightdeck/contract';
 import type { AuditLog } from '../../audit/audit-log';
@@ -8,6 +8,7 @@ import type { OpsOverviewService } from '../../ops/ops-overview';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { forbidden } from '../http-errors';
 import { validate } from '../validate';
+import { jsonBody } from '../json-body';
 
 const queueNameSchema = z.strictObject({ name: z.string().min(1).max(100) });
 
@@ -45,7 +46,7 @@ export function queuesRoutes({
 }: QueuesRouteDeps): Router {
   const router = Router();
   const operator = requireOperator(operatorWorkspaceId);
-  const json = express.json({ limit: bodyBytes, strict: false });
+  const json = jsonBody(bodyBytes);
   router.get('/ops', requirePermission('queues:read'), async (req, res) => {
     res.json({ ...(await ops.describe()), operator: workspaceOf(req) === operatorWorkspaceId });
   });

@@ -1,17 +1,17 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { createScheduleSchema, updateScheduleSchema } from '@flightdeck/contract';
 import type { AuditLog } from '../../audit/audit-log';
 import type { ScheduleService } from '../../schedules/schedule-service';
 import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
-import { requireJsonBody } from '../json-body';
+import { jsonBody, requireJsonBody } from '../json-body';
 import { validate } from '../validate';
 
 const scheduleIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
 export function schedulesRoutes(schedules: ScheduleService, audit: AuditLog, limits: { bodyBytes: number }): Router {
   const router = Router();
-  const json = express.json({ limit: limits.bodyBytes, strict: false });
+  const json = jsonBody(limits.bodyBytes);
 
   router.post('/schedules', requirePermission('schedules:write'), json, requireJsonBody, async (req, res) => {
     const input = validate(createScheduleSchema, req.body);

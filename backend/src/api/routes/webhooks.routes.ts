@@ -1,10 +1,10 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log';
 import { createWebhookEndpointSchema } from '@flightdeck/contract';
 import type { WebhookEndpoints } from '../../webhooks/webhook-endpoints';
 import type { WebhookService } from '../../webhooks/webhook-service';
-import { requireJsonBody } from '../json-body';
+import { jsonBody, requireJsonBody } from '../json-body';
 import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
 import { validate } from '../validate';
 
@@ -19,7 +19,7 @@ export function webhooksRoutes(
   limits: { bodyBytes: number },
 ): Router {
   const router = Router();
-  const json = express.json({ limit: limits.bodyBytes, strict: false });
+  const json = jsonBody(limits.bodyBytes);
 
   router.get('/webhooks/endpoints', requirePermission('webhooks:read'), async (req, res) => {
     res.json({ items: await endpoints.list(workspaceOf(req)) });

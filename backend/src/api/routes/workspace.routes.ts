@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { addMemberSchema, updateMemberSchema, updateWorkspaceSchema, type MemberRole } from '@flightdeck/contract';
 import type { AccountService } from '../../accounts/account-service';
@@ -10,7 +10,7 @@ import type { AuditLog } from '../../audit/audit-log';
 import type { JobService } from '../../jobs/job-service';
 import type { ScheduleService } from '../../schedules/schedule-service';
 import { assertCan, auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
-import { requireJsonBody } from '../json-body';
+import { jsonBody, requireJsonBody } from '../json-body';
 import { validate } from '../validate';
 
 const userIdSchema = z.strictObject({ userId: z.string().min(1).max(64) });
@@ -33,7 +33,7 @@ export interface WorkspaceRouteDeps {
 /** The workspace the request acts in, and its members. */
 export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
   const router = Router();
-  const json = express.json({ limit: deps.bodyBytes, strict: false });
+  const json = jsonBody(deps.bodyBytes);
 
   router.get('/workspace', requirePermission('jobs:read'), async (req, res) => {
     const identity = identityOf(req);
