@@ -592,7 +592,7 @@ describe("paging a job's artifacts", () => {
     expect(page.body).toEqual({ items: all, nextCursor: null });
   });
 
-  it.each([['limit=0'], ['limit=201'], ['limit=two'], ['cursor='], ['page=2']])(
+  it.each([['limit=0'], ['limit=201'], ['limit=two'], ['limit=-1'], ['page=2']])(
     'refuses ?%s with 422',
     async (query) => {
       const answer = await app.http.get(`/v1/jobs/${jobId}/artifacts?${query}`);

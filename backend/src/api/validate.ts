@@ -12,3 +12,12 @@ export function validate<Schema extends z.ZodType>(schema: Schema, input: unknow
   const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
   throw unprocessable('validation_failed', `invalid request: ${summary}`, issues);
 }
+
+/**
+ * Parses a query string with a schema. A parameter given empty (`?status=&type=x`) counts as not
+ * given, as forms and URL templates send the ones left blank.
+ */
+export function validateQuery<Schema extends z.ZodType>(schema: Schema, query: unknown): z.infer<Schema> {
+  const given = Object.entries((query ?? {}) as Record<string, unknown>).filter(([, value]) => value !== '');
+  return validate(schema, Object.fromEntries(given));
+}

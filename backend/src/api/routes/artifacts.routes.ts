@@ -13,7 +13,7 @@ import type { AuditLog } from '../../audit/audit-log';
 import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
 import { ifNoneMatchHits, ifRangeHolds, parseByteRange, type ByteRange } from '../byte-ranges';
 import { badRequest, rangeNotSatisfiable } from '../http-errors';
-import { validate } from '../validate';
+import { validate, validateQuery } from '../validate';
 
 const artifactIdParams = z.strictObject({ id: artifactIdSchema });
 const jobIdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -79,7 +79,7 @@ export function artifactsRoutes(artifacts: ArtifactService, audit: AuditLog): Ro
 
   router.post('/artifacts', requirePermission('jobs:write'), async (req, res) => {
     try {
-      const { name, jobId } = validate(uploadArtifactQuerySchema, req.query);
+      const { name, jobId } = validateQuery(uploadArtifactQuerySchema, req.query);
       const contentType = validate(
         artifactContentTypeSchema,
         req.get('content-type') ?? DEFAULT_CONTENT_TYPE,
@@ -161,7 +161,7 @@ export function artifactsRoutes(artifacts: ArtifactService, audit: AuditLog): Ro
 
   router.get('/jobs/:id/artifacts', requirePermission('jobs:read'), async (req, res) => {
     const { id } = validate(jobIdParams, req.params);
-    const query = validate(listArtifactsQuerySchema, req.query);
+    const query = validateQuery(listArtifactsQuerySchema, req.query);
     res.json(await artifacts.listForJob(workspaceOf(req), id, query));
   });
 

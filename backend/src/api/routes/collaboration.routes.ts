@@ -11,7 +11,7 @@ import type { CollaborationService } from '../../collaboration/collaboration-ser
 import type { SavedViews } from '../../collaboration/saved-views';
 import { identityOf, requirePermission } from '../authenticate';
 import { jsonBody, requireJsonBody } from '../json-body';
-import { validate } from '../validate';
+import { validate, validateQuery } from '../validate';
 
 const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
@@ -35,7 +35,7 @@ export function collaborationRoutes(
 
   router.get('/jobs/:id/comments', requirePermission('jobs:read'), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
-    const query = validate(listCommentsQuerySchema, req.query);
+    const query = validateQuery(listCommentsQuerySchema, req.query);
     res.json(await collaboration.comments(identityOf(req).workspaceId, id, query));
   });
 
@@ -57,7 +57,7 @@ export function collaborationRoutes(
   });
 
   router.get('/activity', requirePermission('jobs:read'), async (req, res) => {
-    const query = validate(listActivityQuerySchema, req.query);
+    const query = validateQuery(listActivityQuerySchema, req.query);
     res.json(await collaboration.workspaceActivity(identityOf(req).workspaceId, query));
   });
 

@@ -17,7 +17,7 @@ import { mapWithConcurrency } from '../../jobs/bounded-concurrency';
 import type { JobService } from '../../jobs/job-service';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { HttpError, unprocessable } from '../http-errors';
-import { validate } from '../validate';
+import { validate, validateQuery } from '../validate';
 import { jsonBody, requireJsonBody } from '../json-body';
 
 const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
@@ -96,7 +96,7 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
   });
 
   router.get('/jobs', requirePermission('jobs:read'), async (req, res) => {
-    res.json(await jobs.list(workspaceOf(req), validate(listJobsQuerySchema, req.query)));
+    res.json(await jobs.list(workspaceOf(req), validateQuery(listJobsQuerySchema, req.query)));
   });
 
   router.get('/jobs/:id', requirePermission('jobs:read', { jobToken: true }), async (req, res) => {
@@ -136,7 +136,7 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
 
   router.get('/jobs/:id/logs', requirePermission('jobs:read', { jobToken: true }), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
-    res.json(await jobs.logs(workspaceOf(req), id, validate(listJobLogsQuerySchema, req.query)));
+    res.json(await jobs.logs(workspaceOf(req), id, validateQuery(listJobLogsQuerySchema, req.query)));
   });
 
   /** A token that lets its bearer read this one job and subscribe to it, for a while. */
