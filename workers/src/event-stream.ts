@@ -36,9 +36,10 @@ export interface JobNoteDraft {
 
 // One atomic step per event: take the workspace's next seq, merge the job's snapshot, then append
 // the event to the workspace's stream (trimmed) and to the history stream the MongoDB projector
-// reads. State changes carry the whole job — as drafted when the draft is whole (a submit), else
-// merged from the snapshot (field `j`, its hash as a JSON array) — so a reader never has to look the
-// job up; progress and log events carry only what changed.
+// reads. Every event about a job carries the whole job, as REST shows it — as drafted when the
+// draft is whole (a submit), else merged from the snapshot (field `j`, its hash as a JSON array) —
+// so a reader never has to look the job up. (Progress and log events are coalesced per job, so
+// carrying the whole job costs at most a few snapshot reads a second per running job.)
 const APPEND_EVENTS = `
 local workspaceId, maxLen, ttl, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local arg = 5
@@ -68,13 +69,10 @@ end
 return seqs
 `;
 
-/** Events that only report progress or output; every other event is a state change and carries the whole job. */
-const PARTIAL_EVENT_TYPES = new Set<JobEventType>(['job.progress', 'job.log']);
-
-/** Whether a state change must be completed from the snapshot: not when the draft already is the whole job. */
+/** Whether an event's job must be completed from the snapshot: not when the draft already is the whole job. */
 function needsSnapshot(draft: EventDraft): boolean {
   if (!draft.job) return false;
-  return !PARTIAL_EVENT_TYPES.has(draft.type) && !(draft.job.type && draft.job.createdAt && 'payload' in draft.job);
+  return !(draft.job.type && draft.job.createdAt && 'payload' in draft.job);
 }
 
 export interface EventStreamOptions {

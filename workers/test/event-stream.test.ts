@@ -69,7 +69,7 @@ describe('JobEventStream', () => {
 });
 
 describe('decodeWorkspaceEntry', () => {
-  it('gives state changes the whole job and progress only what changed', async () => {
+  it('gives every event the whole job, progress and log lines included', async () => {
     const stream = new JobEventStream(redis, keys, { retainedEvents: 1_000, snapshotTtlSeconds: 60 });
     const job = {
       id: 'e1',
@@ -82,6 +82,7 @@ describe('decodeWorkspaceEntry', () => {
     await stream.append('ws-e', [{ type: 'job.queued', jobId: 'e1', job }]);
     await stream.append('ws-e', [
       { type: 'job.progress', jobId: 'e1', job: { id: 'e1', status: 'active', progress: 50 } },
+      { type: 'job.log', jobId: 'e1', job: { id: 'e1', status: 'active' }, lines: ['half way'] },
     ]);
     await stream.append('ws-e', [
       {
@@ -94,10 +95,14 @@ describe('decodeWorkspaceEntry', () => {
     expect(events.map((event) => [event.seq, event.type])).toEqual([
       [1, 'job.queued'],
       [2, 'job.progress'],
-      [3, 'job.completed'],
+      [3, 'job.log'],
+      [4, 'job.completed'],
     ]);
-    expect(events[1]!.job).toEqual({ id: 'e1', status: 'active', progress: 50 });
-    expect(events[2]!.job).toMatchObject({
+    const running = { id: 'e1', type: 'demo.sleep', status: 'active', progress: 50, payload: { ms: 5 } };
+    expect(events[1]!.job).toMatchObject(running);
+    expect(events[2]!.job).toMatchObject(running);
+    expect(events[2]!.lines).toEqual(['half way']);
+    expect(events[3]!.job).toMatchObject({
       id: 'e1',
       type: 'demo.sleep',
       status: 'completed',
