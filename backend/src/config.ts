@@ -132,9 +132,9 @@ const envSchema = z.object({
   /** Failed sign-ins per email and address within LOGIN_WINDOW_SECONDS before sign-in waits. */
   LOGIN_MAX_FAILURES: int(5, 1),
   LOGIN_WINDOW_SECONDS: int(900, 1),
-  SIGNUPS_PER_HOUR: int(20, 0),
+  SIGNUPS_PER_HOUR: int(200, 0),
   /** Events (subscribe, unsubscribe…) a socket may send per second; past it they are refused with rate_limited. */
-  SOCKET_EVENTS_PER_SECOND: int(20, 1),
+  SOCKET_EVENTS_PER_SECOND: int(200, 1),
   /**
    * Socket.io handshakes per client address per RATE_LIMIT_WINDOW_SECONDS, counted in Redis before the
    * credentials are looked at (failed ones count too); past it they are refused with rate_limited; 0 = off.
