@@ -90,7 +90,7 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: int(10_000, 100),
   /**
    * Hosts outbound calls (`http.request` jobs and webhooks) may reach even when they resolve to loopback, private
-   * or other internal addresses: exact host names or IP literals, comma-separated, case-insensitive.
+   * or other internal addresses: exact host names or IP literals (`host:port` for one port only), comma-separated, case-insensitive.
    */
   OUTBOUND_ALLOWLIST: z
     .string()

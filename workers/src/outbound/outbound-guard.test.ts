@@ -108,6 +108,17 @@ describe('OutboundGuard', () => {
     await refusal(guard, 'http://127.0.0.2/');
   });
 
+  it('allows only that port of a host listed as host:port', async () => {
+    const { resolve } = stubResolver({ 'hooks.internal': ['127.0.0.1'] });
+    const guard = new OutboundGuard({ resolve, allowlist: ['127.0.0.1:9000', '[::1]:8443', 'Hooks.Internal:443'] });
+    await expect(guard.check('http://127.0.0.1:9000/x')).resolves.toMatchObject({ allowlisted: true });
+    await expect(guard.check('http://[::1]:8443/')).resolves.toMatchObject({ allowlisted: true });
+    await expect(guard.check('https://hooks.internal/')).resolves.toMatchObject({ allowlisted: true });
+    await refusal(guard, 'http://127.0.0.1:9001/');
+    await refusal(guard, 'http://127.0.0.1/');
+    await refusal(guard, 'http://hooks.internal/');
+  });
+
   it.each([
     'ftp://example.com/file',
     'file:///etc/passwd',

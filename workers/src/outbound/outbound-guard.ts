@@ -91,7 +91,7 @@ export class OutboundGuard {
   private readonly resolve: HostResolver;
 
   constructor(options: OutboundGuardOptions = {}) {
-    this.allowlist = new Set((options.allowlist ?? []).map(normalizeHost).filter(Boolean));
+    this.allowlist = new Set((options.allowlist ?? []).map(allowlistEntry).filter(Boolean));
     this.resolve = options.resolve ?? defaultResolver;
   }
 
@@ -111,7 +111,8 @@ export class OutboundGuard {
       throw new OutboundUrlRefusedError(`refused ${url.protocol}// URL: only http and https may be called`);
     }
     const hostname = normalizeHost(url.hostname);
-    const allowlisted = this.allowlist.has(hostname);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    const allowlisted = this.allowlist.has(hostname) || this.allowlist.has(`${hostname}:${port}`);
     const family = isIP(hostname);
     const addresses: ResolvedAddress[] =
       family === 4 || family === 6 ? [{ address: hostname, family }] : await this.resolve(hostname);
@@ -132,6 +133,16 @@ export class OutboundGuard {
     const [first] = addresses as [ResolvedAddress];
     return { url, hostname, address: first.address, family: first.family, allowlisted };
   }
+}
+
+/**
+ * An OUTBOUND_ALLOWLIST entry as the guard compares it: a host (every port of it), or `host:port`
+ * (`[v6]:port` for IPv6) for that port only.
+ */
+function allowlistEntry(entry: string): string {
+  const text = entry.trim().toLowerCase();
+  const withPort = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
+  return withPort ? `${normalizeHost(withPort[1]!)}:${Number(withPort[2])}` : normalizeHost(text);
 }
 
 function normalizeHost(host: string): string {
