@@ -52,7 +52,8 @@ async function startEmbeddedServices(config: Config, logger: Logger): Promise<Em
     });
     services.push(redis);
     redisUrl = redis.url;
-    logger.info(
+    // A warning, so that it shows at every LOG_LEVEL but error: embedded services are for one machine.
+    logger.warn(
       { url: redis.url, dataDir: redis.dataDir, reused: !redis.started },
       'REDIS_URL not set: using the embedded Redis',
     );
@@ -70,7 +71,7 @@ async function startEmbeddedServices(config: Config, logger: Logger): Promise<Em
     });
     services.push(ferret);
     mongoUrl = ferret.url;
-    logger.info(
+    logger.warn(
       { url: ferret.url, dataDir: ferret.dataDir, reused: !ferret.started },
       'MONGODB_URI not set: using the embedded FerretDB (MongoDB wire protocol)',
     );

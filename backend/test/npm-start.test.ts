@@ -60,10 +60,16 @@ describe('npm start without REDIS_URL / MONGODB_URI (embedded default)', () => {
     const redisLog = logged(first, 'REDIS_URL not set: using the embedded Redis');
     const mongoLog = logged(first, 'MONGODB_URI not set: using the embedded FerretDB (MongoDB wire protocol)');
     expect(redisLog).toEqual([
-      expect.objectContaining({ url: `redis://127.0.0.1:${redisPort}`, dataDir: path.join(dataDir, 'redis') }),
+      // Warnings, so that they show at LOG_LEVEL=warn too (pino's 40).
+      expect.objectContaining({
+        level: 40,
+        url: `redis://127.0.0.1:${redisPort}`,
+        dataDir: path.join(dataDir, 'redis'),
+      }),
     ]);
     expect(mongoLog).toEqual([
       expect.objectContaining({
+        level: 40,
         url: expect.stringContaining(`mongodb://127.0.0.1:${mongoPort}/`),
         dataDir: path.join(dataDir, 'ferretdb'),
       }),
