@@ -56,6 +56,15 @@ describe('a job through the API', () => {
       attemptsMade: 1,
     });
     expect(final.finishedAt).toEqual(expect.any(String));
+    // `error` is exactly `{ message }`, as the contract has it; where it was thrown comes beside it.
+    expect(final.error).toEqual({ message: 'demo failure' });
+    expect(final.errorStack).toMatch(/^Error: demo failure\n\s+at /);
+    // History (MongoDB) shows it the same way once Redis has forgotten the job.
+    await app.redis.del(app.keys.jobSnapshot(body.id));
+    await waitFor('the failure in history', async () => {
+      const fromHistory = await getJob(body.id);
+      return fromHistory.status === 'failed' && fromHistory.errorStack ? fromHistory : null;
+    }).then((fromHistory) => expect(fromHistory.error).toEqual({ message: 'demo failure' }));
   });
 
   it('keeps a delayed job delayed until it is due, then runs it', async () => {

@@ -143,7 +143,11 @@ export const jobSchema = z
     progress: z.number().min(0).max(100),
     payload: z.record(z.string(), z.unknown()),
     result: z.unknown(),
-    error: z.object({ message: z.string(), stack: z.string().optional() }).nullable(),
+    error: z.object({ message: z.string() }).nullable(),
+    errorStack: z
+      .string()
+      .nullable()
+      .meta({ description: 'Where the handler threw (its first lines), when the failure came from a thrown error.' }),
     attemptsMade: z.number().int(),
     attempts: z.number().int(),
     priority: z.number().int(),

@@ -8,6 +8,7 @@ export function isFinalStatus(status: JobStatus): boolean {
   return FINAL_JOB_STATUSES.includes(status);
 }
 
+/** A failure as Flightdeck stores it; REST and events show `message` as `error` and `stack` as `errorStack`. */
 export interface JobError {
   message: string;
   /** Where the handler threw (its first lines), when the failure came from a thrown error. */
@@ -31,7 +32,10 @@ export interface Job {
   progress: number;
   payload: Record<string, unknown>;
   result: unknown;
-  error: JobError | null;
+  /** Why the last attempt failed: `{ message }` exactly, as the contract has it. */
+  error: { message: string } | null;
+  /** Where the handler threw (its first lines), when the failure came from a thrown error. */
+  errorStack: string | null;
   attemptsMade: number;
   /** How many attempts the job may take in all. */
   attempts: number;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { ActivityRef, Actor, Claim, Comment, Job, JobEventType, StreamEvent } from '@flightdeck/contract';
+import type { ActivityRef, Actor, Claim, Comment, JobEventType, StreamEvent } from '@flightdeck/contract';
 import type { RedisKeys } from './redis-keys';
-import { decodeSnapshot, encodeSnapshotFields, presentSnapshot } from './job-snapshot';
+import { decodeSnapshot, encodeSnapshotFields, presentError, presentSnapshot, type StoredJob } from './job-snapshot';
 
 /** An event before the stream gives it its `seq`. */
 export type EventDraft = JobChangeDraft | JobNoteDraft;
@@ -10,8 +10,8 @@ export type EventDraft = JobChangeDraft | JobNoteDraft;
 export interface JobChangeDraft {
   type: JobEventType;
   jobId: string;
-  /** The job's changed attributes. */
-  job: Partial<Job> & Pick<Job, 'id' | 'status'>;
+  /** The job's changed attributes (its failure whole, as stored). */
+  job: Partial<StoredJob> & Pick<StoredJob, 'id' | 'status'>;
   lines?: string[];
   /** Who asked for it, when a person or key did (cancel, retry, promote). */
   actor?: Actor;
@@ -223,7 +223,10 @@ export function decodeEvent(seq: number, fields: Record<string, string>): Stream
   const event = { ...(JSON.parse(fields.e ?? '{}') as Omit<StreamEvent, 'seq'>), seq };
   if (fields.j) {
     const snapshot = decodeSnapshot(entryFields(JSON.parse(fields.j) as string[]));
-    if (snapshot?.type && snapshot.createdAt) event.job = presentSnapshot(snapshot);
+    if (snapshot?.type && snapshot.createdAt) return { ...event, job: presentSnapshot(snapshot) };
   }
+  // The fields that changed, as drafted: a failure among them is shown as everywhere else.
+  const changed = event.job as (Partial<StoredJob> & Pick<StoredJob, 'id' | 'status'>) | undefined;
+  if (changed && 'error' in changed) event.job = { ...changed, ...presentError(changed.error) };
   return event;
 }

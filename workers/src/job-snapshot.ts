@@ -1,9 +1,17 @@
-import type { Job } from '@flightdeck/contract';
+import type { Job, JobError } from '@flightdeck/contract';
+
+/** A job as Flightdeck keeps it: its failure whole (message and stack in one), as drafts report it. */
+export type StoredJob = Omit<Job, 'error' | 'errorStack'> & { error: JobError | null };
 
 /** The latest known state of a job, kept in Redis beside the event that produced it. */
-export type JobSnapshot = Job & { workspaceId: string; seq: number };
+export type JobSnapshot = StoredJob & { workspaceId: string; seq: number };
 
-type SnapshotFields = Partial<Job> & { workspaceId?: string };
+type SnapshotFields = Partial<StoredJob> & { workspaceId?: string };
+
+/** A stored failure as REST and events show it: `error: { message }` and `errorStack`. */
+export function presentError(error: JobError | null | undefined): Pick<Job, 'error' | 'errorStack'> {
+  return { error: error ? { message: error.message } : null, errorStack: error?.stack ?? null };
+}
 
 /** Hash fields for a (partial) job: one field per attribute, each value JSON-encoded. */
 export function encodeSnapshotFields(fields: SnapshotFields): string[] {
@@ -31,7 +39,7 @@ export function presentSnapshot(snapshot: Partial<JobSnapshot> & Pick<JobSnapsho
     progress: snapshot.progress ?? 0,
     payload: snapshot.payload ?? {},
     result: snapshot.result ?? null,
-    error: snapshot.error ?? null,
+    ...presentError(snapshot.error),
     attemptsMade: snapshot.attemptsMade ?? 0,
     attempts: snapshot.attempts ?? 1,
     priority: snapshot.priority ?? 0,

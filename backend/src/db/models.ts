@@ -95,7 +95,9 @@ const jobRecordSchema = new Schema(
     // characters ('.', '$') that MongoDB and FerretDB treat specially in field names.
     payload: { type: String, default: '{}' },
     result: { type: String, default: 'null' },
+    /** `{ message }` of the last failure; where it was thrown is `errorStack`, as events carry them. */
     error: { type: Schema.Types.Mixed, default: null },
+    errorStack: { type: String, default: null },
     attemptsMade: { type: Number, default: 0 },
     attempts: { type: Number, default: 1 },
     priority: { type: Number, default: 0 },

@@ -15,6 +15,7 @@ export function buildJob(overrides: Partial<Job> = {}): Job {
     payload: { ms: 1000 },
     result: null,
     error: null,
+    errorStack: null,
     attemptsMade: 0,
     attempts: 1,
     priority: 0,

@@ -875,15 +875,16 @@ export class FdJobPage extends LitElement {
   private renderError() {
     const error = this.job?.error;
     if (!error) return nothing;
+    const stack = this.job?.errorStack;
     return html`
       <section class="panel section section--error" aria-labelledby="error-heading">
         <h3 id="error-heading">Error</h3>
         <p class="error__message">${error.message}</p>
         ${
-          error.stack
+          stack
             ? html`<details class="error__stack">
                 <summary>Stack trace</summary>
-                <pre class="code" tabindex="0" role="group" aria-label="Stack trace">${error.stack}</pre>
+                <pre class="code" tabindex="0" role="group" aria-label="Stack trace">${stack}</pre>
               </details>`
             : nothing
         }

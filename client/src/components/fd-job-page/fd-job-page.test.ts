@@ -240,7 +240,8 @@ describe('fd-job-page', () => {
     const job = buildJob({
       status: 'failed',
       attemptsMade: 1,
-      error: { message: 'demo failure', stack: 'Error: demo failure\n    at run (demo.sleep.ts:23:21)' },
+      error: { message: 'demo failure' },
+      errorStack: 'Error: demo failure\n    at run (demo.sleep.ts:23:21)',
     });
     const page = await open({
       job,
