@@ -37,6 +37,7 @@ describe('comments', () => {
     const watcher = await socketOf(owner);
     await watcher.subscribeOk({ topic: 'workspace' });
     const jobId = await submit({ ms: 0 });
+    await waitForJobStatus(owner.http, jobId, 'completed');
 
     const posted = await ada
       .in(owner.slug)
@@ -57,6 +58,8 @@ describe('comments', () => {
     );
     expect(event.comment).toEqual(posted.body);
     expect(event.actor).toEqual({ type: 'user', id: ada.user.id, name: 'Ada' });
+    // A finished job's last event still carries its final state, comments after it included.
+    expect(event.job).toMatchObject({ id: jobId, type: 'demo.sleep', status: 'completed', result: { slept: 0 } });
 
     const list = await owner.http.get(`/v1/jobs/${jobId}/comments`);
     expect(list.body.items.map((c: { body: string }) => c.body)).toEqual([

@@ -56,8 +56,9 @@ for i = 1, count do
     redis.call('EXPIRE', KEYS[3 + i], ttl)
   end
   arg = arg + fieldCount * 2
-  if full then
-    local job = cjson.encode(redis.call('HGETALL', KEYS[3 + i]))
+  local hash = full and redis.call('HGETALL', KEYS[3 + i]) or {}
+  if #hash > 0 then
+    local job = cjson.encode(hash)
     redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event, 'j', job)
     redis.call('XADD', KEYS[3], '*', 'w', workspaceId, 's', seq, 'e', event, 'j', job)
   else
@@ -69,9 +70,13 @@ end
 return seqs
 `;
 
-/** Whether an event's job must be completed from the snapshot: not when the draft already is the whole job. */
+/**
+ * Whether an event's job comes from the snapshot: not when the draft already is the whole job. Notes
+ * (claims, comments) take it from the snapshot too, when there is one, so that the last event of a
+ * finished job carries its final state even when someone comments on it afterwards.
+ */
 function needsSnapshot(draft: EventDraft): boolean {
-  if (!draft.job) return false;
+  if (!draft.job) return true;
   return !(draft.job.type && draft.job.createdAt && 'payload' in draft.job);
 }
 

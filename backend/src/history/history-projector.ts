@@ -145,7 +145,7 @@ export class HistoryProjector {
         continue;
       }
       // Comments are written to MongoDB when they are made; their events are for live delivery.
-      if (!event.jobId || !event.job) continue;
+      if (event.type === 'comment.created' || !event.jobId || !event.job) continue;
       const milestone = ATTEMPT_ACTIONS[event.type];
       if (milestone) {
         const { attemptsMade = 0, error } = event.job;
