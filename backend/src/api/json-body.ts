@@ -4,9 +4,9 @@ import { HttpError } from './http-errors';
 
 /**
  * Bodies read as JSON: `application/json` and `+json` types, and also `text/plain` and no type at
- * all — what `fetch` and curl send when the caller forgot the header — so a JSON body is never
- * refused for its label, and malformed text is a `400 invalid_json` like any other. Forms and the
- * like are left unread (→ 415 in `requireJsonBody`).
+ * all — what `fetch` sends for a string body when the caller forgot the header — so a JSON body is
+ * never refused for its label, and malformed text is a `400 invalid_json` like any other. Forms and
+ * the like are left unread (→ 415 in `requireJsonBody`).
  */
 const readsAsJson = (req: IncomingMessage): boolean => {
   const type = req.headers['content-type'];
