@@ -13,6 +13,7 @@ import { SessionStore } from './accounts/sessions';
 import { ProcessRegistry } from './ops/process-registry';
 import type { BootstrapResult } from './accounts/bootstrap';
 import { createApp } from './api/api-app';
+import { closeHttpServer } from './api/http-shutdown';
 import { recordJobFinished, reportDependencyHealth } from './metrics';
 import { startRealtimeGateway, type RealtimeGateway } from './gateway/realtime-gateway';
 import { REPO_ROOT, type Config } from './config';
@@ -216,8 +217,7 @@ async function startRoles(
     (stopping ??= (async () => {
       readiness.accepting = false;
       await registry.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const closed = closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS);
       // The gateway drains its sockets (GATEWAY_DRAIN_DELAY_MS + GATEWAY_DRAIN_MS) while the workers
       // finish their jobs: both fit in SHUTDOWN_TIMEOUT_MS, not one after the other.
       await Promise.all([gateway?.close(), workers?.close(config.SHUTDOWN_TIMEOUT_MS)]);
