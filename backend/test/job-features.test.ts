@@ -161,6 +161,24 @@ describe('on a process with every role', () => {
       ]);
     });
 
+    it('keeps the failure it is waiting to retry, with where it was thrown, when promoted', async () => {
+      const job = await submit(app.http, {
+        type: 'demo.sleep',
+        payload: { ms: 0, fail: true },
+        attempts: 2,
+        backoff: { type: 'fixed', delayMs: 60_000 },
+      });
+      const waiting = await waitForJobStatus(app.http, job.id, 'delayed');
+      expect(waiting.error).toEqual({ message: 'demo failure' });
+      expect(waiting.errorStack).toMatch(/demo failure/);
+
+      const promoted = await app.http.post(`/v1/jobs/${job.id}/promote`);
+      expect(promoted.body).toMatchObject({ status: 'queued', error: waiting.error, errorStack: waiting.errorStack });
+      const queued = (await jobEvents(app, job.id)).filter((event) => event.type === 'job.queued').at(-1)!;
+      expect(queued.job).toMatchObject({ status: 'queued', error: waiting.error, errorStack: waiting.errorStack });
+      await waitForJobStatus(app.http, job.id, 'failed');
+    });
+
     it('answers 409 job_not_promotable for a job that is not delayed, 404 for another workspace', async () => {
       const job = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 } });
       await waitForJobStatus(app.http, job.id, 'completed');

@@ -10,8 +10,8 @@ export type EventDraft = JobChangeDraft | JobNoteDraft;
 export interface JobChangeDraft {
   type: JobEventType;
   jobId: string;
-  /** The job's changed attributes (its failure whole, as stored). */
-  job: Partial<StoredJob> & Pick<StoredJob, 'id' | 'status'>;
+  /** The job's changed attributes, as stored (its failure whole: see `storedJob`). */
+  job: Partial<StoredJob> & Pick<StoredJob, 'id' | 'status'> & { errorStack?: never };
   lines?: string[];
   /** Who asked for it, when a person or key did (cancel, retry, promote). */
   actor?: Actor;

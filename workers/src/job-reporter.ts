@@ -1,7 +1,8 @@
 import type { Job as BullJob } from 'bullmq';
-import { JOB_LIMITS, type ActivityRef, type Actor, type Job, type JobEventType } from '@flightdeck/contract';
+import { JOB_LIMITS, type ActivityRef, type Actor, type JobEventType } from '@flightdeck/contract';
 import type { JobChangeDraft, JobEventStream } from './event-stream';
 import type { JobData } from './job-data';
+import type { StoredJob } from './job-snapshot';
 
 /** Where a job goes after a failed attempt. */
 export type NextState = 'failed' | 'queued' | 'delayed';
@@ -174,7 +175,7 @@ export class JobReporter {
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
-  private emit(type: JobEventType, change: Partial<Job> & Pick<Job, 'status'>): Promise<void> {
+  private emit(type: JobEventType, change: Partial<StoredJob> & Pick<StoredJob, 'status'>): Promise<void> {
     const draft = this.draft(type, change);
     return this.enqueue(() => this.append([draft]));
   }
@@ -220,7 +221,7 @@ export class JobReporter {
     await this.append(drafts);
   }
 
-  private draft(type: JobEventType, change: Partial<Job> & Pick<Job, 'status'>): JobChangeDraft {
+  private draft(type: JobEventType, change: Partial<StoredJob> & Pick<StoredJob, 'status'>): JobChangeDraft {
     return { type, jobId: this.jobId, job: { id: this.jobId, ...change } };
   }
 

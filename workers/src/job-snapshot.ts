@@ -8,6 +8,12 @@ export type JobSnapshot = StoredJob & { workspaceId: string; seq: number };
 
 type SnapshotFields = Partial<StoredJob> & { workspaceId?: string };
 
+/** A job as REST shows it, back in the shape Flightdeck stores (its stack inside `error`). */
+export function storedJob(job: Job): StoredJob {
+  const { errorStack, ...rest } = job;
+  return { ...rest, error: job.error ? { ...job.error, ...(errorStack ? { stack: errorStack } : {}) } : null };
+}
+
 /** A stored failure as REST and events show it: `error: { message }` and `errorStack`. */
 export function presentError(error: JobError | null | undefined): Pick<Job, 'error' | 'errorStack'> {
   return { error: error ? { message: error.message } : null, errorStack: error?.stack ?? null };

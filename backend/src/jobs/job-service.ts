@@ -15,6 +15,7 @@ import {
 } from '@flightdeck/contract';
 import {
   encodeCancellation,
+  storedJob,
   type EventDraft,
   type JobData,
   type JobEventStream,
@@ -151,7 +152,7 @@ export class JobService {
       finishedAt: null,
     };
     await this.append(workspaceId, [
-      { type: 'job.queued', jobId: id, job: requeued, ...attribution(actor, activityId, 'retried') },
+      { type: 'job.queued', jobId: id, job: storedJob(requeued), ...attribution(actor, activityId, 'retried') },
     ]);
     const bullJob = await this.bullJob(job);
     if (bullJob && (await bullJob.getState()) === 'failed') {
@@ -178,7 +179,12 @@ export class JobService {
     }
     const queued: Job = { ...job, status: 'queued', runAt: null };
     await this.append(workspaceId, [
-      { type: 'job.queued', jobId: id, job: queued, ...attribution(actor, activityId, 'promoted') },
+      {
+        type: 'job.queued',
+        jobId: id,
+        job: { id, status: 'queued', runAt: null },
+        ...attribution(actor, activityId, 'promoted'),
+      },
     ]);
     // If it fell due in the meantime, BullMQ refuses, and the job is queued all the same.
     await bullJob.promote().catch(() => undefined);
@@ -288,7 +294,11 @@ export class JobService {
     try {
       await this.append(
         workspaceId,
-        jobs.map((job) => ({ type: job.status === 'delayed' ? 'job.delayed' : 'job.queued', jobId: job.id, job })),
+        jobs.map((job) => ({
+          type: job.status === 'delayed' ? 'job.delayed' : 'job.queued',
+          jobId: job.id,
+          job: storedJob(job),
+        })),
       );
       appended = true;
       const byQueue = new Map<string, Job[]>();
