@@ -117,6 +117,10 @@ describe('OutboundGuard', () => {
     await refusal(guard, 'http://127.0.0.1:9001/');
     await refusal(guard, 'http://127.0.0.1/');
     await refusal(guard, 'http://hooks.internal/');
+    // [fd00::1]:80 allows port 80 of fd00::1, not the other address fd00::1:80.
+    const v6 = new OutboundGuard({ resolve, allowlist: ['[fd00::1]:80'] });
+    await expect(v6.check('http://[fd00::1]/')).resolves.toMatchObject({ allowlisted: true });
+    await refusal(v6, 'http://[fd00::1:80]:8080/');
   });
 
   it.each([

@@ -112,7 +112,7 @@ export class OutboundGuard {
     }
     const hostname = normalizeHost(url.hostname);
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    const allowlisted = this.allowlist.has(hostname) || this.allowlist.has(`${hostname}:${port}`);
+    const allowlisted = this.allowlist.has(hostname) || this.allowlist.has(`${hostname} ${port}`);
     const family = isIP(hostname);
     const addresses: ResolvedAddress[] =
       family === 4 || family === 6 ? [{ address: hostname, family }] : await this.resolve(hostname);
@@ -142,7 +142,8 @@ export class OutboundGuard {
 function allowlistEntry(entry: string): string {
   const text = entry.trim().toLowerCase();
   const withPort = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
-  return withPort ? `${normalizeHost(withPort[1]!)}:${Number(withPort[2])}` : normalizeHost(text);
+  // A space, which no host holds, parts host and port: `fd00::1:80` is a host, not `[fd00::1]:80`.
+  return withPort ? `${normalizeHost(withPort[1]!)} ${Number(withPort[2])}` : normalizeHost(text);
 }
 
 function normalizeHost(host: string): string {
