@@ -66,16 +66,16 @@ export function applyEventToRows(
     const claimedBy = event.type === 'job.released' ? null : (event.claimedBy ?? null);
     if (!known) return { ...unchanged(), fetch: claimWouldMatch(claimedBy, query) ? id : null };
     next = { ...known, claimedBy };
-  } else if (event.job) {
+  } else if (event.job && event.type !== 'comment.created') {
     const incoming = event.job;
-    if (isWholeJob(incoming)) next = known ? { ...known, ...incoming } : incoming;
+    if (known && FINAL_JOB_STATUSES.includes(known.status) && PROGRESS_ONLY.has(event.type)) {
+      // Older than what is shown (a REST page can be ahead of the stream).
+      return unchanged(known);
+    } else if (isWholeJob(incoming)) next = known ? { ...known, ...incoming } : incoming;
     else if (!known) {
       // Progress of a job not shown: if it matched, it would be shown (or on a later page).
       if (PROGRESS_ONLY.has(event.type)) return unchanged();
       return { ...unchanged(), fetch: query.status && query.status !== incoming.status ? null : id };
-    } else if (FINAL_JOB_STATUSES.includes(known.status) && PROGRESS_ONLY.has(event.type)) {
-      // Older than what is shown (a REST page can be ahead of the stream).
-      return unchanged(known);
     } else next = { ...known, ...(incoming as Partial<Job>) };
   } else return unchanged(known);
 

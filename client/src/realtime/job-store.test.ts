@@ -89,6 +89,24 @@ describe('applyJobEvent', () => {
     expect(needsJobFetch(before, progressEvent(7, job.id, 50))).toBe(false);
   });
 
+  it('ignores a late progress event that carries the whole job, and the job that notes carry', () => {
+    const job = buildJob({ status: 'completed', progress: 100 });
+    const before = jobsFromList([job]);
+    const running = { ...job, status: 'active' as const, progress: 50 };
+    expect(
+      applyJobEvent(before, { seq: 7, type: 'job.progress', jobId: job.id, job: running, at: job.createdAt }),
+    ).toBe(before);
+    const comment = {
+      id: 'c1',
+      jobId: job.id,
+      body: 'hi',
+      author: { type: 'user' as const, id: 'u', name: 'U' },
+      createdAt: job.createdAt,
+    };
+    const note = { seq: 8, type: 'comment.created' as const, jobId: job.id, job: running, comment, at: job.createdAt };
+    expect(applyJobEvent(before, note)).toBe(before);
+  });
+
   it('still takes a partial state change of an ended job (a retry after its snapshot expired)', () => {
     const job = buildJob({ status: 'failed', error: { message: 'demo failure' } });
     const jobs = applyJobEvent(jobsFromList([job]), {

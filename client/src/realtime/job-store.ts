@@ -40,26 +40,30 @@ export function isWholeJob(job: EventJob | undefined): job is Job {
 
 /** Events that report progress or output of a running job and never change its state. */
 const PROGRESS_ONLY_TYPES = new Set<string>(['job.progress', 'job.log']);
+/** Events of what people did about a job (it comes along as it was, not as news). */
+const NOTE_TYPES = new Set<string>(['job.claimed', 'job.released', 'comment.created']);
 
 const isFinal = (job: Pick<Job, 'status'>) => FINAL_JOB_STATUSES.includes(job.status);
 
 /**
- * The store after one event. A whole job replaces what was known; a partial one (progress, log) is
- * merged into the known job. A partial event for a job the store does not know is dropped (see
- * {@link needsJobFetch}). So is a progress or log event for a job already in a final state: for one
- * job, anything after a final event begins with a state change (a retry's `job.queued`), so such an
- * event is older than what the store holds (a REST load can be ahead of the stream).
- * Events of types the console does not know, or without a job, change nothing.
+ * The store after one event. A whole job replaces what was known; a partial one (a job whose
+ * snapshot had expired) is merged into the known job. A partial event for a job the store does not
+ * know is dropped (see {@link needsJobFetch}). So is a progress or log event for a job already in a
+ * final state: for one job, anything after a final event begins with a state change (a retry's
+ * `job.queued`), so such an event is older than what the store holds (a REST load can be ahead of
+ * the stream). Notes (claims, comments) carry the job as it was, and change nothing here; neither do
+ * events of types the console does not know, or without a job.
  */
 export function applyJobEvent(jobs: JobMap, event: StreamEvent, maxJobs = DEFAULT_MAX_JOBS): JobMap {
   const incoming = event.job;
-  if (!incoming) return jobs;
+  if (!incoming || NOTE_TYPES.has(event.type)) return jobs;
   const known = jobs.get(incoming.id);
+  if (known && isFinal(known) && PROGRESS_ONLY_TYPES.has(event.type)) return jobs;
   if (isWholeJob(incoming)) {
     const merged = known ? { ...known, ...incoming } : incoming;
     return putJob(jobs, merged, maxJobs);
   }
-  if (!known || (isFinal(known) && PROGRESS_ONLY_TYPES.has(event.type))) return jobs;
+  if (!known) return jobs;
   const merged: Job = { ...known, ...(incoming as Partial<Job>) };
   if (sameJob(known, merged)) return jobs;
   return putJob(jobs, merged, maxJobs);
