@@ -172,10 +172,11 @@ describe('fd-activity-feed', () => {
     const page = await open(
       '/w/acme',
       {
+        // Newest first, a minute apart (times read in the same millisecond would tie).
         'GET /v1/activity?limit=3': page_([
-          item('a3'),
-          item('a2', { action: 'claimed' }),
-          item('a1', { action: 'promoted' }),
+          item('a3', { at: minutesAgo(5) }),
+          item('a2', { action: 'claimed', at: minutesAgo(6) }),
+          item('a1', { action: 'promoted', at: minutesAgo(7) }),
         ]),
       },
       true,
