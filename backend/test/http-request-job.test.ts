@@ -84,10 +84,10 @@ describe('http.request with the target host in OUTBOUND_ALLOWLIST', () => {
     expect(job.result).not.toHaveProperty('truncated');
   });
 
-  it('sends a POST with its body', async () => {
+  it('sends a POST with its body (the method in any case)', async () => {
     const id = await submit(app, {
       url: `${target.base}/things`,
-      method: 'POST',
+      method: 'post',
       headers: { 'content-type': 'text/plain' },
       body: 'hello there',
     });

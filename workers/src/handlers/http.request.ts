@@ -15,7 +15,10 @@ const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must not contain CR, LF or
 export const httpRequestPayloadSchema = z
   .strictObject({
     url: z.url({ protocol: /^https?$/ }).max(8192),
-    method: z.enum(METHODS).default('GET'),
+    // Methods are case-sensitive on the wire, but nobody means `post` as another method than POST.
+    method: z
+      .preprocess((value) => (typeof value === 'string' ? value.toUpperCase() : value), z.enum(METHODS))
+      .default('GET'),
     headers: z.record(headerName, headerValue).default({}),
     // Job data stays small (see STYLE.md); large uploads are not what this job type is for.
     body: z.string().max(262_144).optional(),
