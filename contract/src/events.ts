@@ -22,12 +22,21 @@ export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 /** Event types that end a job: never coalesced, always carry the final job. */
 export const FINAL_EVENT_TYPES: readonly JobEventType[] = ['job.completed', 'job.failed', 'job.cancelled'];
 
+/** Event types that report a running job's progress or output and never change its state. */
+export const PROGRESS_EVENT_TYPES: readonly JobEventType[] = ['job.progress', 'job.log'];
+
+/** Event types of what people did about a job (claims, comments): the job they carry is as it was, not news. */
+export const NOTE_EVENT_TYPES: readonly JobEventType[] = ['job.claimed', 'job.released', 'comment.created'];
+
 export interface StreamEvent {
   /** Strictly growing within a workspace. */
   seq: number;
   type: JobEventType;
   jobId?: string;
-  /** The job as REST shows it, after the change (payload omitted except on `job.queued`/`job.delayed`). */
+  /**
+   * The job as REST shows it, after the change; only the fields that changed when its Redis snapshot
+   * has expired. Notes (claims, comments) carry it while the snapshot is there.
+   */
   job?: Partial<Job> & Pick<Job, 'id' | 'status'>;
   /** Log lines, for `job.log`. */
   lines?: string[];

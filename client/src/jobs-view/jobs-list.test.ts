@@ -53,6 +53,21 @@ describe('applyEventToRows', () => {
     expect(applyEventToRows(active, progressEvent(1, middle.id, 40), {}, open).rows).toBe(active);
     const done = [{ ...newest, status: 'completed' as const, progress: 100 }];
     expect(applyEventToRows(done, progressEvent(1, newest.id, 40), {}, open).rows).toBe(done);
+    // Progress carrying the whole job, late, does not move a finished job back either.
+    const running = { ...newest, status: 'active' as const, progress: 40 };
+    const late: StreamEvent = { seq: 2, type: 'job.progress', jobId: newest.id, job: running, at: newest.createdAt };
+    expect(applyEventToRows(done, late, {}, open).rows).toBe(done);
+    // Nor does the job a comment carries (as it was when the comment was made).
+    const comment = { id: 'c1', jobId: newest.id, body: 'hi', author: { type: 'user' as const, id: 'u', name: 'U' } };
+    const note: StreamEvent = {
+      seq: 3,
+      type: 'comment.created',
+      jobId: newest.id,
+      job: running,
+      comment: { ...comment, createdAt: newest.createdAt },
+      at: newest.createdAt,
+    };
+    expect(applyEventToRows(done, note, {}, open).rows).toBe(done);
   });
 
   it('applies claims and releases, and asks for a job that a claim may bring into view', () => {

@@ -1,4 +1,11 @@
-import { FINAL_JOB_STATUSES, type Job, type JobFilters, type StreamEvent } from '@flightdeck/contract';
+import {
+  FINAL_JOB_STATUSES,
+  NOTE_EVENT_TYPES,
+  PROGRESS_EVENT_TYPES,
+  type Job,
+  type JobFilters,
+  type StreamEvent,
+} from '@flightdeck/contract';
 import { compareNewestFirst, isWholeJob } from '../realtime/job-store';
 import { matchesFilters } from './job-filters';
 
@@ -11,9 +18,6 @@ export type JobRows = readonly Job[];
 
 /** The most rows a view keeps; beyond it the oldest go (and the view says so instead of paging on). */
 export const MAX_ROWS = 1_000;
-
-/** Events that report a running job's progress or output and never change its state. */
-const PROGRESS_ONLY = new Set<string>(['job.progress', 'job.log']);
 
 export interface ListPosition {
   /** Whether every matching job older than the last row is loaded (no next page). */
@@ -66,15 +70,15 @@ export function applyEventToRows(
     const claimedBy = event.type === 'job.released' ? null : (event.claimedBy ?? null);
     if (!known) return { ...unchanged(), fetch: claimWouldMatch(claimedBy, query) ? id : null };
     next = { ...known, claimedBy };
-  } else if (event.job && event.type !== 'comment.created') {
+  } else if (event.job && !NOTE_EVENT_TYPES.includes(event.type)) {
     const incoming = event.job;
-    if (known && FINAL_JOB_STATUSES.includes(known.status) && PROGRESS_ONLY.has(event.type)) {
+    if (known && FINAL_JOB_STATUSES.includes(known.status) && PROGRESS_EVENT_TYPES.includes(event.type)) {
       // Older than what is shown (a REST page can be ahead of the stream).
       return unchanged(known);
     } else if (isWholeJob(incoming)) next = known ? { ...known, ...incoming } : incoming;
     else if (!known) {
       // Progress of a job not shown: if it matched, it would be shown (or on a later page).
-      if (PROGRESS_ONLY.has(event.type)) return unchanged();
+      if (PROGRESS_EVENT_TYPES.includes(event.type)) return unchanged();
       return { ...unchanged(), fetch: query.status && query.status !== incoming.status ? null : id };
     } else next = { ...known, ...(incoming as Partial<Job>) };
   } else return unchanged(known);

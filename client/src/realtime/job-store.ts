@@ -1,4 +1,10 @@
-import { FINAL_JOB_STATUSES, type Job, type StreamEvent } from '@flightdeck/contract';
+import {
+  FINAL_JOB_STATUSES,
+  NOTE_EVENT_TYPES,
+  PROGRESS_EVENT_TYPES,
+  type Job,
+  type StreamEvent,
+} from '@flightdeck/contract';
 
 /**
  * The jobs a console knows, by id, in display order (newest first). Pure functions over immutable
@@ -27,7 +33,7 @@ export function jobsFromList(items: readonly Job[], maxJobs = DEFAULT_MAX_JOBS):
 
 type EventJob = NonNullable<StreamEvent['job']>;
 
-/** A state-change event carries the whole job; progress and log events (or an expired snapshot) only part of it. */
+/** Events carry the whole job, unless its snapshot had expired: then only the fields that changed. */
 export function isWholeJob(job: EventJob | undefined): job is Job {
   return (
     job !== undefined &&
@@ -37,11 +43,6 @@ export function isWholeJob(job: EventJob | undefined): job is Job {
     job.createdAt !== ''
   );
 }
-
-/** Events that report progress or output of a running job and never change its state. */
-const PROGRESS_ONLY_TYPES = new Set<string>(['job.progress', 'job.log']);
-/** Events of what people did about a job (it comes along as it was, not as news). */
-const NOTE_TYPES = new Set<string>(['job.claimed', 'job.released', 'comment.created']);
 
 const isFinal = (job: Pick<Job, 'status'>) => FINAL_JOB_STATUSES.includes(job.status);
 
@@ -56,9 +57,9 @@ const isFinal = (job: Pick<Job, 'status'>) => FINAL_JOB_STATUSES.includes(job.st
  */
 export function applyJobEvent(jobs: JobMap, event: StreamEvent, maxJobs = DEFAULT_MAX_JOBS): JobMap {
   const incoming = event.job;
-  if (!incoming || NOTE_TYPES.has(event.type)) return jobs;
+  if (!incoming || NOTE_EVENT_TYPES.includes(event.type)) return jobs;
   const known = jobs.get(incoming.id);
-  if (known && isFinal(known) && PROGRESS_ONLY_TYPES.has(event.type)) return jobs;
+  if (known && isFinal(known) && PROGRESS_EVENT_TYPES.includes(event.type)) return jobs;
   if (isWholeJob(incoming)) {
     const merged = known ? { ...known, ...incoming } : incoming;
     return putJob(jobs, merged, maxJobs);
