@@ -16,7 +16,7 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 
-apt_install "${missing[@]}"
+MISSING_HINT="the deploy/ manifest checks need them" apt_install "${missing[@]}"
 
 for tool in kubectl docker-compose; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is still not on PATH after apt-get install"

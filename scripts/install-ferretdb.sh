@@ -24,10 +24,19 @@ if [ "$(ferretdb_version "$TOOLS_BIN")" = "$FERRETDB_VERSION" ]; then
   exit 0
 fi
 
+# A FerretDB 1.x already on PATH (installed some other way) serves as well as our own build.
+on_path="$(command -v ferretdb 2>/dev/null || true)"
+if [ -n "$on_path" ] && [ "$on_path" != "$TOOLS_BIN" ] && [[ "$(ferretdb_version "$on_path")" == v1.* ]]; then
+  mkdir -p "$(dirname "$TOOLS_BIN")"
+  ln -sfn "$on_path" "$TOOLS_BIN"
+  log "using $(ferretdb_version "$on_path") from PATH ($on_path)"
+  exit 0
+fi
+
 if [ "$(ferretdb_version "$CACHE_BIN")" = "$FERRETDB_VERSION" ]; then
   log "using cached build $CACHE_BIN"
 else
-  ensure_go_on_path
+  MISSING_HINT="or put a FerretDB 1.x on PATH, or set MONGODB_URI to a MongoDB you run" ensure_go_on_path "FerretDB"
   log "building FerretDB $FERRETDB_VERSION with $(go env GOVERSION) (first time only, takes a few minutes)"
 
   work="$(mktemp -d)"

@@ -11,13 +11,15 @@ if command -v redis-server >/dev/null 2>&1; then
   exit 0
 fi
 
-apt_install redis-server
+MISSING_HINT="or set REDIS_URL to a Redis you run" apt_install redis-server
 
 # Debian's package may have started (and enabled) its own instance; we never use it.
-service redis-server stop >/dev/null 2>&1 || true
-update-rc.d redis-server disable >/dev/null 2>&1 || true
+as_root=()
+[ "$(apt_mode)" = sudo ] && as_root=(sudo -n)
+"${as_root[@]}" service redis-server stop >/dev/null 2>&1 || true
+"${as_root[@]}" update-rc.d redis-server disable >/dev/null 2>&1 || true
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-  systemctl disable --now redis-server >/dev/null 2>&1 || true
+  "${as_root[@]}" systemctl disable --now redis-server >/dev/null 2>&1 || true
 fi
 
 command -v redis-server >/dev/null 2>&1 || die "redis-server is still not on PATH after apt-get install"

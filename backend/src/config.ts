@@ -29,6 +29,8 @@ const envSchema = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty` (coloured lines, pino-pretty) or `json` (one object a line); unset: pretty on a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Any exact string (the contract's); a short one starts with a warning, not a refusal. */
   BOOTSTRAP_API_KEY: z.string().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
   /** BullMQ key prefix; KEDA's triggers read `<prefix>:<queue>:wait`. */

@@ -1,7 +1,14 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../src/logger';
+import { createLogger, prettyLogs } from '../src/logger';
 
 describe('logger', () => {
+  it('is pretty on a terminal and JSON when piped, unless LOG_FORMAT says which', () => {
+    expect(prettyLogs({}, true)).toBe(true);
+    expect(prettyLogs({}, false)).toBe(false);
+    expect(prettyLogs({ LOG_FORMAT: 'json' }, true)).toBe(false);
+    expect(prettyLogs({ LOG_FORMAT: 'pretty' }, false)).toBe(true);
+  });
+
   it('redacts credentials and secrets wherever they appear', () => {
     const lines: string[] = [];
     const sink = new Writable({
@@ -10,7 +17,7 @@ describe('logger', () => {
         done();
       },
     });
-    const logger = createLogger({ LOG_LEVEL: 'info', NODE_ENV: 'test', ROLES: ['api'] }, sink);
+    const logger = createLogger({ LOG_LEVEL: 'info', ROLES: ['api'] }, sink);
     logger.info(
       {
         req: { headers: { authorization: 'Bearer fd_secret_key', cookie: 'fd_session=fds_secret_session' } },

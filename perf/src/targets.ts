@@ -22,7 +22,7 @@ export const QUEUE_NAME = findJobType(JOB_TYPE)!.queue;
  */
 export type Variant = 'bare' | 'ours' | 'oursWithoutHistory';
 
-/** As the test suite finds it: FERRETDB_BIN, else what scripts/setup.sh installed, else a hand-built one. */
+/** As the test suite finds it: FERRETDB_BIN, else what scripts/run.sh installed, else a hand-built one. */
 export function findFerretDbBinary(): string {
   const candidates = [process.env.FERRETDB_BIN, path.join(REPO_ROOT, '.tools', 'bin', 'ferretdb'), '/tmp/fdb/ferretdb'];
   return candidates.find((candidate) => candidate && existsSync(candidate)) ?? candidates[1]!;
