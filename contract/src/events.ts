@@ -51,8 +51,16 @@ export interface StreamEvent {
    * entry's `id` in `GET /v1/activity`, so an action seen live is known again when a page lists it.
    */
   activity?: ActivityRef;
+  /** Why a job changed state when nobody asked and its type does not say: see {@link JobChangeReason}. */
+  reason?: JobChangeReason;
   at: string;
 }
+
+/**
+ * `shutdown`: on a `job.queued` after `job.active`, the job's worker stopped before the job ended and
+ * handed it back to its queue, its attempt not counted; another worker runs it.
+ */
+export type JobChangeReason = 'shutdown';
 
 /** An entry of a job's activity, named in the event of the action it records. */
 export interface ActivityRef {

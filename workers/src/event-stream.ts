@@ -1,5 +1,13 @@
 import type { Redis } from 'ioredis';
-import type { ActivityRef, Actor, Claim, Comment, JobEventType, StreamEvent } from '@flightdeck/contract';
+import type {
+  ActivityRef,
+  Actor,
+  Claim,
+  Comment,
+  JobChangeReason,
+  JobEventType,
+  StreamEvent,
+} from '@flightdeck/contract';
 import type { RedisKeys } from './redis-keys';
 import { decodeSnapshot, encodeSnapshotFields, presentError, presentSnapshot, type StoredJob } from './job-snapshot';
 
@@ -17,6 +25,8 @@ export interface JobChangeDraft {
   actor?: Actor;
   /** The activity entry the API records for that action. */
   activity?: ActivityRef;
+  /** Why it changed, when nobody asked and the type does not say (a hand-back at shutdown). */
+  reason?: JobChangeReason;
 }
 
 /**
@@ -187,6 +197,7 @@ export class JobEventStream {
       let fields: string[];
       if (draft.job) {
         if (draft.lines) event.lines = draft.lines;
+        if (draft.reason) event.reason = draft.reason;
         fields = encodeSnapshotFields({ ...draft.job, workspaceId });
       } else {
         if (draft.claimedBy !== undefined) event.claimedBy = draft.claimedBy;

@@ -7,6 +7,8 @@ export * from './redis-keys';
 export * from './event-stream';
 export * from './job-snapshot';
 export * from './worker-runtime';
+export { WorkerShutdownError } from './job-hand-back';
+export { closeRedis, withDeadline, type Bounded } from './deadline';
 export { sleep } from './sleep';
 export * from './scaling-policy';
 export * from './outbound/outbound-guard';

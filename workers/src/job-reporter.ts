@@ -154,6 +154,21 @@ export class JobReporter {
     return this.final(draft);
   }
 
+  /**
+   * After a run was stopped because its worker shut down and handed the job back: queued again, at
+   * progress 0 (the next attempt starts over), the attempt not counted; never a failure.
+   */
+  handedBack(): Promise<void> {
+    const draft = this.draft('job.queued', {
+      status: 'queued',
+      progress: 0,
+      error: null,
+      attemptsMade: this.job.attemptsMade,
+    });
+    draft.reason = 'shutdown';
+    return this.final(draft);
+  }
+
   /** Sends what is pending now, ahead of anything emitted after this call. */
   flush(): void {
     const pending = this.takePending();

@@ -3,9 +3,11 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { decodeCancellation, type CancellationRequest } from './cancellation';
+import { closeRedis, withDeadline } from './deadline';
 import { jobArtifacts, type ArtifactStore } from './artifact-store';
 import { JobEventStream, type EventStreamOptions } from './event-stream';
 import type { JobData } from './job-data';
+import { JobHandBack, WorkerShutdownError } from './job-hand-back';
 import { JobReporter } from './job-reporter';
 import { JOB_TYPES, type AnyJobType } from './job-types';
 import { OutboundGuard } from './outbound/outbound-guard';
@@ -43,9 +45,19 @@ export interface WorkerMetricsHook {
 }
 
 export interface WorkerRuntime {
-  /** Stops taking jobs, waits up to `timeoutMs` for active ones, then hands the rest back and disconnects. */
+  /**
+   * Stops taking jobs, waits up to `timeoutMs` for active ones, then hands the rest back to their
+   * queues and disconnects; ends within `timeoutMs` + `WORKER_CLOSE_SLACK_MS` whatever Redis does.
+   */
   close(timeoutMs: number): Promise<void>;
 }
+
+/** How long handed-back jobs get to reach their queues (an event and a move each). */
+const HAND_BACK_MS = 2_000;
+/** How long each Redis connection gets to close politely before it is cut. */
+const REDIS_CLOSE_MS = 500;
+/** The most `close` takes beyond its `timeoutMs`: the hand-back, the reporters' last events, two closes. */
+export const WORKER_CLOSE_SLACK_MS = HAND_BACK_MS + 3 * REDIS_CLOSE_MS;
 
 class JobTimeoutError extends Error {
   override name = 'JobTimeoutError';
@@ -66,6 +78,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   const latestReporters = new Map<string, JobReporter>();
   /** Jobs this process was asked to stop, and who asked: their failure is a cancellation, not an error to retry. */
   const cancelled = new Map<string, CancellationRequest>();
+  const handBack = new JobHandBack(logger);
 
   const reporterFor = (job: BullJob<JobData>): JobReporter => {
     let reporter = reporters.get(job);
@@ -83,7 +96,15 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     return reporter;
   };
 
-  const processJob = async (job: BullJob<JobData>, _token?: string, cancelSignal?: AbortSignal) => {
+  /** Reports the end of an attempt; `report` must emit at once (before the job's next attempt starts). */
+  const finish = async (job: BullJob<JobData>, report: (reporter: JobReporter) => Promise<void>) => {
+    const reporter = reporterFor(job);
+    await report(reporter);
+    reporters.delete(job);
+    if (latestReporters.get(job.id as string) === reporter) latestReporters.delete(job.id as string);
+  };
+
+  const processJob = async (job: BullJob<JobData>, token?: string, cancelSignal?: AbortSignal) => {
     // A schedule's run has no snapshot until its first pick-up announces it (a retry, or a pick-up
     // after a crash, finds the snapshot and does not announce it twice).
     if (job.data.scheduleId && job.attemptsMade === 0 && !(await connection.exists(keys.jobSnapshot(job.id!)))) {
@@ -116,6 +137,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     );
     // Cancelled while the job was being announced as active.
     if (cancelSignal?.aborted) abort(cancelSignal.reason);
+    // A shutdown that can wait no longer stops it too (at once, if it has begun already).
+    const release = handBack.track(job.id as string, abort);
     let result: unknown;
     try {
       result = await Promise.race([
@@ -133,10 +156,14 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       ]);
     } catch (error) {
       if (cancelled.has(job.id as string)) throw new UnrecoverableError('cancelled');
+      if (controller.signal.reason instanceof WorkerShutdownError) {
+        throw await handBack.returnToQueue(job, token, () => finish(job, (reporter) => reporter.handedBack()));
+      }
       throw error;
     } finally {
       // What is still pending goes out with the attempt's final event (see JobReporter).
       clearTimeout(timer);
+      release();
     }
     if (!definition.resultSchema) return result;
     // A handler that breaks its own result contract is a bug: running it again would not help.
@@ -155,14 +182,6 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     } catch (error) {
       logger.warn({ err: error }, 'job metrics hook failed');
     }
-  };
-
-  /** Reports the end of an attempt; `report` must emit at once (before the job's next attempt starts). */
-  const finish = async (job: BullJob<JobData>, report: (reporter: JobReporter) => Promise<void>) => {
-    const reporter = reporterFor(job);
-    await report(reporter);
-    reporters.delete(job);
-    if (latestReporters.get(job.id as string) === reporter) latestReporters.delete(job.id as string);
   };
 
   const workers = (options.queues ?? QUEUE_NAMES).map((queue) => {
@@ -218,15 +237,22 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
 
   return {
     async close(timeoutMs: number) {
-      const graceful = Promise.all(workers.map((worker) => worker.close()));
-      const expired = new Promise<'expired'>((resolve) => setTimeout(() => resolve('expired'), timeoutMs).unref());
-      if ((await Promise.race([graceful, expired])) === 'expired') {
-        logger.warn('active jobs did not finish in time; handing them back');
-        await Promise.all(workers.map((worker) => worker.close(true)));
+      // BullMQ's close stops fetching, waits for the active jobs, then closes its own connections.
+      const closed = Promise.all(workers.map((worker) => worker.close()));
+      closed.catch((error: unknown) => logger.warn({ err: error }, 'closing the workers failed'));
+      if ((await withDeadline(closed, timeoutMs)).timedOut) {
+        const jobs = handBack.begin();
+        logger.warn({ jobs }, 'active jobs did not finish in time; handing them back to their queues');
+        // With no job to hand back, what holds the close is Redis being away: no use waiting for it.
+        if ((await withDeadline(closed, jobs > 0 ? HAND_BACK_MS : 0)).timedOut) {
+          // Redis is away (or a processor is stuck): cut the workers' own connections.
+          logger.warn('workers did not close in time; disconnecting them');
+          for (const worker of workers) void worker.disconnect().catch(() => undefined);
+        }
       }
-      await subscriber.quit().catch(() => subscriber.disconnect());
-      await Promise.all([...reporters.values()].map((reporter) => reporter.settled()));
-      await connection.quit().catch(() => connection.disconnect());
+      await closeRedis(subscriber, REDIS_CLOSE_MS);
+      await withDeadline(Promise.all([...reporters.values()].map((reporter) => reporter.settled())), REDIS_CLOSE_MS);
+      await closeRedis(connection, REDIS_CLOSE_MS);
     },
   };
 }
