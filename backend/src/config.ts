@@ -84,6 +84,11 @@ const envSchema = z.object({
   /** How long a list request waits for history to catch up with events already accepted. */
   HISTORY_READ_WAIT_MS: int(2_000, 0),
   /**
+   * How often the `api` role moves due delayed jobs (delays, retry backoffs, schedule runs) to `wait`,
+   * where KEDA sees them: at zero workers nothing else does. Part of how late such a job starts there.
+   */
+  DUE_JOB_POLL_MS: int(1_000, 50),
+  /**
    * First retry delay of a webhook delivery; later ones double (BullMQ exponential backoff). Tests
    * shorten it.
    */

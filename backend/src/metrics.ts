@@ -184,6 +184,40 @@ export function reportHistoryBacklog(length: () => Promise<number>): void {
   historyBacklog = length;
 }
 
+/** Delayed jobs the due-job promoter moved to `wait` because their time had come (see `DueJobPromoter`). */
+export const dueJobsPromoted = new Counter({
+  name: 'flightdeck_due_jobs_promoted_total',
+  help: 'Delayed jobs moved to wait by the due-job promoter when due, by queue',
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+});
+
+let dueJobCounts: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+
+/**
+ * Delayed jobs past their due time that are still in `delayed`, which KEDA does not count: about 0
+ * while the promoter leads; a value that stays up means nothing promotes them and workers at zero
+ * replicas will not be woken for them.
+ */
+export const queueDueDelayed = new Gauge({
+  name: 'flightdeck_queue_due_delayed_jobs',
+  help: 'Delayed jobs whose time has come but which are not yet in wait, by queue',
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    const counts = dueJobCounts;
+    if (!counts) return;
+    await collectOrDrop(this, async () => {
+      for (const [queue, count] of await counts()) this.set({ queue }, count);
+    });
+  },
+});
+
+/** How /metrics counts due delayed jobs (processes with the `api` role). */
+export function reportDueDelayedJobs(counts: () => Promise<ReadonlyMap<string, number>>): void {
+  dueJobCounts = counts;
+}
+
 export const jobDuration = new Histogram({
   name: 'flightdeck_job_duration_seconds',
   help: 'Duration of job attempts, from pick-up to end, by queue, type and outcome',

@@ -13,6 +13,8 @@ export function redisKeys(prefix: string) {
     history: `${base}:history`,
     historyCursor: `${base}:history:cursor`,
     historyLeader: `${base}:history:leader`,
+    /** Held (a lease) by the API process that moves due delayed jobs to `wait` (see DueJobPromoter). */
+    dueJobsLeader: `${base}:due-jobs:leader`,
     /** Taken (SET NX, left to expire) by the API process that sweeps orphaned artifact chunks this period. */
     artifactSweep: `${base}:artifacts:sweep`,
     /** Pub/sub channel: job ids whose active run should stop. */

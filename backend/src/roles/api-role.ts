@@ -20,11 +20,18 @@ import { REPO_ROOT, type Config } from '../config';
 import { HistoryProjector } from '../history/history-projector';
 import { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from '../jobs/job-reader';
+import { DueJobPromoter } from '../jobs/due-job-promoter';
 import { JobService } from '../jobs/job-service';
 import { QueueDrainService } from '../jobs/queue-drain';
 import { QueueOverviewService } from '../jobs/queue-overview';
 import { closeQueues, createQueues } from '../jobs/queue-registry';
-import { reportHistoryBacklog, reportQueueDepths, reportQueuePauses, type MeteredQueue } from '../metrics';
+import {
+  reportDueDelayedJobs,
+  reportHistoryBacklog,
+  reportQueueDepths,
+  reportQueuePauses,
+  type MeteredQueue,
+} from '../metrics';
 import { OpsOverviewService } from '../ops/ops-overview';
 import type { ProcessRegistry } from '../ops/process-registry';
 import { RedisLease } from '../ops/redis-lease';
@@ -108,6 +115,12 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   );
   sweeper.start();
 
+  // At zero workers nothing else moves due delayed jobs to `wait`, where KEDA looks.
+  const duePromoter = new DueJobPromoter(redis, keys, queues, logger.child({ component: 'due-jobs' }), {
+    pollMs: config.DUE_JOB_POLL_MS,
+  });
+  duePromoter.start();
+  reportDueDelayedJobs(() => duePromoter.countDue());
   const schedules = new ScheduleService(queues);
   const restored = await schedules.restoreMissing();
   if (restored > 0) logger.warn({ restored }, 'job schedulers missing from Redis were re-created from MongoDB');
@@ -167,6 +180,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     bootstrap: bootstrapResult,
     async stop() {
       await sweeper.stop();
+      await duePromoter.stop();
       await projector.stop();
       await webhookDeliverer.close();
       await closeQueues(queues);

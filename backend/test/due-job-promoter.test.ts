@@ -1,0 +1,239 @@
+import { Queue } from 'bullmq';
+import pino from 'pino';
+import type { StreamEvent } from '@flightdeck/contract';
+import {
+  JOB_TYPES,
+  decodeWorkspaceEntry,
+  defineJobType,
+  startWorkers,
+  type AnyJobType,
+  type WorkerRuntime,
+} from '@flightdeck/workers';
+import { DueJobPromoter } from '../src/jobs/due-job-promoter';
+import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { waitForJobStatus } from './support/http-client';
+import { waitFor } from './support/test-services';
+
+// Issue 12, defect 1: at zero workers (KEDA's minReplicaCount 0) nothing in BullMQ 6 moves a due
+// delayed job to `wait`, and KEDA never counts `delayed`. The api role's due-job promoter does. Here
+// an api-only process and no worker: a delayed job, a retry waiting out its backoff and a schedule's
+// run each reach `wait` (or `prioritized`) within about DUE_JOB_POLL_MS of their due time and never
+// before it; a worker started afterwards runs them, and the stream announces each step once.
+
+/** Slack on top of DUE_JOB_POLL_MS for a loaded test machine (2 shared cores). */
+const SLACK_MS = 1_000;
+const EVERY_SECOND = '* * * * * *';
+
+/** demo.sleep, except that a job with `fail: true` fails its first attempt only. */
+const flakySleep: AnyJobType = defineJobType({
+  ...JOB_TYPES.get('demo.sleep')!,
+  resultSchema: undefined,
+  async run({ ms, fail }: { ms: number; fail: boolean }, { attempt }) {
+    if (fail && attempt === 1) throw new Error('first attempt fails');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return { slept: ms };
+  },
+});
+
+/** When BullMQ will consider a delayed job due: its score is `runAt * 0x1000 + counter`. */
+async function dueAt(app: TestFlightdeck, queue: Queue, jobId: string): Promise<number | null> {
+  const score = await app.redis.zscore(queue.keys.delayed!, jobId);
+  return score === null ? null : Math.floor(Number(score) / 0x1000);
+}
+
+/** When (Redis time, ms) BullMQ's event stream of the queue recorded the job's move from delayed to waiting. */
+async function promotedAt(app: TestFlightdeck, queue: Queue, jobId: string): Promise<number[]> {
+  const entries = await app.redis.xrange(queue.keys.events!, '-', '+');
+  return entries
+    .filter(([, fields]) => {
+      const record: Record<string, string> = {};
+      for (let index = 0; index + 1 < fields.length; index += 2) record[fields[index]!] = fields[index + 1]!;
+      return record.event === 'waiting' && record.jobId === jobId && record.prev === 'delayed';
+    })
+    .map(([id]) => Number(id.split('-')[0]));
+}
+
+/** The state changes of a job in the workspace stream (without progress and logs), by type. */
+async function stateEvents(app: TestFlightdeck, jobId: string): Promise<StreamEvent[]> {
+  const entries = await app.redis.xrange(app.keys.workspaceEvents(app.workspaceId), '-', '+');
+  return entries
+    .map(decodeWorkspaceEntry)
+    .filter((event) => event.jobId === jobId && event.type !== 'job.progress' && event.type !== 'job.log');
+}
+
+const startDemoWorkers = (app: TestFlightdeck) =>
+  startWorkers({
+    redisUrl: app.namespace.redisUrl,
+    prefix: app.namespace.prefix,
+    queues: ['demo'],
+    jobTypes: new Map([...JOB_TYPES, ['demo.sleep', flakySleep]]),
+    lockDurationMs: 5_000,
+    progressIntervalMs: 0,
+    events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
+    logger: pino({ level: 'silent' }),
+  });
+
+describe('due delayed jobs on an api-only process with no worker', () => {
+  let app: TestFlightdeck;
+  let workers: WorkerRuntime | undefined;
+  beforeAll(async () => {
+    app = await startTestFlightdeck({ ROLES: 'api' });
+  });
+  afterAll(async () => {
+    await workers?.close(1_000);
+    await app.stop();
+  });
+
+  it('reach wait within DUE_JOB_POLL_MS of their due time, never before, and run once a worker starts', async () => {
+    const demo = app.queue('demo');
+    const pollMs = app.config.DUE_JOB_POLL_MS;
+
+    // A retry waiting out its backoff: its first attempt needs a worker, which then goes away.
+    workers = await startDemoWorkers(app);
+    const flaky = await app.http.post('/v1/jobs', {
+      type: 'demo.sleep',
+      payload: { ms: 0, fail: true },
+      attempts: 2,
+      backoff: { type: 'fixed', delayMs: 2_000 },
+    });
+    expect(flaky.status).toBe(202);
+    const flakyId = flaky.body.id as string;
+    await waitFor('the first attempt to fail', async () =>
+      (await stateEvents(app, flakyId)).some((event) => event.type === 'job.retrying'),
+    );
+    await workers.close(1_000);
+    workers = undefined;
+    const workersGoneAt = Date.now();
+
+    // A delayed job, a delayed job with a priority, one not due for a minute, and a schedule's run.
+    const submit = async (body: Record<string, unknown>) => {
+      const answer = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 }, ...body });
+      expect(answer.status).toBe(202);
+      expect(answer.body.status).toBe('delayed');
+      return answer.body.id as string;
+    };
+    const delayedId = await submit({ delayMs: 1_500 });
+    const prioritizedId = await submit({ delayMs: 1_500, priority: 5 });
+    const laterId = await submit({ delayMs: 60_000 });
+    const schedule = await app.http.post('/v1/schedules', {
+      name: 'every second',
+      cron: EVERY_SECOND,
+      job: { type: 'demo.sleep', payload: { ms: 0 } },
+    });
+    expect(schedule.status).toBe(201);
+    const runId = await waitFor('the schedule’s first run', async () => {
+      const delayed = await demo.getJobs(['delayed']);
+      return delayed.find((job) => job.id?.startsWith(`repeat:${schedule.body.id}:`))?.id;
+    });
+
+    const due = new Map<string, number>();
+    for (const id of [flakyId, delayedId, prioritizedId, runId]) {
+      const at = await dueAt(app, demo, id);
+      expect(at).not.toBeNull();
+      due.set(id, at!);
+    }
+    // Nothing else could promote the retry: the only worker was gone before it fell due.
+    expect(due.get(flakyId)!).toBeGreaterThan(workersGoneAt);
+
+    // Each reaches BullMQ's `wait` (or `prioritized`) once, between its due time and a poll (plus slack) after it.
+    for (const [id, at] of due) {
+      const moves = await waitFor(`${id} to be promoted`, async () => {
+        const found = await promotedAt(app, demo, id);
+        return found.length > 0 ? found : null;
+      });
+      expect(moves).toHaveLength(1);
+      expect(moves[0]!).toBeGreaterThanOrEqual(at);
+      expect(moves[0]!).toBeLessThanOrEqual(at + pollMs + SLACK_MS);
+    }
+    expect(await demo.getJobState(delayedId)).toBe('waiting');
+    expect(await demo.getJobState(flakyId)).toBe('waiting');
+    expect(await demo.getJobState(runId)).toBe('waiting');
+    expect(await demo.getJobState(prioritizedId)).toBe('prioritized');
+    // What KEDA's redis triggers read: the list and the sorted set.
+    expect(await app.redis.lpos(demo.keys.wait!, delayedId)).not.toBeNull();
+    expect(await app.redis.zscore(demo.keys.prioritized!, prioritizedId)).not.toBeNull();
+    // Not due yet: left alone.
+    expect(await demo.getJobState(laterId)).toBe('delayed');
+
+    // A worker started now runs them all.
+    workers = await startDemoWorkers(app);
+    for (const id of [flakyId, delayedId, prioritizedId]) await waitForJobStatus(app.http, id, 'completed');
+    await waitForJobStatus(app.http, encodeURIComponent(runId), 'completed');
+    expect((await app.http.delete(`/v1/schedules/${schedule.body.id}`)).status).toBe(204);
+    expect(await demo.getJobState(laterId)).toBe('delayed');
+
+    // The stream tells each story once, as when a worker promotes a due job: no event for the move itself.
+    const types = async (id: string) => (await stateEvents(app, id)).map((event) => event.type);
+    expect(await types(delayedId)).toEqual(['job.delayed', 'job.active', 'job.completed']);
+    expect(await types(prioritizedId)).toEqual(['job.delayed', 'job.active', 'job.completed']);
+    expect(await types(flakyId)).toEqual(['job.queued', 'job.active', 'job.retrying', 'job.active', 'job.completed']);
+    expect(await types(runId)).toEqual(['job.queued', 'job.active', 'job.completed']);
+    expect((await stateEvents(app, runId))[0]!.job).toMatchObject({ id: runId, type: 'demo.sleep', status: 'queued' });
+  }, 40_000);
+});
+
+describe('DueJobPromoter', () => {
+  let app: TestFlightdeck;
+  beforeAll(async () => {
+    // Its own promoter runs too, but only on the job queues, never on these tests' own queues.
+    app = await startTestFlightdeck({ ROLES: 'api' });
+  });
+  afterAll(() => app.stop());
+
+  const promoterOf = (queue: Queue, batch?: number) =>
+    new DueJobPromoter(app.redis, app.keys, new Map([[queue.name, queue]]), pino({ level: 'silent' }), {
+      pollMs: 1_000,
+      ...(batch ? { batch } : {}),
+    });
+
+  it('moves every due job in batches, oldest first, and only due ones; nothing due costs one ZRANGEBYSCORE', async () => {
+    const queue = new Queue('due-batches', { connection: app.redis, prefix: app.namespace.prefix });
+    const promoter = promoterOf(queue, 100);
+    const jobs = await queue.addBulk(
+      Array.from({ length: 250 }, (_, index) => ({ name: 'x', data: { index }, opts: { delay: 10_000 + index } })),
+    );
+
+    // Nothing due: nothing moves, and Redis runs one command on the queue's keys, inside the script.
+    const ownKeys = new Set(Object.values(queue.keys));
+    const monitor = await app.redis.monitor();
+    const commands: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((arg) => ownKeys.has(arg))) commands.push(args);
+    });
+    expect(await promoter.promoteDue()).toEqual(new Map());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    monitor.disconnect();
+    // (EVALSHA once the script is loaded; the very first call may be an EVAL that loads it.)
+    expect(commands.map(([command]) => command!.toLowerCase().replace(/^evalsha$/, 'eval'))).toEqual([
+      'eval',
+      'zrangebyscore',
+    ]);
+
+    // Due by the 150th job's time: at least 150 jobs (a few more if they fell due in the same ms),
+    // moved in batches of 100 within one pass.
+    const cutoff = (await dueAt(app, queue, jobs[149]!.id!))!;
+    const due: string[] = [];
+    for (const job of jobs) if ((await dueAt(app, queue, job.id!))! <= cutoff) due.push(job.id!);
+    expect(due.length).toBeGreaterThanOrEqual(150);
+    expect(await promoter.countDue(cutoff)).toEqual(new Map([[queue.name, due.length]]));
+    expect(await promoter.promoteDue(cutoff)).toEqual(new Map([[queue.name, due.length]]));
+    expect(await promoter.countDue(cutoff)).toEqual(new Map([[queue.name, 0]]));
+    expect(await queue.getDelayedCount()).toBe(250 - due.length);
+    // Oldest due first out of `wait` (BullMQ pushes on the left and takes from the right).
+    expect((await app.redis.lrange(queue.keys.wait!, 0, -1)).reverse()).toEqual(due);
+    await queue.close();
+  });
+
+  it('leaves a paused queue’s due jobs in wait without waking workers, as BullMQ does', async () => {
+    const queue = new Queue('due-paused', { connection: app.redis, prefix: app.namespace.prefix });
+    const promoter = promoterOf(queue);
+    const job = await queue.add('x', {}, { delay: 1_000 });
+    await queue.pause();
+    expect(await promoter.promoteDue(Date.now() + 1_000)).toEqual(new Map([[queue.name, 1]]));
+    expect(await app.redis.lrange(queue.keys.wait!, 0, -1)).toEqual([job.id]);
+    expect(await app.redis.zscore(queue.keys.marker!, '0')).toBeNull();
+    await queue.resume();
+    expect(await app.redis.zscore(queue.keys.marker!, '0')).not.toBeNull();
+    await queue.close();
+  });
+});
