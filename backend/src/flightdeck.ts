@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
-import { redisKeys, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
+import { closeRedis, redisKeys, startWorkers, withDeadline, type WorkerRuntime } from '@flightdeck/workers';
 import { AccountService } from './accounts/account-service';
 import { ApiKeyResolver } from './accounts/api-keys';
 import { Authenticator } from './accounts/authenticator';
@@ -22,13 +22,30 @@ import { connectMongo, pingMongo } from './db/connection';
 import { JobReader } from './jobs/job-reader';
 import { GridFsArtifactStore } from './artifacts/artifact-store';
 import { startFerretDb, startRedis, type LocalService } from './services/local-services';
+import { SHUTDOWN_SLACK_MS, ShutdownSteps } from './shutdown-steps';
 
 export interface Flightdeck {
   port: number;
   bootstrap?: BootstrapResult;
-  /** Ordered shutdown: readiness first, then intake, socket drain and workers, queues, Redis, MongoDB, embedded services. */
+  /**
+   * Ordered shutdown: readiness first, then intake, socket drain and workers, queues, Redis, MongoDB,
+   * embedded services. Every step is bounded: it ends within `SHUTDOWN_TIMEOUT_MS` +
+   * `SHUTDOWN_SLACK_MS` whatever is unreachable.
+   */
   stop(): Promise<void>;
+  /**
+   * For an exit that cannot wait (a second signal, the last-resort deadline): sends the embedded
+   * services this process started SIGTERM and waits at most `waitMs` for them to exit. They close
+   * their ports at once and go on exiting by themselves; a next start then starts them afresh.
+   */
+  stopEmbeddedServices(waitMs: number): Promise<void>;
 }
+
+/** Bounds of the closing steps (each also within what is left of `SHUTDOWN_SLACK_MS`). */
+const STEP_MS = 500;
+const API_ROLE_STOP_MS = 2_000;
+const MONGODB_CLOSE_MS = 1_000;
+const EMBEDDED_STOP_MS = 2_000;
 
 interface EmbeddedServices {
   redisUrl: string;
@@ -79,6 +96,8 @@ async function startEmbeddedServices(config: Config, logger: Logger): Promise<Em
   }
   return { redisUrl, mongoUrl, services };
 }
+
+const stopServices = (services: LocalService[]) => Promise.all(services.map((service) => service.stop()));
 
 /** Answers every request while the process starts: alive (`/healthz` 200), not ready yet (503). */
 const starting: http.RequestListener = (req, res) => {
@@ -216,19 +235,38 @@ async function startRoles(
   const stop = () =>
     (stopping ??= (async () => {
       readiness.accepting = false;
-      await registry.stop();
+      // Redis or MongoDB may be gone: no step may wait on them for long (see ShutdownSteps).
+      const steps = new ShutdownSteps(logger, Date.now() + config.SHUTDOWN_TIMEOUT_MS + SHUTDOWN_SLACK_MS);
+      await steps.run('process registry', () => registry.stop(), STEP_MS);
       const closed = closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS);
       // The gateway drains its sockets (GATEWAY_DRAIN_DELAY_MS + GATEWAY_DRAIN_MS) while the workers
-      // finish their jobs: both fit in SHUTDOWN_TIMEOUT_MS, not one after the other.
-      await Promise.all([gateway?.close(), workers?.close(config.SHUTDOWN_TIMEOUT_MS)]);
-      await closed;
-      await apiRole?.stop();
-      await revocations.close();
-      await redis.quit().catch(() => redis.disconnect());
-      await mongoose.disconnect();
-      await Promise.all(services.map((service) => service.stop()));
+      // finish their jobs: both fit in SHUTDOWN_TIMEOUT_MS, not one after the other. The workers bound
+      // their own close (the hand-back of jobs still running comes after SHUTDOWN_TIMEOUT_MS).
+      await Promise.all([
+        steps.run('gateway', () => gateway?.close(), config.SHUTDOWN_TIMEOUT_MS),
+        steps.run('workers', () => workers?.close(config.SHUTDOWN_TIMEOUT_MS), Infinity),
+      ]);
+      await steps.run('http server', () => closed, STEP_MS);
+      await steps.run('api role', () => apiRole?.stop(), API_ROLE_STOP_MS);
+      await steps.run('revocations', () => revocations.close(), STEP_MS);
+      await steps.run('redis', () => closeRedis(redis, STEP_MS), STEP_MS);
+      await steps.run(
+        'mongodb',
+        () => mongoose.disconnect(),
+        MONGODB_CLOSE_MS,
+        () => {
+          void mongoose.connection.close(true).catch(() => undefined);
+        },
+      );
+      // Each is sent SIGTERM at once, however little time is left; only the wait for its exit is bounded.
+      await steps.run('embedded services', () => stopServices(services), EMBEDDED_STOP_MS);
       logger.info('flightdeck stopped');
     })());
 
-  return { port, ...(apiRole ? { bootstrap: apiRole.bootstrap } : {}), stop };
+  return {
+    port,
+    ...(apiRole ? { bootstrap: apiRole.bootstrap } : {}),
+    stop,
+    stopEmbeddedServices: (waitMs) => withDeadline(stopServices(services), waitMs).then(() => undefined),
+  };
 }

@@ -1,6 +1,10 @@
 import { ConfigError, loadConfig } from './config';
 import { startFlightdeck } from './flightdeck';
 import { createLogger } from './logger';
+import { shutdownDeadlineMs } from './shutdown-steps';
+
+/** On an exit that cannot wait: how long the embedded services get to exit after SIGTERM before we go. */
+const EXIT_NOW_WAIT_MS = 500;
 
 async function main(): Promise<void> {
   let config;
@@ -46,9 +50,21 @@ async function main(): Promise<void> {
   }
 
   let signals = 0;
+  /** Stops the embedded services (briefly waiting for them), then exits: for when the shutdown cannot go on. */
+  const exitNow = (code: number) => {
+    void flightdeck.stopEmbeddedServices(EXIT_NOW_WAIT_MS).finally(() => process.exit(code));
+  };
   const shutdown = (signal: NodeJS.Signals) => {
-    if (++signals > 1) process.exit(1);
+    if (++signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      return exitNow(1);
+    }
     logger.info({ signal }, 'shutting down');
+    // Every step of the shutdown is bounded; this catches whatever escaped its bound.
+    setTimeout(() => {
+      logger.error('shutdown did not end in time; exiting');
+      exitNow(1);
+    }, shutdownDeadlineMs(config.SHUTDOWN_TIMEOUT_MS));
     flightdeck.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -243,8 +243,10 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       if ((await withDeadline(closed, timeoutMs)).timedOut) {
         const jobs = handBack.begin();
         logger.warn({ jobs }, 'active jobs did not finish in time; handing them back to their queues');
-        // With no job to hand back, what holds the close is Redis being away: no use waiting for it.
-        if ((await withDeadline(closed, jobs > 0 ? HAND_BACK_MS : 0)).timedOut) {
+        // With no job to hand back, or Redis away (nothing can reach the queues), what holds the close
+        // is Redis: no use waiting for it.
+        const handBackMs = jobs > 0 && connection.status === 'ready' ? HAND_BACK_MS : 0;
+        if ((await withDeadline(closed, handBackMs)).timedOut) {
           // Redis is away (or a processor is stuck): cut the workers' own connections.
           logger.warn('workers did not close in time; disconnecting them');
           for (const worker of workers) void worker.disconnect().catch(() => undefined);
