@@ -6,5 +6,5 @@ KWOK_VERSION=0.8.0            # sigs.k8s.io/kwok
 KEDA_VERSION=2.21.0           # github.com/kedacore/keda/v2 (2.21.1 needs Go 1.27)
 PROMETHEUS_MODULE_VERSION=0.316.0 # github.com/prometheus/prometheus (Prometheus 3.16)
 GATEWAY_API_VERSION=1.6.3     # sigs.k8s.io/gateway-api (CRDs only)
-PROMETHEUS_OPERATOR_VERSION=0.95.2 # github.com/prometheus-operator/prometheus-operator (CRDs only)
+PROMETHEUS_OPERATOR_VERSION=0.88.0 # github.com/prometheus-operator/prometheus-operator (CRDs only)
 LAB_CACHE="${FLIGHTDECK_CACHE:-$HOME/.cache/flightdeck}/lab"

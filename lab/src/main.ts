@@ -1,31 +1,65 @@
-import { startLab } from './lab';
-import { RUN } from './lab-env';
+import { parseArgs } from 'node:util';
+import { getJson } from './kubectl';
+import { startLab, type Lab } from './lab';
+import { NAMESPACE, RUN } from './lab-env';
+import { burst } from './scenarios/burst';
+import { renderReport } from './report/render-report';
+import { runScenario, type Scenario } from './scenarios/scenario';
 
 // `npm run lab -- <command>`: see docs/scaling-lab.md.
-//   up              bring the lab up and keep it up until Ctrl-C (then tear everything down)
-//   run <scenario…> bring it up, run the scenarios (or `all`), record them, tear down
+//   up                 bring the lab up and keep it up until Ctrl-C (then tear everything down)
+//   run <scenario…>    bring it up, run the scenarios in order (or `all`), record them, tear down
+//     --jobs <n>       the burst's size (default 20000)
+//   report             redraw docs/scaling-report.md's tables and charts from the recordings
 
-const usage = 'usage: npm run lab -- up | run <scenario…|all>';
+const SCENARIOS = ['burst'] as const;
+const usage = `usage: npm run lab -- up | run <${SCENARIOS.join('|')}|all>… [--jobs n] | report`;
+
+async function maxReplicas(scaledObject: string): Promise<number> {
+  const object = await getJson<{ spec: { maxReplicaCount: number } }>('-n', NAMESPACE, 'scaledobject', scaledObject);
+  return object.spec.maxReplicaCount;
+}
+
+async function scenario(name: string, lab: Lab, options: { jobs: number }): Promise<Scenario> {
+  switch (name) {
+    case 'burst':
+      return burst({ jobs: options.jobs, jobMs: 2000, maxWorkers: await maxReplicas('flightdeck-worker') });
+    default:
+      throw new Error(`unknown scenario "${name}"; ${usage}`);
+  }
+}
 
 async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { jobs: { type: 'string', default: '20000' } },
+  });
+  const [command, ...names] = positionals;
+  if (command === 'report') return renderReport();
   if (command !== 'up' && command !== 'run') throw new Error(usage);
+  const selected = names.includes('all') ? [...SCENARIOS] : names;
+  if (command === 'run' && selected.length === 0) throw new Error(usage);
   const lab = await startLab();
   let stopping: Promise<void> | undefined;
   const shutdown = () => (stopping ??= lab.stop());
   process.once('SIGINT', () => void shutdown().then(() => process.exit(130)));
   process.once('SIGTERM', () => void shutdown().then(() => process.exit(143)));
-  if (command === 'up') {
-    process.stderr.write(
-      `[lab] up: ${lab.url} (API key ${lab.apiKey}); logs and pod events in ${RUN}; Ctrl-C tears it down\n`,
-    );
-    await new Promise(() => undefined);
+  try {
+    if (command === 'up') {
+      process.stderr.write(
+        `[lab] up: ${lab.url} (API key ${lab.apiKey}); logs and pod events in ${RUN}; Ctrl-C tears it down\n`,
+      );
+      await new Promise(() => undefined);
+    }
+    for (const name of selected) await runScenario(lab, await scenario(name, lab, { jobs: Number(values.jobs) }));
+  } finally {
+    await shutdown();
   }
-  process.stderr.write(`[lab] scenarios ${rest.join(' ')}: not yet\n`);
-  await shutdown();
+  await renderReport();
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`[lab] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`[lab] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
