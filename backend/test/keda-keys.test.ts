@@ -151,9 +151,11 @@ async function pausedGaugeQuery(query: string): Promise<number> {
       else throw new Error(`unexpected trigger type ${trigger.type}`);
     }
     const names = Object.keys(values);
-    // The expr-lang formula only uses max(), + and ?: here, which read the same in JavaScript.
-    const metric = new Function('max', ...names, `return ${so.modifiers.formula};`)(
+    // The expr-lang formula only uses max(), +, ?:, ||, ?? and == nil here, which read the same in
+    // JavaScript with nil as null (KEDA's nil: a trigger failed past the fallback threshold).
+    const metric = new Function('max', 'nil', ...names, `return ${so.modifiers.formula};`)(
       Math.max,
+      null,
       ...names.map((name) => values[name]),
     ) as number;
     const { minReplicas, maxReplicas } = SCALING_POLICIES[so.queues[0] as keyof typeof SCALING_POLICIES];

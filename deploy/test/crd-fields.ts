@@ -261,3 +261,17 @@ export const GATEWAY_API_HTTPROUTE_SPEC_FIELDS = [
   'rules[].timeouts.backendRequest',
   'rules[].timeouts.request',
 ];
+
+/**
+ * The one experimental-channel HTTPRoute field we use (gateway.networking.k8s.io_httproutes.yaml,
+ * Gateway API v1.2.1, config/crd/experimental; still experimental in v1.5): session persistence, so
+ * that Socket.IO's long-polling requests reach the gateway that holds their session. Listed apart so
+ * that no other experimental field slips in unnoticed.
+ */
+export const GATEWAY_API_HTTPROUTE_EXPERIMENTAL_FIELDS = [
+  'rules[].sessionPersistence.absoluteTimeout',
+  'rules[].sessionPersistence.cookieConfig.lifetimeType = Permanent|Session',
+  'rules[].sessionPersistence.idleTimeout',
+  'rules[].sessionPersistence.sessionName',
+  'rules[].sessionPersistence.type = Cookie|Header',
+];

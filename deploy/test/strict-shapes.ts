@@ -12,6 +12,7 @@
  */
 import {
   GATEWAY_API_GATEWAY_SPEC_FIELDS,
+  GATEWAY_API_HTTPROUTE_EXPERIMENTAL_FIELDS,
   GATEWAY_API_HTTPROUTE_SPEC_FIELDS,
   KEDA_SCALEDOBJECT_SPEC_FIELDS,
   KEDA_TRIGGERAUTHENTICATION_SPEC_FIELDS,
@@ -114,13 +115,17 @@ export const CRD_SHAPES: Record<string, Shape> = {
     spec: shapeFromFields(KEDA_TRIGGERAUTHENTICATION_SPEC_FIELDS),
   },
   'gateway.networking.k8s.io/v1/Gateway': { ...typeMeta, spec: shapeFromFields(GATEWAY_API_GATEWAY_SPEC_FIELDS) },
-  'gateway.networking.k8s.io/v1/HTTPRoute': { ...typeMeta, spec: shapeFromFields(GATEWAY_API_HTTPROUTE_SPEC_FIELDS) },
+  'gateway.networking.k8s.io/v1/HTTPRoute': {
+    ...typeMeta,
+    spec: shapeFromFields([...GATEWAY_API_HTTPROUTE_SPEC_FIELDS, ...GATEWAY_API_HTTPROUTE_EXPERIMENTAL_FIELDS]),
+  },
 };
 
 function walk(value: unknown, shape: Shape, at: string, errors: string[]): void {
   if (shape === 'any') return;
   if (shape instanceof OneOf) {
-    if (!shape.values.includes(value as string))
+    // Integer enums (an HTTP redirect's statusCode) are listed as their decimal strings.
+    if (!shape.values.includes(typeof value === 'number' ? String(value) : (value as string)))
       errors.push(`${at}: ${JSON.stringify(value)} is not one of ${shape.values.join(', ')}`);
     return;
   }
