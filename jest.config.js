@@ -63,6 +63,15 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
     {
+      // The scaling lab's pure logic (the lab itself runs with `npm run lab`).
+      displayName: 'lab',
+      rootDir: 'lab',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/src/**/*.test.ts'],
+    },
+    {
       displayName: 'e2e',
       rootDir: 'client',
       testEnvironment: 'node',

@@ -3,6 +3,7 @@ import { getJson } from './kubectl';
 import { startLab, type Lab } from './lab';
 import { NAMESPACE, RUN } from './lab-env';
 import { burst } from './scenarios/burst';
+import { scaleToZero } from './scenarios/scale-to-zero';
 import { renderReport } from './report/render-report';
 import { runScenario, type Scenario } from './scenarios/scenario';
 
@@ -12,18 +13,28 @@ import { runScenario, type Scenario } from './scenarios/scenario';
 //     --jobs <n>       the burst's size (default 20000)
 //   report             redraw docs/scaling-report.md's tables and charts from the recordings
 
-const SCENARIOS = ['burst'] as const;
+const SCENARIOS = ['scale-to-zero', 'burst'] as const;
 const usage = `usage: npm run lab -- up | run <${SCENARIOS.join('|')}|all>… [--jobs n] | report`;
 
-async function maxReplicas(scaledObject: string): Promise<number> {
-  const object = await getJson<{ spec: { maxReplicaCount: number } }>('-n', NAMESPACE, 'scaledobject', scaledObject);
-  return object.spec.maxReplicaCount;
+async function scaledObject(name: string): Promise<{ maxReplicaCount: number; cooldownPeriod?: number }> {
+  return (
+    await getJson<{ spec: { maxReplicaCount: number; cooldownPeriod?: number } }>('-n', NAMESPACE, 'scaledobject', name)
+  ).spec;
 }
 
 async function scenario(name: string, lab: Lab, options: { jobs: number }): Promise<Scenario> {
   switch (name) {
+    case 'scale-to-zero': {
+      // Retries come due two minutes after KEDA has had time to scale the workers back to zero.
+      const cooldown = (await scaledObject('flightdeck-worker')).cooldownPeriod ?? 300;
+      return scaleToZero({ dueInSeconds: 45, retryBackoffSeconds: cooldown + 120, jobs: 10 });
+    }
     case 'burst':
-      return burst({ jobs: options.jobs, jobMs: 2000, maxWorkers: await maxReplicas('flightdeck-worker') });
+      return burst({
+        jobs: options.jobs,
+        jobMs: 2000,
+        maxWorkers: (await scaledObject('flightdeck-worker')).maxReplicaCount,
+      });
     default:
       throw new Error(`unknown scenario "${name}"; ${usage}`);
   }

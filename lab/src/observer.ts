@@ -14,10 +14,14 @@ interface StreamEvent {
 }
 
 export interface JobTimes {
-  /** When it was due: its creation, or `runAt` for a delayed job. */
+  /** When it was first due: its creation, or `runAt` for a delayed job. */
   due?: number;
   started?: number;
   ended?: number;
+  /** When the next attempt is due (a delayed job, a retry waiting out its backoff). */
+  nextDue?: number;
+  /** Each attempt's start minus when it was due, in seconds. */
+  startLatencies: number[];
 }
 
 export interface ObserverReport {
@@ -120,11 +124,20 @@ export class Observer {
   }
 
   private track(jobId: string, event: StreamEvent): void {
-    const times = this.jobs.get(jobId) ?? {};
+    const times = this.jobs.get(jobId) ?? { startLatencies: [] };
     const at = Date.parse(event.at);
     const job = event.job;
-    if (job?.createdAt && times.due === undefined) times.due = Date.parse(job.runAt ?? job.createdAt);
-    if (event.type === 'job.active') times.started ??= job?.startedAt ? Date.parse(job.startedAt) : at;
+    if (job?.createdAt && times.due === undefined) {
+      times.due = Date.parse(job.runAt ?? job.createdAt);
+      times.nextDue = times.due;
+    }
+    if (job?.status === 'delayed' && job.runAt) times.nextDue = Date.parse(job.runAt);
+    if (event.type === 'job.active') {
+      const started = job?.startedAt ? Date.parse(job.startedAt) : at;
+      times.started ??= started;
+      if (times.nextDue !== undefined) times.startLatencies.push((started - times.nextDue) / 1000);
+      times.nextDue = undefined;
+    }
     // A failure ends the job only when it is final: a retry's failure leaves it delayed or queued.
     const final =
       event.type === 'job.completed' ||

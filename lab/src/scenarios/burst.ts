@@ -1,6 +1,7 @@
 import { runArtillery } from '../artillery';
 import { quantile, round } from '../stats';
-import { perPodCapacity, readyOf, type Scenario } from './scenario';
+import { perPodCapacity, readyOf } from './capacity';
+import type { Scenario } from './scenario';
 
 // (b) A burst: JOBS demo.sleep jobs submitted in ten seconds to a queue whose workers are at zero.
 // KEDA wakes the worker Deployment, the HPA scales it out to its maximum, the backlog drains, and
@@ -30,7 +31,7 @@ export function burst(options: { jobs: number; jobMs: number; maxWorkers: number
       const drained = elapsed();
 
       const times = [...observer.jobs.values()];
-      const startLatencies = times.flatMap((job) => (job.started && job.due ? [(job.started - job.due) / 1000] : []));
+      const startLatencies = times.flatMap((job) => job.startLatencies.slice(0, 1));
       const capacity = perPodCapacity(sampler.samples, WORKERS, 'demo');
       const ideal = capacity ? accepted / (options.maxWorkers * capacity) : null;
       const firstWorker = sampler.samples.find((sample) => readyOf(sample, WORKERS) > 0)?.t ?? null;
