@@ -9,7 +9,11 @@ export interface JobContext {
   jobId: string;
   /** 1 for the first attempt. */
   attempt: number;
-  /** Aborted when the job times out or is cancelled; handlers stop promptly when it fires. */
+  /**
+   * Aborted when the job times out or is cancelled, or when its worker shuts down before it ends (the
+   * reason is then a `WorkerShutdownError`: the job goes back to its queue and runs again elsewhere);
+   * handlers stop promptly when it fires.
+   */
   signal: AbortSignal;
   /** Report progress 0–100. Cheap to call often: updates are coalesced. */
   progress(percent: number): void;
