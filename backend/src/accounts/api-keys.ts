@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import type { Actor, ApiKeyInfo, ApiKeyScope } from '@flightdeck/contract';
 import { ApiKeyModel, type ApiKeyDoc } from '../db/models';
+import { isServiceUnavailable } from '../ops/service-unavailable';
 import type { RevocationBus } from './revocations';
 
 export interface ApiKeyIdentity {
@@ -86,15 +87,30 @@ export class ApiKeyService {
 
 /** How often a key's `lastUsedAt` is written at most: a busy key costs one write a minute. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** How long a cached answer may stand in for MongoDB while it cannot be asked. */
+const STALE_FOR_MS = 10 * 60_000;
+/** While MongoDB cannot be asked, how long a stale answer is used before asking again. */
+const OUTAGE_RETRY_MS = 5_000;
+
+interface CachedKey {
+  identity: ApiKeyIdentity | null;
+  expiresAt: number;
+  /** Until when the answer may be used after `expiresAt` if MongoDB is away. */
+  staleUntil: number;
+}
 
 /**
  * Resolves API keys to identities, with a short in-process cache (by the presented key, so a hit
  * costs no hashing and no await) so the hot submit path does not query MongoDB on every request.
  * Revocations evict at once (see RevocationBus); the cache's lifetime bounds a missed message.
+ * While MongoDB is away, an expired answer goes on being used (for up to `STALE_FOR_MS`):
+ * submitting needs no MongoDB (design §3), and a key cannot be revoked while it is away anyway.
  */
 export class ApiKeyResolver {
-  private readonly cache = new Map<string, { identity: ApiKeyIdentity | null; expiresAt: number }>();
+  private readonly cache = new Map<string, CachedKey>();
   private readonly lastUsedWrites = new Map<string, number>();
+  /** Lookups in flight, by presented key: a burst of requests with an expired key asks once. */
+  private readonly lookups = new Map<string, Promise<ApiKeyIdentity | null>>();
 
   constructor(private readonly cacheMs = 10_000) {}
 
@@ -109,12 +125,32 @@ export class ApiKeyResolver {
   async resolve(key: string): Promise<ApiKeyIdentity | null> {
     const cached = this.cached(key);
     if (cached !== undefined) return cached;
+    const stale = this.cache.get(key);
+    const usable = stale && stale.staleUntil > Date.now() ? stale : undefined;
+    // Known to be away: do not make the request wait for the driver to give up.
+    if (usable && ApiKeyModel.db.readyState !== 1) return usable.identity;
+    let lookup = this.lookups.get(key);
+    if (!lookup) {
+      lookup = this.lookUp(key).finally(() => this.lookups.delete(key));
+      this.lookups.set(key, lookup);
+    }
+    try {
+      return await lookup;
+    } catch (error) {
+      if (!usable || !isServiceUnavailable(error)) throw error;
+      usable.expiresAt = Date.now() + OUTAGE_RETRY_MS;
+      return usable.identity;
+    }
+  }
+
+  private async lookUp(key: string): Promise<ApiKeyIdentity | null> {
     const record = await ApiKeyModel.findOne({ hash: hashApiKey(key), revokedAt: null }).lean();
     const identity = record
       ? { keyId: record._id, workspaceId: record.workspaceId, name: record.name, scopes: record.scopes }
       : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { identity, expiresAt: Date.now() + this.cacheMs });
+    const now = Date.now();
+    this.cache.set(key, { identity, expiresAt: now + this.cacheMs, staleUntil: now + STALE_FOR_MS });
     if (identity) this.touch(identity.keyId);
     return identity;
   }

@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody } from '@flightdeck/contract';
 import type { Logger } from 'pino';
-import { HttpError } from './http-errors';
+import { isServiceUnavailable } from '../ops/service-unavailable';
+import { HttpError, serviceUnavailable } from './http-errors';
 
 interface BodyParserError {
   type?: string;
@@ -31,22 +32,17 @@ function toHttpError(error: unknown): HttpError {
   // Any other body the parser could not read, e.g. a compressed body that does not decompress.
   if (parserError?.expose && parserError.status === 400)
     return new HttpError(400, 'invalid_json', 'the request body could not be read');
-  const name = (error as Error)?.name ?? '';
-  const message = (error as Error)?.message ?? '';
-  if (
-    name === 'MongoServerSelectionError' ||
-    name === 'MongoNetworkError' ||
-    /Connection is closed|ECONNREFUSED|Stream isn't writeable/.test(message)
-  ) {
-    return new HttpError(503, 'service_unavailable', 'a backing service is unavailable; try again shortly');
-  }
+  if (isServiceUnavailable(error)) return serviceUnavailable('a backing service is unavailable; try again shortly');
   return new HttpError(500, 'internal_error', 'something went wrong on our side');
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const httpError = toHttpError(error);
-    if (httpError.status >= 500)
+    // A dependency that is away is an outage, logged once per request without alarm; the rest are bugs.
+    if (httpError.status === 503)
+      logger.warn({ err: { message: (error as Error)?.message }, url: req.originalUrl }, 'request refused: unavailable');
+    else if (httpError.status >= 500)
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
     if (httpError.issues) body.error.issues = httpError.issues;

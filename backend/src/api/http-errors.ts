@@ -32,4 +32,6 @@ export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new HttpError(429, 'rate_limited', message, undefined, {
     'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
-export const serviceUnavailable = (message: string) => new HttpError(503, 'service_unavailable', message);
+/** Redis or MongoDB is away: worth retrying soon (the same `Retry-After` as while the process starts). */
+export const serviceUnavailable = (message: string) =>
+  new HttpError(503, 'service_unavailable', message, undefined, { 'retry-after': '1' });

@@ -123,6 +123,8 @@ export function redisLimiter(
     keyPrefix: `${keys.rateLimits}:${name}`,
     points,
     duration: durationSeconds,
+    // While Redis is away, pass at once rather than wait for the command to give up (see spendOrPass).
+    rejectIfRedisNotReady: true,
   });
 }
 

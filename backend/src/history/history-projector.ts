@@ -198,7 +198,7 @@ export class HistoryProjector {
         await jobRecords().insertMany(documents, { ordered: false });
       } catch (error) {
         const failed = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
-        if (!failed || failed.some((write) => write.code !== DUPLICATE_KEY)) throw error;
+        if (!onlyDuplicates(failed)) throw error;
         updates.push(...failed.map((write) => inserts[write.index]!));
       }
     }
@@ -249,10 +249,18 @@ async function insertIgnoringDuplicates(
     try {
       await collection.insertMany(chunk, { ordered: false });
     } catch (error) {
-      const failed = (error as { writeErrors?: { code?: number }[] }).writeErrors;
-      if (!failed || failed.some((write) => write.code !== DUPLICATE_KEY)) throw error;
+      if (!onlyDuplicates((error as { writeErrors?: { code?: number }[] }).writeErrors)) throw error;
     }
   }
+}
+
+/**
+ * Whether a bulk insert failed only because some documents were there already (a replay). A bulk
+ * error with no write errors at all failed on the connection (MongoDB went away mid-batch): nothing
+ * says what was written, so the batch must be written again, not taken as done.
+ */
+function onlyDuplicates(writeErrors: { code?: number }[] | undefined): writeErrors is { code?: number }[] {
+  return !!writeErrors && writeErrors.length > 0 && writeErrors.every((write) => write.code === DUPLICATE_KEY);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

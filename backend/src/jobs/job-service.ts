@@ -67,6 +67,10 @@ export class JobService {
     const jobs = inputs.map((input, index) =>
       this.buildJob(input, now, inputs.length > 1 || pathPrefix ? `${pathPrefix}${index}.` : ''),
     );
+    // Redis away (down, restarting): refuse at once. Queued behind a reconnection, the request would
+    // wait seconds for the same 503, and a caller that retries on 503 is better told soon.
+    if (this.deps.redis.status !== 'ready')
+      throw serviceUnavailable('the job queue is unavailable (Redis is reconnecting); nothing was queued, try again');
 
     const existing = await this.claimIdempotencyKeys(workspaceId, jobs);
     const fresh = jobs.filter((job) => !existing.has(job.id));

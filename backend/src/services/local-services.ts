@@ -10,6 +10,8 @@ export interface LocalService {
   dataDir: string;
   /** False when the port already answered and we reused what was there. */
   started: boolean;
+  /** The process we started (absent when we reused one): fault tests SIGKILL it. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -92,7 +94,7 @@ async function launch(
     if (error instanceof LocalServiceError && stderr) error.message += `\n${stderr}`;
     throw error;
   }
-  return { name, url, dataDir, started: true, stop: () => stopChild(child) };
+  return { name, url, dataDir, started: true, pid: child.pid, stop: () => stopChild(child) };
 }
 
 export interface RedisServiceOptions {
@@ -100,6 +102,11 @@ export interface RedisServiceOptions {
   dataDir: string;
   /** Append-only file on (durability) or a throw-away in-memory instance. */
   durable: boolean;
+  /**
+   * How often a durable instance syncs its append-only file: `everysec` (Redis's default) may lose the
+   * last second on a crash; `always` loses nothing a client saw acknowledged (the fault tests use it).
+   */
+  appendFsync?: 'always' | 'everysec';
   /**
    * Run it in a process group of its own, so that a terminal's Ctrl-C reaches only the process
    * that started it, which then stops it in its shutdown order (after the jobs that still need it).
@@ -111,12 +118,15 @@ export async function startRedis({
   port,
   dataDir,
   durable,
+  appendFsync = 'everysec',
   ownProcessGroup,
 }: RedisServiceOptions): Promise<LocalService> {
   const url = `redis://127.0.0.1:${port}`;
   if (await portAnswers(port)) return { name: 'redis', url, dataDir, started: false, stop: async () => {} };
   mkdirSync(dataDir, { recursive: true });
-  const persistence = durable ? ['--appendonly', 'yes', '--save', ''] : ['--appendonly', 'no', '--save', ''];
+  const persistence = durable
+    ? ['--appendonly', 'yes', '--appendfsync', appendFsync, '--save', '']
+    : ['--appendonly', 'no', '--save', ''];
   const args = [
     '--port',
     String(port),
@@ -151,7 +161,7 @@ export async function startFerretDb({
   if (await portAnswers(port)) return { name: 'ferretdb', url, dataDir, started: false, stop: async () => {} };
   if (!existsSync(binary)) {
     throw new LocalServiceError(
-      `FerretDB binary not found at ${binary}: run "npm run setup" first, or set MONGODB_URI`,
+      `FerretDB binary not found at ${binary}: run "npm start" (it installs it), or set MONGODB_URI`,
     );
   }
   mkdirSync(dataDir, { recursive: true });
