@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notBlank, orNull } from './api-schemas';
 import { API_KEY_SCOPES, MEMBER_ROLES } from './permissions';
 
 /** Limits of the accounts API, in one place. */
@@ -19,16 +20,27 @@ const email = z
   .email()
   .max(ACCOUNT_LIMITS.maxEmailLength)
   .transform((value) => value.toLowerCase())
-  .meta({ example: 'ada@example.com' });
-const personName = z.string().trim().min(1).max(ACCOUNT_LIMITS.maxNameLength).meta({ example: 'Ada Lovelace' });
-// The strength policy is checked by the server (see backend/src/accounts/password-policy.ts) so its
+  // The address rule the server applies (zod's), not only `format: email`, which allows more.
+  .meta({ pattern: z.regexes.email.source, example: 'ada@example.com' });
+const personName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(ACCOUNT_LIMITS.maxNameLength)
+  .meta({ ...notBlank, example: 'Ada Lovelace' });
+// The strength policy is checked by the server (see backend/src/accounts/passwords.ts) so its
 // message can say exactly what is wrong; here only the bounds.
 const password = z.string().min(1).max(ACCOUNT_LIMITS.maxPasswordLength);
+// Sign-up states the policy in the document too; a login takes whatever was once accepted.
+const newPassword = password.meta({
+  minLength: ACCOUNT_LIMITS.minPasswordLength,
+  description: `At least ${ACCOUNT_LIMITS.minPasswordLength} characters, and not a well-known password, the email, the name or a few characters repeated (\`422 weak_password\` says which).`,
+});
 
 export const memberRoleSchema = z.enum(MEMBER_ROLES).meta({ id: 'MemberRole' });
 export const apiKeyScopeSchema = z.enum(API_KEY_SCOPES).meta({ id: 'ApiKeyScope' });
 
-export const signupSchema = z.strictObject({ email, password, name: personName }).meta({ id: 'Signup' });
+export const signupSchema = z.strictObject({ email, password: newPassword, name: personName }).meta({ id: 'Signup' });
 export type Signup = z.infer<typeof signupSchema>;
 
 export const loginSchema = z.strictObject({ email, password }).meta({ id: 'Login' });
@@ -52,7 +64,7 @@ export const sessionAnswerSchema = z
 
 export const meSchema = z
   .object({
-    user: userSchema.nullable(),
+    user: orNull(userSchema).meta({ description: 'Null when the caller is an API key.' }),
     apiKey: z
       .object({ id: z.string(), name: z.string(), scopes: z.array(apiKeyScopeSchema) })
       .nullable()
@@ -63,7 +75,14 @@ export const meSchema = z
 export type Me = z.infer<typeof meSchema>;
 
 export const createWorkspaceSchema = z
-  .strictObject({ name: z.string().trim().min(1).max(ACCOUNT_LIMITS.maxNameLength).meta({ example: 'Payments' }) })
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(ACCOUNT_LIMITS.maxNameLength)
+      .meta({ ...notBlank, example: 'Payments' }),
+  })
   .meta({ id: 'CreateWorkspace' });
 export const updateWorkspaceSchema = createWorkspaceSchema.meta({ id: 'UpdateWorkspace' });
 
@@ -89,7 +108,12 @@ export type Actor = z.infer<typeof actorSchema>;
 
 export const createApiKeySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(ACCOUNT_LIMITS.maxApiKeyNameLength).meta({ example: 'billing service' }),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(ACCOUNT_LIMITS.maxApiKeyNameLength)
+      .meta({ ...notBlank, example: 'billing service' }),
     scopes: z
       .array(apiKeyScopeSchema)
       .min(1)
@@ -105,7 +129,7 @@ export const apiKeySchema = z
     prefix: z.string().meta({ description: 'The first characters of the key, to recognise it.' }),
     scopes: z.array(apiKeyScopeSchema),
     createdAt: z.string().meta({ format: 'date-time' }),
-    createdBy: actorSchema.nullable(),
+    createdBy: orNull(actorSchema),
     lastUsedAt: z.string().nullable().meta({ format: 'date-time', description: 'Updated at most once a minute.' }),
     revokedAt: z.string().nullable().meta({ format: 'date-time' }),
   })

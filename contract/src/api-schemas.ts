@@ -22,6 +22,23 @@ export const JOB_LIMITS = {
   maxCronLength: 200,
 } as const;
 
+/**
+ * `schema | null` for a schema registered as an OpenAPI component (`.meta({ id })`). `.nullable()` on
+ * such a schema makes the generator mark the shared component itself nullable, so every other use of
+ * it (request bodies too) accepts null, or emit an `allOf` that no value satisfies; a union is an
+ * `anyOf` of the component and null, which says what is meant.
+ */
+export const orNull = <Schema extends z.ZodType>(schema: Schema) => z.union([schema, z.null()]);
+
+/**
+ * For the OpenAPI document of a `.trim()`med text: it must hold a character that `trim` keeps. The
+ * set (ECMAScript WhiteSpace and LineTerminator) is spelled out because `\s` means different sets
+ * in the regex engines that read the document.
+ */
+export const notBlank = {
+  pattern: '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]',
+} as const;
+
 const nonNegativeInt = (max: number) => z.number().int().min(0).max(max);
 
 export const backoffSchema = z
@@ -105,7 +122,10 @@ export const listJobsQuerySchema = z.strictObject({
     .min(1)
     .max(100)
     .optional()
-    .meta({ description: 'Text search: the exact job id, or a part of the type or of the error message (any case).' }),
+    .meta({
+      ...notBlank,
+      description: 'Text search: the exact job id, or a part of the type or of the error message (any case).',
+    }),
   limit: z.coerce.number().int().min(1).max(JOB_LIMITS.maxListLimit).default(JOB_LIMITS.defaultListLimit),
   cursor: z.string().min(1).max(200).optional(),
 });
@@ -151,7 +171,7 @@ export const jobSchema = z
     attemptsMade: z.number().int(),
     attempts: z.number().int(),
     priority: z.number().int(),
-    backoff: backoffSchema.nullable(),
+    backoff: orNull(backoffSchema),
     timeoutMs: z.number().int().nullable(),
     idempotencyKey: z.string().nullable(),
     webhookUrl: z.string().nullable(),

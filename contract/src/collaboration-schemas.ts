@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorSchema } from './account-schemas';
-import { jobSchema, listJobsQuerySchema } from './api-schemas';
+import { jobSchema, listJobsQuerySchema, notBlank, orNull } from './api-schemas';
 
 export const COLLABORATION_LIMITS = {
   maxBulkJobs: 200,
@@ -19,7 +19,7 @@ export const createCommentSchema = z
       .trim()
       .min(1, 'write something')
       .max(COLLABORATION_LIMITS.maxCommentLength)
-      .meta({ example: 'upstream timed out, retrying after 10:00' }),
+      .meta({ ...notBlank, example: 'upstream timed out, retrying after 10:00' }),
   })
   .meta({ id: 'CreateComment' });
 
@@ -85,7 +85,7 @@ export const activityEntrySchema = z
         "The entry's id. A person's action carries it live too, as its event's `activity.id`; a milestone's id is `<jobId>:<seq>` of the event that marked it; a job's `created` entry is `<jobId>:created`.",
     }),
     action: z.enum(ACTIVITY_ACTIONS),
-    actor: actorSchema.nullable().meta({ description: 'Who did it; null for what the job did on its own.' }),
+    actor: orNull(actorSchema).meta({ description: 'Who did it; null for what the job did on its own.' }),
     at: z.string().meta({ format: 'date-time' }),
     details: z.record(z.string(), z.unknown()),
   })
@@ -136,7 +136,12 @@ export type JobFilters = z.infer<typeof jobFiltersSchema>;
 
 export const createSavedViewSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).meta({ example: 'Failed http jobs today' }),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .meta({ ...notBlank, example: 'Failed http jobs today' }),
     filters: jobFiltersSchema,
   })
   .meta({ id: 'CreateSavedView' });

@@ -21,6 +21,7 @@ import { httpRequestDuration } from '../metrics';
 import { authenticate, inWorkspace } from './authenticate';
 import { trustedProxies } from './client-address';
 import { errorHandler, routeNotFound } from './error-handler';
+import { methodNotAllowed } from './method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
 import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes, type Readiness } from './routes/health.routes';
@@ -112,7 +113,8 @@ export function createApp(options: AppOptions): Express {
     );
     // Cross-origin calls only from the configured origins (and then with credentials); none otherwise.
     app.use('/v1', cors({ origin: [...api.allowedOrigins], credentials: true, maxAge: 600 }));
-    app.use(docsRoutes(buildOpenApiDocument()));
+    const openApiDocument = buildOpenApiDocument();
+    app.use(docsRoutes(openApiDocument));
     const bodyBytes = api.bodyLimitBytes;
     const auth = {
       accounts: api.accounts,
@@ -179,6 +181,7 @@ export function createApp(options: AppOptions): Express {
         res.sendFile(path.join(consoleDir, 'index.html')),
       );
     }
+    app.use(methodNotAllowed(openApiDocument.paths ?? {}));
   }
   app.use(routeNotFound);
   app.use(errorHandler(options.logger));

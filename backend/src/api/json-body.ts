@@ -17,9 +17,12 @@ const readsAsJson = (req: IncomingMessage): boolean => {
 export const jsonBody = (limitBytes: number): RequestHandler =>
   express.json({ limit: limitBytes, strict: false, type: readsAsJson });
 
-/** Requires a parsed JSON body: a type `jsonBody` does not read is 415, no body at all is 422. */
+/**
+ * Requires a parsed JSON body: a type `jsonBody` does not read is 415, no body at all is 422 — also
+ * an empty one (`Content-Length: 0`), which the parser reads as `{}`.
+ */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (req.body === undefined) {
+  if (req.body === undefined || req.get('content-length') === '0') {
     const type = req.get('content-type');
     if (type && !readsAsJson(req))
       throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');

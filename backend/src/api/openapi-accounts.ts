@@ -23,7 +23,7 @@ import {
   updateWorkspaceSchema,
   workspaceSchema,
 } from '@flightdeck/contract';
-import { errors, json } from './openapi-helpers';
+import { errors, json, requiredJson } from './openapi-helpers';
 
 const setCookie = {
   'Set-Cookie': {
@@ -44,7 +44,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     summary: 'Create an account (and a workspace it owns), signed in',
     description:
       'Passwords need at least 10 characters and must not be a well-known password, the email or the name (`weak_password` says which). Limited per address (`SIGNUPS_PER_HOUR`).',
-    request: { body: json(signupSchema, 'The new account') },
+    request: { body: requiredJson(signupSchema, 'The new account') },
     responses: {
       201: { ...json(sessionAnswerSchema, 'Signed up and signed in'), headers: setCookie },
       ...errors(400, 403, 409, 415, 422, 429, 503),
@@ -57,7 +57,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     summary: 'Sign in',
     description:
       'A wrong email or password answers the same `401 invalid_credentials`. After `LOGIN_MAX_FAILURES` failures for one email from one address within `LOGIN_WINDOW_SECONDS`, sign-in answers `429` until the window passes.',
-    request: { body: json(loginSchema, 'Credentials') },
+    request: { body: requiredJson(loginSchema, 'Credentials') },
     responses: {
       200: { ...json(sessionAnswerSchema, 'Signed in'), headers: setCookie },
       ...errors(400, 401, 403, 415, 422, 429, 503),
@@ -87,7 +87,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     summary: 'Create a workspace; the caller becomes its owner',
     description: 'Sessions only. The slug is made from the name (with a short suffix when taken).',
     security,
-    request: { body: json(createWorkspaceSchema, 'The workspace') },
+    request: { body: requiredJson(createWorkspaceSchema, 'The workspace') },
     responses: { 201: json(workspaceSchema, 'Created'), ...errors(400, 401, 403, 415, 422, 429, 503) },
   });
   registry.registerPath({
@@ -104,7 +104,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     tags: ['Workspaces'],
     summary: 'Rename the workspace (admins)',
     security,
-    request: { body: json(updateWorkspaceSchema, 'The new name') },
+    request: { body: requiredJson(updateWorkspaceSchema, 'The new name') },
     responses: { 200: json(workspaceSchema, 'Renamed'), ...errors(400, 401, 403, 404, 415, 422, 503) },
   });
   registry.registerPath({
@@ -131,7 +131,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     tags: ['Members'],
     summary: 'Add an existing user with a role (admins; only owners add owners)',
     security,
-    request: { body: json(addMemberSchema, 'Who and with which role') },
+    request: { body: requiredJson(addMemberSchema, 'Who and with which role') },
     responses: {
       201: json(memberSchema, 'Added'),
       ...errors(400, 401, 403, 415, 422, 503),
@@ -147,7 +147,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     description:
       "The member's open sockets reconnect under the new role. The last owner cannot step down (`409 last_owner`).",
     security,
-    request: { params: userIdParams, body: json(updateMemberSchema, 'The new role') },
+    request: { params: userIdParams, body: requiredJson(updateMemberSchema, 'The new role') },
     responses: { 200: json(memberSchema, 'Changed'), ...errors(400, 401, 403, 404, 409, 415, 422, 503) },
   });
   registry.registerPath({
@@ -174,7 +174,7 @@ export function registerAccountPaths(registry: OpenAPIRegistry, security: Record
     tags: ['API keys'],
     summary: 'Create an API key (admins); the key is shown this once',
     security,
-    request: { body: json(createApiKeySchema, 'Name and scopes') },
+    request: { body: requiredJson(createApiKeySchema, 'Name and scopes') },
     responses: { 201: json(createdApiKeySchema, 'Created'), ...errors(400, 401, 403, 404, 415, 422, 503) },
   });
   registry.registerPath({

@@ -11,11 +11,12 @@ import {
   commentListSchema,
   commentSchema,
   createCommentSchema,
+  errorBodySchema,
   jobSchema,
   listActivityQuerySchema,
   listCommentsQuerySchema,
 } from '@flightdeck/contract';
-import { errors, json } from './openapi-helpers';
+import { errors, json, requiredJson } from './openapi-helpers';
 
 const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id' }) });
 
@@ -50,7 +51,7 @@ export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Re
     summary: 'Comment on a job (members)',
     description: 'Appears live: a `comment.created` event in the workspace stream carries the comment and its author.',
     security,
-    request: { params: jobIdParams, body: json(createCommentSchema, 'The comment') },
+    request: { params: jobIdParams, body: requiredJson(createCommentSchema, 'The comment') },
     responses: { 201: json(commentSchema, 'Posted'), ...errors(400, 401, 403, 404, 415, 422, 429, 503) },
   });
   registry.registerPath({
@@ -113,7 +114,7 @@ export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Re
     description:
       'Each job is handled as its own `cancel` / `retry` would be — attributed to the caller, in its activity and the audit log. One result per id, in order; a job the action does not apply to gets `ok: false` with the code (`job_not_cancellable`, `job_not_retryable`, `not_found`).',
     security,
-    request: { body: json(bulkJobActionSchema, 'The action and the job ids') },
+    request: { body: requiredJson(bulkJobActionSchema, 'The action and the job ids') },
     responses: { 200: json(bulkJobResultSchema, 'A result per id'), ...errors(400, 401, 403, 413, 415, 422, 429, 503) },
   });
   registry.registerPath({
@@ -130,8 +131,12 @@ export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Re
     tags: ['Collaboration'],
     summary: 'Save a jobs view (members); the whole workspace sees it',
     security,
-    request: { body: json(createSavedViewSchema, 'Name and filters (as `GET /v1/jobs` takes them)') },
-    responses: { 201: json(savedViewSchema, 'Saved'), ...errors(400, 401, 403, 404, 415, 422, 503) },
+    request: { body: requiredJson(createSavedViewSchema, 'Name and filters (as `GET /v1/jobs` takes them)') },
+    responses: {
+      201: json(savedViewSchema, 'Saved'),
+      ...errors(400, 401, 403, 404, 415, 422, 503),
+      409: json(errorBodySchema, 'The workspace has its 100 saved views already (`limit_reached`)'),
+    },
   });
   registry.registerPath({
     method: 'delete',

@@ -7,10 +7,17 @@ export const json = <Schema extends z.ZodType>(schema: Schema, description: stri
   content: { 'application/json': { schema } },
 });
 
+/** A JSON request body the route requires (OpenAPI's `requestBody.required` is false unless said). */
+export const requiredJson = <Schema extends z.ZodType>(schema: Schema, description: string) => ({
+  ...json(schema, description),
+  required: true,
+});
+
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON (`invalid_json`), or a session request without `X-Workspace` (`workspace_required`)',
   401: 'Missing or bad credentials (`unauthorized`), a wrong password (`invalid_credentials`)',
   403: 'The caller lacks the permission (`forbidden`: see the permission table), or a cookie request from another origin (`csrf_rejected`)',
+  405: 'The path exists but not with this method (`method_not_allowed`); `Allow` lists the methods it has',
   404: "No such resource in this workspace — another workspace's resources are `404` too (`not_found`)",
   409: 'The action does not apply in the current state',
   413: 'The body is too large (`payload_too_large`)',
@@ -24,3 +31,26 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** Error answers, each with its usual meaning. */
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, json(errorBodySchema, ERROR_DESCRIPTIONS[status] ?? 'Error')]));
+
+interface ParameterLike {
+  in?: string;
+  required?: boolean;
+  allowEmptyValue?: boolean;
+}
+
+/**
+ * Says on every optional query parameter that it may be sent empty: `validateQuery` reads `?status=`
+ * as not given (forms and URL templates send the fields left blank), whatever the value's schema.
+ */
+export function allowEmptyQueryValues<Document extends { paths?: Record<string, object> }>(
+  document: Document,
+): Document {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item) as { parameters?: ParameterLike[] }[]) {
+      for (const parameter of operation?.parameters ?? []) {
+        if (parameter.in === 'query' && !parameter.required) parameter.allowEmptyValue = true;
+      }
+    }
+  }
+  return document;
+}

@@ -21,3 +21,6 @@ export function validateQuery<Schema extends z.ZodType>(schema: Schema, query: u
   const given = Object.entries((query ?? {}) as Record<string, unknown>).filter(([, value]) => value !== '');
   return validate(schema, Object.fromEntries(given));
 }
+
+/** An optional JSON body: none at all reads as `{}`; anything sent, `null` included, is validated as sent. */
+export const optionalBody = (body: unknown): unknown => (body === undefined ? {} : body);

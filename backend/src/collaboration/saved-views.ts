@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { COLLABORATION_LIMITS, type Actor, type JobFilters, type SavedView } from '@flightdeck/contract';
-import { forbidden, notFound, unprocessable } from '../api/http-errors';
+import { conflict, forbidden, notFound } from '../api/http-errors';
 import { SavedViewModel } from '../db/models';
 
 /** Named job filters the whole workspace shares. */
@@ -18,10 +18,7 @@ export class SavedViews {
 
   async create(workspaceId: string, input: { name: string; filters: JobFilters }, actor: Actor): Promise<SavedView> {
     if ((await SavedViewModel.countDocuments({ workspaceId })) >= COLLABORATION_LIMITS.maxSavedViews) {
-      throw unprocessable(
-        'validation_failed',
-        `a workspace keeps at most ${COLLABORATION_LIMITS.maxSavedViews} saved views`,
-      );
+      throw conflict('limit_reached', `a workspace keeps at most ${COLLABORATION_LIMITS.maxSavedViews} saved views`);
     }
     const view: SavedView = { id: ulid(), ...input, createdBy: actor, createdAt: new Date().toISOString() };
     await SavedViewModel.create({

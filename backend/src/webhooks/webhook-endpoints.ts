@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { WEBHOOK_ENDPOINT_EVENTS, type WebhookEndpoint } from '@flightdeck/contract';
-import { notFound, unprocessable } from '../api/http-errors';
+import { conflict, notFound } from '../api/http-errors';
 import { WebhookEndpointModel, type WebhookEndpointDoc } from '../db/models';
 import type { WebhookDelivery } from './webhook-deliverer';
 
@@ -26,7 +26,7 @@ export class WebhookEndpoints {
     input: { url: string; events?: WebhookEndpoint['events'] },
   ): Promise<WebhookEndpoint> {
     if ((await WebhookEndpointModel.countDocuments({ workspaceId })) >= MAX_WEBHOOK_ENDPOINTS) {
-      throw unprocessable('validation_failed', `a workspace has at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints`);
+      throw conflict('limit_reached', `a workspace has at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints`);
     }
     const record = {
       _id: ulid(),

@@ -17,7 +17,7 @@ import { mapWithConcurrency } from '../../jobs/bounded-concurrency';
 import type { JobService } from '../../jobs/job-service';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { HttpError, unprocessable } from '../http-errors';
-import { validate, validateQuery } from '../validate';
+import { optionalBody, validate, validateQuery } from '../validate';
 import { jsonBody, requireJsonBody } from '../json-body';
 
 const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
@@ -142,7 +142,10 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
   /** A token that lets its bearer read this one job and subscribe to it, for a while. */
   router.post('/jobs/:id/token', requirePermission('jobs:share'), json, async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);
-    const { ttlSeconds = ACCOUNT_LIMITS.defaultJobTokenTtlSeconds } = validate(createJobTokenSchema, req.body ?? {});
+    const { ttlSeconds = ACCOUNT_LIMITS.defaultJobTokenTtlSeconds } = validate(
+      createJobTokenSchema,
+      optionalBody(req.body),
+    );
     const workspaceId = workspaceOf(req);
     await jobs.get(workspaceId, id);
     const { token, expiresAt } = await tokens.issue(workspaceId, id, ttlSeconds);

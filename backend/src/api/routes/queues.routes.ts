@@ -7,7 +7,7 @@ import type { QueueOverviewService } from '../../jobs/queue-overview';
 import type { OpsOverviewService } from '../../ops/ops-overview';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { forbidden } from '../http-errors';
-import { validate } from '../validate';
+import { optionalBody, validate } from '../validate';
 import { jsonBody } from '../json-body';
 
 const queueNameSchema = z.strictObject({ name: z.string().min(1).max(100) });
@@ -71,7 +71,7 @@ export function queuesRoutes({
 
   router.post('/queues/:name/drain', requirePermission('queues:write'), operator, json, async (req, res) => {
     const { name } = validate(queueNameSchema, req.params);
-    const { delayed = true } = validate(drainQueueSchema, req.body ?? {});
+    const { delayed = true } = validate(drainQueueSchema, optionalBody(req.body));
     const { workspaceId, actor } = identityOf(req);
     const { queue, drained, skipped, byWorkspace } = await drains.drain(name, actor, { delayed });
     const target = { type: 'queue', id: name };
