@@ -8,6 +8,7 @@ import {
   jobsNotIn,
   jobStates,
   killHard,
+  listedJobs,
   msUntilReady,
   printFigure,
   unexpected5xx,
@@ -99,6 +100,17 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
     500,
   ).catch(() => undefined);
   await stream.waitForFinished(accepted, 10_000).catch(() => undefined);
+  // History (MongoDB, fed from the Redis history stream) resumes too: every accepted job listed, completed.
+  let unlisted = accepted;
+  await waitFor(
+    'history to list every accepted job, completed',
+    async () => {
+      const listed = await listedJobs(api.url, apiKey);
+      return (unlisted = accepted.filter((id) => listed.get(id) !== 'completed')).length === 0;
+    },
+    15_000,
+    500,
+  ).catch(() => undefined);
   const finished = finishedJobs(stream.events);
   const completions = new Map<string, number>();
   for (const event of stream.events)
@@ -115,6 +127,7 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
     ended: accepted.length - notCompleted.length,
     endedInStream: accepted.filter((id) => finished.has(id)).length,
     completedInStream: accepted.length - missingInStream.length,
+    listed: accepted.length - unlisted.length,
     // A Lua append in flight when Redis died may be sent again after the restart (ioredis resends).
     duplicateCompletions: [...completions.values()].filter((count) => count > 1).length,
     socketConnected: stream.connected,
@@ -139,6 +152,7 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   expect(readyAgainMs).toBeLessThan(10_000);
   expect(notCompleted).toEqual([]);
   expect(missingInStream).toEqual([]);
+  expect(unlisted).toEqual([]);
   expect(stream.connected).toBe(true);
 }, 90_000);
 
