@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { QUEUE_NAMES } from '@flightdeck/workers';
@@ -147,6 +148,23 @@ const envSchema = z.object({
    * credentials are looked at (failed ones count too); past it they are refused with rate_limited; 0 = off.
    */
   SOCKET_HANDSHAKES_PER_IP: int(600, 0),
+  /**
+   * Where the ops view's replica figures come from. `auto`: from the real autoscaler (KEDA's
+   * ScaledObjects, their HPAs, Deployments and Events) when the Kubernetes API is reachable — a pod
+   * with its service account token mounted, or OPS_KUBECONFIG — else from Flightdeck's scaling
+   * policy; `off`: always the policy.
+   */
+  OPS_KUBERNETES: z.enum(['auto', 'off']).default('auto'),
+  /** A kubeconfig file to read the autoscaler with instead of the pod's service account (the scaling lab). */
+  OPS_KUBECONFIG: z.string().min(1).optional(),
+  /** The ScaledObjects' namespace: by default the pod's own, else the kubeconfig context's, else `flightdeck`. */
+  OPS_KUBERNETES_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+    .max(63)
+    .optional(),
+  /** Set by Kubernetes in every container: the API server's address. */
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
 });
 
 /** A gateway's drain must end while there is still time for the rest of the shutdown. */
@@ -171,6 +189,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${problems}`);
   }
   return parsed.data;
+}
+
+/** Where a pod's service account token, CA and namespace are mounted. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** How the ops view reads the autoscaler, or why it does not. */
+export type KubernetesAccess =
+  | { kind: 'in-cluster'; namespace: string }
+  | { kind: 'kubeconfig'; path: string; namespace: string | undefined }
+  | { kind: 'none'; reason: string };
+
+/** Decides once, at start-up, whether the ops view reads Kubernetes, and how. */
+export function kubernetesAccessOf(config: Config, serviceAccountDir = SERVICE_ACCOUNT_DIR): KubernetesAccess {
+  if (config.OPS_KUBERNETES === 'off') return { kind: 'none', reason: 'OPS_KUBERNETES is off' };
+  if (config.OPS_KUBECONFIG) {
+    return { kind: 'kubeconfig', path: config.OPS_KUBECONFIG, namespace: config.OPS_KUBERNETES_NAMESPACE };
+  }
+  if (!config.KUBERNETES_SERVICE_HOST) return { kind: 'none', reason: 'not running in Kubernetes' };
+  if (!fs.existsSync(path.join(serviceAccountDir, 'token'))) {
+    return {
+      kind: 'none',
+      reason: 'running in Kubernetes without a service account token (automountServiceAccountToken is false)',
+    };
+  }
+  const namespaceFile = path.join(serviceAccountDir, 'namespace');
+  const podNamespace = fs.existsSync(namespaceFile) ? fs.readFileSync(namespaceFile, 'utf8').trim() : '';
+  return { kind: 'in-cluster', namespace: config.OPS_KUBERNETES_NAMESPACE ?? (podNamespace || 'flightdeck') };
 }
 
 export class ConfigError extends Error {

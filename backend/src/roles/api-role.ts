@@ -32,6 +32,7 @@ import {
   reportQueuePauses,
   type MeteredQueue,
 } from '../metrics';
+import { autoscalingReaderFor } from '../ops/kubernetes-scaling-source';
 import { OpsOverviewService } from '../ops/ops-overview';
 import type { ProcessRegistry } from '../ops/process-registry';
 import { RedisLease } from '../ops/redis-lease';
@@ -143,7 +144,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     views: new SavedViews(),
     queues: queueOverview,
     drains: new QueueDrainService(queueOverview, jobs),
-    ops: new OpsOverviewService(queueOverview, context.registry),
+    ops: new OpsOverviewService(queueOverview, context.registry, autoscalingReaderFor(config, logger)),
     webhooks: new WebhookService(reader),
     webhookEndpoints: new WebhookEndpoints(),
     artifacts: new ArtifactService(context.artifactStore, reader),
