@@ -77,6 +77,38 @@ describe('GitHub workflows', () => {
     }
     expect(JSON.stringify(cd)).not.toContain('id-token');
   });
+
+  it('deploys only after CI passed on a push to main of this repository, or by hand from main', () => {
+    const condition: string = workflow('cd.yml').jobs.image.if;
+    // Our expression uses only ==, &&, ||, parentheses, properties and string literals, which
+    // JavaScript reads alike (GitHub compares strings ignoring case: the cases below do not depend on it).
+    const runs = (github: object) => new Function('github', `return ${condition};`)(github) as boolean;
+    const repository = 'acme/flightdeck';
+    const ci = (run: object) => ({
+      event_name: 'workflow_run',
+      ref: 'refs/heads/main',
+      repository,
+      event: {
+        workflow_run: {
+          conclusion: 'success',
+          event: 'push',
+          head_branch: 'main',
+          head_repository: { full_name: repository },
+          ...run,
+        },
+      },
+    });
+    const dispatch = (ref: string) => ({ event_name: 'workflow_dispatch', ref, repository, event: {} });
+    expect(runs(ci({}))).toBe(true);
+    expect(runs(dispatch('refs/heads/main'))).toBe(true);
+    // A fork's pull request from its own `main` passes the trigger's `branches: [main]` filter.
+    expect(runs(ci({ event: 'pull_request', head_repository: { full_name: 'mallory/flightdeck' } }))).toBe(false);
+    expect(runs(ci({ event: 'pull_request' }))).toBe(false);
+    expect(runs(ci({ head_repository: { full_name: 'mallory/flightdeck' } }))).toBe(false);
+    expect(runs(ci({ head_branch: 'feature' }))).toBe(false);
+    expect(runs(ci({ conclusion: 'failure' }))).toBe(false);
+    expect(runs(dispatch('refs/heads/feature'))).toBe(false);
+  });
 });
 
 let hasKubectl = true;
