@@ -73,6 +73,9 @@ describe('a worker process stopped while a job runs longer than SHUTDOWN_TIMEOUT
     expect(exitMs).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS);
     expect(exitMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 3_000);
     expect(workerA.logRecords().some((record) => record.msg === 'job handed back to its queue')).toBe(true);
+    // No error on the way out (a lock renewal or a move that failed would log one).
+    expect(workerA.logRecords().filter((record) => (record.level as number) >= 50)).toEqual([]);
+    expect(workerA.logs('stderr')).toEqual([]);
 
     const final = await waitFor(
       'worker B to complete the job',
