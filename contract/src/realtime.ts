@@ -45,6 +45,9 @@ export type PresenceAck = ({ ok: true } & PresenceSnapshot) | ({ ok: false } & E
 
 export const typingRequestSchema = z.strictObject({ jobId: z.string().min(1).max(64) });
 
+/** Typing needs no answer; a client that passes an ack anyway is told whether it went out. */
+export type TypingAck = { ok: true } | ({ ok: false } & ErrorBody);
+
 /** Someone is writing a comment on a job (sent at most every few seconds while they type). */
 export interface TypingNotice {
   jobId: string;
@@ -57,8 +60,20 @@ export interface ClientToServerEvents {
   unsubscribe: (request: SubscribeRequest, ack?: (answer: SubscribeAck) => void) => void;
   /** Says what this connection is looking at; the ack carries the workspace's presence. */
   presence: (request: PresenceRequest, ack?: (answer: PresenceAck) => void) => void;
-  typing: (request: { jobId: string }) => void;
+  typing: (request: { jobId: string }, ack?: (answer: TypingAck) => void) => void;
 }
+
+/**
+ * Every event a client may send. Any other name is not processed; when it carries an ack, the ack is
+ * `{ ok: false, error: { code: 'route_not_found' } }` (as an unknown REST route is).
+ */
+export const CLIENT_EVENTS = [
+  'subscribe',
+  'unsubscribe',
+  'presence',
+  'typing',
+] as const satisfies readonly (keyof ClientToServerEvents)[];
+export type ClientEventName = (typeof CLIENT_EVENTS)[number];
 
 /** Events the gateway sends to a client. */
 export interface ServerToClientEvents {

@@ -7,10 +7,12 @@ import {
   typingRequestSchema,
   type PresenceAck,
   type PresenceSnapshot,
+  type TypingAck,
   type TypingNotice,
 } from '@flightdeck/contract';
 import type { RedisKeys } from '@flightdeck/workers';
 import { can, type Identity } from '../accounts/identity';
+import { failure, onRequest } from './socket-input';
 
 /** How often a gateway refreshes its connections' presence, and how long an entry lives unrefreshed. */
 export const PRESENCE_REFRESH_MS = 3_000;
@@ -24,8 +26,6 @@ interface PresenceEntry {
 
 type PresenceMessage =
   { kind: 'changed'; workspaceId: string } | { kind: 'typing'; workspaceId: string; notice: TypingNotice };
-
-type AnySocket = Socket & { data: { identity: Identity } };
 
 /** The room of a workspace's sockets that take part in presence. */
 const presenceRoom = (workspaceId: string) => `${rooms.workspace(workspaceId)}:presence`;
@@ -55,49 +55,58 @@ export class PresenceHub {
     this.refresher.unref();
   }
 
-  /** `withinLimit` says whether the socket may send one more event now (the gateway's per-socket limit). */
-  attach(socket: AnySocket, withinLimit: () => Promise<boolean>): void {
-    socket.on('presence', async (raw: unknown, ack?: (answer: PresenceAck) => void) => {
-      const answer = typeof ack === 'function' ? ack : () => undefined;
-      if (!(await withinLimit())) {
-        return answer({ ok: false, error: { code: 'rate_limited', message: 'too many events from this connection' } });
-      }
-      const parsed = presenceRequestSchema.safeParse(raw);
-      if (!parsed.success) {
-        return answer({ ok: false, error: { code: 'validation_failed', message: 'send { jobId: string | null }' } });
-      }
-      const { identity } = socket.data;
-      if (identity.kind === 'jobToken' || !can(identity, 'jobs:read')) {
-        return answer({ ok: false, error: { code: 'forbidden', message: 'presence needs the jobs:read permission' } });
-      }
-      try {
-        const entry: PresenceEntry = {
-          user: { id: identity.actor.id, name: identity.actor.name },
-          jobId: parsed.data.jobId,
-          expiresAt: Date.now() + PRESENCE_TTL_MS,
-        };
-        this.local.set(socket.id, { workspaceId: identity.workspaceId, entry });
-        await socket.join(presenceRoom(identity.workspaceId));
-        await this.redis.hset(this.keys.presence(identity.workspaceId), socket.id, JSON.stringify(entry));
-        await this.publish({ kind: 'changed', workspaceId: identity.workspaceId });
-        answer({ ok: true, ...(await this.snapshot(identity.workspaceId)) });
-      } catch (error) {
-        this.logger.warn({ err: error }, 'presence update failed');
-        answer({ ok: false, error: { code: 'service_unavailable', message: 'try again shortly' } });
-      }
-    });
+  /** Handles a socket's `presence` and `typing` (their input already past the gateway's guard). */
+  attach(socket: Socket, identity: Identity): void {
+    onRequest<typeof presenceRequestSchema, PresenceAck>(
+      socket,
+      'presence',
+      presenceRequestSchema,
+      this.logger,
+      async (request, answer) => {
+        if (identity.kind === 'jobToken' || !can(identity, 'jobs:read')) {
+          return answer(failure('forbidden', 'presence needs the jobs:read permission'));
+        }
+        try {
+          const entry: PresenceEntry = {
+            user: { id: identity.actor.id, name: identity.actor.name },
+            jobId: request.jobId,
+            expiresAt: Date.now() + PRESENCE_TTL_MS,
+          };
+          this.local.set(socket.id, { workspaceId: identity.workspaceId, entry });
+          await socket.join(presenceRoom(identity.workspaceId));
+          // Gone meanwhile: its entry was dropped on disconnect and must not come back.
+          if (socket.disconnected) return;
+          await this.redis.hset(this.keys.presence(identity.workspaceId), socket.id, JSON.stringify(entry));
+          await this.publish({ kind: 'changed', workspaceId: identity.workspaceId });
+          answer({ ok: true, ...(await this.snapshot(identity.workspaceId)) });
+        } catch (error) {
+          this.logger.warn({ err: error }, 'presence update failed');
+          answer(failure('service_unavailable', 'try again shortly'));
+        }
+      },
+    );
 
-    socket.on('typing', async (raw: unknown) => {
-      const parsed = typingRequestSchema.safeParse(raw);
-      const { identity } = socket.data;
-      if (!parsed.success || identity.kind === 'jobToken' || !can(identity, 'jobs:collaborate')) return;
-      if (!(await withinLimit())) return;
-      const notice: TypingNotice = {
-        jobId: parsed.data.jobId,
-        user: { id: identity.actor.id, name: identity.actor.name },
-      };
-      void this.publish({ kind: 'typing', workspaceId: identity.workspaceId, notice }).catch(() => undefined);
-    });
+    onRequest<typeof typingRequestSchema, TypingAck>(
+      socket,
+      'typing',
+      typingRequestSchema,
+      this.logger,
+      async (request, answer) => {
+        if (identity.kind === 'jobToken' || !can(identity, 'jobs:collaborate')) {
+          return answer(failure('forbidden', 'typing needs the jobs:collaborate permission'));
+        }
+        const notice: TypingNotice = {
+          jobId: request.jobId,
+          user: { id: identity.actor.id, name: identity.actor.name },
+        };
+        try {
+          await this.publish({ kind: 'typing', workspaceId: identity.workspaceId, notice });
+          answer({ ok: true });
+        } catch {
+          answer(failure('service_unavailable', 'try again shortly'));
+        }
+      },
+    );
 
     socket.on('disconnect', () => void this.leave(socket.id));
   }

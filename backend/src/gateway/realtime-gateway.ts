@@ -6,14 +6,12 @@ import {
   rooms,
   subscribeRequestSchema,
   type ClientToServerEvents,
-  type ErrorBody,
   type ServerToClientEvents,
   type StreamEvent,
   type SubscribeAck,
   type SubscribeRequest,
 } from '@flightdeck/contract';
 import type { RedisKeys } from '@flightdeck/workers';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { ErrorCode } from '@flightdeck/contract';
 import { isRefusal, type Authenticator, type Caller } from '../accounts/authenticator';
 import { can, canSeeJob, type Identity } from '../accounts/identity';
@@ -24,6 +22,7 @@ import { redisLimiter, retryAfterSeconds, spendOrPass } from '../api/rate-limits
 import type { JobReader } from '../jobs/job-reader';
 import { realtimeConnections, realtimeEventsDelivered, socketBufferedPackets } from '../metrics';
 import { PresenceHub } from './presence-hub';
+import { failure, guardIncomingEvents, MAX_CLIENT_MESSAGE_BYTES, onRequest } from './socket-input';
 import { WorkspaceEventLog } from './workspace-event-log';
 import { WorkspaceTailer } from './workspace-tailer';
 
@@ -70,11 +69,6 @@ export interface RealtimeGateway {
   close(): Promise<void>;
 }
 
-const failure = (code: ErrorBody['error']['code'], message: string): SubscribeAck => ({
-  ok: false,
-  error: { code, message },
-});
-
 /**
  * The Socket.io gateway: authenticates the handshake, authorizes each subscription by workspace,
  * replays retained events after `since`, then delivers live events to rooms. Every gateway process
@@ -82,7 +76,11 @@ const failure = (code: ErrorBody['error']['code'], message: string): SubscribeAc
  */
 export function startRealtimeGateway(server: http.Server, options: RealtimeGatewayOptions): RealtimeGateway {
   const { keys, logger } = options;
-  const io: GatewayServer = new Server(server, { path: '/socket.io', serveClient: false });
+  const io: GatewayServer = new Server(server, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
+  });
   const log = new WorkspaceEventLog(options.redis, keys);
   const reader = options.redis.duplicate({ maxRetriesPerRequest: null });
   reader.on('error', (error) => logger.warn({ err: error }, 'gateway redis connection error'));
@@ -219,8 +217,6 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     }
   });
 
-  const eventLimiter = new RateLimiterMemory({ points: options.eventsPerSecond, duration: 1 });
-
   /**
    * Replays what the client missed, then joins it to the live room with no gap and no duplicate:
    * the join happens in the same tick as the last catch-up step, when the tailer's position is known.
@@ -278,6 +274,11 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
       for (const event of more.events) if (mine(event)) socket.emit('event', event);
       seq = more.seq;
     }
+    if (socket.disconnected) {
+      // Gone while catching up: joining now would leave a room (and a followed stream) behind for good.
+      forgetIdleWorkspace(workspaceId);
+      return failure('service_unavailable', 'disconnected');
+    }
     await socket.join(room);
     return { ok: true, seq };
   }
@@ -286,15 +287,19 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
 
   io.on('connection', (socket) => {
     realtimeConnections.inc();
-    presence.attach(socket, () =>
-      eventLimiter.consume(socket.id).then(
-        () => true,
-        () => false,
-      ),
-    );
+    // The typed socket, seen as the untyped one that raw client input arrives on.
+    const input = socket as unknown as Socket;
+    // Before any handler: the per-socket event budget, and an answer for events nobody handles.
+    guardIncomingEvents(input, options.eventsPerSecond);
+    presence.attach(input, socket.data.identity);
     // One subscription change at a time per socket, in the order the client sent them.
+    // A change that fails rejects only its own promise (its handler answers it), never the chain.
     let queue: Promise<unknown> = Promise.resolve();
-    const serially = (work: () => Promise<void>) => (queue = queue.then(work, work));
+    const serially = (work: () => Promise<void>): Promise<void> => {
+      const done = queue.then(work);
+      queue = done.catch(() => undefined);
+      return done;
+    };
 
     // Job tokens and sessions open the socket only until they expire: then it ends too (reconnecting
     // is refused). Timers beyond setTimeout's range (~24.8 days) are not set: such a socket ends at its
@@ -306,51 +311,41 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
         ? setTimeout(() => socket.disconnect(true), Math.max(0, untilExpiry)).unref()
         : undefined;
 
-    /** Past SOCKET_EVENTS_PER_SECOND an event is refused (the ack says rate_limited) and not processed. */
-    const allowed = async (answer: (ack: SubscribeAck) => void) => {
-      try {
-        await eventLimiter.consume(socket.id);
-        return true;
-      } catch {
-        answer(failure('rate_limited', 'too many events from this connection; slow down'));
-        return false;
-      }
-    };
+    onRequest<typeof subscribeRequestSchema, SubscribeAck>(
+      input,
+      'subscribe',
+      subscribeRequestSchema,
+      logger,
+      (request, answer) =>
+        serially(async () => {
+          try {
+            answer(await subscribe(socket, request));
+          } catch (error) {
+            logger.warn({ err: error }, 'subscribe failed');
+            answer(failure('service_unavailable', 'could not subscribe; try again shortly'));
+          }
+        }),
+    );
 
-    socket.on('subscribe', async (raw, ack) => {
-      const answer = typeof ack === 'function' ? ack : () => undefined;
-      if (!(await allowed(answer))) return;
-      const parsed = subscribeRequestSchema.safeParse(raw);
-      if (!parsed.success)
-        return answer(failure('validation_failed', `invalid subscribe request: ${parsed.error.issues[0]?.message}`));
-      serially(async () => {
-        try {
-          answer(await subscribe(socket, parsed.data));
-        } catch (error) {
-          logger.warn({ err: error }, 'subscribe failed');
-          answer(failure('service_unavailable', 'could not subscribe; try again shortly'));
-        }
-      });
-    });
-
-    socket.on('unsubscribe', async (raw, ack) => {
-      const answer = typeof ack === 'function' ? ack : () => undefined;
-      if (!(await allowed(answer))) return;
-      const parsed = subscribeRequestSchema.safeParse(raw);
-      if (!parsed.success) return answer(failure('validation_failed', 'invalid unsubscribe request'));
-      const { workspaceId } = socket.data.identity;
-      serially(async () => {
-        await socket.leave(
-          parsed.data.topic === 'job' ? rooms.job(workspaceId, parsed.data.id) : rooms.workspace(workspaceId),
-        );
-        answer({ ok: true, seq: tailer.position(workspaceId) ?? 0 });
-      });
-    });
+    onRequest<typeof subscribeRequestSchema, SubscribeAck>(
+      input,
+      'unsubscribe',
+      subscribeRequestSchema,
+      logger,
+      (request, answer) => {
+        const { workspaceId } = socket.data.identity;
+        return serially(async () => {
+          await socket.leave(
+            request.topic === 'job' ? rooms.job(workspaceId, request.id) : rooms.workspace(workspaceId),
+          );
+          answer({ ok: true, seq: tailer.position(workspaceId) ?? 0 });
+        });
+      },
+    );
 
     socket.on('disconnect', () => {
       clearTimeout(expiry);
       realtimeConnections.dec();
-      void eventLimiter.delete(socket.id);
       forgetIdleWorkspace(socket.data.identity.workspaceId);
     });
   });
