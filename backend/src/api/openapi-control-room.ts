@@ -22,15 +22,80 @@ const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id' }) })
 
 const viewIdParams = z.object({ id: z.string().meta({ description: 'Saved view id' }) });
 
+const time = z.string().meta({ format: 'date-time' });
+const autoscalingSchema = z
+  .object({
+    source: z.enum(['kubernetes', 'policy']).meta({
+      description:
+        "Where `workers.desired` and `running` come from: the real autoscaler (KEDA's ScaledObjects, their HPAs and Deployments, read from the Kubernetes API in the pod's namespace) or Flightdeck's scaling policy (outside Kubernetes, `OPS_KUBERNETES=off`, no service account token, or no reading yet).",
+    }),
+    reason: z.string().meta({ description: 'Why that source, in words.' }),
+    namespace: z.string().nullable(),
+    readAt: time
+      .nullable()
+      .meta({ description: 'When the Kubernetes API was last read (readings are shared for 3 s).' }),
+    error: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why the last reading of the Kubernetes API failed, e.g. RBAC refusing it.' }),
+    scaledObjects: z.array(
+      z.object({
+        name: z.string(),
+        queues: z.array(z.string()).meta({ description: 'Its `flightdeck.dev/queues` annotation.' }),
+        component: z
+          .string()
+          .nullable()
+          .meta({ description: "The scaled Deployment's `app.kubernetes.io/component`." }),
+        minReplicas: z.number().int().nullable(),
+        maxReplicas: z.number().int().nullable(),
+        hpa: z
+          .object({ name: z.string(), desiredReplicas: z.number().int(), currentReplicas: z.number().int() })
+          .nullable(),
+        deployment: z
+          .object({ name: z.string(), replicas: z.number().int(), readyReplicas: z.number().int() })
+          .nullable()
+          .meta({ description: '`spec.replicas` and `status.readyReplicas`; null when the Deployment is missing.' }),
+        conditions: z.array(
+          z.object({
+            type: z.string().meta({ description: '`Ready`, `Active`, `Fallback` or `Paused`.' }),
+            status: z.enum(['True', 'False', 'Unknown']),
+            reason: z.string().nullable(),
+            message: z.string().nullable(),
+            since: time.nullable(),
+          }),
+        ),
+        events: z
+          .array(
+            z.object({
+              type: z.string(),
+              reason: z.string(),
+              message: z.string(),
+              at: time.nullable(),
+              count: z.number().int(),
+            }),
+          )
+          .meta({ description: "KEDA's Kubernetes Events about the ScaledObject, newest first (at most 5)." }),
+      }),
+    ),
+  })
+  .meta({ id: 'OpsAutoscaling' });
+
 const opsSchema = z
   .object({
     queues: z.array(z.unknown()).meta({ description: 'As `GET /v1/queues` answers.' }),
     gateways: z.array(z.object({ id: z.string(), connections: z.number().int(), at: z.string() })),
     workers: z.object({
-      running: z.number().int().meta({ description: 'Worker processes alive now.' }),
-      desired: z.number().int().meta({ description: "The most replicas any queue's scaling policy asks for." }),
+      running: z.number().int().meta({
+        description:
+          "Worker replicas running: the worker Deployments' ready replicas when `autoscaling.source` is `kubernetes`, else the worker processes alive now.",
+      }),
+      desired: z.number().int().meta({
+        description:
+          "Worker replicas asked for: what the worker Deployments' HPAs ask for when `autoscaling.source` is `kubernetes`, else the most replicas any queue's scaling policy asks for.",
+      }),
       processes: z.array(z.object({ id: z.string(), concurrency: z.number().int().nullable(), at: z.string() })),
     }),
+    autoscaling: autoscalingSchema,
     at: z.string().meta({ format: 'date-time' }),
     operator: z.boolean().meta({
       description:
@@ -152,7 +217,8 @@ export function registerControlRoomPaths(registry: OpenAPIRegistry, security: Re
     path: '/v1/ops',
     tags: ['Queues'],
     summary: 'The ops overview: queues, gateways and their connections, worker replicas running vs desired',
-    description: 'Processes report a heartbeat every 5 s; one silent for 15 s is gone. Needs `queues:read`.',
+    description:
+      "Processes report a heartbeat every 5 s; one silent for 15 s is gone. Inside Kubernetes (`autoscaling.source: kubernetes`) the worker replicas are the autoscaler's, with each ScaledObject's state and KEDA's Events; a failed reading of the Kubernetes API is reported in `autoscaling.error`, never as an error status. Needs `queues:read`.",
     security,
     responses: { 200: json(opsSchema, 'The overview'), ...errors(400, 401, 403, 404, 503) },
   });
