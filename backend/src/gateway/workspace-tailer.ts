@@ -34,6 +34,8 @@ export class WorkspaceTailer {
 
   start(): void {
     this.running = true;
+    // A lost connection takes its id with it: after Redis comes back, the id may name another client.
+    this.reader.on('close', () => (this.blockedClientId = null));
     this.loop = this.run();
   }
 
@@ -93,7 +95,6 @@ export class WorkspaceTailer {
   }
 
   private async run(): Promise<void> {
-    this.blockedClientId = Number(await this.reader.call('CLIENT', 'ID'));
     while (this.running) {
       const workspaces = [...this.positions.keys()];
       if (workspaces.length === 0) {
@@ -102,6 +103,8 @@ export class WorkspaceTailer {
         continue;
       }
       try {
+        // The id `interrupt` unblocks, read again on each new connection (the first, or after a restart).
+        this.blockedClientId ??= Number(await this.reader.call('CLIENT', 'ID'));
         const answer = (await this.reader.xread(
           'COUNT',
           1_000,

@@ -16,6 +16,7 @@ import {
   submitLoad,
 } from '../support/fault-load';
 import { destroyAllProcesses, startProcess, type FlightdeckProcess } from '../support/process-harness';
+import { httpClient, sessionClient, sessionCookieFrom } from '../support/http-client';
 import { closeAllClients, finishedJobs, RealtimeClient } from '../support/realtime-client';
 import { testNamespace, waitFor } from '../support/test-services';
 
@@ -117,6 +118,10 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
     if (event.type === 'job.completed') completions.set(event.jobId!, (completions.get(event.jobId!) ?? 0) + 1);
   const missingInStream = accepted.filter((id) => !completions.has(id));
 
+  // A workspace the gateway starts to follow only now, with the streams quiet: its first event comes
+  // at once (the tailer interrupts its blocking read), not when that read times out seconds later.
+  const firstEventOfNewWorkspaceMs = await firstEventOfNewWorkspace(api.url);
+
   const figure = {
     fault: 'redis-restart',
     ratePerSecond: RATE,
@@ -131,6 +136,7 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
     // A Lua append in flight when Redis died may be sent again after the restart (ioredis resends).
     duplicateCompletions: [...completions.values()].filter((count) => count > 1).length,
     socketConnected: stream.connected,
+    firstEventOfNewWorkspaceMs,
     notCompleted: await jobStates(api.url, apiKey, notCompleted.slice(0, 5)),
     notCompletedInBullMq: await bullStates(notCompleted.slice(0, 5)),
     reads: readSummary,
@@ -154,7 +160,26 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   expect(missingInStream).toEqual([]);
   expect(unlisted).toEqual([]);
   expect(stream.connected).toBe(true);
+  expect(firstEventOfNewWorkspaceMs).toBeLessThan(2_000);
 }, 90_000);
+
+/** Ms from submitting a new workspace's first job to its `job.queued` event on a socket subscribed just before. */
+async function firstEventOfNewWorkspace(url: string): Promise<number> {
+  const signup = await httpClient(url, undefined, { origin: url }).post('/v1/auth/signup', {
+    email: `fault-${randomBytes(4).toString('hex')}@example.test`,
+    password: 'a long enough passphrase',
+    name: 'Fault Tester',
+  });
+  const cookie = sessionCookieFrom(signup);
+  const slug = (await sessionClient(url, cookie).get('/v1/me')).body.workspaces[0].slug as string;
+  const key = (await sessionClient(url, cookie, slug).post('/v1/api-keys', { name: 'fault' })).body.key as string;
+  const socket = await RealtimeClient.connect(url, key);
+  await socket.subscribeOk({ topic: 'workspace' });
+  const submittedAt = Date.now();
+  const submitted = await httpClient(url, key).post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
+  await socket.waitForEvent('the new workspace\'s first event', (event) => event.jobId === submitted.body.id, 10_000);
+  return Date.now() - submittedAt;
+}
 
 /** Where BullMQ has each job (diagnosis of a failure: did the job end in BullMQ but not in our events?). */
 async function bullStates(ids: string[]): Promise<Record<string, string>> {
