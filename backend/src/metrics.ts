@@ -19,6 +19,14 @@ export const jobsSubmitted = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Each one is an attempt end a worker took with it when it died (or announced too late to count). */
+export const reconciledAttemptEnds = new Counter({
+  name: 'flightdeck_reconciled_attempt_ends_total',
+  help: 'Attempt ends BullMQ recorded that no worker announced, appended by the reconciler, by event type',
+  labelNames: ['type'] as const,
+  registers: [metricsRegistry],
+});
+
 export const realtimeConnections = new Gauge({
   name: 'flightdeck_realtime_connections',
   help: 'Open Socket.io connections on this gateway process',

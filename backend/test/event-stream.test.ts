@@ -90,6 +90,37 @@ describe('JobEventStream (real Redis)', () => {
     expect(results[2]).toEqual([602]);
   });
 
+  it('skips, whole and without a seq, a draft of an attempt the snapshot records as ended', async () => {
+    const stream = new JobEventStream(redis, keys, OPTIONS);
+    const workspace = 'ws-guard';
+    const jobId = 'guarded';
+    const completed = (result: string): EventDraft => ({
+      type: 'job.completed',
+      jobId,
+      job: { id: jobId, status: 'completed', progress: 100, result, attemptsMade: 1 },
+      attempt: 1,
+    });
+    await stream.append(workspace, [
+      { type: 'job.active', jobId, job: { id: jobId, status: 'active', attemptsMade: 0 } },
+    ]);
+    // The first end of attempt 1 lands; a second one (the worker's late append after the
+    // reconciler's) and that attempt's stray progress do not, even within one call.
+    expect(
+      await stream.append(workspace, [completed('first'), completed('second'), { ...progress(jobId, 50), attempt: 1 }]),
+    ).toEqual([2, 0, 0]);
+    // A draft without a guard is never skipped, and the seqs stay gapless.
+    expect(await stream.append(workspace, [progress('other', 5)])).toEqual([3]);
+
+    const events = (await redis.xrange(keys.workspaceEvents(workspace), '-', '+')).map(decodeWorkspaceEntry);
+    expect(events.map((event) => [event.seq, event.type])).toEqual([
+      [1, 'job.active'],
+      [2, 'job.completed'],
+      [3, 'job.progress'],
+    ]);
+    const snapshot = await redis.hgetall(keys.jobSnapshot(jobId));
+    expect([snapshot.status, snapshot.result, snapshot.progress]).toEqual(['"completed"', '"first"', '100']);
+  });
+
   it('fails every append a failed call carried, and goes on with the next ones', async () => {
     const broken = new Redis(namespace.redisUrl, { maxRetriesPerRequest: null });
     try {

@@ -21,6 +21,14 @@ export interface JobChangeDraft {
   /** The job's changed attributes, as stored (its failure whole: see `storedJob`). */
   job: Partial<StoredJob> & Pick<StoredJob, 'id' | 'status'> & { errorStack?: never };
   lines?: string[];
+  /**
+   * The attempt (1 = the first) this draft reports on, when it comes from the run of one: then the
+   * append script skips it (no seq, no event, no snapshot change) if the snapshot already records that
+   * attempt as ended (its `attemptsMade` ≥ `attempt`). A worker's late end of an attempt and the
+   * reconciler's (which appends what a dead worker could not) thus land exactly once, whichever is
+   * first; and progress of an attempt already ended cannot drag the snapshot back to `active`.
+   */
+  attempt?: number;
   /** Who asked for it, when a person or key did (cancel, retry, promote). */
   actor?: Actor;
   /** The activity entry the API records for that action. */
@@ -55,27 +63,39 @@ local workspaceId, maxLen, ttl, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), ton
 local arg = 5
 local seqs = {}
 for i = 1, count do
-  local event, full, always, fieldCount = ARGV[arg], ARGV[arg + 1] == '1', ARGV[arg + 2] == '1', tonumber(ARGV[arg + 3])
-  arg = arg + 4
-  local seq = redis.call('INCR', KEYS[1])
-  -- Notes (claims, comments) touch only a snapshot that exists: never one made of their fields alone.
-  if always or redis.call('EXISTS', KEYS[3 + i]) == 1 then
-    local fields = { 'seq', tostring(seq) }
-    for j = 0, fieldCount * 2 - 1 do fields[#fields + 1] = ARGV[arg + j] end
-    redis.call('HSET', KEYS[3 + i], unpack(fields))
-    redis.call('EXPIRE', KEYS[3 + i], ttl)
+  local event, full, always, attempt, fieldCount =
+    ARGV[arg], ARGV[arg + 1] == '1', ARGV[arg + 2] == '1', tonumber(ARGV[arg + 3]), tonumber(ARGV[arg + 4])
+  arg = arg + 5
+  -- A draft of an attempt that the snapshot already records as ended (see JobChangeDraft.attempt) is
+  -- skipped whole: no seq, no event, no change. Checked before INCR so that seqs stay gapless.
+  local ended = false
+  if attempt > 0 then
+    local made = tonumber(redis.call('HGET', KEYS[3 + i], 'attemptsMade') or '')
+    ended = made ~= nil and made >= attempt
+  end
+  if ended then
+    seqs[i] = 0
+  else
+    local seq = redis.call('INCR', KEYS[1])
+    -- Notes (claims, comments) touch only a snapshot that exists: never one made of their fields alone.
+    if always or redis.call('EXISTS', KEYS[3 + i]) == 1 then
+      local fields = { 'seq', tostring(seq) }
+      for j = 0, fieldCount * 2 - 1 do fields[#fields + 1] = ARGV[arg + j] end
+      redis.call('HSET', KEYS[3 + i], unpack(fields))
+      redis.call('EXPIRE', KEYS[3 + i], ttl)
+    end
+    local hash = full and redis.call('HGETALL', KEYS[3 + i]) or {}
+    if #hash > 0 then
+      local job = cjson.encode(hash)
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event, 'j', job)
+      redis.call('XADD', KEYS[3], '*', 'w', workspaceId, 's', seq, 'e', event, 'j', job)
+    else
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event)
+      redis.call('XADD', KEYS[3], '*', 'w', workspaceId, 's', seq, 'e', event)
+    end
+    seqs[i] = seq
   end
   arg = arg + fieldCount * 2
-  local hash = full and redis.call('HGETALL', KEYS[3 + i]) or {}
-  if #hash > 0 then
-    local job = cjson.encode(hash)
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event, 'j', job)
-    redis.call('XADD', KEYS[3], '*', 'w', workspaceId, 's', seq, 'e', event, 'j', job)
-  else
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event)
-    redis.call('XADD', KEYS[3], '*', 'w', workspaceId, 's', seq, 'e', event)
-  end
-  seqs[i] = seq
 end
 return seqs
 `;
@@ -138,7 +158,7 @@ export class JobEventStream {
     if (!('flightdeckAppendEvents' in redis)) redis.defineCommand('flightdeckAppendEvents', { lua: APPEND_EVENTS });
   }
 
-  /** Appends events of one workspace in order; returns their seqs. */
+  /** Appends events of one workspace in order; returns their seqs (0 for a draft its `attempt` guard skipped). */
   append(workspaceId: string, drafts: EventDraft[]): Promise<number[]> {
     if (drafts.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
@@ -205,7 +225,8 @@ export class JobEventStream {
         fields = draft.claimedBy !== undefined ? encodeSnapshotFields({ claimedBy: draft.claimedBy }) : [];
       }
       const always = draft.job ? '1' : '0';
-      args.push(JSON.stringify(event), needsSnapshot(draft) ? '1' : '0', always, fields.length / 2, ...fields);
+      const attempt = draft.job ? (draft.attempt ?? 0) : 0;
+      args.push(JSON.stringify(event), needsSnapshot(draft) ? '1' : '0', always, attempt, fields.length / 2, ...fields);
     }
     return { keys: drafts.map((draft) => this.keys.jobSnapshot(draft.jobId)), args };
   }

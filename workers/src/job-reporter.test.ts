@@ -100,6 +100,30 @@ describe('JobReporter', () => {
     expect(drafts[1]?.job.error).toEqual({ message: 'boom' });
   });
 
+  it("guards an attempt's progress, logs and end by the attempt's number, not its announcement", async () => {
+    const { drafts, stream } = recordingStream();
+    const job = fakeJob();
+    (job as { attemptsMade: number }).attemptsMade = 2;
+    const reporter = new JobReporter(job, stream, 10_000, (error) => {
+      throw error;
+    });
+    await reporter.active();
+    reporter.progress(30);
+    reporter.flush();
+    reporter.log('pending at the end');
+    // BullMQ counts the attempt when it ends it, before the worker reports the end.
+    (job as { attemptsMade: number }).attemptsMade = 3;
+    await reporter.completed(null);
+    expect(drafts.map((draft) => [draft.type, draft.job?.attemptsMade, draft.job ? draft.attempt : undefined])).toEqual(
+      [
+        ['job.active', 2, undefined],
+        ['job.progress', undefined, 3],
+        ['job.log', undefined, 3],
+        ['job.completed', 3, 3],
+      ],
+    );
+  });
+
   it('clamps progress to 0–100', async () => {
     const { drafts, stream } = recordingStream();
     const reporter = new JobReporter(fakeJob(), stream, 0, (error) => {

@@ -2,7 +2,7 @@ import type { Job as BullJob } from 'bullmq';
 import { JOB_LIMITS, type ActivityRef, type Actor, type JobEventType } from '@flightdeck/contract';
 import type { JobChangeDraft, JobEventStream } from './event-stream';
 import type { JobData } from './job-data';
-import type { StoredJob } from './job-snapshot';
+import { capStack, type StoredJob } from './job-snapshot';
 
 /** Where a job goes after a failed attempt. */
 export type NextState = 'failed' | 'queued' | 'delayed';
@@ -35,6 +35,8 @@ export class JobReporter {
   private lastFlushAt = 0;
   /** After the attempt's final event: progress and lines of a handler still running are dropped. */
   private ended = false;
+  /** The running attempt's number (1 = the first), once it is announced active; it guards progress and logs. */
+  private attempt = 0;
 
   /** `after`: what the job's previous attempt still has to report; this attempt's events follow it. */
   constructor(
@@ -82,6 +84,8 @@ export class JobReporter {
   }
 
   active(): Promise<void> {
+    // BullMQ's attemptsMade counts the attempts before this one until this one ends.
+    this.attempt = this.job.attemptsMade + 1;
     return this.emit('job.active', {
       status: 'active',
       startedAt: iso(this.job.processedOn ?? Date.now()),
@@ -111,7 +115,7 @@ export class JobReporter {
     // The completed event carries progress 100: a progress update still pending is superseded.
     this.pendingProgress = null;
     return this.final(
-      this.draft('job.completed', {
+      this.ending('job.completed', {
         status: 'completed',
         progress: 100,
         result: result ?? null,
@@ -135,15 +139,15 @@ export class JobReporter {
     pending.catch(() => undefined);
     return this.final(async () => {
       const next = await pending;
-      if (next === 'failed') return this.draft('job.failed', { status: 'failed', error, attemptsMade, finishedAt });
+      if (next === 'failed') return this.ending('job.failed', { status: 'failed', error, attemptsMade, finishedAt });
       const runAt = next === 'delayed' ? iso(Date.now() + (this.job.delay || 0)) : null;
-      return this.draft('job.retrying', { status: next, error, attemptsMade, runAt });
+      return this.ending('job.retrying', { status: next, error, attemptsMade, runAt });
     });
   }
 
   /** After a run was stopped because the job was cancelled: final, never retried. */
   cancelled(actor?: Actor, activity?: ActivityRef): Promise<void> {
-    const draft = this.draft('job.cancelled', {
+    const draft = this.ending('job.cancelled', {
       status: 'cancelled',
       error: null,
       attemptsMade: this.job.attemptsMade,
@@ -208,7 +212,10 @@ export class JobReporter {
     });
   }
 
-  /** Takes pending progress and log lines: BullMQ's own record of them, and their drafts, in that order. */
+  /**
+   * Takes pending progress and log lines: BullMQ's own record of them, and their drafts (guarded by
+   * the running attempt's number), in that order.
+   */
   private takePending(): { record: () => Promise<unknown>; drafts: JobChangeDraft[] } {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -219,13 +226,24 @@ export class JobReporter {
       const progress = this.pendingProgress;
       this.pendingProgress = null;
       records.push(() => this.job.updateProgress(progress));
-      drafts.push({ type: 'job.progress', jobId: this.jobId, job: { id: this.jobId, status: 'active', progress } });
+      drafts.push({
+        type: 'job.progress',
+        jobId: this.jobId,
+        job: { id: this.jobId, status: 'active', progress },
+        ...guard(this.attempt),
+      });
     }
     if (this.pendingLines.length > 0) {
       const lines = this.pendingLines;
       this.pendingLines = [];
       records.push(() => Promise.all(lines.map((line) => this.job.log(line))));
-      drafts.push({ type: 'job.log', jobId: this.jobId, job: { id: this.jobId, status: 'active' }, lines });
+      drafts.push({
+        type: 'job.log',
+        jobId: this.jobId,
+        job: { id: this.jobId, status: 'active' },
+        lines,
+        ...guard(this.attempt),
+      });
     }
     return { record: () => Promise.all(records.map((record) => record())), drafts };
   }
@@ -240,6 +258,17 @@ export class JobReporter {
     return { type, jobId: this.jobId, job: { id: this.jobId, ...change } };
   }
 
+  /**
+   * The end of an attempt, guarded by its number (its `attemptsMade`): if the backend's reconciler
+   * appended this end already (this process was too slow), the append script skips it.
+   */
+  private ending(
+    type: JobEventType,
+    change: Partial<StoredJob> & Pick<StoredJob, 'status' | 'attemptsMade'>,
+  ): JobChangeDraft {
+    return { ...this.draft(type, change), ...guard(change.attemptsMade) };
+  }
+
   private enqueue(step: () => Promise<void>): Promise<void> {
     this.chain = this.chain.then(step).catch(this.onError);
     return this.chain;
@@ -250,7 +279,7 @@ export class JobReporter {
   }
 }
 
-/** A stack trace kept short: the first lines say where it broke; whole traces would ride every event. */
-function capStack(stack: string): string {
-  return stack.split('\n').slice(0, 12).join('\n').slice(0, 4000);
+/** The `attempt` guard of a draft (see `JobChangeDraft.attempt`); none for a count that names no attempt. */
+function guard(attempt: number): Pick<JobChangeDraft, 'attempt'> {
+  return attempt > 0 ? { attempt } : {};
 }

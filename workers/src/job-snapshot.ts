@@ -19,6 +19,14 @@ export function presentError(error: JobError | null | undefined): Pick<Job, 'err
   return { error: error ? { message: error.message } : null, errorStack: error?.stack ?? null };
 }
 
+/**
+ * A stack trace kept short, as a failure is stored: the first lines say where it broke; whole traces
+ * would ride every event.
+ */
+export function capStack(stack: string): string {
+  return stack.split('\n').slice(0, 12).join('\n').slice(0, 4000);
+}
+
 /** Hash fields for a (partial) job: one field per attribute, each value JSON-encoded. */
 export function encodeSnapshotFields(fields: SnapshotFields): string[] {
   const flat: string[] = [];

@@ -13,6 +13,10 @@ export function redisKeys(prefix: string) {
     history: `${base}:history`,
     historyCursor: `${base}:history:cursor`,
     historyLeader: `${base}:history:leader`,
+    /** Held (a lease) by the API process that appends attempt ends BullMQ recorded but no worker announced. */
+    reconcilerLeader: `${base}:reconciler:leader`,
+    /** Queue name → id of the last entry of its BullMQ event stream that the reconciler has dealt with. */
+    reconcilerCursors: `${base}:reconciler:cursors`,
     /** Held (a lease) by the API process that moves due delayed jobs to `wait` (see DueJobPromoter). */
     dueJobsLeader: `${base}:due-jobs:leader`,
     /** Taken (SET NX, left to expire) by the API process that sweeps orphaned artifact chunks this period. */

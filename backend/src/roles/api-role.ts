@@ -36,6 +36,7 @@ import { autoscalingReaderFor } from '../ops/kubernetes-scaling-source';
 import { OpsOverviewService } from '../ops/ops-overview';
 import type { ProcessRegistry } from '../ops/process-registry';
 import { RedisLease } from '../ops/redis-lease';
+import { AttemptEndReconciler } from '../reconciler/attempt-end-reconciler';
 import { ScheduleService } from '../schedules/schedule-service';
 import { WebhookDeliverer } from '../webhooks/webhook-deliverer';
 import { WebhookEndpoints } from '../webhooks/webhook-endpoints';
@@ -62,16 +63,16 @@ export interface ApiRole {
   api: NonNullable<AppOptions['api']>;
   bootstrap: BootstrapResult;
   /**
-   * Stops what runs in the background: the orphaned-chunk sweeper, the history projector, the
-   * webhook deliverer, the queues.
+   * Stops what runs in the background: the orphaned-chunk sweeper, the attempt-end reconciler, the
+   * history projector, the webhook deliverer, the queues.
    */
   stop(): Promise<void>;
 }
 
 /**
  * The `api` role: makes sure the bootstrap workspace and key exist, opens the queues, starts the
- * history projector, the webhook deliverer and the sweep of orphaned artifact chunks, restores lost
- * schedulers, and builds the REST API's services.
+ * history projector, the webhook deliverer, the sweep of orphaned artifact chunks and the attempt-end
+ * reconciler, restores lost schedulers, and builds the REST API's services.
  */
 export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   const { config, logger, redis, keys, reader } = context;
@@ -126,6 +127,18 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   const restored = await schedules.restoreMissing();
   if (restored > 0) logger.warn({ restored }, 'job schedulers missing from Redis were re-created from MongoDB');
   const events = new JobEventStream(redis, keys, context.events);
+  // Attempt ends that a dying worker took with it, from BullMQ's own event streams. Its own
+  // connection: its reads can be large. It appends through the API's stream (one lane per workspace).
+  const reconcilerRedis = redis.duplicate();
+  reconcilerRedis.on('error', (error) => logger.warn({ err: error }, 'reconciler redis connection error'));
+  const reconciler = new AttemptEndReconciler(
+    reconcilerRedis,
+    keys,
+    queues,
+    events,
+    logger.child({ component: 'reconciler' }),
+  );
+  reconciler.start();
   const queueOverview = new QueueOverviewService(queues);
   const jobs = new JobService({
     redis,
@@ -182,6 +195,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     async stop() {
       await sweeper.stop();
       await duePromoter.stop();
+      await reconciler.stop();
       await projector.stop();
       await webhookDeliverer.close();
       await closeQueues(queues);
