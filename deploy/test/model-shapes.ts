@@ -20,6 +20,11 @@ export const MODEL_TYPES: Record<string, [string, string]> = {
   'apps/v1/StatefulSet': ['kubernetes-models/apps/v1/StatefulSet', 'IStatefulSet'],
   'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1/PodDisruptionBudget', 'IPodDisruptionBudget'],
   'networking.k8s.io/v1/NetworkPolicy': ['kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'INetworkPolicy'],
+  'rbac.authorization.k8s.io/v1/Role': ['kubernetes-models/rbac.authorization.k8s.io/v1/Role', 'IRole'],
+  'rbac.authorization.k8s.io/v1/RoleBinding': [
+    'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding',
+    'IRoleBinding',
+  ],
   'monitoring.coreos.com/v1/PodMonitor': [
     '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor',
     'IPodMonitor',
