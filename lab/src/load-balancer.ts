@@ -5,9 +5,11 @@ import type { LocalPod } from './pod-agent';
 import { startLabProcess, waitUntil, type LabProcess } from './processes';
 
 // nginx in front of the pods, standing in for the Gateway and its HTTPRoute
-// (deploy/k8s/base/routing.yaml): /socket.io/ to the gateway pods with affinity by client address
-// (Socket.IO's long-polling needs every request of a session on one gateway), /metrics refused at the
-// edge, everything else to the API pods. Only ready pods receive traffic, as with Endpoints; a change
+// (deploy/k8s/base/routing.yaml): /socket.io/ to the gateway pods, /metrics refused at the edge,
+// everything else to the API pods. Production keeps a long-polling session on one gateway (the
+// route's session persistence); here every client comes from 127.0.0.1 and uses WebSocket, so the
+// lab spreads sockets by client address and port — per connection, as a balancer does with
+// WebSockets — or they would all land on one gateway. Only ready pods receive traffic, as with Endpoints; a change
 // rewrites the configuration and reloads nginx (SIGHUP), which lets open connections finish.
 
 const DIR = path.join(RUN, 'nginx');
@@ -37,7 +39,7 @@ http {
   client_max_body_size 32m;
   map $http_upgrade $connection_upgrade { default upgrade; '' close; }
 ${upstream('api', ready('api'), '')}
-${upstream('gateway', ready('gateway'), 'hash $remote_addr consistent')}
+${upstream('gateway', ready('gateway'), 'hash $remote_addr$remote_port consistent')}
   server {
     listen 127.0.0.1:${PORTS.loadBalancer};
     proxy_http_version 1.1;

@@ -3,6 +3,8 @@ import { getJson } from './kubectl';
 import { startLab, type Lab } from './lab';
 import { NAMESPACE, RUN } from './lab-env';
 import { burst } from './scenarios/burst';
+import { connections } from './scenarios/connections';
+import { diurnal, steady } from './scenarios/load-shapes';
 import { scaleToZero } from './scenarios/scale-to-zero';
 import { renderReport } from './report/render-report';
 import { runScenario, type Scenario } from './scenarios/scenario';
@@ -13,7 +15,7 @@ import { runScenario, type Scenario } from './scenarios/scenario';
 //     --jobs <n>       the burst's size (default 20000)
 //   report             redraw docs/scaling-report.md's tables and charts from the recordings
 
-const SCENARIOS = ['scale-to-zero', 'burst'] as const;
+const SCENARIOS = ['scale-to-zero', 'burst', 'steady', 'diurnal', 'connections'] as const;
 const usage = `usage: npm run lab -- up | run <${SCENARIOS.join('|')}|all>… [--jobs n] | report`;
 
 async function scaledObject(name: string): Promise<{ maxReplicaCount: number; cooldownPeriod?: number }> {
@@ -35,6 +37,12 @@ async function scenario(name: string, lab: Lab, options: { jobs: number }): Prom
         jobMs: 2000,
         maxWorkers: (await scaledObject('flightdeck-worker')).maxReplicaCount,
       });
+    case 'steady':
+      return steady();
+    case 'diurnal':
+      return diurnal();
+    case 'connections':
+      return connections({ sockets: 8000, holdSeconds: 180, observers: 20 });
     default:
       throw new Error(`unknown scenario "${name}"; ${usage}`);
   }

@@ -35,13 +35,18 @@ export async function runScenario(lab: Lab, scenario: Scenario): Promise<Recordi
     sampler.stop();
   }
   const stream = observer.stop();
+  const podEvents = podEventsSince(startedAt);
+  // A pod SIGKILLed at the end of its grace period had work it could not finish or hand back.
+  const sigkilled: Record<string, number> = {};
+  for (const event of podEvents)
+    if (event.event === 'sigkill') sigkilled[event.component] = (sigkilled[event.component] ?? 0) + 1;
   const recording: Recording = {
     scenario: scenario.name,
     title: scenario.title,
     startedAt,
     samples: sampler.samples,
-    podEvents: podEventsSince(startedAt),
-    summary: { ...summary, stream },
+    podEvents,
+    summary: { ...summary, stream, podsSigkilled: sigkilled },
   };
   log(`saved ${saveRecording(recording)}`);
   log(JSON.stringify(recording.summary));

@@ -1,0 +1,79 @@
+import { runArtillery } from '../artillery';
+import { Observer } from '../observer';
+import { waitUntil } from '../processes';
+import { rest } from '../rest';
+import type { Scenario } from './scenario';
+
+// (e) A connection surge to the gateways, then scale-in while events flow. Observers — clients that
+// resume with `since` after every disconnect, as the console does — stay connected throughout while
+// jobs keep running, so every event they must see is known. The surge (Artillery's sockets) makes
+// KEDA scale the gateways out by connections per pod; when it ends, the gateways scale back in, and
+// the gateway that stops drains its sockets onto the others. Target: no observer misses or doubles
+// an event.
+
+const GATEWAYS = 'flightdeck-gateway';
+
+export function connections(options: { sockets: number; holdSeconds: number; observers: number }): Scenario {
+  return {
+    name: 'connections',
+    title: `A surge of ${options.sockets.toLocaleString('en')} sockets, then gateway scale-in while events flow`,
+    async run({ lab, sampler, elapsed, log }) {
+      const observers = Array.from({ length: options.observers }, () => new Observer(lab.url, lab.apiKey));
+      await Promise.all(observers.map((observer) => observer.start()));
+      const minimum = sampler.samples.at(-1)?.scaling[GATEWAYS]?.replicas ?? 0;
+      let flowing = true;
+      // Events flow all along: one short job a second.
+      const flow = (async () => {
+        while (flowing) {
+          await rest(lab, 'POST', '/v1/jobs', { type: 'demo.sleep', payload: { ms: 200, steps: 2 } }).catch(
+            () => undefined,
+          );
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      })();
+      log(
+        `${options.observers} observers connected; surging ${options.sockets} sockets for ${options.holdSeconds} s (gateways at ${minimum})`,
+      );
+      const counters = await runArtillery({
+        name: 'connections',
+        script: 'sockets.yml',
+        target: lab.url,
+        phases: [{ duration: 30, arrivalCount: options.sockets }],
+        variables: { token: lab.apiKey, holdSeconds: options.holdSeconds },
+      });
+      const peak = Math.max(...sampler.samples.map((sample) => sample.scaling[GATEWAYS]?.ready ?? 0));
+      log(`surge over at ${Math.round(elapsed())} s (gateways peaked at ${peak}); waiting for the scale-in`);
+      await waitUntil(
+        'the gateways to scale back in',
+        async () => (sampler.samples.at(-1)?.scaling[GATEWAYS]?.replicas ?? Infinity) < peak,
+        30 * 60_000,
+        1000,
+      );
+      await waitUntil(
+        'the drained gateway to stop',
+        async () => (sampler.samples.at(-1)?.processes.gateway ?? 0) < peak,
+        5 * 60_000,
+        1000,
+      );
+      // The observers' last reconnect and catch-up.
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      flowing = false;
+      await flow;
+      const reports = observers.map((observer) => observer.stop());
+      const sum = (key: 'gaps' | 'duplicates' | 'reconnects' | 'resyncs') =>
+        reports.reduce((total, report) => total + report[key], 0);
+      return {
+        sockets: options.sockets,
+        socketsConnected: counters['socketio.emit'] ?? null,
+        gatewaysAtStart: minimum,
+        gatewaysAtPeak: peak,
+        observers: options.observers,
+        observerReconnects: sum('reconnects'),
+        eventsMissed: sum('gaps'),
+        eventsDoubled: sum('duplicates'),
+        resyncs: sum('resyncs'),
+        target: 'eventsMissed = eventsDoubled = 0 across the scale-in',
+      };
+    },
+  };
+}
