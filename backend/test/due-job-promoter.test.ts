@@ -11,7 +11,7 @@ import {
 } from '@flightdeck/workers';
 import { DueJobPromoter } from '../src/jobs/due-job-promoter';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
-import { waitForJobStatus } from './support/http-client';
+import { httpClient, waitForJobStatus } from './support/http-client';
 import { waitFor } from './support/test-services';
 
 // Issue 12, defect 1: at zero workers (KEDA's minReplicaCount 0) nothing in BullMQ 6 moves a due
@@ -175,8 +175,9 @@ describe('due delayed jobs on an api-only process with no worker', () => {
 describe('DueJobPromoter', () => {
   let app: TestFlightdeck;
   beforeAll(async () => {
-    // Its own promoter runs too, but only on the job queues, never on these tests' own queues.
-    app = await startTestFlightdeck({ ROLES: 'api' });
+    // The app's own promoter makes one pass at start and then none for ten minutes: a promoter that
+    // does not keep up. (It looks only at the job queues, never at these tests' own queues.)
+    app = await startTestFlightdeck({ ROLES: 'api', DUE_JOB_POLL_MS: '600000' });
   });
   afterAll(() => app.stop());
 
@@ -234,6 +235,70 @@ describe('DueJobPromoter', () => {
     expect(await app.redis.zscore(queue.keys.marker!, '0')).toBeNull();
     await queue.resume();
     expect(await app.redis.zscore(queue.keys.marker!, '0')).not.toBeNull();
+    await queue.close();
+  });
+
+  it('reports due jobs nobody promoted yet at /metrics, and what it promoted', async () => {
+    const scrape = async () => (await httpClient(app.url).get('/metrics')).body as string;
+    const sample = (text: string, series: string) =>
+      Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1));
+    const answer = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 100 });
+    expect(answer.status).toBe(202);
+    await waitFor('the job to fall due', async () =>
+      sample(await scrape(), 'flightdeck_queue_due_delayed_jobs{queue="demo"}') === 1 ? true : null,
+    );
+    const before = sample(await scrape(), 'flightdeck_due_jobs_promoted_total{queue="demo"}');
+
+    const demo = app.queue('demo');
+    expect(await promoterOf(demo).promoteDue()).toEqual(new Map([['demo', 1]]));
+    expect(await demo.getJobState(answer.body.id)).toBe('waiting');
+    const text = await scrape();
+    expect(sample(text, 'flightdeck_queue_due_delayed_jobs{queue="demo"}')).toBe(0);
+    expect(sample(text, 'flightdeck_due_jobs_promoted_total{queue="demo"}')).toBe((before || 0) + 1);
+  });
+
+  it('runs in one api process at a time, and another takes over at once when the leader stops', async () => {
+    const queue = new Queue('due-lease', { connection: app.redis, prefix: app.namespace.prefix });
+    // Their own lease key: the app's promoter holds the real one.
+    const keys = { ...app.keys, dueJobsLeader: `${app.keys.dueJobsLeader}:lease-test` };
+    const promoters = [0, 1].map(() => {
+      const connection = app.redis.duplicate();
+      return {
+        connection,
+        promoter: new DueJobPromoter(connection, keys, new Map([[queue.name, queue]]), pino({ level: 'silent' }), {
+          pollMs: 100,
+        }),
+      };
+    });
+    const ids = await Promise.all(promoters.map(({ connection }) => connection.client('ID')));
+    // Which connections run the script on this queue: MONITOR names each command's client by address.
+    const monitor = await app.redis.monitor();
+    const sources: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (/^eval(sha)?$/i.test(args[0]!) && args.includes(queue.keys.delayed!)) sources.push(source);
+    });
+    const addresses = await Promise.all(
+      promoters.map(async ({ connection }, index) => {
+        const list = (await connection.client('LIST')) as string;
+        const line = list.split('\n').find((entry) => entry.startsWith(`id=${ids[index]} `))!;
+        return /addr=(\S+)/.exec(line)![1]!;
+      }),
+    );
+    for (const { promoter } of promoters) promoter.start();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const leaders = new Set(sources);
+    expect(leaders.size).toBe(1);
+    const leader = addresses.indexOf([...leaders][0]!);
+    expect(leader).toBeGreaterThanOrEqual(0);
+
+    await promoters[leader]!.promoter.stop();
+    sources.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(new Set(sources)).toEqual(new Set([addresses[1 - leader]]));
+
+    monitor.disconnect();
+    await promoters[1 - leader]!.promoter.stop();
+    for (const { connection } of promoters) await connection.quit();
     await queue.close();
   });
 });
