@@ -137,7 +137,7 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       }
     });
 
-    it('alerts on backlog age, failure rate, no ready API pod, history backlog, dependencies and socket buffers', () => {
+    it('alerts on backlog age, failure rate, unpromoted due jobs, no ready API pod, history backlog, dependencies and socket buffers', () => {
       const rules = objects
         .filter((o) => o.kind === 'PrometheusRule')
         .flatMap((o) => o.spec.groups.flatMap((g: { rules: Record<string, string>[] }) => g.rules));
@@ -146,6 +146,7 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
         'FlightdeckApiUnavailable',
         'FlightdeckBacklogAgeHigh',
         'FlightdeckDependencyDown',
+        'FlightdeckDueJobsNotPromoted',
         'FlightdeckHistoryBacklogGrowing',
         'FlightdeckJobFailureRateHigh',
         'FlightdeckSocketBuffersHigh',
@@ -161,6 +162,7 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(dependency.expr).toMatch(/max by \(dependency\) \(flightdeck_dependency_up\b.*== 0/);
       expect(dependency.labels.severity).toBe('critical');
       expect(byName.get('FlightdeckSocketBuffersHigh')!.expr).toContain('flightdeck_socket_buffered_packets');
+      expect(byName.get('FlightdeckDueJobsNotPromoted')!.expr).toMatch(/flightdeck_queue_due_delayed_jobs\b.*> 0/);
       for (const rule of rules) {
         expect({ alert: rule.alert, unknown: unknownMetrics(rule.expr) }).toEqual({ alert: rule.alert, unknown: [] });
         expect(rule.annotations.runbook).toMatch(/^docs\/deployment\.md#[a-z-]+$/);
