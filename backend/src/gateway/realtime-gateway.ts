@@ -1,6 +1,4 @@
 import type http from 'node:http';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import {
   rooms,
@@ -11,17 +9,12 @@ import {
   type SubscribeAck,
   type SubscribeRequest,
 } from '@flightdeck/contract';
-import type { RedisKeys } from '@flightdeck/workers';
-import type { ErrorCode } from '@flightdeck/contract';
-import { isRefusal, type Authenticator, type Caller } from '../accounts/authenticator';
 import { can, canSeeJob, type Identity } from '../accounts/identity';
 import type { Revocation, RevocationBus } from '../accounts/revocations';
-import { sessionCookieOf } from '../api/authenticate';
-import { clientAddressOf, trustedProxies } from '../api/client-address';
-import { redisLimiter, retryAfterSeconds, spendOrPass } from '../api/rate-limits';
 import type { JobReader } from '../jobs/job-reader';
 import { realtimeConnections, realtimeEventsDelivered, socketBufferedPackets } from '../metrics';
 import { PresenceHub } from './presence-hub';
+import { handshakeAuthenticator, type HandshakeOptions } from './socket-handshake';
 import { failure, guardIncomingEvents, MAX_CLIENT_MESSAGE_BYTES, onRequest } from './socket-input';
 import { WorkspaceEventLog } from './workspace-event-log';
 import { WorkspaceTailer } from './workspace-tailer';
@@ -32,22 +25,11 @@ interface SocketData {
 type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-export interface RealtimeGatewayOptions {
-  redis: Redis;
-  keys: RedisKeys;
-  authenticator: Authenticator;
+export interface RealtimeGatewayOptions extends HandshakeOptions {
   revocations: RevocationBus;
-  /** Origins other than our own whose pages may connect with the session cookie. */
-  allowedOrigins: readonly string[];
   /** Events a socket may send per second. */
   eventsPerSecond: number;
-  /** Handshakes a client address may make per `handshakeWindowSeconds` (shared in Redis); 0 turns it off. */
-  handshakesPerIp: number;
-  handshakeWindowSeconds: number;
-  /** TRUST_PROXY: how many proxies in front set X-Forwarded-For (the client address, as REST reads it). */
-  trustProxy: number;
   jobs: JobReader;
-  logger: Logger;
   /** Packets a socket may have waiting to be written before it is dropped to a resync. */
   maxBufferedPackets: number;
   /** On close: how long to wait before the first disconnect (the load balancer sees readiness fail). */
@@ -107,89 +89,12 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
   const tailer = new WorkspaceTailer(reader, options.redis, keys, deliver, logger);
   tailer.start();
 
-  /**
-   * A refused handshake: the client's `connect_error` has the message and `data: { code, message }`,
-   * plus `details` (`retryAfterSeconds` when rate limited).
-   */
-  const refuse = (code: ErrorCode, message: string, details: { retryAfterSeconds?: number } = {}) =>
-    Object.assign(new Error(`${code}: ${message}`), { data: { code, message, ...details } });
-
-  /**
-   * The handshake: `auth.token` (API key, job token or session token) or the session cookie; sessions
-   * name their workspace with `auth.workspace` (its slug) or an `X-Workspace` header, else act in the
-   * first workspace the person joined. Cookies count only from allowed origins.
-   */
-  async function identify(handshake: Socket['handshake']): Promise<Identity | Error> {
-    const auth = (handshake.auth ?? {}) as { token?: unknown; workspace?: unknown };
-    let caller: Caller;
-    if (typeof auth.token === 'string' && auth.token !== '') {
-      const answer = await options.authenticator.caller(auth.token);
-      if (isRefusal(answer)) return refuse('unauthorized', answer.refused);
-      caller = answer;
-    } else {
-      const cookie = sessionCookieOf(handshake.headers.cookie);
-      if (!cookie) return refuse('unauthorized', 'missing credentials (auth.token or the session cookie)');
-      const origin = handshake.headers.origin;
-      if (origin && !sameOrAllowedOrigin(origin, handshake.headers.host))
-        return refuse('csrf_rejected', `pages from ${origin} may not use this session`);
-      const answer = await options.authenticator.sessionCaller(cookie);
-      if (isRefusal(answer)) return refuse('unauthorized', answer.refused);
-      caller = answer;
-    }
-    if (caller.kind === 'workspace') return caller.identity;
-    const named = typeof auth.workspace === 'string' && auth.workspace !== '' ? auth.workspace : undefined;
-    const header = handshake.headers['x-workspace'];
-    const slug =
-      named ??
-      (typeof header === 'string' && header !== '' ? header : await options.authenticator.defaultWorkspaceSlug(caller));
-    if (!slug) return refuse('workspace_required', 'you are a member of no workspace: create one or ask to be added');
-    const identity = await options.authenticator.sessionIdentity(caller, slug);
-    return identity ?? refuse('not_found', `no workspace "${slug}" that you are a member of`);
-  }
-
-  /** Whether a page of `origin` may use the session cookie: our own host, or a configured origin (`null` and junk: no). */
-  function sameOrAllowedOrigin(origin: string, host: string | undefined): boolean {
-    if (options.allowedOrigins.includes(origin)) return true;
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  }
-
-  const handshakeLimiter =
-    options.handshakesPerIp > 0
-      ? redisLimiter(options.redis, keys, 'handshake', options.handshakesPerIp, options.handshakeWindowSeconds)
-      : undefined;
-  const trust = trustedProxies(options.trustProxy);
-
-  /**
-   * Past SOCKET_HANDSHAKES_PER_IP an address's handshakes are refused before any credential is looked
-   * at, so guessing keys or sessions is throttled too. Refused and failed handshakes spend the budget
-   * as well. When Redis cannot answer, the handshake passes (as REST requests do).
-   */
-  async function handshakeLimitRefusal(socket: GatewaySocket): Promise<Error | null> {
-    if (!handshakeLimiter) return null;
-    const refusal = await spendOrPass(handshakeLimiter, clientAddressOf(socket.request, trust));
-    if (!refusal) return null;
-    const seconds = retryAfterSeconds(refusal);
-    return refuse('rate_limited', `too many connection attempts from this address; try again in ${seconds} s`, {
-      retryAfterSeconds: seconds,
-    });
-  }
-
+  const authenticate = handshakeAuthenticator(options);
   io.use(async (socket, next) => {
-    try {
-      const limited = await handshakeLimitRefusal(socket);
-      if (limited) return next(limited);
-      const identity = await identify(socket.handshake);
-      if (identity instanceof Error) return next(identity);
-      socket.data.identity = identity;
-      next();
-    } catch (error) {
-      logger.warn({ err: error }, 'handshake authentication failed');
-      next(refuse('service_unavailable', 'try again shortly'));
-    }
+    const identity = await authenticate(socket);
+    if (identity instanceof Error) return next(identity);
+    socket.data.identity = identity;
+    next();
   });
 
   // Credentials revoked anywhere end the sockets that use them here, at once.
