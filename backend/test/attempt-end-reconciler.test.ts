@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Queue, Worker, type Job as BullJob } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { StreamEvent } from '@flightdeck/contract';
@@ -163,6 +163,17 @@ describe('the attempt-end reconciler', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await typesOf(bull.id!)).filter((type) => FINAL.has(type))).toEqual(['job.failed']);
     expect(hooks.filter((path) => path === '/failed')).toHaveLength(1);
+  });
+
+  it('appends a cancellation for a run its worker stopped because it was cancelled', async () => {
+    // The worker fails a cancelled run this way (worker-runtime); who asked died with it.
+    const { bull, token } = await takeJob({ attempts: 3 });
+    await bull.moveToFailed(new UnrecoverableError('cancelled'), token, false);
+
+    const cancelled = await waitForEvent(bull.id!, 'job.cancelled');
+    expect(cancelled.job).toMatchObject({ status: 'cancelled', error: null, attemptsMade: 1 });
+    expect((await app.http.get(`/v1/jobs/${bull.id}`)).body.status).toBe('cancelled');
+    expect((await typesOf(bull.id!)).filter((type) => FINAL.has(type))).toEqual(['job.cancelled']);
   });
 
   it('appends a retry moved to delayed for its backoff', async () => {
