@@ -241,7 +241,12 @@ describe('DueJobPromoter', () => {
   it('reports due jobs nobody promoted yet at /metrics, and what it promoted', async () => {
     const scrape = async () => (await httpClient(app.url).get('/metrics')).body as string;
     const sample = (text: string, series: string) =>
-      Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1));
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${series} `))
+          ?.slice(series.length + 1),
+      );
     const answer = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 100 });
     expect(answer.status).toBe(202);
     await waitFor('the job to fall due', async () =>

@@ -55,7 +55,9 @@ export class DueJobPromoter {
     this.lease = new RedisLease(redis, keys.dueJobsLeader, Math.max(5_000, 5 * options.pollMs));
     this.batch = options.batch ?? DEFAULT_BATCH;
     // defineCommand sends the script once and then calls it by its SHA.
-    if (!('flightdeckPromoteDueJobs' in redis)) redis.defineCommand('flightdeckPromoteDueJobs', { lua: PROMOTE_DUE_JOBS });
+    if (!('flightdeckPromoteDueJobs' in redis)) {
+      redis.defineCommand('flightdeckPromoteDueJobs', { lua: PROMOTE_DUE_JOBS });
+    }
   }
 
   start(): void {
