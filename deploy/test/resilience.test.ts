@@ -30,7 +30,7 @@ const STATES = ['wait', 'prioritized', 'active', 'paused'] as const;
       });
       expect(so.spec.fallback.replicas).toBeGreaterThanOrEqual(1);
       const { formula, activationTarget } = so.spec.advanced.scalingModifiers;
-      const queues: string[] = so.metadata.annotations['flightdeck.dev/queues'].split(',');
+      const queues: string[] = so.metadata.annotations!['flightdeck.dev/queues'].split(',');
       const values = (first: Partial<Record<(typeof STATES)[number], number | null>>) =>
         Object.fromEntries(
           queues.flatMap((q, n) => STATES.map((s) => [`${q}_${s}`, n === 0 && s in first ? first[s]! : 0])),
