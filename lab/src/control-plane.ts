@@ -37,7 +37,7 @@ function crdFiles(): string[] {
   );
   return [keda, gateway, operator].flatMap((dir) =>
     readdirSync(dir)
-      .filter((file) => file.endsWith('.yaml'))
+      .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
       .map((file) => path.join(dir, file)),
   );
 }
