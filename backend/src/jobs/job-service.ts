@@ -27,6 +27,7 @@ import type { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from './job-reader';
 import { presentRecord, type JobRecord } from './job-presenter';
 import { validatedJobType } from './job-validation';
+import { RefusedSubmissions } from './refused-submissions';
 import type { QueueRegistry } from './queue-registry';
 
 export interface JobServiceOptions {
@@ -55,7 +56,16 @@ const CANCELS_AT_ONCE = 20;
 
 /** Submitting, reading, cancelling and retrying jobs: the rules, without HTTP. */
 export class JobService {
-  constructor(private readonly deps: JobServiceOptions) {}
+  private readonly refused: RefusedSubmissions;
+
+  constructor(private readonly deps: JobServiceOptions) {
+    this.refused = new RefusedSubmissions({
+      redis: deps.redis,
+      keys: deps.keys,
+      events: deps.events,
+      queueFor: (name) => deps.queues.get(name),
+    });
+  }
 
   /**
    * Submits jobs of one workspace in order. Every job is validated before any is queued, so a batch
@@ -294,7 +304,6 @@ export class JobService {
   }
 
   private async enqueue(workspaceId: string, jobs: Job[]): Promise<void> {
-    let appended = false;
     try {
       await this.append(
         workspaceId,
@@ -304,7 +313,6 @@ export class JobService {
           job: storedJob(job),
         })),
       );
-      appended = true;
       const byQueue = new Map<string, Job[]>();
       for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
       await Promise.all(
@@ -325,31 +333,12 @@ export class JobService {
         ),
       );
     } catch (error) {
-      await this.abandon(workspaceId, jobs, error, appended);
+      // Whatever of the append and the add landed is undone (keys freed, events say the jobs failed):
+      // now while Redis answers, so the answer finds it done; else once it is back, without waiting.
+      const undone = this.refused.refuse(workspaceId, jobs, error);
+      if (this.deps.redis.status === 'ready') await undone;
       throw serviceUnavailable('the job queue is unavailable; nothing was queued, try again');
     }
-  }
-
-  /** Undoes what a failed enqueue left behind: the keys are free again, and events say the jobs failed. */
-  private async abandon(workspaceId: string, jobs: Job[], cause: unknown, appended: boolean): Promise<void> {
-    const message = `could not be queued: ${cause instanceof Error ? cause.message : String(cause)}`;
-    const finishedAt = new Date().toISOString();
-    const keys = jobs
-      .filter((job) => job.idempotencyKey)
-      .map((job) => this.deps.keys.idempotency(workspaceId, job.idempotencyKey!));
-    await Promise.allSettled([
-      keys.length > 0 ? this.deps.redis.del(...keys) : Promise.resolve(),
-      appended
-        ? this.append(
-            workspaceId,
-            jobs.map((job) => ({
-              type: 'job.failed',
-              jobId: job.id,
-              job: { id: job.id, status: 'failed', error: { message }, finishedAt },
-            })),
-          )
-        : Promise.resolve(),
-    ]);
   }
 
   private jobData(workspaceId: string, job: Job): JobData {

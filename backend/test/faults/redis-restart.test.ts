@@ -103,15 +103,18 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   await stream.waitForFinished(accepted, 10_000).catch(() => undefined);
   // History (MongoDB, fed from the Redis history stream) resumes too: every accepted job listed, completed.
   let unlisted = accepted;
+  let listed = new Map<string, string>();
   await waitFor(
     'history to list every accepted job, completed',
     async () => {
-      const listed = await listedJobs(api.url, apiKey);
+      listed = await listedJobs(api.url, apiKey);
       return (unlisted = accepted.filter((id) => listed.get(id) !== 'completed')).length === 0;
     },
     15_000,
     500,
   ).catch(() => undefined);
+  // A refused submission (503) must not leave a job behind that looks as if it will still run.
+  const stranded = [...listed].filter(([, status]) => status !== 'completed' && status !== 'failed');
   const finished = finishedJobs(stream.events);
   const completions = new Map<string, number>();
   for (const event of stream.events)
@@ -133,6 +136,8 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
     endedInStream: accepted.filter((id) => finished.has(id)).length,
     completedInStream: accepted.length - missingInStream.length,
     listed: accepted.length - unlisted.length,
+    refusedButListed: listed.size - accepted.length,
+    stranded: Object.fromEntries(stranded.slice(0, 5)),
     // A Lua append in flight when Redis died may be sent again after the restart (ioredis resends).
     duplicateCompletions: [...completions.values()].filter((count) => count > 1).length,
     socketConnected: stream.connected,
@@ -159,6 +164,7 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   expect(notCompleted).toEqual([]);
   expect(missingInStream).toEqual([]);
   expect(unlisted).toEqual([]);
+  expect(stranded).toEqual([]);
   expect(stream.connected).toBe(true);
   expect(firstEventOfNewWorkspaceMs).toBeLessThan(2_000);
 }, 90_000);
