@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { JobStatus } from '@flightdeck/contract';
-import type { JobChangeDraft, JobEventStream, RedisKeys } from '@flightdeck/workers';
+import { closeRedis, type JobChangeDraft, type JobEventStream, type RedisKeys } from '@flightdeck/workers';
 import type { QueueRegistry } from '../jobs/queue-registry';
 import { reconciledAttemptEnds } from '../metrics';
 import { RedisLease } from '../ops/redis-lease';
@@ -78,7 +78,8 @@ export class AttemptEndReconciler {
     this.wake?.();
     await this.loop;
     await this.lease.release().catch(() => undefined);
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // Bounded: with Redis away, QUIT would wait in the offline queue.
+    await closeRedis(this.redis, 1_000);
   }
 
   private async run(): Promise<void> {
