@@ -7,7 +7,7 @@ import { connections } from './scenarios/connections';
 import { diurnal, steady } from './scenarios/load-shapes';
 import { scaleToZero } from './scenarios/scale-to-zero';
 import { renderReport } from './report/render-report';
-import { runScenario, type Scenario } from './scenarios/scenario';
+import { failedChecks, runScenario, type Scenario } from './scenarios/scenario';
 
 // `npm run lab -- <command>`: see docs/scaling-lab.md.
 //   up                 bring the lab up and keep it up until Ctrl-C (then tear everything down)
@@ -59,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
   if (command !== 'up' && command !== 'run') throw new Error(usage);
   const selected = names.includes('all') ? [...SCENARIOS] : names;
   if (command === 'run' && selected.length === 0) throw new Error(usage);
+  const failed: string[] = [];
   const lab = await startLab();
   let stopping: Promise<void> | undefined;
   const shutdown = () => (stopping ??= lab.stop());
@@ -71,11 +72,13 @@ async function main(argv: string[]): Promise<void> {
       );
       await new Promise(() => undefined);
     }
-    for (const name of selected) await runScenario(lab, await scenario(name, lab, { jobs: Number(values.jobs) }));
+    for (const name of selected)
+      failed.push(...failedChecks(await runScenario(lab, await scenario(name, lab, { jobs: Number(values.jobs) }))));
   } finally {
     await shutdown();
   }
   await renderReport();
+  if (failed.length > 0) throw new Error(`checks failed: ${failed.join(', ')}`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -50,6 +50,7 @@ export function burst(options: { jobs: number; jobMs: number; maxWorkers: number
         firstWorkerReadyAt: firstWorker,
         allWorkersReadyAt: atMax,
         startLatencySeconds: { p50: round(quantile(startLatencies, 0.5)), p99: round(quantile(startLatencies, 0.99)) },
+        checks: { everyJobAccepted: accepted === options.jobs },
       };
     },
   };

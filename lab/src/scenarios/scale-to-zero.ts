@@ -108,6 +108,7 @@ export function scaleToZero(options: { dueInSeconds: number; retryBackoffSeconds
           t0 + (retryDue - startedAtMs / 1000) + options.retryBackoffSeconds,
         ),
         target: 'each start ≤ pollingInterval (5 s) + a few seconds after it was due',
+        checks: { everyKindRan: [delayed.jobs.length, failing.jobs.length, scheduledRuns.length].every((n) => n > 0) },
       };
     },
   };

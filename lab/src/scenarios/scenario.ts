@@ -48,7 +48,21 @@ export async function runScenario(lab: Lab, scenario: Scenario): Promise<Recordi
     podEvents,
     summary: { ...summary, stream, podsSigkilled: sigkilled },
   };
+  // What must hold in every scenario, whatever the timings: the subscribed client saw every event
+  // once, and no worker was killed with work in hand.
+  recording.summary.checks = {
+    ...((summary.checks as Record<string, boolean> | undefined) ?? {}),
+    noEventMissed: stream.gaps === 0,
+    noEventDoubled: stream.duplicates === 0,
+    noWorkerSigkilled: (sigkilled.worker ?? 0) + (sigkilled['worker-image'] ?? 0) === 0,
+  };
   log(`saved ${saveRecording(recording)}`);
   log(JSON.stringify(recording.summary));
   return recording;
+}
+
+/** The names of the checks a recording failed. */
+export function failedChecks(recording: Recording): string[] {
+  const checks = (recording.summary.checks ?? {}) as Record<string, boolean>;
+  return Object.entries(checks).flatMap(([name, passed]) => (passed ? [] : [`${recording.scenario}: ${name}`]));
 }
