@@ -412,3 +412,45 @@ it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sende
   ).toEqual([]);
   expect(processFaults).toEqual([]);
 });
+
+it('relays a burst of presence changes and typing from one socket to the others of its workspace as a trickle', async () => {
+  const watcher = await RealtimeClient.connect(url, alpha.keys.full);
+  const snapshots: PresenceSnapshot[] = [];
+  const typing: TypingNotice[] = [];
+  watcher.socket.on('presence', (snapshot) => snapshots.push(snapshot));
+  watcher.socket.on('typing', (notice) => typing.push(notice));
+  expect(await untyped(watcher).timeout(ACK_MS).emitWithAck('presence', { jobId: null })).toMatchObject({ ok: true });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  snapshots.length = 0;
+
+  const flooder = await RealtimeClient.connect(url, alpha.keys.full!);
+  const jobIds = [...alpha.jobs];
+  const from = Date.now();
+  const sent = Array.from({ length: 200 }, (_, index) => ({
+    event: index % 2 === 0 ? 'presence' : 'typing',
+    jobId: jobIds[index % jobIds.length]!,
+  }));
+  const answers = (await Promise.all(
+    sent.map(({ event, jobId }) => untyped(flooder).timeout(ACK_MS).emitWithAck(event, { jobId })),
+  )) as { ok: boolean; error?: { code: string } }[];
+  const lastLook = sent.filter(({ event }) => event === 'presence').at(-1)!.jobId;
+  // The last change always goes out: the watcher ends up seeing the flooder on its last job.
+  await waitFor('the last presence', () =>
+    snapshots.at(-1)?.members.some((member) => member.jobIds.length === 1 && member.jobIds[0] === lastLook),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const seconds = (Date.now() - from) / 1_000;
+
+  expect(answers.filter((answer) => answer.ok).length).toBeGreaterThanOrEqual(100);
+  // At most one snapshot per PRESENCE_BROADCAST_MS (100 ms), not one per change.
+  expect(snapshots.length).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 2);
+  // Typing: at most TYPING_RELAYS_PER_SECOND (5) a second from one socket; the rest answered rate_limited.
+  expect(typing.length).toBeGreaterThan(0);
+  expect(typing.length).toBeLessThanOrEqual(5 * Math.ceil(seconds + 1));
+  const refusedTyping = answers.filter((answer, index) => sent[index]!.event === 'typing' && !answer.ok);
+  expect(refusedTyping.length).toBeGreaterThan(0);
+  expect(new Set(refusedTyping.map((answer) => answer.error?.code))).toEqual(new Set(['rate_limited']));
+  console.log(
+    `presence burst: 100 changes → ${snapshots.length} snapshots, 100 typing → ${typing.length} relayed, in ${seconds.toFixed(1)} s`,
+  );
+});

@@ -12,11 +12,19 @@ import {
 } from '@flightdeck/contract';
 import type { RedisKeys } from '@flightdeck/workers';
 import { can, type Identity } from '../accounts/identity';
-import { failure, onRequest } from './socket-input';
+import { EventBudget, failure, onRequest } from './socket-input';
 
 /** How often a gateway refreshes its connections' presence, and how long an entry lives unrefreshed. */
 export const PRESENCE_REFRESH_MS = 3_000;
 export const PRESENCE_TTL_MS = 10_000;
+/**
+ * A gateway sends a workspace's presence at most this often: a burst of changes (one client can send
+ * hundreds a second) becomes one snapshot, read after the last of them, instead of one per change to
+ * every socket of the workspace.
+ */
+export const PRESENCE_BROADCAST_MS = 100;
+/** Typing notices a socket may have relayed per second (the console sends one per job every 2 s). */
+export const TYPING_RELAYS_PER_SECOND = 5;
 
 interface PresenceEntry {
   user: { id: string; name: string };
@@ -40,6 +48,9 @@ export class PresenceHub {
   private readonly subscriber: Redis;
   private readonly local = new Map<string, { workspaceId: string; entry: PresenceEntry }>();
   private readonly refresher: NodeJS.Timeout;
+  /** Workspaces whose snapshot is due to go out, and the timer that sends it. */
+  private readonly broadcasts = new Map<string, NodeJS.Timeout>();
+  private closing = false;
 
   constructor(
     private readonly io: Server,
@@ -57,6 +68,7 @@ export class PresenceHub {
 
   /** Handles a socket's `presence` and `typing` (their input already past the gateway's guard). */
   attach(socket: Socket, identity: Identity): void {
+    const typingBudget = new EventBudget(TYPING_RELAYS_PER_SECOND);
     onRequest<typeof presenceRequestSchema, PresenceAck>(
       socket,
       'presence',
@@ -94,6 +106,11 @@ export class PresenceHub {
       async (request, answer) => {
         if (identity.kind === 'jobToken' || !can(identity, 'jobs:collaborate')) {
           return answer(failure('forbidden', 'typing needs the jobs:collaborate permission'));
+        }
+        if (!typingBudget.spend()) {
+          return answer(
+            failure('rate_limited', `typing is relayed at most ${TYPING_RELAYS_PER_SECOND} times a second`),
+          );
         }
         const notice: TypingNotice = {
           jobId: request.jobId,
@@ -178,14 +195,31 @@ export class PresenceHub {
         this.io.to(room).emit('typing', message.notice);
         return;
       }
-      this.io.to(room).emit('presence', await this.snapshot(message.workspaceId));
+      this.broadcastSoon(message.workspaceId);
     } catch (error) {
       this.logger.warn({ err: error }, 'presence message failed');
     }
   }
 
+  private broadcastSoon(workspaceId: string): void {
+    if (this.closing || this.broadcasts.has(workspaceId)) return;
+    const timer = setTimeout(() => {
+      // Deleted before the read: a change that lands during it schedules the next snapshot.
+      this.broadcasts.delete(workspaceId);
+      this.snapshot(workspaceId).then(
+        (snapshot) => this.io.to(presenceRoom(workspaceId)).emit('presence', snapshot),
+        (error: unknown) => this.logger.warn({ err: error }, 'presence broadcast failed'),
+      );
+    }, PRESENCE_BROADCAST_MS);
+    timer.unref();
+    this.broadcasts.set(workspaceId, timer);
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.refresher);
+    for (const timer of this.broadcasts.values()) clearTimeout(timer);
+    this.broadcasts.clear();
     await Promise.all([...this.local.keys()].map((socketId) => this.leave(socketId)));
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
