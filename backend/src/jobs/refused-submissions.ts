@@ -33,7 +33,9 @@ const MAX_PENDING = 10_000;
  * be listed `queued` for good and never run. So the undo is kept and retried until Redis answers:
  * a job that BullMQ has is taken out again (if no worker holds it yet: one that does just runs, and
  * ends, as a job should), one whose event made it is announced `failed`, and its idempotency key is
- * freed. Nothing here makes the refused request wait.
+ * freed. Nothing here makes the refused request wait. The undos live in this process's memory: one
+ * that exits before Redis is back leaves its refused jobs listed as they were (a known gap, as narrow
+ * as a Redis outage that outlasts an API process).
  */
 export class RefusedSubmissions {
   private pending: Refusal[] = [];
