@@ -122,7 +122,7 @@ it('keeps accepting jobs through a 15 s MongoDB outage, and history catches up a
   // Submitting never needed MongoDB: every submission accepted, promptly.
   expect(summary.statuses).toEqual({ 202: summary.submitted });
   expect(summary.submitted).toBeGreaterThan(((UP_BEFORE_MS + DOWN_MS + UP_AFTER_MS) / 1000) * RATE * 0.8);
-  expect(summary.maxLatencyMs).toBeLessThan(2_000);
+  expect(summary.maxLatencyMs).toBeLessThan(3_000);
   expect(summary.skipped).toBe(0);
   // A job's own page reads Redis: always answered.
   expect(jobReadSummary.statuses).toEqual({ 200: jobReadSummary.submitted });
