@@ -49,6 +49,17 @@ describe('product metrics at /metrics', () => {
   const settled = (id: string, status: string) =>
     waitFor(`job ${id} to be ${status}`, async () => (await app.http.get(`/v1/jobs/${id}`)).body.status === status);
 
+  it('serves the metrics on their exact path only, so an edge that blocks /metrics blocks every spelling', async () => {
+    expect(await scrape()).toContain('flightdeck_queue_jobs');
+    const anonymous = httpClient(app.url);
+    for (const spelling of ['/METRICS', '/Metrics', '/metrics/']) {
+      const answer = await anonymous.get(spelling);
+      expect(String(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body))).not.toContain(
+        'flightdeck_queue_jobs',
+      );
+    }
+  });
+
   it('records durations and outcomes of job attempts, by queue, type and outcome', async () => {
     await settled(await submit({ type: 'demo.sleep', payload: { ms: 50 } }), 'completed');
     const failing = await submit({

@@ -22,7 +22,9 @@ async function pingRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
 
 /** `/healthz`, `/readyz` and `/metrics`: unauthenticated, for probes and Prometheus. */
 export function healthRoutes(redis: Redis, readiness: Readiness): Router {
-  const router = Router();
+  // Exact paths only: an edge that blocks `/metrics` matches it case-sensitively (Gateway API), so
+  // `/METRICS` or `/metrics/` must not serve the metrics behind its back.
+  const router = Router({ caseSensitive: true, strict: true });
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
