@@ -202,7 +202,7 @@ function anyEventCase(jobs: KnownJobs): fc.Arbitrary<EventCase> {
   );
   const args = fc.oneof(
     { weight: 8, arbitrary: argument(jobs).map((one) => [one]) },
-    { weight: 1, arbitrary: fc.constant([]) },
+    { weight: 1, arbitrary: fc.constant<unknown[]>([]) },
     { weight: 2, arbitrary: fc.array(fc.oneof(argument(jobs), notAFunction), { minLength: 2, maxLength: 4 }) },
   );
   return fc.record({
