@@ -395,6 +395,9 @@ it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sende
   expect(senderInbox.events.filter((event) => bravo.jobs.has(event.jobId!))).toEqual([]);
   expect(senderInbox.names().filter((name) => name.startsWith('bravo-'))).toEqual([]);
 
+  // The other sockets of both workspaces, chatting all along, were never disconnected either.
+  expect([alphaChatter.connected, bravoChatter.connected]).toEqual([true, true]);
+
   // Every socket the fuzz opened is counted out again (reserved-looking events did not fake a disconnect).
   senders.closeAll();
   fresh.close();
@@ -406,6 +409,8 @@ it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sende
   await waitFor('only the bystander and bravo chatter to stay connected', async () => (await metric()) === 2, 10_000);
 
   // Nothing went wrong inside: no error logged, no unhandled rejection or exception.
+  const warnings = [...new Set(logs.filter((record) => record.level === 40).map((record) => record.msg))];
+  console.log(`server warnings during the fuzz: ${JSON.stringify(warnings)}`);
   expect(logs.filter((record) => record.level >= 50)).toEqual([]);
   expect(
     logs.filter((record) => /handler failed|subscribe failed|presence update failed/.test(record.msg ?? '')),
