@@ -1,5 +1,5 @@
 import type { FlowFigures } from './job-flow';
-import type { OpsOverview } from './ops-overview';
+import type { AutoscalingState, OpsOverview, ScaledObjectCondition, ScaledObjectState } from './ops-overview';
 
 /** Whole numbers with the locale's grouping: `1,204`. */
 export function formatCount(value: number): string {
@@ -69,5 +69,60 @@ export function workerSummary(overview: OpsOverview): string {
       : running > desired
         ? `${formatCount(running - desired)} more than asked for`
         : 'as asked';
-  return `The scaling policy asks for ${plural(desired, 'worker replica')}; ${formatCount(running)} running (${verdict}).`;
+  return overview.autoscaling.source === 'kubernetes'
+    ? `The autoscaler (KEDA/HPA) asks for ${plural(desired, 'worker replica')}; ${formatCount(running)} ready (${verdict}).`
+    : `The scaling policy asks for ${plural(desired, 'worker replica')}; ${formatCount(running)} running (${verdict}).`;
+}
+
+/** The label of where the replica figures come from. */
+export function autoscalingSourceLabel(source: AutoscalingState['source']): string {
+  return source === 'kubernetes' ? 'Kubernetes (KEDA/HPA)' : "Flightdeck's policy";
+}
+
+/** "4 desired, 2 ready (2 short)" for one ScaledObject: its HPA's ask against its Deployment's ready pods. */
+export function scaledObjectSummary(state: ScaledObjectState): string {
+  const desired = state.hpa?.desiredReplicas ?? state.deployment?.replicas;
+  const ready = state.deployment?.readyReplicas;
+  if (desired === undefined) return 'No HPA and no Deployment found.';
+  if (ready === undefined) return `${formatCount(desired)} desired; the Deployment is missing.`;
+  const verdict =
+    ready < desired
+      ? `${formatCount(desired - ready)} short`
+      : ready > desired
+        ? `${formatCount(ready - desired)} more than desired`
+        : 'as desired';
+  return `${formatCount(desired)} desired, ${formatCount(ready)} ready (${verdict}).`;
+}
+
+/** A condition in words: "Ready", "Not ready", "Active", "Inactive", "Fallback active"… */
+export function conditionLabel(condition: ScaledObjectCondition): string {
+  const words: Record<string, [string, string, string]> = {
+    Ready: ['Ready', 'Not ready', 'Readiness unknown'],
+    Active: ['Active', 'Inactive', 'Activity unknown'],
+    Fallback: ['Fallback active', 'No fallback', 'Fallback unknown'],
+    Paused: ['Paused', 'Not paused', 'Pause unknown'],
+  };
+  const [yes, no, unknown] = words[condition.type] ?? [
+    condition.type,
+    `Not ${condition.type}`,
+    `${condition.type} unknown`,
+  ];
+  return condition.status === 'True' ? yes : condition.status === 'False' ? no : unknown;
+}
+
+/** How a condition reads at a glance: fine, worth a look, or neither. */
+export function conditionTone(condition: ScaledObjectCondition): 'ok' | 'warn' | 'neutral' {
+  if (condition.type === 'Ready') return condition.status === 'True' ? 'ok' : 'warn';
+  if (condition.type === 'Fallback' || condition.type === 'Paused')
+    return condition.status === 'True' ? 'warn' : 'neutral';
+  if (condition.type === 'Active') return condition.status === 'True' ? 'ok' : 'neutral';
+  return 'neutral';
+}
+
+/** "3 min 5 s ago", against the server's clock. */
+export function agoText(iso: string | null, nowMs: number): string {
+  if (!iso) return 'at an unknown time';
+  const elapsed = nowMs - Date.parse(iso);
+  if (Number.isNaN(elapsed)) return 'at an unknown time';
+  return elapsed < 1_000 ? 'just now' : `${formatDuration(elapsed)} ago`;
 }

@@ -27,6 +27,7 @@ import { settingsPageStyles } from '../../styles/settings-page.styles';
 import { themeStyles } from '../../styles/theme.styles';
 import type { FdConfirmDialog } from '../fd-confirm-dialog/fd-confirm-dialog.component';
 import '../fd-confirm-dialog/fd-confirm-dialog.component';
+import '../fd-ops-autoscaling/fd-ops-autoscaling.component';
 import type { AxisSpec, LineStyle } from '../fd-ops-chart/fd-ops-chart.component';
 import '../fd-ops-chart/fd-ops-chart.component';
 import styles from './fd-ops-view.styles';
@@ -88,8 +89,9 @@ const LATENCY_AXIS: AxisSpec = { format: formatDuration };
 
 /**
  * The ops view of a workspace (`/w/<slug>/ops`): live charts of queue depth by state, throughput,
- * failures, latency from submit to start, gateway connections and worker replicas (desired by the
- * scaling policy vs running), and the queues with pause, resume and drain for those who may.
+ * failures, latency from submit to start, gateway connections and worker replicas (desired vs
+ * running: the real autoscaler's inside Kubernetes, else the scaling policy's), what the autoscaler
+ * decides per Deployment (`fd-ops-autoscaling`), and the queues with pause, resume and drain for those who may.
  *
  * Queues, gateways and workers are the deployment's: read from `GET /v1/ops` every `poll-interval`
  * ms while the view is open. Throughput, failures and latency are the workspace's own jobs, counted
@@ -236,7 +238,8 @@ export class FdOpsView extends LitElement {
           </p>
         </div>
         ${this.loadError ? html`<p class="alert" role="alert">${this.loadError}</p>` : nothing}
-        ${this.refused ? nothing : this.renderCharts()} ${this.refused ? nothing : this.renderQueues()}
+        ${this.refused ? nothing : this.renderCharts()} ${this.refused ? nothing : this.renderAutoscaling()}
+        ${this.refused ? nothing : this.renderQueues()}
       </section>
       <fd-confirm-dialog></fd-confirm-dialog>
     `;
@@ -294,6 +297,14 @@ export class FdOpsView extends LitElement {
         ></fd-ops-chart>
       </div>
     `;
+  }
+
+  private renderAutoscaling() {
+    const overview = this.overview;
+    return html`<fd-ops-autoscaling
+      .autoscaling=${overview?.autoscaling ?? null}
+      .now=${overview ? Date.parse(overview.at) : this.serverNow()}
+    ></fd-ops-autoscaling>`;
   }
 
   private renderQueues() {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
 import type { FakeAnswer, FakeServer } from '../../../test/support/fake-server';
-import { buildOps } from '../../../test/support/ops-factory';
+import { buildOps, kubernetesAutoscaling } from '../../../test/support/ops-factory';
 
 let browser: Browser;
 let script: string;
@@ -342,5 +342,29 @@ describe('fd-ops-view', () => {
     await chart(page, 'Latency, submit to start').getByText('No job started in the last minute.').waitFor();
     await chart(page, 'Latency, submit to start').locator('.chart__empty').waitFor();
     await chart(page, 'Queue depth').locator('canvas').first().waitFor();
+  });
+
+  it("inside Kubernetes shows the autoscaler's decisions: the source, desired vs ready per Deployment, KEDA's state and events", async () => {
+    const inCluster = [0, 1].map((index) =>
+      buildOps({
+        at: iso(T0 + index * 2_000),
+        queues: [{ name: 'demo', queued: 180 }],
+        running: 2,
+        desired: 4,
+        autoscaling: kubernetesAutoscaling(T0 + index * 2_000),
+      }),
+    );
+    const page = await open({ kind: 'member', role: 'viewer' }, { 'GET /v1/ops': readings(inCluster) });
+    const autoscaling = page.getByRole('region', { name: 'Autoscaling' });
+    await autoscaling.getByText('Source: Kubernetes (KEDA/HPA)').waitFor();
+    await chart(page, 'Worker replicas')
+      .getByText('The autoscaler (KEDA/HPA) asks for 4 worker replicas; 2 ready (2 short).')
+      .waitFor();
+    const worker = autoscaling.getByRole('article', { name: /^flightdeck-worker Deployment/ });
+    await worker.getByText('4 desired, 2 ready (2 short).').waitFor();
+    await worker.getByText(/^KEDAScaleTargetActivated$/).waitFor();
+    // Headings lead there: the section's, then one per ScaledObject.
+    await expect(page.getByRole('heading', { level: 4 }).count()).resolves.toBe(2);
+    expect(fixture.problems).toEqual([]);
   });
 });
