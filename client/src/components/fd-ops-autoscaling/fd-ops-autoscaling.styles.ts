@@ -52,6 +52,7 @@ export default css`
 
   .card article {
     display: grid;
+    align-content: start;
     gap: 0.5rem;
     height: 100%;
     box-sizing: border-box;
