@@ -701,6 +701,33 @@ describe('a process with every role', () => {
     it('answers 404 route_not_found with the error shape to an unknown route', async () => {
       expectError(await app.http.get('/v1/nothing-here'), 404, 'route_not_found');
     });
+
+    it('answers 405 method_not_allowed with Allow to a method a declared path does not take', async () => {
+      const answer = await app.http.request('PUT', '/v1/jobs');
+      expectError(answer, 405, 'method_not_allowed');
+      expect(answer.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
+      // `/v1/jobs/batch` is also a `/v1/jobs/{id}`, whose GET serves it.
+      const batch = await app.http.request('PUT', '/v1/jobs/batch');
+      expect(batch.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
+      expectError(await app.http.request('PUT', '/v1/nothing-here'), 404, 'route_not_found');
+    });
+
+    it('validates an optional body sent as null instead of reading it as absent, and refuses an empty required one', async () => {
+      const { body: job } = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 600_000 });
+      expectError(await app.http.post(`/v1/jobs/${job.id}/token`, null), 422, 'validation_failed');
+      expect((await app.http.post(`/v1/jobs/${job.id}/token`)).status).toBe(201);
+      // A PATCH whose fields are all optional: `{}` changes nothing, an empty body is no body.
+      const schedule = await app.http.post('/v1/schedules', {
+        name: 'empty bodies',
+        cron: '0 3 * * *',
+        job: { type: 'demo.sleep', payload: { ms: 0 } },
+      });
+      expect(schedule.status).toBe(201);
+      const empty = await app.http.patch(`/v1/schedules/${schedule.body.id}`, '');
+      expectError(empty, 422, 'validation_failed');
+      expect(empty.body.error.message).toBe('a JSON body is required');
+      expect((await app.http.patch(`/v1/schedules/${schedule.body.id}`, {})).status).toBe(200);
+    });
   });
 
   describe('workspace isolation', () => {
