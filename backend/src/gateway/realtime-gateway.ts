@@ -14,6 +14,7 @@ import type { Revocation, RevocationBus } from '../accounts/revocations';
 import type { JobReader } from '../jobs/job-reader';
 import { realtimeConnections, realtimeEventsDelivered, socketBufferedPackets } from '../metrics';
 import { PresenceHub } from './presence-hub';
+import { SerialQueue } from './serial-queue';
 import { handshakeAuthenticator, type HandshakeOptions } from './socket-handshake';
 import { failure, guardIncomingEvents, MAX_CLIENT_MESSAGE_BYTES, onRequest } from './socket-input';
 import { WorkspaceEventLog } from './workspace-event-log';
@@ -40,6 +41,13 @@ export interface RealtimeGatewayOptions extends HandshakeOptions {
 
 /** How many batches a drain disconnects the sockets in. */
 export const DRAIN_BATCHES = 10;
+
+/**
+ * Subscription changes a socket may have waiting (they run one at a time, and a job subscription reads
+ * MongoDB): enough for a burst of SOCKET_EVENTS_PER_SECOND while the database is slow; past it, the
+ * change is answered `rate_limited` and dropped.
+ */
+export const MAX_PENDING_SUBSCRIPTION_CHANGES = 500;
 
 /** The longest delay setTimeout takes (2^31 − 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -198,13 +206,9 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     guardIncomingEvents(input, options.eventsPerSecond);
     presence.attach(input, socket.data.identity);
     // One subscription change at a time per socket, in the order the client sent them.
-    // A change that fails rejects only its own promise (its handler answers it), never the chain.
-    let queue: Promise<unknown> = Promise.resolve();
-    const serially = (work: () => Promise<void>): Promise<void> => {
-      const done = queue.then(work);
-      queue = done.catch(() => undefined);
-      return done;
-    };
+    const changes = new SerialQueue(MAX_PENDING_SUBSCRIPTION_CHANGES);
+    const serially = (work: () => Promise<void>, answer: (ack: SubscribeAck) => void) =>
+      changes.run(work) ?? answer(failure('rate_limited', 'too many subscription changes waiting; slow down'));
 
     // Job tokens and sessions open the socket only until they expire: then it ends too (reconnecting
     // is refused). Timers beyond setTimeout's range (~24.8 days) are not set: such a socket ends at its
@@ -229,7 +233,7 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
             logger.warn({ err: error }, 'subscribe failed');
             answer(failure('service_unavailable', 'could not subscribe; try again shortly'));
           }
-        }),
+        }, answer),
     );
 
     onRequest<typeof subscribeRequestSchema, SubscribeAck>(
@@ -244,7 +248,7 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
             request.topic === 'job' ? rooms.job(workspaceId, request.id) : rooms.workspace(workspaceId),
           );
           answer({ ok: true, seq: tailer.position(workspaceId) ?? 0 });
-        });
+        }, answer);
       },
     );
 
