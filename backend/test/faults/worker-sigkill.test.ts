@@ -7,6 +7,7 @@ import { httpClient, type HttpClient } from '../support/http-client';
 import { destroyAllProcesses, startProcess, type FlightdeckProcess } from '../support/process-harness';
 import { RealtimeClient, closeAllClients, isFinal, retainedEvents } from '../support/realtime-client';
 import { testNamespace, waitFor } from '../support/test-services';
+import { reportFigure } from './fault-figures';
 
 // Issue 18, item 1. A worker SIGKILLed under load dies with final events still waiting in its append
 // lane (group commit), after BullMQ already moved those jobs to `completed`. Every job must still
@@ -172,7 +173,7 @@ describe('a worker SIGKILLed under load', () => {
     const historyCompleted = await mongo.collection('jobs').countDocuments({ status: 'completed' });
 
     const figures = {
-      test: 'worker-sigkill',
+      fault: 'worker-sigkill',
       jobs: ids.length,
       finalEvents: [...finals.values()].reduce((sum, events) => sum + events.length, 0),
       jobsWithoutFinal: missing.length,
@@ -189,7 +190,7 @@ describe('a worker SIGKILLed under load', () => {
       // XRANGE, HMGET, LPOS and TIME are the reconciler's alone here (the socket subscribed without `since`).
       reconcilerCommandUsecPerJob: Math.round(redisTime.reconciler / JOBS),
     };
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    reportFigure(figures);
 
     expect(missing).toEqual([]);
     expect(duplicated).toEqual([]);
