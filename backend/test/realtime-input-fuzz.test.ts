@@ -21,6 +21,7 @@ import {
   type Sender,
 } from './support/socket-fuzz';
 import { testNamespace, waitFor } from './support/test-services';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../src/gateway/socket-input';
 
 // Whatever a client sends over its socket — any event name, any payload (wrong types, huge strings,
 // deep nesting, binary), acks or none, extra arguments, floods, raw packets below Socket.io's encoder —
@@ -458,4 +459,93 @@ it('relays a burst of presence changes and typing from one socket to the others 
   console.log(
     `presence burst: 100 changes → ${snapshots.length} snapshots, 100 typing → ${typing.length} relayed, in ${seconds.toFixed(1)} s`,
   );
+});
+
+/** One Engine.IO long-polling session, spoken by hand: what a browser falls back to without WebSocket. */
+async function pollingSession(
+  token: string,
+): Promise<{ post(body: string | Buffer): Promise<number>; poll(): Promise<{ status: number; text: string }> }> {
+  const base = `${url}/socket.io/?EIO=4&transport=polling`;
+  const open = await (await fetch(base, { signal: AbortSignal.timeout(ACK_MS) })).text();
+  const handshake = JSON.parse(open.slice(1)) as { sid: string; maxPayload: number };
+  expect(handshake.maxPayload).toBe(MAX_CLIENT_MESSAGE_BYTES);
+  const session = `${base}&sid=${handshake.sid}`;
+  const post = async (body: string | Buffer) =>
+    (
+      await fetch(session, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        signal: AbortSignal.timeout(ACK_MS),
+      })
+    ).status;
+  const poll = async () => {
+    const response = await fetch(session, { signal: AbortSignal.timeout(ACK_MS) });
+    return { status: response.status, text: await response.text() };
+  };
+  expect(await post(`40${JSON.stringify({ token })}`)).toBe(200);
+  const connected = await poll();
+  expect(connected.text).toMatch(/^40\{"sid"/);
+  return { post, poll };
+}
+
+it('long-polling: any body answers 200, 400 or 413 and ends at most its own session', async () => {
+  const watcher = await RealtimeClient.connect(url, bravo.keys.watch);
+  await watcher.subscribeOk({ topic: 'workspace' });
+  const body = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(
+            '42["subscribe",{"topic":"workspace"}]',
+            '421["subscribe",{"topic":"job","id":"x"}]',
+            '42["nope"]',
+            '41',
+            '2',
+            '6',
+            'bAAAA',
+            '451-["subscribe",{"_placeholder":true,"num":0}]',
+          ),
+          fc.string({ maxLength: 40 }),
+        ),
+        { minLength: 1, maxLength: 6 },
+      )
+      .map((packets) => packets.join('\x1e')),
+    fc
+      .integer({ min: MAX_CLIENT_MESSAGE_BYTES + 1, max: 4 * MAX_CLIENT_MESSAGE_BYTES })
+      .map((size) => `42["subscribe",{"topic":"${'x'.repeat(size)}"}]`),
+  );
+  const statuses: Record<number, number> = {};
+  await check(
+    fc.asyncProperty(body, async (sent) => {
+      const session = await pollingSession(alpha.keys.full!);
+      const status = await session.post(sent);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (![200, 400, 413].includes(status)) throw new Error(`POST answered ${status} to ${describeCase(sent)}`);
+      if (Buffer.byteLength(sent) > MAX_CLIENT_MESSAGE_BYTES && status !== 413)
+        throw new Error(`an oversize body was answered ${status}`);
+      // Then a request with an ack: a session that lives answers it (a poll with nothing to send would
+      // wait for the next ping), one that ended answers 400 "session unknown". Either way, no hang.
+      const pinged = await session.post('421["unsubscribe",{"topic":"job","id":"ping"}]');
+      if (pinged >= 500) throw new Error(`POST answered ${pinged} after ${describeCase(sent)}`);
+      let settled = pinged !== 200;
+      for (let polls = 0; !settled && polls < 5; polls++) {
+        const next = await session.poll();
+        if (next.status >= 500) throw new Error(`poll answered ${next.status} after ${describeCase(sent)}`);
+        const packets = next.text.split('\x1e');
+        // Our ack, or the end: Engine.IO's close packet, Socket.IO's disconnect, or "session unknown".
+        settled =
+          next.status !== 200 ||
+          packets.some((packet) => packet.startsWith('431[') || packet === '1' || packet === '41');
+      }
+      if (!settled) throw new Error(`no answer to a request after ${describeCase(sent)}`);
+    }),
+    100,
+  );
+  console.log(`long-polling: 100 generated bodies → statuses ${JSON.stringify(statuses)}`);
+  expect(watcher.connected).toBe(true);
+  expect(watcher.events.filter((event) => !bravo.jobs.has(event.jobId!))).toEqual([]);
+  expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  expect(logs.filter((record) => record.level >= 50)).toEqual([]);
 });
