@@ -1,8 +1,8 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig, PatchStrategy, Watch, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
-import { KUBECONFIG, LAB_NODE, REPO_ROOT, RUN } from './lab-env';
+import { KUBECONFIG, LAB_NODE, PKI, PORTS, REPO_ROOT, RUN } from './lab-env';
 import { containerEnv } from './pod-env';
 import { startLabProcess, type LabProcess } from './processes';
 
@@ -149,7 +149,7 @@ export class PodAgent {
     };
     this.pods.set(key, entry);
     try {
-      const env = await containerEnv(this.core, pod, container);
+      const env = { ...(await containerEnv(this.core, pod, container)), ...(await this.serviceAccountEnv(pod)) };
       this.run(entry, key, env);
     } catch (error) {
       this.record(key, component, 'refused', { error: error instanceof Error ? error.message : String(error) });
@@ -256,6 +256,48 @@ export class PodAgent {
       if (options.deletePod) await this.finalize(entry.pod);
     })();
     return current.stopping;
+  }
+
+  /**
+   * The kubelet mounts the pod's service account token when the pod (or else its service account)
+   * asks for it; a process here gets the same token — from the TokenRequest API, so RBAC applies as
+   * in a cluster — in a kubeconfig named by OPS_KUBECONFIG, the backend's way to read the cluster
+   * from outside one.
+   */
+  private async serviceAccountEnv(pod: V1Pod): Promise<Record<string, string>> {
+    const namespace = pod.metadata!.namespace!;
+    const name = pod.spec!.serviceAccountName ?? 'default';
+    let mount = pod.spec!.automountServiceAccountToken;
+    if (mount === undefined) {
+      const account = await this.core.readNamespacedServiceAccount({ name, namespace });
+      mount = account.automountServiceAccountToken !== false;
+    }
+    if (!mount) return {};
+    const request = await this.core.createNamespacedServiceAccountToken({
+      name,
+      namespace,
+      body: { spec: { audiences: [], expirationSeconds: 86_400 } },
+    });
+    const file = path.join(RUN, 'pods', `${namespace}.${pod.metadata!.name}.kubeconfig`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Config
+clusters:
+  - name: lab
+    cluster: { certificate-authority: ${PKI}/ca.crt, server: 'https://127.0.0.1:${PORTS.apiserver}' }
+users:
+  - name: ${name}
+    user: { token: ${request.status!.token} }
+contexts:
+  - name: lab
+    context: { cluster: lab, user: ${name}, namespace: ${namespace} }
+current-context: lab
+`,
+      { mode: 0o600 },
+    );
+    return { OPS_KUBECONFIG: file, OPS_KUBERNETES_NAMESPACE: namespace };
   }
 
   /** Removes a terminated pod's object (the kubelet's final delete with grace 0). */
