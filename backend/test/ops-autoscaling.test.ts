@@ -283,6 +283,15 @@ describe('reading the autoscaler from Kubernetes', () => {
     });
   });
 
+  it("does not count loading the client against a reading's time", async () => {
+    const source = {
+      ...fakeSource(() => Promise.resolve(namespaceObjects())),
+      prepare: () => new Promise<void>((resolve) => setTimeout(resolve, 100)),
+    };
+    const autoscaling = new KubernetesAutoscaling(source, logger, { timeoutMs: 50 });
+    expect(await autoscaling.describe()).toMatchObject({ source: 'kubernetes', error: null });
+  });
+
   it('words errors without a Kubernetes Status as they are', () => {
     expect(kubernetesErrorMessage(new Error('boom'))).toBe('boom');
     expect(kubernetesErrorMessage({ code: 500, body: 'not json' })).toBe('the Kubernetes API answered HTTP 500');

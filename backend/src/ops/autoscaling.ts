@@ -63,6 +63,8 @@ export interface KubeScalingObjects {
 export interface KubeScalingSource {
   /** The namespace read, for the view. */
   readonly namespace: string;
+  /** Gets ready to read (loads the client and its configuration): not counted in a reading's time. */
+  prepare?(): Promise<void>;
   read(): Promise<KubeScalingObjects>;
 }
 
@@ -291,13 +293,14 @@ export class KubernetesAutoscaling implements AutoscalingReader {
 
   private async read(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the Kubernetes API did not answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-    });
     try {
+      await this.source.prepare?.();
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the Kubernetes API did not answer within ${this.timeoutMs} ms`)),
+          this.timeoutMs,
+        );
+      });
       const objects = await Promise.race([this.source.read(), timeout]);
       this.last = { states: scaledObjectStates(objects), at: this.now() };
       this.error = null;

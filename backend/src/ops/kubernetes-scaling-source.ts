@@ -17,8 +17,8 @@ type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution
 /**
  * Reads the namespace's Flightdeck ScaledObjects, HPAs, Deployments and the Events about ScaledObjects
  * with @kubernetes/client-node (four list calls; the Role in deploy/k8s/base/ops-rbac.yaml allows
- * exactly these reads). The client is ESM-only: it is imported on first use, so processes that never
- * read Kubernetes never load it.
+ * exactly these reads). The client is ESM-only and large: it is imported by `prepare()`, which the
+ * api role calls at start-up only when it has access to Kubernetes; other processes never load it.
  */
 export class ClientNodeScalingSource implements KubeScalingSource {
   private apis: Promise<{
@@ -37,12 +37,13 @@ export class ClientNodeScalingSource implements KubeScalingSource {
     return this.access.namespace ?? this.contextNamespace ?? 'flightdeck';
   }
 
+  /** Loads the client (seconds on a busy machine: thousands of modules) and the configuration, once. */
+  async prepare(): Promise<void> {
+    await this.client();
+  }
+
   async read(): Promise<KubeScalingObjects> {
-    this.apis ??= this.connect().catch((error: unknown) => {
-      this.apis = null; // a kubeconfig fixed later is picked up on the next reading
-      throw error;
-    });
-    const { custom, autoscaling, apps, core } = await this.apis;
+    const { custom, autoscaling, apps, core } = await this.client();
     const namespace = this.namespace;
     const [scaledObjects, hpas, deployments, events] = await Promise.all([
       custom.listNamespacedCustomObject({
@@ -62,6 +63,14 @@ export class ClientNodeScalingSource implements KubeScalingSource {
       deployments: deployments.items,
       events: events.items,
     };
+  }
+
+  private client() {
+    this.apis ??= this.connect().catch((error: unknown) => {
+      this.apis = null; // a kubeconfig fixed later is picked up on the next reading
+      throw error;
+    });
+    return this.apis;
   }
 
   private async connect() {
@@ -94,5 +103,8 @@ export function autoscalingReaderFor(config: Config, logger: Logger): Autoscalin
     { kubernetes: access.kind, ...(access.kind === 'kubeconfig' ? { kubeconfig: access.path } : {}) },
     'the ops view reads the autoscaler from Kubernetes',
   );
-  return new KubernetesAutoscaling(new ClientNodeScalingSource(access), logger.child({ component: 'ops-autoscaling' }));
+  const source = new ClientNodeScalingSource(access);
+  // Loaded now rather than when the first operator opens the ops view; a failure shows there.
+  source.prepare().catch(() => undefined);
+  return new KubernetesAutoscaling(source, logger.child({ component: 'ops-autoscaling' }));
 }
