@@ -7,3 +7,5 @@ export * from './permissions';
 export * from './account-schemas';
 export * from './artifact-schemas';
 export * from './collaboration-schemas';
+export * from './job-event-reducer';
+export * from './job-type-schemas';

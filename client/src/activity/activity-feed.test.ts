@@ -26,13 +26,13 @@ function fakeApi() {
   };
 }
 
-/** A feed over a scripted API and a stream (live unless told, knowing no jobs until told), showing people's activity. */
+/** A feed over a scripted API and a stream (live unless told), showing people’s activity. */
 function setup({
   connection = 'live',
   ...options
 }: Partial<ActivityFeedOptions> & { connection?: ConnectionState } = {}) {
   const api = fakeApi();
-  const stream = fakeStream({ connection, jobs: new Map<string, { type: string }>() });
+  const stream = fakeStream({ connection });
   const feed = new ActivityFeed(api, { onState: () => undefined, ...options });
   feed.connect(stream);
   feed.setFilter({ actor: 'people' });
@@ -139,8 +139,15 @@ describe('ActivityFeed', () => {
       expect.objectContaining({ id: 'job-9:20', action: 'started', actor: null, jobType: 'http.request' }),
     ]);
 
-    // A claim carries no job: its type comes from the jobs the stream knows, or from the job itself.
-    stream.set({ jobs: new Map([['job-7', { type: 'demo.cpu' }]]) });
+    // A claim carries no job: its type comes from what the stream said of the job before, or from the job itself.
+    const earlier = buildJob({ id: 'job-7', type: 'demo.cpu', status: 'active' });
+    stream.emit({
+      seq: 20,
+      type: 'job.progress',
+      jobId: earlier.id,
+      job: { ...earlier, progress: 10 },
+      at: '2026-01-01T10:00:05Z',
+    });
     stream.emit({
       seq: 21,
       type: 'job.claimed',

@@ -7,7 +7,6 @@ import {
   type LiveStream,
   type PageRequest,
 } from '../feeds/live-paged-feed';
-import type { ConnectionState } from '../realtime/realtime-client';
 import {
   PEOPLE,
   itemOfEvent,
@@ -18,14 +17,8 @@ import {
   type ActivityItem,
 } from './activity-list';
 
-/** What the realtime client says of itself: whether it is live, and the jobs it knows (for their types). */
-interface ActivitySnapshot {
-  connection: ConnectionState;
-  jobs?: ReadonlyMap<string, { type: string }>;
-}
-
-/** What the feed needs of the realtime client: its events, and its snapshots. */
-export type ActivityStream = LiveStream<ActivitySnapshot>;
+/** What the feed needs of the realtime client: its events, and whether it is live. */
+export type ActivityStream = LiveStream;
 
 /** What the feed calls: the workspace's activity, and (optionally) a job, to name its type. */
 export type ActivityFeedApi = ActivityApi & Partial<Pick<JobsApi, 'getJob'>>;
@@ -51,10 +44,9 @@ const DEFAULT_MAX_ITEMS = 500;
  * — each entry once, as events carry the ids REST lists (see {@link itemOfEvent}). A page read again
  * for the stream's sake keeps the entries seen live meanwhile that the page is too old to hold.
  */
-export class ActivityFeed extends LivePagedFeed<ActivityItem, ActivityFeedState, ActivitySnapshot> {
+export class ActivityFeed extends LivePagedFeed<ActivityItem, ActivityFeedState> {
   private filter: ActivityFilter = PEOPLE;
-  private jobs: ReadonlyMap<string, { type: string }> = new Map();
-  /** Job types learned from pages and look-ups, for live entries whose event does not say it. */
+  /** Job types learned from pages, events and look-ups, for live entries whose event does not say it. */
   private readonly types = new Map<string, string>();
   private readonly fetching = new Set<string>();
 
@@ -81,10 +73,6 @@ export class ActivityFeed extends LivePagedFeed<ActivityItem, ActivityFeedState,
     if (this.hasQuery && this.filter.actor === filter.actor && this.filter.action === filter.action) return;
     this.filter = filter;
     this.loadNewQuery();
-  }
-
-  protected override noticeSnapshot({ jobs }: ActivitySnapshot): void {
-    if (jobs) this.jobs = jobs;
   }
 
   protected override fetchPage(request: PageRequest): Promise<ActivityPage> {
@@ -121,7 +109,9 @@ export class ActivityFeed extends LivePagedFeed<ActivityItem, ActivityFeedState,
   /** The entry an event adds to this filter's feed (none or one). */
   private itemsOf(event: StreamEvent): ActivityItem[] {
     const jobId = event.jobId ?? event.job?.id;
-    const known = jobId ? (this.types.get(jobId) ?? this.jobs.get(jobId)?.type ?? null) : null;
+    // Every event that describes its job names its type, whether or not it makes an entry here.
+    if (jobId && event.job?.type) this.types.set(jobId, event.job.type);
+    const known = jobId ? (this.types.get(jobId) ?? null) : null;
     const item = itemOfEvent(event, known);
     if (!item || !matchesFilter(item, this.filter)) return [];
     if (item.jobType) this.types.set(item.jobId, item.jobType);

@@ -1,12 +1,11 @@
 import {
-  FINAL_JOB_STATUSES,
-  NOTE_EVENT_TYPES,
   PROGRESS_EVENT_TYPES,
+  jobIdOfEvent,
+  reduceJobEvent,
   type Job,
   type JobFilters,
   type StreamEvent,
 } from '@flightdeck/contract';
-import { compareNewestFirst, isWholeJob } from '../realtime/job-store';
 import { matchesFilters } from './job-filters';
 
 /**
@@ -34,6 +33,12 @@ export interface RowsChange {
   fetch: string | null;
 }
 
+/** Newest first: by creation time, then by id (ids are ULIDs, so they sort by creation too). */
+export function compareNewestFirst(a: Job, b: Job): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
 /** The rows with a REST page added at the end; jobs already shown keep their (live, newer) state. */
 export function appendPage(rows: JobRows, page: readonly Job[]): JobRows {
   if (page.length === 0) return rows;
@@ -42,16 +47,12 @@ export function appendPage(rows: JobRows, page: readonly Job[]): JobRows {
   return added.length === 0 ? rows : [...rows, ...added];
 }
 
-/** The id of the job an event is about. */
-export function jobIdOf(event: StreamEvent): string | undefined {
-  return event.job?.id ?? event.jobId;
-}
-
 /**
- * The rows after one stream event, for a view of `query`. A job that matches after the event is
- * updated in place (or joins, where its creation time puts it); one that no longer matches leaves.
- * A job that joins but is older than the last row while more pages remain is left for "load more"
- * (which will bring it), so rows stay in order with nothing skipped.
+ * The rows after one stream event, for a view of `query`: the event applied to the job as shown by
+ * the contract's {@link reduceJobEvent} (the rules every holder of a job applies), then placed. A job
+ * that matches after the event is updated in place (or joins, where its creation time puts it); one
+ * that no longer matches leaves. A job that joins but is older than the last row while more pages
+ * remain is left for "load more" (which will bring it), so rows stay in order with nothing skipped.
  */
 export function applyEventToRows(
   rows: JobRows,
@@ -59,31 +60,23 @@ export function applyEventToRows(
   query: JobFilters,
   position: ListPosition,
 ): RowsChange {
-  const id = jobIdOf(event);
+  const id = jobIdOfEvent(event);
   const unchanged = (before?: Job): RowsChange => ({ rows, before, after: before, fetch: null });
   if (!id) return unchanged();
-  const index = rows.findIndex((job) => job.id === id);
-  const known = index >= 0 ? rows[index] : undefined;
+  const known = rows.find((job) => job.id === id);
+  const outcome = reduceJobEvent(known, event);
+  if (outcome.kind === 'same') return unchanged(known);
+  if (outcome.kind === 'unknown') return { ...unchanged(), fetch: mayMatchOnceRead(event, query) ? id : null };
+  return placeJob(rows, outcome.job, query, position, known);
+}
 
-  let next: Job | undefined;
-  if (event.type === 'job.claimed' || event.type === 'job.released') {
-    const claimedBy = event.type === 'job.released' ? null : (event.claimedBy ?? null);
-    if (!known) return { ...unchanged(), fetch: claimWouldMatch(claimedBy, query) ? id : null };
-    next = { ...known, claimedBy };
-  } else if (event.job && !NOTE_EVENT_TYPES.includes(event.type)) {
-    const incoming = event.job;
-    if (known && FINAL_JOB_STATUSES.includes(known.status) && PROGRESS_EVENT_TYPES.includes(event.type)) {
-      // Older than what is shown (a REST page can be ahead of the stream).
-      return unchanged(known);
-    } else if (isWholeJob(incoming)) next = known ? { ...known, ...incoming } : incoming;
-    else if (!known) {
-      // Progress of a job not shown: if it matched, it would be shown (or on a later page).
-      if (PROGRESS_EVENT_TYPES.includes(event.type)) return unchanged();
-      return { ...unchanged(), fetch: query.status && query.status !== incoming.status ? null : id };
-    } else next = { ...known, ...(incoming as Partial<Job>) };
-  } else return unchanged(known);
-
-  return placeJob(rows, next, query, position, known);
+/** Whether a job not shown, which an event names without describing it, could match once read. */
+function mayMatchOnceRead(event: StreamEvent, query: JobFilters): boolean {
+  if (event.type === 'job.claimed' || event.type === 'job.released')
+    return claimWouldMatch(event.type === 'job.released' ? null : (event.claimedBy ?? null), query);
+  // Progress of a job not shown: if it matched, it would be shown (or on a later page).
+  if (PROGRESS_EVENT_TYPES.includes(event.type)) return false;
+  return !(query.status && query.status !== event.job?.status);
 }
 
 /** The rows with a job learned outside the stream (a fetch after an event) placed as it matches. */

@@ -1,7 +1,5 @@
-import type { Job, StreamEvent, SubscribeAck, SubscribeRequest } from '@flightdeck/contract';
+import type { StreamEvent, SubscribeAck, SubscribeRequest } from '@flightdeck/contract';
 import { buildJob, progressEvent, stateEvent } from '../../test/support/job-factory';
-import type { JobList, JobsApi } from '../api/api-client';
-import { ApiError } from '../api/api-client';
 import { RealtimeClient, type RealtimeSnapshot, type RealtimeSocket } from './realtime-client';
 
 /** Stands in for a socket.io-client socket; the test plays the gateway. */
@@ -63,46 +61,25 @@ class FakeSocket {
   }
 }
 
-/** A REST API whose list answer the test releases when it wants. */
-class FakeApi implements JobsApi {
-  jobs: Job[] = [];
-  listCalls = 0;
-  private pending: (() => void)[] = [];
-  holdLists = false;
-
-  submitJob(): Promise<Job> {
-    throw new Error('not used');
-  }
-  async listJobs(): Promise<JobList> {
-    this.listCalls++;
-    const answer = { items: [...this.jobs], nextCursor: null };
-    if (!this.holdLists) return answer;
-    return new Promise((resolve) => this.pending.push(() => resolve(answer)));
-  }
-  async getJob(id: string): Promise<Job> {
-    const job = this.jobs.find((candidate) => candidate.id === id);
-    if (!job) throw new ApiError('not found', 404, 'not_found');
-    return job;
-  }
-  release() {
-    for (const resolve of this.pending.splice(0)) resolve();
-  }
-}
-
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+// The client is a transport: it reads nothing over REST (each view reads its own data, and again
+// when told `reloaded`). What it delivers is checked here; what views make of it, in their tests.
 function setup() {
   const socket = new FakeSocket();
-  const api = new FakeApi();
-  const client = new RealtimeClient({ token: 'key', api, connect: () => socket as unknown as RealtimeSocket });
+  const client = new RealtimeClient({ token: 'key', connect: () => socket as unknown as RealtimeSocket });
   const seen: RealtimeSnapshot[] = [];
   client.subscribe((snapshot) => seen.push(snapshot));
-  return { socket, api, client, seen, statuses: () => [...client.snapshot.jobs.values()].map((job) => job.status) };
+  const delivered: string[] = [];
+  client.listen({
+    event: (event) => delivered.push(`${event.seq} ${event.type}`),
+    reloaded: () => delivered.push('reloaded'),
+  });
+  return { socket, client, seen, delivered };
 }
 
-/** Connects and completes the first load with `jobs` at stream position `seq`. */
-async function goLive(harness: ReturnType<typeof setup>, jobs: Job[], seq: number) {
-  harness.api.jobs = jobs;
+/** Connects, and the gateway acks the first subscribe at stream position `seq`. */
+async function goLive(harness: ReturnType<typeof setup>, seq: number) {
   harness.client.start();
   harness.socket.open();
   harness.socket.lastSubscribe().answer({ ok: true, seq });
@@ -113,121 +90,95 @@ async function goLive(harness: ReturnType<typeof setup>, jobs: Job[], seq: numbe
 afterEach(() => jest.useRealTimers());
 
 describe('RealtimeClient', () => {
-  it('subscribes to the workspace, loads the jobs from REST and applies what arrived meanwhile after the ack', async () => {
-    const harness = setup();
-    const { socket, api, client } = harness;
+  it('subscribes to the workspace and delivers what arrived before the ack after it, past the ack seq only', async () => {
+    const { socket, client, delivered } = setup();
     const job = buildJob({ status: 'active', progress: 10 });
-    api.jobs = [job];
-    api.holdLists = true;
 
     client.start();
     expect(client.snapshot.connection).toBe('connecting');
     socket.open();
     expect(socket.lastSubscribe().request).toEqual({ topic: 'workspace' });
-    socket.lastSubscribe().answer({ ok: true, seq: 5 });
-    await settle();
-    // While the list loads: one event already in it (seq 5), two after it.
+    // Before the ack: one event a read after the ack already shows (seq 5), two after it.
     socket.send(progressEvent(5, job.id, 99), progressEvent(6, job.id, 20), progressEvent(7, job.id, 30));
     expect(client.snapshot.connection).toBe('connecting');
-    api.release();
+    expect(delivered).toEqual([]);
+    socket.lastSubscribe().answer({ ok: true, seq: 5 });
     await settle();
 
     expect(client.snapshot).toMatchObject({ connection: 'live', lastSeq: 7, problem: null });
-    expect(client.snapshot.jobs.get(job.id)?.progress).toBe(30);
+    expect(delivered).toEqual(['6 job.progress', '7 job.progress']);
   });
 
-  it('applies live events once: a repeated or older seq is ignored', async () => {
+  it('delivers live events once: a repeated or older seq is ignored', async () => {
     const harness = setup();
     const job = buildJob();
-    await goLive(harness, [], 3);
+    await goLive(harness, 3);
 
     harness.socket.send(stateEvent(4, 'job.queued', job), stateEvent(5, 'job.active', { ...job, status: 'active' }));
     harness.socket.send(stateEvent(4, 'job.queued', job), progressEvent(2, job.id, 80));
-    expect(harness.statuses()).toEqual(['active']);
-    expect(harness.client.snapshot.jobs.get(job.id)?.progress).toBe(0);
+    expect(harness.delivered).toEqual(['4 job.queued', '5 job.active']);
     expect(harness.client.snapshot.lastSeq).toBe(5);
   });
 
-  it('after a reconnect resubscribes with since = last applied seq and skips what it already has', async () => {
+  it('after a reconnect resubscribes with since = last delivered seq and skips what it already delivered', async () => {
     const harness = setup();
-    const { socket, api, client } = harness;
+    const { socket, client, delivered } = harness;
     const job = buildJob({ status: 'active' });
-    await goLive(harness, [job], 10);
+    await goLive(harness, 10);
     socket.send(progressEvent(11, job.id, 40));
 
     socket.drop();
     expect(client.snapshot.connection).toBe('reconnecting');
     socket.open();
     expect(socket.lastSubscribe().request).toEqual({ topic: 'workspace', since: 11 });
-    // The replay, overlapping what was applied, then the ack.
+    // The replay, overlapping what was delivered, then the ack.
     socket.send(progressEvent(11, job.id, 40), progressEvent(12, job.id, 60));
     socket.send(stateEvent(13, 'job.completed', { ...job, status: 'completed', progress: 100 }));
     socket.lastSubscribe().answer({ ok: true, seq: 13 });
     await settle();
 
     expect(client.snapshot).toMatchObject({ connection: 'live', lastSeq: 13 });
-    expect(client.snapshot.jobs.get(job.id)).toMatchObject({ status: 'completed', progress: 100 });
-    expect(api.listCalls).toBe(1);
+    // No gap: the views have nothing to read again.
+    expect(delivered).toEqual(['11 job.progress', '12 job.progress', '13 job.completed']);
   });
 
-  it('on resync reloads the jobs from REST and continues from the ack seq', async () => {
+  it('on resync tells the views to read again once the ack is in, and continues from the ack seq', async () => {
     const harness = setup();
-    const { socket, api, client } = harness;
+    const { socket, client, delivered } = harness;
     const kept = buildJob({ status: 'active' });
-    await goLive(harness, [kept], 10);
+    await goLive(harness, 10);
 
     socket.drop();
     socket.open();
     expect(socket.lastSubscribe().request).toEqual({ topic: 'workspace', since: 10 });
     // The server no longer has seq 11: it says so, replays what it kept, and acks at 500.
-    const landed = buildJob({ status: 'completed', progress: 100 });
-    api.jobs = [landed, { ...kept, status: 'failed' }];
-    api.holdLists = true;
     socket.fire('resync', { topic: 'workspace', reason: 'gap' });
     socket.send(progressEvent(480, kept.id, 10));
+    expect(delivered).toEqual([]);
     socket.lastSubscribe().answer({ ok: true, seq: 500 });
     await settle();
-    // A live event after the ack, while the list is still loading.
-    const next = buildJob();
-    socket.send(stateEvent(501, 'job.queued', next));
-    api.release();
-    await settle();
+    // A live event after the ack.
+    socket.send(stateEvent(501, 'job.queued', buildJob()));
 
-    expect(api.listCalls).toBe(2);
     expect(client.snapshot).toMatchObject({ connection: 'live', lastSeq: 501 });
-    expect([...client.snapshot.jobs.keys()]).toEqual([next.id, landed.id, kept.id]);
-    expect(client.snapshot.jobs.get(kept.id)?.status).toBe('failed');
+    // One read per view (after the ack, so it shows everything up to 500), then what came after.
+    expect(delivered).toEqual(['reloaded', '501 job.queued']);
   });
 
-  it('after a resync while live (overflow) subscribes afresh and reloads', async () => {
+  it('after a resync while live (overflow) subscribes afresh and tells the views to read again', async () => {
     const harness = setup();
-    const { socket, api, client } = harness;
-    await goLive(harness, [], 10);
-    const job = buildJob();
-    api.jobs = [job];
+    const { socket, client, delivered } = harness;
+    await goLive(harness, 10);
 
     socket.fire('resync', { topic: 'workspace', reason: 'overflow' });
-    // Events are not applied until the reload: the stream has a hole before them.
+    // Events are not delivered until the ack: the stream has a hole before them.
     socket.send(stateEvent(40, 'job.queued', buildJob()));
     expect(socket.lastSubscribe().request).toEqual({ topic: 'workspace' });
     socket.lastSubscribe().answer({ ok: true, seq: 50 });
     await settle();
 
-    expect(api.listCalls).toBe(2);
     expect(client.snapshot).toMatchObject({ connection: 'live', lastSeq: 50 });
-    expect([...client.snapshot.jobs.keys()]).toEqual([job.id]);
-  });
-
-  it('fetches a job it does not know when an event carries only part of it', async () => {
-    const harness = setup();
-    const { socket, api, client } = harness;
-    await goLive(harness, [], 0);
-    const job = buildJob({ status: 'active', progress: 50 });
-    api.jobs = [job];
-
-    socket.send(progressEvent(1, job.id, 50));
-    await settle();
-    expect(client.snapshot.jobs.get(job.id)).toEqual(job);
+    expect(delivered).toEqual(['reloaded']);
   });
 
   it('goes offline with the reason when the gateway refuses the key', () => {
@@ -241,33 +192,44 @@ describe('RealtimeClient', () => {
     });
   });
 
-  it('retries the load with backoff when REST fails, and stays connecting meanwhile', async () => {
+  it('retries the subscribe with backoff when the gateway cannot serve it, and stays connecting meanwhile', async () => {
     jest.useFakeTimers();
-    const { socket, api, client } = setup();
-    let failures = 1;
-    const list = api.listJobs.bind(api);
-    api.listJobs = async () => {
-      if (failures-- > 0) throw new ApiError('A backing service is unavailable.', 503, 'service_unavailable');
-      return list();
-    };
+    const { socket, client } = setup();
     client.start();
     socket.open();
-    socket.lastSubscribe().answer({ ok: true, seq: 1 });
+    socket.lastSubscribe().answer({
+      ok: false,
+      error: { code: 'service_unavailable', message: 'A backing service is unavailable.' },
+    });
     await jest.advanceTimersByTimeAsync(0);
     expect(client.snapshot).toMatchObject({
       connection: 'connecting',
       problem: { message: 'A backing service is unavailable.', unauthorized: false },
     });
+    const subscribes = socket.subscribes.length;
     await jest.advanceTimersByTimeAsync(1_000);
+    expect(socket.subscribes).toHaveLength(subscribes + 1);
     socket.lastSubscribe().answer({ ok: true, seq: 2 });
     await jest.advanceTimersByTimeAsync(0);
     expect(client.snapshot).toMatchObject({ connection: 'live', problem: null, lastSeq: 2 });
   });
 
+  it('goes offline when the subscribe is refused as unauthorized', async () => {
+    const { socket, client } = setup();
+    client.start();
+    socket.open();
+    socket.lastSubscribe().answer({ ok: false, error: { code: 'unauthorized', message: 'the session has ended' } });
+    await settle();
+    expect(client.snapshot).toMatchObject({
+      connection: 'offline',
+      problem: { message: 'The session has ended.', unauthorized: true },
+    });
+  });
+
   it('tells listeners about every change with a new snapshot, and stops when they unsubscribe', async () => {
     const harness = setup();
     const { socket, client, seen } = harness;
-    await goLive(harness, [], 0);
+    await goLive(harness, 0);
     const count = seen.length;
     socket.send(stateEvent(1, 'job.queued', buildJob()));
     expect(seen).toHaveLength(count + 1);
@@ -281,17 +243,9 @@ describe('RealtimeClient', () => {
     expect(late).toHaveLength(1);
   });
 
-  it('remembers a submitted job until the stream says more', async () => {
-    const harness = setup();
-    await goLive(harness, [], 0);
-    const job = buildJob();
-    harness.client.remember(job);
-    expect(harness.client.snapshot.jobs.get(job.id)).toBe(job);
-  });
-
   it('stops for good: offline, socket closed', async () => {
     const harness = setup();
-    await goLive(harness, [], 0);
+    await goLive(harness, 0);
     harness.client.stop();
     expect(harness.client.snapshot.connection).toBe('offline');
     expect(harness.socket.connected).toBe(false);
@@ -304,7 +258,6 @@ describe('RealtimeClient with a session', () => {
     const seen: { url: string | undefined; options: Record<string, unknown> }[] = [];
     const client = new RealtimeClient({
       ...credentials,
-      api: new FakeApi(),
       connect: (url, options) => {
         seen.push({ url, options: options as Record<string, unknown> });
         return socket as unknown as RealtimeSocket;
@@ -381,7 +334,6 @@ describe('RealtimeClient refusals', () => {
     const notices: unknown[] = [];
     const client = new RealtimeClient({
       workspace: 'acme',
-      api: new FakeApi(),
       connect: () => socket as unknown as RealtimeSocket,
       onRevoked: (notice) => notices.push(notice),
     });
@@ -390,7 +342,7 @@ describe('RealtimeClient refusals', () => {
     expect(notices).toEqual([{ reason: 'member' }]);
   });
 
-  it('tells stream listeners each applied event once, and when a reload after a gap may have missed some', async () => {
+  it('tells stream listeners each event once, and when a reload after a gap may have missed some', async () => {
     const harness = setup();
     const { socket, client } = harness;
     const seen: string[] = [];
@@ -400,7 +352,7 @@ describe('RealtimeClient refusals', () => {
       reloaded: () => reloads++,
     });
     const job = buildJob({ status: 'active' });
-    await goLive(harness, [job], 5);
+    await goLive(harness, 5);
     socket.send(progressEvent(5, job.id, 10), progressEvent(6, job.id, 50), progressEvent(6, job.id, 50));
     expect(seen).toEqual(['6 job.progress']);
     expect(reloads).toBe(0);
@@ -418,7 +370,7 @@ describe('RealtimeClient refusals', () => {
     const harness = setup();
     const { socket, client } = harness;
     client.presence.look('job_1');
-    await goLive(harness, [], 0);
+    await goLive(harness, 0);
     socket.drop();
     socket.open();
     expect(socket.emitted).toEqual([

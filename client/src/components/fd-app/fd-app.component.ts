@@ -5,7 +5,6 @@ import { keyed } from 'lit/directives/keyed.js';
 import { messageOf } from '../../accounts/form-errors';
 import { apiKeyAccess, can, memberAccess, type WorkspaceAccess } from '../../accounts/workspace-access';
 import { ApiClient, ApiError, type MyWorkspace } from '../../api/api-client';
-import type { FdJobSubmittedEvent } from '../../events/fd-job-submitted';
 import type { FdToastEvent } from '../../events/fd-toast';
 import type { FdSignedInEvent } from '../../events/fd-signed-in';
 import type { FdWorkspaceCreatedEvent } from '../../events/fd-workspace-created';
@@ -425,13 +424,13 @@ export class FdApp extends LitElement {
     const auth = this.auth;
     if (auth.kind === 'api-key') {
       if (this.route.page === 'sign-in' || this.route.page === 'sign-up') return null;
-      return { id: `key:${auth.key}`, options: { token: auth.key, api: this.workspaceApi(null)! } };
+      return { id: `key:${auth.key}`, options: { token: auth.key } };
     }
     const workspace = auth.kind === 'session' ? this.shownWorkspace() : undefined;
     if (!workspace) return null;
     return {
       id: `session:${workspace.slug}`,
-      options: { workspace: workspace.slug, api: this.workspaceApi(workspace.slug)! },
+      options: { workspace: workspace.slug },
     };
   }
 
@@ -441,10 +440,6 @@ export class FdApp extends LitElement {
     this.connection = undefined;
     this.snapshot = undefined;
     this.presence = [];
-  }
-
-  private onJobSubmitted(event: FdJobSubmittedEvent): void {
-    this.connection?.realtime.remember(event.detail.job);
   }
 
   // ── Rendering ──────────────────────────────────────────────────────────────────────────────
@@ -775,7 +770,7 @@ export class FdApp extends LitElement {
           <h2 id="submit-heading">Submit a job</h2>
           ${
             canSubmit
-              ? html`<fd-submit-form .api=${api} @fd-job-submitted=${this.onJobSubmitted}></fd-submit-form>`
+              ? html`<fd-submit-form .api=${api}></fd-submit-form>`
               : html`<p class="muted">Viewers watch the jobs; members and above submit them.</p>`
           }
         </section>

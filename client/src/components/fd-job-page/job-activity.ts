@@ -1,6 +1,5 @@
-import type { ActivityEntry, Actor, Comment, Job, StreamEvent } from '@flightdeck/contract';
+import type { ActivityEntry, Actor, Comment, StreamEvent } from '@flightdeck/contract';
 import { itemOfEvent, PERSON_VERBS } from '../../activity/activity-list';
-import { applyJobEvent } from '../../realtime/job-store';
 
 /**
  * A job's page between REST loads: the job after each event, what the job's activity gains from
@@ -8,15 +7,8 @@ import { applyJobEvent } from '../../realtime/job-store';
  * read alike), its attempts, and what a person's action reads as. Pure functions.
  */
 
-/** The job after an event about it (claims included, which carry no job); other jobs' events change nothing. */
-export function jobAfterEvent(job: Job, event: StreamEvent): Job {
-  if (event.jobId !== job.id && event.job?.id !== job.id) return job;
-  if (event.type === 'job.claimed' || event.type === 'job.released') {
-    const claimedBy = event.claimedBy ?? null;
-    return job.claimedBy?.id === claimedBy?.id && job.claimedBy?.at === claimedBy?.at ? job : { ...job, claimedBy };
-  }
-  return applyJobEvent(new Map([[job.id, job]]), event).get(job.id) ?? job;
-}
+/** The job after an event about it (claims included): the contract's rules, shared with every view. */
+export { jobAfterEvent } from '@flightdeck/contract';
 
 /**
  * The activity entry an event adds, or null: the entry `GET /v1/jobs/{id}/activity` lists for it,

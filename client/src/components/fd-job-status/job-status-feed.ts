@@ -1,16 +1,9 @@
-import {
-  isFinalStatus,
-  type ClientToServerEvents,
-  type Job,
-  type ServerToClientEvents,
-  type StreamEvent,
-  type SubscribeAck,
-} from '@flightdeck/contract';
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { isFinalStatus, jobAfterEvent, type Job, type StreamEvent } from '@flightdeck/contract';
+import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { ApiClient, ApiError } from '../../api/api-client';
-import { applyJobEvent } from '../../realtime/job-store';
+import { TopicSubscription, type StreamSocket, type SubscriptionProblem } from '../../realtime/topic-subscription';
 
-export type JobStatusSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type JobStatusSocket = StreamSocket;
 
 /** What the status shows. */
 export type JobStatusView =
@@ -43,13 +36,15 @@ const REFUSED_CODES = new Set(['unauthorized', 'forbidden', 'not_found']);
 
 /**
  * One job's status for `<fd-job-status>`, with a job token and nothing else: subscribes to the job
- * over Socket.io (`auth: { token }`), reads it over REST after the subscription (so no event falls
- * between the two), applies the job's events in order, and reads it over REST every
+ * over Socket.io (`auth: { token }`) through the same {@link TopicSubscription} as the console,
+ * reads it over REST after each subscription (so no event falls between the two), applies the
+ * job's events in order with the contract's reducer, and reads it over REST every
  * `pollIntervalMs` while the socket cannot connect. Only data of `jobId` is ever passed on: the
  * answer and events of any other job are dropped, and a refusal turns the view to `unavailable`.
  */
 export class JobStatusFeed {
   private readonly api: ApiClient;
+  private readonly subscription: TopicSubscription;
   private socket: JobStatusSocket | undefined;
   private job: Job | null = null;
   private via: 'live' | 'polling' = 'live';
@@ -67,6 +62,15 @@ export class JobStatusFeed {
       token: options.token,
       ...(options.server ? { baseUrl: options.server } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.subscription = new TopicSubscription({
+      topic: { topic: 'job', id: options.jobId },
+      // Every subscription is followed by a REST read: nothing to resume from.
+      resume: false,
+      ...(options.ackTimeoutMs !== undefined ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
+      onEvent: (event) => this.onEvent(event),
+      onLive: () => this.onLive(),
+      onFailed: (problem) => this.onSubscribeFailed(problem),
     });
   }
 
@@ -88,17 +92,17 @@ export class JobStatusFeed {
       reconnectionDelayMax: 10_000,
     });
     this.socket = socket;
-    socket.on('connect', () => void this.subscribe());
+    this.subscription.attach(socket);
+    socket.on('connect', () => {
+      if (!this.stopped) void this.subscription.subscribe();
+    });
     socket.on('connect_error', (error) => this.onConnectError(error));
     socket.on('disconnect', (reason) => {
+      this.subscription.abandon();
       if (this.stopped || this.refused) return;
       this.startPolling();
       // A gateway shutting down closes sockets on purpose; socket.io-client then waits to be told.
       if (reason === 'io server disconnect') setTimeout(() => this.socket?.connect(), 1_000);
-    });
-    socket.on('event', (event) => this.onEvent(event));
-    socket.on('resync', (notice) => {
-      if (notice.topic === 'job' && notice.id === jobId) void this.read();
     });
   }
 
@@ -106,32 +110,24 @@ export class JobStatusFeed {
     this.stopped = true;
     this.reads++;
     clearTimeout(this.pollTimer);
+    this.subscription.detach();
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = undefined;
   }
 
-  private async subscribe(): Promise<void> {
-    const socket = this.socket;
-    if (!socket || this.stopped) return;
-    let ack: SubscribeAck;
-    try {
-      ack = await socket
-        .timeout(this.options.ackTimeoutMs ?? 10_000)
-        .emitWithAck('subscribe', { topic: 'job', id: this.options.jobId });
-    } catch {
-      this.startPolling();
-      return;
-    }
-    if (this.stopped || socket !== this.socket) return;
-    if (!ack.ok) {
-      if (REFUSED_CODES.has(ack.error.code)) this.refuse();
-      else this.startPolling();
-      return;
-    }
+  /** Subscribed: the socket brings the news from now on; the read after the ack makes the job exact. */
+  private onLive(): void {
+    if (this.stopped) return;
     this.stopPolling();
     this.via = 'live';
-    await this.read();
+    void this.read();
+  }
+
+  private onSubscribeFailed({ code }: SubscriptionProblem): void {
+    if (this.stopped) return;
+    if (code !== null && REFUSED_CODES.has(code)) this.refuse();
+    else this.startPolling();
   }
 
   private onConnectError(error: Error): void {
@@ -160,9 +156,7 @@ export class JobStatusFeed {
   }
 
   private apply(event: StreamEvent): void {
-    if (!this.job) return;
-    const jobs = applyJobEvent(new Map([[this.job.id, this.job]]), event);
-    this.job = jobs.get(this.job.id) ?? this.job;
+    if (this.job) this.job = jobAfterEvent(this.job, event);
   }
 
   /** Reads the job over REST; the events that come meanwhile are applied after. */
