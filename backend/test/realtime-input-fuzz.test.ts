@@ -1,14 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import pino from 'pino';
-import type { Socket } from 'socket.io-client';
-import { ulid } from 'ulid';
-import { API_KEY_SCOPES, type PresenceSnapshot, type StreamEvent, type TypingNotice } from '@flightdeck/contract';
-import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
-import { loadConfig } from '../src/config';
-import { WorkspaceModel } from '../src/db/models';
-import { startFlightdeck, type Flightdeck } from '../src/flightdeck';
-import { httpClient, type HttpClient } from './support/http-client';
+import type { PresenceSnapshot, TypingNotice } from '@flightdeck/contract';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../src/gateway/socket-input';
+import {
+  ACK_MS,
+  check as checkWithSeed,
+  closed,
+  describeCase,
+  Inbox,
+  ping,
+  Senders,
+  startFuzzTarget,
+  untyped,
+  type FuzzTarget,
+} from './support/fuzz-target';
 import { closeAllClients, RealtimeClient } from './support/realtime-client';
 import {
   eventCase,
@@ -18,200 +22,40 @@ import {
   type EventCase,
   type KnownJobs,
   type RawCase,
-  type Sender,
 } from './support/socket-fuzz';
-import { testNamespace, waitFor } from './support/test-services';
-import { MAX_CLIENT_MESSAGE_BYTES } from '../src/gateway/socket-input';
+import { waitFor } from './support/test-services';
 
 // Whatever a client sends over its socket — any event name, any payload (wrong types, huge strings,
-// deep nesting, binary), acks or none, extra arguments, floods, raw packets below Socket.io's encoder —
-// the gateway answers with one clear ack or nothing, closes at most the sender's connection, and never
-// lets a socket of one workspace see another's events or presence. Generated with fast-check against
-// an in-process Flightdeck on the real Redis and FerretDB; every warning and error it logs is kept.
+// deep nesting, binary), acks or none, extra arguments, floods, raw packets below Socket.io's encoder,
+// long-polling bodies — the gateway answers with one clear ack or nothing, closes at most the sender's
+// connection, and never lets a socket of one workspace see another's events or presence. Generated
+// with fast-check against an in-process Flightdeck on the real Redis and FerretDB, whose log is kept.
 
 const EVENTS_PER_SECOND = 300;
 const EVENT_RUNS = 1_500;
 const RAW_RUNS = 400;
 const FLOOD_RUNS = 6;
-const ACK_MS = 5_000;
-/** Fixed so that a failure replays; fast-check prints the seed and path of a failing run either way. */
+const POLLING_RUNS = 100;
+/** Fixed so that a failure replays (FUZZ_SEED explores others); a failure names its seed and path. */
 const SEED = Number(process.env.FUZZ_SEED ?? 18_05);
+const check = <T>(property: fc.IAsyncProperty<T>, numRuns: number) => checkWithSeed(property, numRuns, SEED);
 
 jest.setTimeout(180_000);
 
-interface LogRecord {
-  level: number;
-  msg?: string;
-  [field: string]: unknown;
-}
-
-let flightdeck: Flightdeck;
+let target: FuzzTarget;
 let url: string;
-const logs: LogRecord[] = [];
-const processFaults: unknown[] = [];
-const onFault = (fault: unknown) => processFaults.push(fault);
-
-interface Workspace {
-  id: string;
-  http: HttpClient;
-  keys: Record<string, string>;
-  jobs: Set<string>;
-}
-let alpha: Workspace;
-let bravo: Workspace;
-let tokenJob: string;
 let stopTraffic: (() => Promise<void>) | undefined;
-let jobToken: string;
-
-async function workspace(name: string, keys: Record<string, readonly string[]>): Promise<Workspace> {
-  const id = ulid();
-  await WorkspaceModel.create({ _id: id, slug: `${name}-${id.toLowerCase()}`, name });
-  const made: Record<string, string> = {};
-  for (const [keyName, scopes] of Object.entries(keys)) {
-    made[keyName] = generateApiKey();
-    await createApiKey({ workspaceId: id, name: `${name}-${keyName}`, key: made[keyName]!, scopes });
-  }
-  return { id, http: httpClient(url, made.full), keys: made, jobs: new Set() };
-}
-
-async function submit(into: Workspace, ms = 100): Promise<string> {
-  const answer = await into.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms, steps: 2 } });
-  if (answer.status !== 202) throw new Error(`submit: ${answer.status} ${JSON.stringify(answer.body)}`);
-  into.jobs.add(answer.body.id as string);
-  return answer.body.id as string;
-}
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onFault);
-  process.on('uncaughtException', onFault);
-  const namespace = testNamespace();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    REDIS_URL: namespace.redisUrl,
-    MONGODB_URI: namespace.mongoUrl,
-    REDIS_PREFIX: namespace.prefix,
-    BOOTSTRAP_API_KEY: `fd_test_${randomBytes(16).toString('hex')}`,
-    GATEWAY_DRAIN_DELAY_MS: '0',
-    GATEWAY_DRAIN_MS: '500',
-    RATE_LIMIT_PER_CALLER: '1000000',
-    RATE_LIMIT_PER_IP: '1000000',
-    SOCKET_HANDSHAKES_PER_IP: '1000000',
-    SOCKET_EVENTS_PER_SECOND: String(EVENTS_PER_SECOND),
-  });
-  // The server's own log, kept: the test fails on any error it logs.
-  const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) });
-  flightdeck = await startFlightdeck(config, logger);
-  url = `http://127.0.0.1:${flightdeck.port}`;
-  alpha = await workspace('alpha', { full: API_KEY_SCOPES, readonly: ['queues:read'] });
-  bravo = await workspace('bravo', { full: API_KEY_SCOPES, watch: API_KEY_SCOPES, chatter: API_KEY_SCOPES });
-  for (let index = 0; index < 3; index++) await Promise.all([submit(alpha), submit(bravo)]);
-  tokenJob = [...alpha.jobs][0]!;
-  const token = await alpha.http.post(`/v1/jobs/${tokenJob}/token`, {});
-  if (token.status !== 201 && token.status !== 200) throw new Error(`job token: ${token.status}`);
-  jobToken = token.body.token as string;
+  target = await startFuzzTarget(EVENTS_PER_SECOND);
+  url = target.url;
 });
 
 afterAll(async () => {
   await stopTraffic?.().catch(() => undefined);
   closeAllClients();
-  await flightdeck?.stop();
-  process.off('unhandledRejection', onFault);
-  process.off('uncaughtException', onFault);
+  await target?.stop();
 });
-
-/** What a set of sockets received, across reconnects. */
-class Inbox {
-  readonly events: StreamEvent[] = [];
-  readonly presence: PresenceSnapshot[] = [];
-  readonly typing: TypingNotice[] = [];
-
-  listen(client: RealtimeClient): RealtimeClient {
-    client.socket.on('event', (event) => this.events.push(event));
-    client.socket.on('presence', (snapshot) => this.presence.push(snapshot));
-    client.socket.on('typing', (notice) => this.typing.push(notice));
-    return client;
-  }
-
-  names(): string[] {
-    return [
-      ...this.presence.flatMap((snapshot) => snapshot.members.map((member) => member.name)),
-      ...this.typing.map((notice) => notice.user.name),
-    ];
-  }
-}
-
-/** The fuzzing sockets of workspace alpha, one per sender, reopened after the gateway closes one. */
-class Senders {
-  private readonly open = new Map<Sender, RealtimeClient>();
-  reconnects = 0;
-
-  constructor(readonly inbox: Inbox) {}
-
-  async get(sender: Sender): Promise<RealtimeClient> {
-    const current = this.open.get(sender);
-    if (current?.connected) return current;
-    if (current) {
-      current.close();
-      this.reconnects++;
-    }
-    const token = sender === 'jobToken' ? jobToken : alpha.keys[sender]!;
-    const client = this.inbox.listen(await RealtimeClient.connect(url, token));
-    this.open.set(sender, client);
-    return client;
-  }
-
-  closeAll(): void {
-    for (const client of this.open.values()) client.close();
-    this.open.clear();
-  }
-}
-
-let lastPingError: unknown;
-const untyped = (client: RealtimeClient) => client.socket as unknown as Socket;
-
-/**
- * Sends a harmless request with an ack on the same socket: a socket's events are handled in order,
- * so its answer means whatever came before was handled. 'timeout' is a hang.
- */
-async function ping(client: RealtimeClient): Promise<'answered' | 'disconnected' | 'timeout'> {
-  if (!client.connected) return 'disconnected';
-  try {
-    await untyped(client).timeout(ACK_MS).emitWithAck('unsubscribe', { topic: 'job', id: 'ping' });
-    return 'answered';
-  } catch (error) {
-    if (!client.connected) return 'disconnected';
-    lastPingError = error;
-    return 'timeout';
-  }
-}
-
-const closed = (client: RealtimeClient) =>
-  waitFor('the sender to be disconnected', () => !client.connected, 3_000, 10).then(
-    () => true,
-    () => false,
-  );
-
-const describeCase = (value: unknown) => {
-  const shown = JSON.stringify(value, (_key, item: unknown) =>
-    typeof item === 'string' && item.length > 80 ? `${item.slice(0, 40)}…(${item.length})` : item,
-  );
-  return shown.length > 600 ? `${shown.slice(0, 600)}…` : shown;
-};
-
-/**
- * Runs a property without shrinking (each run costs round trips) and fails with our own short
- * description of the case: fast-check's would print megabytes of generated strings.
- */
-async function check<T>(property: fc.IAsyncProperty<T>, numRuns: number): Promise<void> {
-  const details = await fc.check(property, { numRuns, seed: SEED, endOnFailure: true });
-  if (!details.failed) return;
-  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  throw new Error(
-    `run ${details.numRuns} of ${numRuns} failed (seed ${details.seed}, path ${details.counterexamplePath}):\n${cause}`,
-  );
-}
 
 const tally: Record<string, number> = {};
 const count = (what: string) => (tally[what] = (tally[what] ?? 0) + 1);
@@ -243,7 +87,7 @@ async function runEventCase(senders: Senders, known: KnownJobs, testCase: EventC
       `${why}\n  case: ${describeCase(testCase)}\n  expected: ${JSON.stringify(expected)}\n  answer: ${describeCase(answer)}`,
     );
   };
-  if (after === 'timeout') fail('the socket stopped answering (a hang)');
+  if (typeof after === 'object') fail(`the socket stopped answering (a hang): ${String(after.timeout)}`);
   if (expected.connection === 'closes') {
     count('closed (too large)');
     if (after !== 'disconnected') fail('a message past the limit was not refused by closing the connection');
@@ -275,9 +119,9 @@ async function runRawCase(senders: Senders, testCase: RawCase): Promise<void> {
   if (testCase.frames.some((frame) => typeof frame === 'string' && /^1\d*(\/|$)/.test(frame)))
     await new Promise((resolve) => setTimeout(resolve, 50));
   const after = await ping(client);
-  if (after === 'timeout')
+  if (typeof after === 'object')
     throw new Error(
-      `the socket stopped answering after raw frames ${describeCase(testCase)}: ${String(lastPingError)}`,
+      `the socket stopped answering after raw frames ${describeCase(testCase)}: ${String(after.timeout)}`,
     );
   count(`raw: ${after}`);
 }
@@ -289,12 +133,12 @@ function startTraffic(alphaChatter: RealtimeClient, bravoChatter: RealtimeClient
   let failed: unknown;
   const timer = setInterval(() => {
     round++;
-    const [mine, chatter] = round % 2 === 0 ? [alpha, alphaChatter] : [bravo, bravoChatter];
+    const [mine, chatter] = round % 2 === 0 ? [target.alpha, alphaChatter] : [target.bravo, bravoChatter];
     const jobId = [...mine.jobs].at(-1)!;
     chatter.socket.emit('presence', { jobId: round % 4 < 2 ? jobId : null });
     chatter.socket.emit('typing', { jobId });
     if (round % 3 === 0)
-      pending = Promise.all([pending, submit(mine, 50).catch((error: unknown) => (failed ??= error))]);
+      pending = Promise.all([pending, target.submit(mine, 50).catch((error: unknown) => (failed ??= error))]);
   }, 150);
   return async () => {
     clearInterval(timer);
@@ -306,17 +150,17 @@ function startTraffic(alphaChatter: RealtimeClient, bravoChatter: RealtimeClient
 it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sender, leaking nothing across workspaces`, async () => {
   const started = Date.now();
   const bystanderInbox = new Inbox();
-  const bystander = bystanderInbox.listen(await RealtimeClient.connect(url, bravo.keys.watch));
+  const bystander = bystanderInbox.listen(await RealtimeClient.connect(url, target.bravo.keys.watch));
   await bystander.subscribeOk({ topic: 'workspace', since: 0 });
   const joined = await untyped(bystander).timeout(ACK_MS).emitWithAck('presence', { jobId: null });
   expect(joined).toMatchObject({ ok: true });
-  const alphaChatter = await RealtimeClient.connect(url, alpha.keys.full);
-  const bravoChatter = await RealtimeClient.connect(url, bravo.keys.chatter);
+  const alphaChatter = await RealtimeClient.connect(url, target.alpha.keys.full);
+  const bravoChatter = await RealtimeClient.connect(url, target.bravo.keys.chatter);
   stopTraffic = startTraffic(alphaChatter, bravoChatter);
 
   const senderInbox = new Inbox();
-  const senders = new Senders(senderInbox);
-  const known: KnownJobs = { mine: [...alpha.jobs], foreign: [...bravo.jobs], tokenJob };
+  const senders = new Senders(target, senderInbox);
+  const known: KnownJobs = { mine: [...target.alpha.jobs], foreign: [...target.bravo.jobs], tokenJob: target.tokenJob };
   let cases = 0;
 
   await check(
@@ -344,9 +188,9 @@ it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sende
       async (size, event) => {
         cases++;
         flooded += size;
-        const client = await RealtimeClient.connect(url, alpha.keys.full);
+        const client = await RealtimeClient.connect(url, target.alpha.keys.full);
         const socket = untyped(client);
-        const request = event === 'subscribe' ? { topic: 'workspace' } : { jobId: tokenJob };
+        const request = event === 'subscribe' ? { topic: 'workspace' } : { jobId: target.tokenJob };
         const from = Date.now();
         const answers = (await Promise.all(
           Array.from({ length: size }, () => socket.timeout(ACK_MS * 2).emitWithAck(event, request)),
@@ -376,24 +220,24 @@ it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sende
 
   // The server still serves: health, and a well-formed subscribe that delivers a live job.
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
-  const fresh = await RealtimeClient.connect(url, alpha.keys.full);
+  const fresh = await RealtimeClient.connect(url, target.alpha.keys.full);
   await fresh.subscribeOk({ topic: 'workspace' });
-  const probe = await submit(alpha, 10);
+  const probe = await target.submit(target.alpha, 10);
   await fresh.waitForFinished([probe]);
 
   // The bystander in bravo stayed connected and saw bravo's traffic only.
-  await bystander.waitForFinished([[...bravo.jobs].at(-1)!]);
+  await bystander.waitForFinished([[...target.bravo.jobs].at(-1)!]);
   expect(bystander.connected).toBe(true);
   expect(bystander.disconnectReason).toBeNull();
   expect(bystanderInbox.events.length).toBeGreaterThan(0);
-  expect(bystanderInbox.events.filter((event) => !bravo.jobs.has(event.jobId!))).toEqual([]);
+  expect(bystanderInbox.events.filter((event) => !target.bravo.jobs.has(event.jobId!))).toEqual([]);
   expect(bystanderInbox.presence.length).toBeGreaterThan(0);
   expect(bystanderInbox.typing.length).toBeGreaterThan(0);
   expect(bystanderInbox.names().filter((name) => !name.startsWith('bravo-'))).toEqual([]);
 
-  // And alpha's senders, whatever they sent, saw nothing of bravo.
+  // And alpha's senders, whatever they sent, saw nothing of target.bravo.
   expect(senderInbox.events.length).toBeGreaterThan(0);
-  expect(senderInbox.events.filter((event) => bravo.jobs.has(event.jobId!))).toEqual([]);
+  expect(senderInbox.events.filter((event) => target.bravo.jobs.has(event.jobId!))).toEqual([]);
   expect(senderInbox.names().filter((name) => name.startsWith('bravo-'))).toEqual([]);
 
   // The other sockets of both workspaces, chatting all along, were never disconnected either.
@@ -410,17 +254,17 @@ it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sende
   await waitFor('only the bystander and bravo chatter to stay connected', async () => (await metric()) === 2, 10_000);
 
   // Nothing went wrong inside: no error logged, no unhandled rejection or exception.
-  const warnings = [...new Set(logs.filter((record) => record.level === 40).map((record) => record.msg))];
+  const warnings = [...new Set(target.logs.filter((record) => record.level === 40).map((record) => record.msg))];
   console.log(`server warnings during the fuzz: ${JSON.stringify(warnings)}`);
-  expect(logs.filter((record) => record.level >= 50)).toEqual([]);
+  expect(target.logs.filter((record) => record.level >= 50)).toEqual([]);
   expect(
-    logs.filter((record) => /handler failed|subscribe failed|presence update failed/.test(record.msg ?? '')),
+    target.logs.filter((record) => /handler failed|subscribe failed|presence update failed/.test(record.msg ?? '')),
   ).toEqual([]);
-  expect(processFaults).toEqual([]);
+  expect(target.faults).toEqual([]);
 });
 
 it('relays a burst of presence changes and typing from one socket to the others of its workspace as a trickle', async () => {
-  const watcher = await RealtimeClient.connect(url, alpha.keys.full);
+  const watcher = await RealtimeClient.connect(url, target.alpha.keys.full);
   const snapshots: PresenceSnapshot[] = [];
   const typing: TypingNotice[] = [];
   watcher.socket.on('presence', (snapshot) => snapshots.push(snapshot));
@@ -429,8 +273,8 @@ it('relays a burst of presence changes and typing from one socket to the others 
   await new Promise((resolve) => setTimeout(resolve, 300));
   snapshots.length = 0;
 
-  const flooder = await RealtimeClient.connect(url, alpha.keys.full!);
-  const jobIds = [...alpha.jobs];
+  const flooder = await RealtimeClient.connect(url, target.alpha.keys.full!);
+  const jobIds = [...target.alpha.jobs];
   const from = Date.now();
   const sent = Array.from({ length: 200 }, (_, index) => ({
     event: index % 2 === 0 ? 'presence' : 'typing',
@@ -490,7 +334,7 @@ async function pollingSession(
 }
 
 it('long-polling: any body answers 200, 400 or 413 and ends at most its own session', async () => {
-  const watcher = await RealtimeClient.connect(url, bravo.keys.watch);
+  const watcher = await RealtimeClient.connect(url, target.bravo.keys.watch);
   await watcher.subscribeOk({ topic: 'workspace' });
   const body = fc.oneof(
     fc.string({ maxLength: 200 }),
@@ -519,7 +363,7 @@ it('long-polling: any body answers 200, 400 or 413 and ends at most its own sess
   const statuses: Record<number, number> = {};
   await check(
     fc.asyncProperty(body, async (sent) => {
-      const session = await pollingSession(alpha.keys.full!);
+      const session = await pollingSession(target.alpha.keys.full!);
       const status = await session.post(sent);
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (![200, 400, 413].includes(status)) throw new Error(`POST answered ${status} to ${describeCase(sent)}`);
@@ -541,11 +385,11 @@ it('long-polling: any body answers 200, 400 or 413 and ends at most its own sess
       }
       if (!settled) throw new Error(`no answer to a request after ${describeCase(sent)}`);
     }),
-    100,
+    POLLING_RUNS,
   );
-  console.log(`long-polling: 100 generated bodies → statuses ${JSON.stringify(statuses)}`);
+  console.log(`long-polling: ${POLLING_RUNS} generated bodies → statuses ${JSON.stringify(statuses)}`);
   expect(watcher.connected).toBe(true);
-  expect(watcher.events.filter((event) => !bravo.jobs.has(event.jobId!))).toEqual([]);
+  expect(watcher.events.filter((event) => !target.bravo.jobs.has(event.jobId!))).toEqual([]);
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
-  expect(logs.filter((record) => record.level >= 50)).toEqual([]);
+  expect(target.logs.filter((record) => record.level >= 50)).toEqual([]);
 });
