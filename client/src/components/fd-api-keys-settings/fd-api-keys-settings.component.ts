@@ -8,6 +8,8 @@ import { describeCreator, formatDay, formatMoment } from '../../accounts/account
 import { formErrorsOf, messageOf } from '../../accounts/form-errors';
 import { can, type WorkspaceAccess } from '../../accounts/workspace-access';
 import type { ApiKeysApi, CreatedApiKey } from '../../api/api-client';
+import { FormSubmitController } from '../../controllers/form-submit-controller';
+import { ListResourceController } from '../../controllers/list-resource-controller';
 import { controlStyles } from '../../styles/controls.styles';
 import { settingsPageStyles } from '../../styles/settings-page.styles';
 import { themeStyles } from '../../styles/theme.styles';
@@ -42,16 +44,12 @@ export class FdApiKeysSettings extends LitElement {
   @property({ attribute: false }) currentKeyId: string | null = null;
   @property({ attribute: 'workspace-name' }) workspaceName = '';
 
-  @state() private keys: ApiKeyInfo[] | null = null;
-  @state() private loadError = '';
   @state() private failure = '';
   @state() private done = '';
   @state() private busy = new Set<string>();
   @state() private scopes = new Set<ApiKeyScope>(DEFAULT_API_KEY_SCOPES);
   @state() private nameError = '';
   @state() private scopesError = '';
-  @state() private createFailure = '';
-  @state() private creating = false;
   /** The key just created, with its secret: shown until dismissed, never stored anywhere. */
   @state() private created: CreatedApiKey | null = null;
   @state() private copyOutcome = '';
@@ -67,18 +65,20 @@ export class FdApiKeysSettings extends LitElement {
     }
   }
 
+  private readonly list = new ListResourceController<ApiKeysApi, ApiKeyInfo>(this, {
+    read: (api) => api.listApiKeys(),
+    failure: (message) => `The API keys could not be loaded: ${message}`,
+  });
+  private readonly createForm = new FormSubmitController(this);
+
   /** Reads the list again. */
-  async load(): Promise<void> {
-    const api = this.api;
-    this.keys = null;
-    this.loadError = '';
-    if (!api || !can(this.access, 'api-keys:read')) return;
-    try {
-      const keys = await api.listApiKeys();
-      if (api === this.api) this.keys = keys;
-    } catch (error) {
-      if (api === this.api) this.loadError = `The API keys could not be loaded: ${messageOf(error)}`;
-    }
+  load(): Promise<void> {
+    return this.list.load(this.api, can(this.access, 'api-keys:read'));
+  }
+
+  /** null while loading. */
+  private get keys(): ApiKeyInfo[] | null {
+    return this.list.items;
   }
 
   private get canWrite(): boolean {
@@ -118,7 +118,7 @@ export class FdApiKeysSettings extends LitElement {
     return html`
       <form class="panel create" novalidate aria-labelledby="create-heading" @submit=${this.onCreate}>
         <h3 id="create-heading" class="panel__heading">Create a key</h3>
-        ${this.createFailure ? html`<p class="alert" role="alert">${this.createFailure}</p>` : nothing}
+        ${this.createForm.failure ? html`<p class="alert" role="alert">${this.createForm.failure}</p>` : nothing}
         <div class="field">
           <label for="key-name">Name</label>
           <input
@@ -156,8 +156,8 @@ export class FdApiKeysSettings extends LitElement {
           ${this.scopesError ? html`<p id="scopes-error" class="field-error">${this.scopesError}</p>` : nothing}
         </fieldset>
         <div>
-          <button class="button button--primary" type="submit" ?disabled=${this.creating}>
-            ${this.creating ? 'Creating…' : 'Create key'}
+          <button class="button button--primary" type="submit" ?disabled=${this.createForm.submitting}>
+            ${this.createForm.submitting ? 'Creating…' : 'Create key'}
           </button>
         </div>
       </form>
@@ -195,9 +195,9 @@ export class FdApiKeysSettings extends LitElement {
   }
 
   private renderList() {
-    if (this.loadError)
+    if (this.list.error)
       return html`<div class="empty">
-        <p class="alert" role="alert">${this.loadError}</p>
+        <p class="alert" role="alert">${this.list.error}</p>
         <button class="button" type="button" @click=${() => void this.load()}>Try again</button>
       </div>`;
     if (!this.keys) return html`<p class="empty" role="status">Loading API keys…</p>`;
@@ -295,8 +295,9 @@ export class FdApiKeysSettings extends LitElement {
 
   private async onCreate(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.creating || !this.api) return;
-    this.createFailure = '';
+    const api = this.api;
+    if (this.createForm.submitting || !api) return;
+    this.createForm.clear();
     this.done = '';
     const name = checkName(this.nameInput?.value ?? '', 'key', CONSOLE_ACCOUNT_LIMITS.maxApiKeyNameLength);
     this.nameError = name.error ?? '';
@@ -307,26 +308,26 @@ export class FdApiKeysSettings extends LitElement {
       else this.renderRoot.querySelector<HTMLInputElement>('.scope input')?.focus();
       return;
     }
-    this.creating = true;
-    try {
-      // In the contract's order, whatever order they were ticked in.
-      const scopes = API_KEY_SCOPES.filter((scope) => this.scopes.has(scope));
-      const created = await this.api.createApiKey({ name: name.value, scopes });
-      const { key: _secret, ...listed } = created;
-      this.keys = [listed, ...(this.keys ?? []).filter((key) => key.id !== created.id)];
-      this.created = created;
-      this.copyOutcome = '';
-      this.scopes = new Set(DEFAULT_API_KEY_SCOPES);
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('#new-key-heading')?.focus();
-    } catch (error) {
-      const shown = formErrorsOf(error, ['name', 'scopes'] as const);
-      this.nameError = shown.fields.name ?? '';
-      this.scopesError = shown.fields.scopes ?? '';
-      this.createFailure = shown.form;
-    } finally {
-      this.creating = false;
-    }
+    await this.createForm.run(
+      async () => {
+        // In the contract's order, whatever order they were ticked in.
+        const scopes = API_KEY_SCOPES.filter((scope) => this.scopes.has(scope));
+        const created = await api.createApiKey({ name: name.value, scopes });
+        const { key: _secret, ...listed } = created;
+        this.list.set([listed, ...(this.keys ?? []).filter((key) => key.id !== created.id)]);
+        this.created = created;
+        this.copyOutcome = '';
+        this.scopes = new Set(DEFAULT_API_KEY_SCOPES);
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLElement>('#new-key-heading')?.focus();
+      },
+      (error) => {
+        const shown = formErrorsOf(error, ['name', 'scopes'] as const);
+        this.nameError = shown.fields.name ?? '';
+        this.scopesError = shown.fields.scopes ?? '';
+        return shown.form;
+      },
+    );
   }
 
   private async onCopy(): Promise<void> {
@@ -373,7 +374,7 @@ export class FdApiKeysSettings extends LitElement {
     this.setBusy(key.id, true);
     try {
       const revoked = await this.api.revokeApiKey(key.id);
-      this.keys = (this.keys ?? []).map((other) => (other.id === revoked.id ? revoked : other));
+      this.list.set((this.keys ?? []).map((other) => (other.id === revoked.id ? revoked : other)));
       this.done = `Revoked “${revoked.name}”.`;
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('#keys-heading')?.focus();

@@ -14,6 +14,8 @@ import {
   type WorkspaceAccess,
 } from '../../accounts/workspace-access';
 import { ApiError, type MembersApi } from '../../api/api-client';
+import { FormSubmitController } from '../../controllers/form-submit-controller';
+import { ListResourceController } from '../../controllers/list-resource-controller';
 import { controlStyles } from '../../styles/controls.styles';
 import { settingsPageStyles } from '../../styles/settings-page.styles';
 import { themeStyles } from '../../styles/theme.styles';
@@ -41,39 +43,36 @@ export class FdMembersSettings extends LitElement {
   @property({ attribute: false }) currentUserId: string | null = null;
   @property({ attribute: 'workspace-name' }) workspaceName = '';
 
-  /** null while loading. */
-  @state() private members: Member[] | null = null;
-  @state() private loadError = '';
   /** An action on the list that failed. */
   @state() private failure = '';
   /** What the last action did, announced politely. */
   @state() private done = '';
   @state() private busy = new Set<string>();
   @state() private addErrors: { email?: string; role?: string } = {};
-  @state() private addFailure = '';
-  @state() private adding = false;
   /** The role the add form gives. */
   @state() private addRole: MemberRole = 'member';
 
   @query('#member-email') private emailInput?: HTMLInputElement;
   @query('fd-confirm-dialog') private confirmDialog!: FdConfirmDialog;
 
+  private readonly list = new ListResourceController<MembersApi, Member>(this, {
+    read: (api) => api.listMembers(),
+    failure: (message) => `The members could not be loaded: ${message}`,
+  });
+  private readonly addForm = new FormSubmitController(this);
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('api')) void this.load();
   }
 
   /** Reads the list again. */
-  async load(): Promise<void> {
-    const api = this.api;
-    this.members = null;
-    this.loadError = '';
-    if (!api) return;
-    try {
-      const members = await api.listMembers();
-      if (api === this.api) this.members = members;
-    } catch (error) {
-      if (api === this.api) this.loadError = `The members could not be loaded: ${messageOf(error)}`;
-    }
+  load(): Promise<void> {
+    return this.list.load(this.api);
+  }
+
+  /** null while loading. */
+  private get members(): Member[] | null {
+    return this.list.items;
   }
 
   private get canWrite(): boolean {
@@ -107,7 +106,7 @@ export class FdMembersSettings extends LitElement {
     return html`
       <form class="panel add" novalidate aria-labelledby="add-heading" @submit=${this.onAdd}>
         <h3 id="add-heading" class="panel__heading">Add a member</h3>
-        ${this.addFailure ? html`<p class="alert" role="alert">${this.addFailure}</p>` : nothing}
+        ${this.addForm.failure ? html`<p class="alert" role="alert">${this.addForm.failure}</p>` : nothing}
         <div class="add__fields">
           <div class="field add__email">
             <label for="member-email">Email</label>
@@ -139,8 +138,8 @@ export class FdMembersSettings extends LitElement {
             </select>
             <p id="member-role-hint" class="hint">${ROLE_DESCRIPTIONS[this.addRole]}</p>
           </div>
-          <button class="button button--primary add__submit" type="submit" ?disabled=${this.adding}>
-            ${this.adding ? 'Adding…' : 'Add member'}
+          <button class="button button--primary add__submit" type="submit" ?disabled=${this.addForm.submitting}>
+            ${this.addForm.submitting ? 'Adding…' : 'Add member'}
           </button>
         </div>
       </form>
@@ -148,9 +147,9 @@ export class FdMembersSettings extends LitElement {
   }
 
   private renderList() {
-    if (this.loadError)
+    if (this.list.error)
       return html`<div class="empty">
-        <p class="alert" role="alert">${this.loadError}</p>
+        <p class="alert" role="alert">${this.list.error}</p>
         <button class="button" type="button" @click=${() => void this.load()}>Try again</button>
       </div>`;
     if (!this.members) return html`<p class="empty" role="status">Loading members…</p>`;
@@ -241,8 +240,9 @@ export class FdMembersSettings extends LitElement {
 
   private async onAdd(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.adding || !this.api) return;
-    this.addFailure = '';
+    const api = this.api;
+    if (this.addForm.submitting || !api) return;
+    this.addForm.clear();
     this.done = '';
     const email = checkEmail(this.emailInput?.value ?? '');
     if (email.error) {
@@ -251,27 +251,28 @@ export class FdMembersSettings extends LitElement {
       return;
     }
     const role = this.addRole;
-    this.adding = true;
-    try {
-      const member = await this.api.addMember({ email: email.value, role });
-      this.members = [...(this.members ?? []).filter((other) => other.userId !== member.userId), member];
-      if (this.emailInput) this.emailInput.value = '';
-      this.addErrors = {};
-      this.done = `Added ${member.name} as ${ROLE_LABELS[member.role]}.`;
-    } catch (error) {
-      const shown = formErrorsOf(error, ['email', 'role'] as const, {
-        user_not_found: 'email',
-        already_member: 'email',
-      });
-      if (error instanceof ApiError && error.code === 'user_not_found')
-        shown.fields.email = `${shown.fields.email} Ask them to create an account first.`;
-      this.addErrors = shown.fields;
-      this.addFailure = shown.form;
-      await this.updateComplete;
-      if (shown.fields.email) this.emailInput?.focus();
-    } finally {
-      this.adding = false;
-    }
+    await this.addForm.run(
+      async () => {
+        const member = await api.addMember({ email: email.value, role });
+        this.list.set([...(this.members ?? []).filter((other) => other.userId !== member.userId), member]);
+        if (this.emailInput) this.emailInput.value = '';
+        this.addErrors = {};
+        this.done = `Added ${member.name} as ${ROLE_LABELS[member.role]}.`;
+      },
+      async (error) => {
+        const shown = formErrorsOf(error, ['email', 'role'] as const, {
+          user_not_found: 'email',
+          already_member: 'email',
+        });
+        if (error instanceof ApiError && error.code === 'user_not_found')
+          shown.fields.email = `${shown.fields.email} Ask them to create an account first.`;
+        this.addErrors = shown.fields;
+        this.addForm.fail(shown.form);
+        await this.updateComplete;
+        if (shown.fields.email) this.emailInput?.focus();
+        return shown.form;
+      },
+    );
   }
 
   private async onRoleChange(member: Member, select: HTMLSelectElement): Promise<void> {
@@ -305,7 +306,7 @@ export class FdMembersSettings extends LitElement {
     this.setBusy(member.userId, true);
     try {
       await this.api.removeMember(member.userId);
-      this.members = (this.members ?? []).filter((other) => other.userId !== member.userId);
+      this.list.set((this.members ?? []).filter((other) => other.userId !== member.userId));
       this.done = `Removed ${member.name}.`;
       // The row and its button are gone: keep keyboard users in the section.
       await this.updateComplete;
@@ -318,7 +319,7 @@ export class FdMembersSettings extends LitElement {
   }
 
   private replace(member: Member): void {
-    this.members = (this.members ?? []).map((other) => (other.userId === member.userId ? member : other));
+    this.list.set((this.members ?? []).map((other) => (other.userId === member.userId ? member : other)));
   }
 
   private setBusy(userId: string, busy: boolean): void {

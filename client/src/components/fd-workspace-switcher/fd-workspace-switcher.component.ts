@@ -5,6 +5,8 @@ import { CONSOLE_ACCOUNT_LIMITS } from '../../accounts/account-limits';
 import { formErrorsOf } from '../../accounts/form-errors';
 import { ROLE_LABELS } from '../../accounts/workspace-access';
 import type { MyWorkspace, WorkspacesApi } from '../../api/api-client';
+import { ClickOutsideController } from '../../controllers/click-outside-controller';
+import { FormSubmitController } from '../../controllers/form-submit-controller';
 import { workspaceCreatedEvent } from '../../events/fd-workspace-created';
 import { workspacePath } from '../../routing/console-routes';
 import { controlStyles } from '../../styles/controls.styles';
@@ -32,24 +34,15 @@ export class FdWorkspaceSwitcher extends LitElement {
 
   @state() private open = false;
   @state() private nameError = '';
-  @state() private failure = '';
-  @state() private creating = false;
 
   @query('.toggle') private toggle!: HTMLButtonElement;
   @query('#new-workspace-name') private nameInput?: HTMLInputElement;
 
-  private readonly onDocumentClick = (event: MouseEvent) => {
-    if (this.open && !event.composedPath().includes(this)) this.open = false;
-  };
+  private readonly createForm = new FormSubmitController(this);
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('click', this.onDocumentClick);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('click', this.onDocumentClick);
+  constructor() {
+    super();
+    new ClickOutsideController(this, () => (this.open = false));
   }
 
   /** Closes the list (after a navigation, say). */
@@ -109,7 +102,7 @@ export class FdWorkspaceSwitcher extends LitElement {
   private renderCreate() {
     return html`
       <form class="create" novalidate @submit=${this.onCreate}>
-        ${this.failure ? html`<p class="alert" role="alert">${this.failure}</p>` : nothing}
+        ${this.createForm.failure ? html`<p class="alert" role="alert">${this.createForm.failure}</p>` : nothing}
         <div class="field">
           <label for="new-workspace-name">New workspace</label>
           <div class="create__row">
@@ -124,8 +117,8 @@ export class FdWorkspaceSwitcher extends LitElement {
               aria-describedby=${this.nameError ? 'new-workspace-error' : nothing}
               @input=${() => (this.nameError = '')}
             />
-            <button class="button button--primary" type="submit" ?disabled=${this.creating}>
-              ${this.creating ? 'Creating…' : 'Create workspace'}
+            <button class="button button--primary" type="submit" ?disabled=${this.createForm.submitting}>
+              ${this.createForm.submitting ? 'Creating…' : 'Create workspace'}
             </button>
           </div>
           ${this.nameError ? html`<p id="new-workspace-error" class="field-error">${this.nameError}</p>` : nothing}
@@ -157,32 +150,34 @@ export class FdWorkspaceSwitcher extends LitElement {
 
   private async onCreate(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.creating) return;
-    this.failure = '';
+    if (this.createForm.submitting) return;
+    this.createForm.clear();
     const name = checkName(this.nameInput?.value ?? '', 'workspace', CONSOLE_ACCOUNT_LIMITS.maxNameLength);
     if (name.error) {
       this.nameError = name.error;
       this.nameInput?.focus();
       return;
     }
-    if (!this.api) {
-      this.failure = 'Sign in to create a workspace.';
+    const api = this.api;
+    if (!api) {
+      this.createForm.fail('Sign in to create a workspace.');
       return;
     }
-    this.creating = true;
-    try {
-      const created = await this.api.createWorkspace({ name: name.value });
-      if (this.nameInput) this.nameInput.value = '';
-      this.open = false;
-      this.dispatchEvent(workspaceCreatedEvent({ ...created, role: 'owner' }));
-    } catch (error) {
-      const shown = formErrorsOf(error, ['name'] as const);
-      this.nameError = shown.fields.name ?? '';
-      this.failure = shown.form;
-      this.nameInput?.focus();
-    } finally {
-      this.creating = false;
-    }
+    await this.createForm.run(
+      async () => {
+        const created = await api.createWorkspace({ name: name.value });
+        if (this.nameInput) this.nameInput.value = '';
+        this.open = false;
+        this.dispatchEvent(workspaceCreatedEvent({ ...created, role: 'owner' }));
+      },
+      (error) => {
+        const shown = formErrorsOf(error, ['name'] as const);
+        this.nameError = shown.fields.name ?? '';
+        this.createForm.fail(shown.form);
+        this.nameInput?.focus();
+        return shown.form;
+      },
+    );
   }
 }
 
