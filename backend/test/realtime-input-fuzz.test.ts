@@ -158,8 +158,8 @@ it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sende
   const bravoChatter = await RealtimeClient.connect(url, target.bravo.keys.chatter);
   stopTraffic = startTraffic(alphaChatter, bravoChatter);
 
-  const senderInbox = new Inbox();
-  const senders = new Senders(target, senderInbox);
+  const inboxes = { full: new Inbox(), readonly: new Inbox(), jobToken: new Inbox() };
+  const senders = new Senders(target, inboxes);
   const known: KnownJobs = { mine: [...target.alpha.jobs], foreign: [...target.bravo.jobs], tokenJob: target.tokenJob };
   let cases = 0;
 
@@ -236,9 +236,15 @@ it(`answers ≥ 1,000 generated socket inputs clearly, closing at most the sende
   expect(bystanderInbox.names().filter((name) => !name.startsWith('bravo-'))).toEqual([]);
 
   // And alpha's senders, whatever they sent, saw nothing of target.bravo.
-  expect(senderInbox.events.length).toBeGreaterThan(0);
-  expect(senderInbox.events.filter((event) => target.bravo.jobs.has(event.jobId!))).toEqual([]);
-  expect(senderInbox.names().filter((name) => name.startsWith('bravo-'))).toEqual([]);
+  const received = Object.values(inboxes);
+  expect(inboxes.full.events.length).toBeGreaterThan(0);
+  expect(received.flatMap((inbox) => inbox.events).filter((event) => target.bravo.jobs.has(event.jobId!))).toEqual([]);
+  expect(received.flatMap((inbox) => inbox.names()).filter((name) => name.startsWith('bravo-'))).toEqual([]);
+  // Within alpha, each sender saw only what its credentials allow: the job token its one job, the
+  // key without jobs:read no events at all, and neither any presence.
+  expect(inboxes.jobToken.events.filter((event) => event.jobId !== target.tokenJob)).toEqual([]);
+  expect(inboxes.readonly.events).toEqual([]);
+  expect([...inboxes.jobToken.names(), ...inboxes.readonly.names()]).toEqual([]);
 
   // The other sockets of both workspaces, chatting all along, were never disconnected either.
   expect([alphaChatter.connected, bravoChatter.connected]).toEqual([true, true]);

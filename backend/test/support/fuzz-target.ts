@@ -148,7 +148,8 @@ export class Senders {
 
   constructor(
     private readonly target: FuzzTarget,
-    readonly inbox: Inbox,
+    /** Each sender's own, so that what a job token's socket receives can be told apart. */
+    readonly inboxes: Record<Sender, Inbox>,
   ) {}
 
   async get(sender: Sender): Promise<RealtimeClient> {
@@ -159,7 +160,7 @@ export class Senders {
       this.reconnects++;
     }
     const token = sender === 'jobToken' ? this.target.jobToken : this.target.alpha.keys[sender]!;
-    const client = this.inbox.listen(await RealtimeClient.connect(this.target.url, token));
+    const client = this.inboxes[sender].listen(await RealtimeClient.connect(this.target.url, token));
     this.open.set(sender, client);
     return client;
   }
