@@ -227,6 +227,7 @@ async function startRoles(
     roles: [...roles],
     connections: gateway ? gateway.connections() : null,
     workerConcurrency: roles.has('worker') ? (config.WORKER_CONCURRENCY ?? null) : null,
+    workerQueues: roles.has('worker') ? (config.WORKER_QUEUES ?? null) : null,
   }));
   const port = (server.address() as { port: number }).port;
   logger.info({ port, roles: [...roles] }, 'flightdeck is up');

@@ -75,6 +75,8 @@ interface Workspace {
   otherJob: string;
   schedule: string;
   artifact: string;
+  /** A job type registered in the workspace (its name, unique to it). */
+  jobType: string;
   /** A member (role viewer) that the matrix re-roles. */
   memberUserId: string;
   /** Every id of the workspace's resources: none may show in another workspace's answers. */
@@ -149,6 +151,8 @@ async function furnish(base: Pick<Workspace, 'id' | 'slug' | 'admin'>): Promise<
       'artifact',
     )
   ).body.id;
+  const jobType = unique('fixture.type').replace('-', '.');
+  await ok(base.admin.request('PUT', `/v1/job-types/${jobType}`, { payloadSchema: { type: 'object' } }), 201, 'type');
   const member = await bareUser();
   await addMembership(base.id, member.id, 'viewer');
   const keyList = (await ok(base.admin.get('/v1/api-keys'), 200, 'keys')).body.items as { id: string }[];
@@ -160,8 +164,9 @@ async function furnish(base: Pick<Workspace, 'id' | 'slug' | 'admin'>): Promise<
     otherJob,
     schedule,
     artifact,
+    jobType,
     memberUserId: member.id,
-    ids: [base.id, job, otherJob, schedule, artifact, member.id, ...keyList.map((key) => key.id)],
+    ids: [base.id, job, otherJob, schedule, artifact, jobType, member.id, ...keyList.map((key) => key.id)],
   };
 }
 
@@ -178,6 +183,7 @@ async function freshHome(caller: Caller): Promise<Workspace> {
     otherJob: '',
     schedule: '',
     artifact: '',
+    jobType: '',
     memberUserId: '',
     ids: [base.id],
   };
@@ -202,7 +208,7 @@ interface CellRequest {
 }
 
 interface Endpoint {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   permission: Permission;
   /** A second permission, checked only once the resource is found (so another workspace's is still 404). */
@@ -503,6 +509,28 @@ const ENDPOINTS: Endpoint[] = [
     scope: 'deployment',
     success: 200,
     request: () => ({ params: { name: QUEUE }, body: { delayed: false } }),
+  },
+  // job-types.routes.ts
+  { method: 'GET', path: '/v1/job-types', permission: 'job-types:read', scope: 'workspace', success: 200 },
+  {
+    method: 'GET',
+    path: '/v1/job-types/:name',
+    permission: 'job-types:read',
+    scope: 'resource',
+    success: 200,
+    request: (ws) => ({ params: { name: ws.jobType } }),
+  },
+  // A new name per cell: registering it is a new type (201).
+  {
+    method: 'PUT',
+    path: '/v1/job-types/:name',
+    permission: 'job-types:write',
+    scope: 'workspace',
+    success: 201,
+    request: () => ({
+      params: { name: unique('cell.type').replace('-', '.') },
+      body: { payloadSchema: { type: 'object' } },
+    }),
   },
   // schedules.routes.ts
   {

@@ -185,6 +185,7 @@ export const AUDIT_ACTIONS = [
   'schedule.updated',
   'schedule.deleted',
   'artifact.deleted',
+  'job_type.registered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'already_member',
   'last_owner',
   'limit_reached',
+  'job_type_reserved',
   'job_claimed',
   'not_claim_holder',
   'rate_limited',

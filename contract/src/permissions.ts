@@ -7,8 +7,18 @@
 export const MEMBER_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-/** Scopes an API key can carry; `admin` includes every other scope. */
-export const API_KEY_SCOPES = ['jobs:read', 'jobs:write', 'queues:read', 'queues:write', 'admin'] as const;
+/**
+ * Scopes an API key can carry; `admin` includes every other scope. `workers:run` is for a workspace's
+ * own workers: they register their job types and run the jobs of those types.
+ */
+export const API_KEY_SCOPES = [
+  'jobs:read',
+  'jobs:write',
+  'queues:read',
+  'queues:write',
+  'workers:run',
+  'admin',
+] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 /** What a new key gets when its creator names no scopes: enough to submit and watch jobs. */
 export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = ['jobs:read', 'jobs:write', 'queues:read'];
@@ -29,6 +39,10 @@ export const PERMISSIONS = {
   /** Delete an artifact (uploading one takes `jobs:write`, reading one `jobs:read`). */
   'artifacts:delete': { role: 'member', scope: 'jobs:write' },
   'queues:read': { role: 'viewer', scope: 'queues:read' },
+  /** See the job types the workspace can submit (built-in and its own). */
+  'job-types:read': { role: 'viewer', scope: 'jobs:read' },
+  /** Register (or change) the workspace's own job types, as its workers do. */
+  'job-types:write': { role: 'admin', scope: 'workers:run' },
   'queues:write': { role: 'admin', scope: 'queues:write' },
   'schedules:read': { role: 'viewer', scope: 'jobs:read' },
   'schedules:write': { role: 'member', scope: 'jobs:write' },

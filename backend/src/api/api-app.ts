@@ -14,6 +14,8 @@ import type { AuditLog } from '../audit/audit-log';
 import type { CollaborationService } from '../collaboration/collaboration-service';
 import type { SavedViews } from '../collaboration/saved-views';
 import type { JobService } from '../jobs/job-service';
+import type { JobTypeCatalog } from '../job-types/job-type-catalog';
+import type { JobTypeRegistry } from '../job-types/job-type-registry';
 import type { QueueDrainService } from '../jobs/queue-drain';
 import type { QueueOverviewService } from '../jobs/queue-overview';
 import type { OpsOverviewService } from '../ops/ops-overview';
@@ -31,6 +33,7 @@ import { auditRoutes } from './routes/audit.routes';
 import { collaborationRoutes } from './routes/collaboration.routes';
 import { accountRoutes, publicAuthRoutes } from './routes/auth.routes';
 import { jobsRoutes } from './routes/jobs.routes';
+import { jobTypesRoutes } from './routes/job-types.routes';
 import { workspaceRoutes } from './routes/workspace.routes';
 import type { CookieSettings } from './session-cookie';
 import { queuesRoutes } from './routes/queues.routes';
@@ -50,6 +53,7 @@ export interface AppOptions {
   /** Present when this process runs the `api` role. */
   api?: {
     jobs: JobService;
+    jobTypes: { registry: JobTypeRegistry; catalog: JobTypeCatalog };
     queues: QueueOverviewService;
     drains: QueueDrainService;
     ops: OpsOverviewService;
@@ -142,6 +146,7 @@ export function createApp(options: AppOptions): Express {
         bodyBytes,
         batchBodyBytes: api.batchBodyLimitBytes,
       }),
+      jobTypesRoutes({ ...api.jobTypes, audit: api.audit, bodyBytes }),
       collaborationRoutes(api.collaboration, api.views, { bodyBytes }),
       queuesRoutes({
         overview: api.queues,

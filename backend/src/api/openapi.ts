@@ -15,6 +15,7 @@ import {
 import { registerAccountPaths } from './openapi-accounts';
 import { registerArtifactPaths } from './openapi-artifacts';
 import { registerControlRoomPaths } from './openapi-control-room';
+import { registerJobTypePaths } from './openapi-job-types';
 import { registerSchedulePaths } from './openapi-schedules';
 import { registerWebhookPaths } from './openapi-webhooks';
 import { allowEmptyQueryValues, errors, json, requiredJson } from './openapi-helpers';
@@ -170,6 +171,7 @@ export function buildOpenApiDocument() {
   });
   registerWebhookPaths(registry, security);
   registerSchedulePaths(registry, security);
+  registerJobTypePaths(registry, security);
   registerArtifactPaths(registry, security);
   registry.registerPath({
     method: 'get',

@@ -261,3 +261,30 @@ const webhookEndpointSchema = new Schema(
 webhookEndpointSchema.index({ workspaceId: 1, _id: 1 });
 export const WebhookEndpointModel = model('WebhookEndpoint', webhookEndpointSchema, 'webhook_endpoints');
 export type WebhookEndpointDoc = InferSchemaType<typeof webhookEndpointSchema>;
+
+/**
+ * The job types workspaces registered, one document per version; insert-only. `_id` is
+ * `<workspaceId>:<name>:<version>`, so two processes registering the same change at once cannot both
+ * add a version (the second insert fails with E11000). The schemas are stored as JSON text: JSON
+ * Schema's own keys (`$schema`, `$ref`, `$defs`) are not valid MongoDB field names everywhere.
+ */
+const jobTypeVersionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    name: { type: String, required: true },
+    version: { type: Number, required: true },
+    /** The queue within the workspace, as registered (`emails`), not the BullMQ queue name. */
+    queue: { type: String, required: true },
+    payloadSchema: { type: String, required: true },
+    resultSchema: { type: String, default: null },
+    defaults: { type: String, required: true },
+    /** SHA-256 of the definition: registering it unchanged adds no version. */
+    digest: { type: String, required: true },
+    registeredAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+jobTypeVersionSchema.index({ workspaceId: 1, name: 1, version: -1 });
+export const JobTypeVersionModel = model('JobTypeVersion', jobTypeVersionSchema, 'job_type_versions');
+export type JobTypeVersionDoc = InferSchemaType<typeof jobTypeVersionSchema>;

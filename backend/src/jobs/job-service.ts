@@ -15,6 +15,7 @@ import {
 } from '@flightdeck/contract';
 import {
   encodeCancellation,
+  findJobType,
   storedJob,
   type EventDraft,
   type JobData,
@@ -26,6 +27,8 @@ import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/ht
 import type { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from './job-reader';
 import { presentRecord, type JobRecord } from './job-presenter';
+import type { JobTypeRegistry, RegisteredJobType } from '../job-types/job-type-registry';
+import type { RegisteredQueues } from '../job-types/registered-queues';
 import { validatedJobType } from './job-validation';
 import { RefusedSubmissions } from './refused-submissions';
 import type { QueueRegistry } from './queue-registry';
@@ -33,6 +36,9 @@ import type { QueueRegistry } from './queue-registry';
 export interface JobServiceOptions {
   redis: Redis;
   queues: QueueRegistry;
+  /** The job types workspaces registered, and the queues their jobs wait in; without them, built-in types only. */
+  registry?: JobTypeRegistry;
+  registeredQueues?: RegisteredQueues;
   events: JobEventStream;
   keys: RedisKeys;
   reader: JobReader;
@@ -63,7 +69,7 @@ export class JobService {
       redis: deps.redis,
       keys: deps.keys,
       events: deps.events,
-      queueFor: (name) => deps.queues.get(name),
+      queueFor: (name) => deps.queues.get(name) ?? deps.registeredQueues?.get(name),
     });
   }
 
@@ -73,9 +79,10 @@ export class JobService {
    * job, so no worker event can overtake it.
    */
   async submit(workspaceId: string, inputs: SubmitJob[], pathPrefix = ''): Promise<Submitted[]> {
+    const registered = await this.registeredTypes(workspaceId, inputs);
     const now = Date.now();
     const jobs = inputs.map((input, index) =>
-      this.buildJob(input, now, inputs.length > 1 || pathPrefix ? `${pathPrefix}${index}.` : ''),
+      this.buildJob(input, now, inputs.length > 1 || pathPrefix ? `${pathPrefix}${index}.` : '', registered),
     );
     // Redis away (down, restarting): refuse at once. Queued behind a reconnection, the request would
     // wait seconds for the same 503, and a caller that retries on 503 is better told soon.
@@ -254,9 +261,27 @@ export class JobService {
     };
   }
 
-  private buildJob(input: SubmitJob, now: number, path: string): Job {
+  /**
+   * The workspace's registered types, when the inputs name a type that is not built in (a batch of
+   * built-in types asks MongoDB nothing: submitting them works while it is away).
+   */
+  private async registeredTypes(
+    workspaceId: string,
+    inputs: SubmitJob[],
+  ): Promise<ReadonlyMap<string, RegisteredJobType> | undefined> {
+    const names = new Set(inputs.map((input) => input.type).filter((type) => !findJobType(type)));
+    if (names.size === 0 || !this.deps.registry) return undefined;
+    return this.deps.registry.typesFor(workspaceId, names);
+  }
+
+  private buildJob(
+    input: SubmitJob,
+    now: number,
+    path: string,
+    registered?: ReadonlyMap<string, RegisteredJobType>,
+  ): Job {
     const payload = input.payload ?? {};
-    const definition = validatedJobType(input.type, payload, path);
+    const definition = validatedJobType(input.type, payload, path, registered);
     const delayMs = input.delayMs ?? 0;
     const defaults = definition.defaults ?? {};
     return {
@@ -383,7 +408,7 @@ export class JobService {
   }
 
   private queueFor(name: string) {
-    const queue = this.deps.queues.get(name);
+    const queue = this.deps.queues.get(name) ?? this.deps.registeredQueues?.get(name);
     if (!queue) throw serviceUnavailable(`queue ${name} is not configured here`);
     return queue;
   }

@@ -1,20 +1,33 @@
 import { z } from 'zod';
-import { findJobType } from '@flightdeck/workers';
+import type { JobTypeDefaults } from '@flightdeck/contract';
+import { JOB_TYPES, findJobType } from '@flightdeck/workers';
 import { unprocessable } from '../api/http-errors';
+import type { RegisteredJobType } from '../job-types/job-type-registry';
+
+/** What submitting needs of a job type, built-in or registered: where its jobs wait, and its defaults. */
+export interface SubmittableJobType {
+  queue: string;
+  defaults?: JobTypeDefaults;
+}
+
+const NO_TYPES: ReadonlyMap<string, RegisteredJobType> = new Map();
 
 /**
  * The job type of a submitted (or scheduled) job, with its payload checked against the type's schema:
- * 422 `unknown_job_type` or `invalid_payload`, naming fields under `path` (e.g. `jobs.3.`).
+ * a built-in type's zod schema, or the JSON Schema a workspace registered (`registered`: the
+ * workspace's types). 422 `unknown_job_type` (listing the types there are) or `invalid_payload`,
+ * naming fields under `path` (e.g. `jobs.3.`).
  */
-export function validatedJobType(type: string, payload: Record<string, unknown>, path: string) {
-  const definition = findJobType(type);
-  if (!definition) {
-    throw unprocessable('unknown_job_type', `unknown job type "${type}"`, [
-      { path: `${path}type`, message: 'no such job type' },
-    ]);
-  }
-  const parsed = definition.payloadSchema.safeParse(payload);
-  if (!parsed.success) {
+export function validatedJobType(
+  type: string,
+  payload: Record<string, unknown>,
+  path: string,
+  registered: ReadonlyMap<string, RegisteredJobType> = NO_TYPES,
+): SubmittableJobType {
+  const builtIn = findJobType(type);
+  if (builtIn) {
+    const parsed = builtIn.payloadSchema.safeParse(payload);
+    if (parsed.success) return builtIn;
     throw unprocessable(
       'invalid_payload',
       `invalid payload for ${type}: ${z.prettifyError(parsed.error)}`,
@@ -24,5 +37,22 @@ export function validatedJobType(type: string, payload: Record<string, unknown>,
       })),
     );
   }
-  return definition;
+  const own = registered.get(type);
+  if (!own) {
+    const known = [...JOB_TYPES.keys(), ...[...registered.keys()].sort()];
+    throw unprocessable('unknown_job_type', `unknown job type "${type}"; known types: ${known.join(', ')}`, [
+      { path: `${path}type`, message: 'no such job type' },
+    ]);
+  }
+  const violations = own.checkPayload(payload);
+  if (violations.length === 0) return own;
+  const issues = violations.map((violation) => ({
+    path: [`${path}payload`, violation.path].filter(Boolean).join('.'),
+    message: violation.message,
+  }));
+  throw unprocessable(
+    'invalid_payload',
+    `invalid payload for ${type} (version ${own.version}): ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+    issues,
+  );
 }

@@ -16,6 +16,8 @@ export interface ProcessHeartbeat {
   connections: number | null;
   /** Jobs it runs at once, for workers. */
   workerConcurrency: number | null;
+  /** The queues it works on, for workers (null: every built-in queue). */
+  workerQueues?: string[] | null;
   at: string;
 }
 

@@ -22,6 +22,9 @@ import { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from '../jobs/job-reader';
 import { DueJobPromoter } from '../jobs/due-job-promoter';
 import { JobService } from '../jobs/job-service';
+import { JobTypeCatalog } from '../job-types/job-type-catalog';
+import { JobTypeRegistry } from '../job-types/job-type-registry';
+import { RegisteredQueues } from '../job-types/registered-queues';
 import { QueueDrainService } from '../jobs/queue-drain';
 import { QueueOverviewService } from '../jobs/queue-overview';
 import { closeQueues, createQueues } from '../jobs/queue-registry';
@@ -140,9 +143,13 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   );
   reconciler.start();
   const queueOverview = new QueueOverviewService(queues);
+  const jobTypeRegistry = new JobTypeRegistry();
+  const registeredQueues = new RegisteredQueues(redis, config.REDIS_PREFIX, retention, logger);
   const jobs = new JobService({
     redis,
     queues,
+    registry: jobTypeRegistry,
+    registeredQueues,
     events,
     keys,
     reader,
@@ -153,6 +160,10 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   });
   const api: ApiRole['api'] = {
     jobs,
+    jobTypes: {
+      registry: jobTypeRegistry,
+      catalog: new JobTypeCatalog({ registry: jobTypeRegistry, liveProcesses: () => context.registry.live() }),
+    },
     collaboration: new CollaborationService(redis, keys, events, jobs),
     views: new SavedViews(),
     queues: queueOverview,
@@ -199,6 +210,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
       await projector.stop();
       await webhookDeliverer.close();
       await closeQueues(queues);
+      await registeredQueues.close();
     },
   };
 }
