@@ -1,7 +1,6 @@
-import { JOB_STATUSES, type JobStatus, type SavedView } from '@flightdeck/contract';
+import { JOB_STATUSES, type JobStatus } from '@flightdeck/contract';
 import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { messageOf } from '../../accounts/form-errors';
 import type { SavedViewsApi } from '../../api/api-client';
 import { filtersChangeEvent } from '../../events/fd-filters-change';
 import { toastEvent } from '../../events/fd-toast';
@@ -11,12 +10,10 @@ import {
   RANGE_LABELS,
   RANGE_MS,
   RELATIVE_RANGES,
-  filtersFromSavedView,
   filtersFromSearch,
   isFiltered,
   isoFromLocalInput,
   localInputFromIso,
-  savedFiltersFromFilters,
   searchFromFilters,
   type RelativeRange,
   type ViewFilters,
@@ -26,6 +23,7 @@ import { themeStyles } from '../../styles/theme.styles';
 import type { FdConfirmDialog } from '../fd-confirm-dialog/fd-confirm-dialog.component';
 import '../fd-confirm-dialog/fd-confirm-dialog.component';
 import styles from './fd-jobs-filters.styles';
+import { SavedViewsMenu } from './saved-views-menu';
 
 /** A member the "claimed by" filter offers. */
 export interface FilterMember {
@@ -44,7 +42,8 @@ const CUSTOM = 'custom';
  * can be shared as a link and Back goes to the previous filters: `search` is the address's query (the
  * page passes it in again after Back), and every change the person makes is written to the address
  * (a new history entry; typing in the search box replaces its own entry instead) and announced with
- * `fd-filters-change`. The text search waits for a pause in typing.
+ * `fd-filters-change`. The text search waits for a pause in typing. The saved views menu is
+ * {@link SavedViewsMenu}'s.
  *
  * @event fd-filters-change - The person changed the filters; `detail.filters`. Bubbles and composes.
  * @event fd-toast - Asks for a toast (a saved view was saved or deleted, or that failed).
@@ -79,32 +78,27 @@ export class FdJobsFilters extends LitElement {
   @state() private customRange = false;
   /** Narrow screens show the search only, until the person asks for the other filters. */
   @state() private moreOpen = false;
-  @state() private menuOpen = false;
-  @state() private views: SavedView[] | null = null;
-  @state() private viewsError = '';
-  @state() private saveError = '';
-  @state() private saving = false;
 
-  @query('.views-toggle') private viewsToggle?: HTMLButtonElement;
-  @query('#view-name') private viewNameInput?: HTMLInputElement;
   @query('fd-confirm-dialog') private confirmDialog!: FdConfirmDialog;
+
+  private readonly viewsMenu = new SavedViewsMenu(this, {
+    api: () => this.api,
+    canSave: () => this.canSave,
+    canDeleteAny: () => this.canDeleteAny,
+    actorId: () => this.actorId,
+    me: () => this.me,
+    filters: () => this.filters,
+    apply: (filters) => this.applyView(filters),
+    toast: (request) => this.dispatchEvent(toastEvent(request)),
+    confirmDialog: () => this.confirmDialog,
+  });
 
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the current search text already has its own history entry (typing replaces it). */
   private searchEntry = false;
 
-  private readonly onDocumentClick = (event: MouseEvent) => {
-    if (this.menuOpen && !event.composedPath().includes(this)) this.menuOpen = false;
-  };
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('click', this.onDocumentClick);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('click', this.onDocumentClick);
     clearTimeout(this.searchTimer);
   }
 
@@ -262,7 +256,7 @@ export class FdJobsFilters extends LitElement {
               ? html`<button class="button button--quiet" type="button" @click=${this.clear}>Clear filters</button>`
               : nothing
           }
-          ${this.api ? this.renderViewsMenu() : nothing}
+          ${this.api ? this.viewsMenu.render() : nothing}
         </div>
       </div>
       <fd-confirm-dialog></fd-confirm-dialog>
@@ -280,100 +274,6 @@ export class FdJobsFilters extends LitElement {
     if (current && !options.some((option) => option.value === current))
       options.push({ value: current, label: 'Another member' });
     return options;
-  }
-
-  private renderViewsMenu() {
-    const active = this.activeView();
-    return html`
-      <div class="views" @keydown=${this.onMenuKeydown} @focusout=${this.onMenuFocusOut}>
-        <button
-          class="button button--quiet views-toggle"
-          type="button"
-          aria-expanded=${this.menuOpen ? 'true' : 'false'}
-          aria-controls="views-panel"
-          @click=${this.toggleMenu}
-        >
-          <span class="views-toggle__label">${active ? html`View: ${active.name}` : 'Saved views'}</span>
-          <span class="chevron" aria-hidden="true"></span>
-        </button>
-        <div id="views-panel" class="views-panel" ?hidden=${!this.menuOpen}>
-          <h3 id="views-heading" class="views-panel__heading">Saved views</h3>
-          ${this.renderViewList(active)} ${this.canSave ? this.renderSaveForm() : nothing}
-        </div>
-      </div>
-    `;
-  }
-
-  private renderViewList(active: SavedView | undefined) {
-    if (this.viewsError) return html`<p class="field-error" role="alert">${this.viewsError}</p>`;
-    if (this.views === null) return html`<p class="hint" role="status">Loading saved views…</p>`;
-    if (this.views.length === 0)
-      return html`<p class="hint">No saved views yet.${this.canSave ? ' Save the filters you use often.' : ''}</p>`;
-    return html`
-      <ul class="view-list" aria-labelledby="views-heading">
-        ${this.views.map(
-          (view) => html`
-            <li class="view-item">
-              <button
-                class="view-apply"
-                type="button"
-                aria-current=${view === active ? 'true' : nothing}
-                @click=${() => this.applyView(view)}
-              >
-                <span class="view-apply__name">${view.name}</span>
-                <span class="view-apply__by">by ${view.createdBy.name}</span>
-              </button>
-              ${
-                this.mayDelete(view)
-                  ? html`<button
-                      class="view-delete"
-                      type="button"
-                      aria-label="Delete view ${view.name}"
-                      title="Delete view"
-                      @click=${() => this.deleteView(view)}
-                    >
-                      <span aria-hidden="true">×</span>
-                    </button>`
-                  : nothing
-              }
-            </li>
-          `,
-        )}
-      </ul>
-    `;
-  }
-
-  private renderSaveForm() {
-    const range = this.filters.range;
-    return html`
-      <form class="save" novalidate @submit=${this.onSave}>
-        <label for="view-name">Save current filters as</label>
-        <div class="save__row">
-          <input
-            id="view-name"
-            class="input"
-            name="name"
-            autocomplete="off"
-            maxlength="100"
-            placeholder="e.g. Failed http jobs"
-            aria-invalid=${this.saveError ? 'true' : 'false'}
-            aria-describedby=${[this.saveError ? 'view-name-error' : '', range ? 'view-name-note' : ''].join(' ').trim() || nothing}
-            @input=${() => (this.saveError = '')}
-          />
-          <button class="button button--primary" type="submit" ?disabled=${this.saving}>
-            ${this.saving ? 'Saving…' : 'Save view'}
-          </button>
-        </div>
-        ${this.saveError ? html`<p id="view-name-error" class="field-error">${this.saveError}</p>` : nothing}
-        ${
-          range
-            ? html`<p id="view-name-note" class="hint">
-                “${RANGE_LABELS[range]}” keeps moving with the clock in the saved view.
-              </p>`
-            : nothing
-        }
-      </form>
-    `;
   }
 
   // ── Changes ─────────────────────────────────────────────────────────────────────────────────
@@ -469,107 +369,12 @@ export class FdJobsFilters extends LitElement {
     this.change({});
   }
 
-  // ── Saved views ─────────────────────────────────────────────────────────────────────────────
-
-  private activeView(): SavedView | undefined {
-    if (!this.views || !isFiltered(this.filters)) return undefined;
-    const shown = searchFromFilters(this.filters);
-    return this.views.find((view) => searchFromFilters(filtersFromSavedView(view.filters, this.me)) === shown);
-  }
-
-  private mayDelete(view: SavedView): boolean {
-    return this.canDeleteAny || (this.canSave && this.actorId !== null && view.createdBy.id === this.actorId);
-  }
-
-  private async toggleMenu(): Promise<void> {
-    this.menuOpen = !this.menuOpen;
-    if (!this.menuOpen) return;
-    // Read afresh on every opening: views are shared, others may have saved some since.
-    void this.loadViews();
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('.view-apply, #view-name')?.focus();
-  }
-
-  private async loadViews(): Promise<void> {
-    if (!this.api) return;
-    this.viewsError = '';
-    try {
-      this.views = await this.api.listSavedViews();
-    } catch (error) {
-      this.viewsError = `Saved views could not be loaded. ${messageOf(error)}`;
-    }
-    // The list came in after the menu opened: focus its first view if focus is still on the toggle.
-    if (this.menuOpen && this.shadowRoot?.activeElement === this.viewsToggle) {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('.view-apply')?.focus();
-    }
-  }
-
-  private applyView(view: SavedView): void {
-    const filters = filtersFromSavedView(view.filters, this.me);
+  /** Shows a saved view's filters. */
+  private applyView(filters: ViewFilters): void {
     this.text = filters.q ?? '';
     this.customRange = Boolean(filters.from || filters.to);
     this.searchEntry = false;
-    this.menuOpen = false;
-    this.viewsToggle?.focus();
     this.change(filters);
-  }
-
-  private async onSave(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    if (!this.api || this.saving) return;
-    const name = this.viewNameInput?.value.trim() ?? '';
-    if (!name) {
-      this.saveError = 'Give the view a name.';
-      this.viewNameInput?.focus();
-      return;
-    }
-    this.saving = true;
-    try {
-      const view = await this.api.createSavedView({ name, filters: savedFiltersFromFilters(this.filters, this.me) });
-      this.views = [...(this.views ?? []), view];
-      if (this.viewNameInput) this.viewNameInput.value = '';
-      this.dispatchEvent(
-        toastEvent({ message: `Saved view “${view.name}” for everyone in the workspace.`, tone: 'success' }),
-      );
-    } catch (error) {
-      this.saveError = messageOf(error);
-      this.viewNameInput?.focus();
-    } finally {
-      this.saving = false;
-    }
-  }
-
-  private async deleteView(view: SavedView): Promise<void> {
-    if (!this.api) return;
-    const confirmed = await this.confirmDialog.ask({
-      heading: `Delete view “${view.name}”?`,
-      message: 'Everyone in the workspace loses it. The jobs stay as they are.',
-      confirmLabel: 'Delete view',
-    });
-    if (!confirmed) return;
-    try {
-      await this.api.deleteSavedView(view.id);
-      this.views = (this.views ?? []).filter((other) => other.id !== view.id);
-      this.dispatchEvent(toastEvent({ message: `Deleted view “${view.name}”.`, tone: 'success' }));
-    } catch (error) {
-      this.dispatchEvent(toastEvent({ message: `The view was not deleted. ${messageOf(error)}`, tone: 'error' }));
-    }
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('.view-apply, #view-name')?.focus();
-  }
-
-  private onMenuKeydown(event: KeyboardEvent): void {
-    if (event.key !== 'Escape' || !this.menuOpen) return;
-    event.stopPropagation();
-    this.menuOpen = false;
-    this.viewsToggle?.focus();
-  }
-
-  /** Tabbing out of the menu closes it (not a move into the confirm dialog). */
-  private onMenuFocusOut(event: FocusEvent): void {
-    const next = event.relatedTarget as Node | null;
-    if (this.menuOpen && next && !this.renderRoot.contains(next)) this.menuOpen = false;
   }
 }
 
