@@ -59,8 +59,10 @@ function runSchemathesis(server: FlightdeckProcess, examples: number, extraArgs:
     String(examples),
     '--generation-database',
     'none',
+    // One worker: with two, Hypothesis parses lambdas' source in two threads at once, which
+    // Python 3.11's parser does not survive ("AST constructor recursion depth mismatch").
     '--workers',
-    '2',
+    '1',
     '--request-timeout',
     '20',
     '--no-color',

@@ -23,6 +23,7 @@ import {
   updateWorkspaceSchema,
   workspaceSchema,
 } from '@flightdeck/contract';
+import { resourceIdSchema } from './path-params';
 import { errors, json, requiredJson } from './openapi-helpers';
 
 const setCookie = {
@@ -31,9 +32,9 @@ const setCookie = {
     schema: { type: 'string' as const },
   },
 };
-const userIdParams = z.object({ userId: z.string().meta({ description: "The member's user id" }) });
-const keyIdParams = z.object({ id: z.string().meta({ description: 'API key id' }) });
-const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id' }) });
+const userIdParams = z.object({ userId: resourceIdSchema.meta({ description: "The member's user id" }) });
+const keyIdParams = z.object({ id: resourceIdSchema.meta({ description: 'API key id' }) });
+const jobIdParams = z.object({ id: resourceIdSchema.meta({ description: 'Job id' }) });
 
 /** Accounts and tenancy: sign-up, sessions, workspaces, members, API keys, job tokens, audit. */
 export function registerAccountPaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {

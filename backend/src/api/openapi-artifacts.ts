@@ -1,16 +1,20 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  artifactIdSchema,
   artifactListSchema,
   artifactSchema,
   listArtifactsQuerySchema,
   uploadArtifactQuerySchema,
 } from '@flightdeck/contract';
+import { resourceIdSchema } from './path-params';
 import { errors, json } from './openapi-helpers';
 
-const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id', example: '01JF0000000000000000000000' }) });
+const jobIdParams = z.object({
+  id: resourceIdSchema.meta({ description: 'Job id', example: '01JF0000000000000000000000' }),
+});
 const artifactIdParams = z.object({
-  id: z.string().meta({ description: 'Artifact id', example: '01JF0000000000000000000000' }),
+  id: artifactIdSchema.meta({ description: 'Artifact id', example: '01JF0000000000000000000000' }),
 });
 const binary = z.string().meta({ format: 'binary' });
 

@@ -16,11 +16,12 @@ import {
   listActivityQuerySchema,
   listCommentsQuerySchema,
 } from '@flightdeck/contract';
+import { resourceIdSchema } from './path-params';
 import { errors, json, requiredJson } from './openapi-helpers';
 
-const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id' }) });
+const jobIdParams = z.object({ id: resourceIdSchema.meta({ description: 'Job id' }) });
 
-const viewIdParams = z.object({ id: z.string().meta({ description: 'Saved view id' }) });
+const viewIdParams = z.object({ id: resourceIdSchema.meta({ description: 'Saved view id' }) });
 
 const time = z.string().meta({ format: 'date-time' });
 const autoscalingSchema = z

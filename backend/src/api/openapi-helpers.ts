@@ -54,3 +54,29 @@ export function allowEmptyQueryValues<Document extends { paths?: Record<string, 
   }
   return document;
 }
+
+interface OperationLike {
+  parameters?: ParameterLike[];
+  responses?: Record<string, unknown>;
+}
+
+/**
+ * Adds the `422` of a path parameter out of its schema (an id longer than any the server issues…) to
+ * every operation that has path parameters: each route validates them (`path-params.ts`).
+ */
+export function withPathParameterErrors<Document extends { paths?: Record<string, object> }>(
+  document: Document,
+): Document {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item) as OperationLike[]) {
+      const responses = operation?.responses;
+      if (!responses || responses['422'] || !operation.parameters?.some((parameter) => parameter.in === 'path'))
+        continue;
+      responses['422'] = {
+        description: 'A path parameter outside its schema (`validation_failed`)',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+  }
+  return document;
+}

@@ -2,9 +2,10 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { createScheduleSchema, scheduleListSchema, scheduleSchema, updateScheduleSchema } from '@flightdeck/contract';
 import { errors, json, requiredJson } from './openapi-helpers';
+import { resourceIdSchema } from './path-params';
 
 const scheduleIdParams = z.object({
-  id: z.string().meta({ description: 'Schedule id', example: '01JF0000000000000000000000' }),
+  id: resourceIdSchema.meta({ description: 'Schedule id', example: '01JF0000000000000000000000' }),
 });
 
 /** Schedules: cron expressions that submit a job at each run. */

@@ -8,9 +8,12 @@ import {
   webhookEndpointSchema,
   webhookSecretSchema,
 } from '@flightdeck/contract';
+import { resourceIdSchema } from './path-params';
 import { errors, json, requiredJson } from './openapi-helpers';
 
-const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id', example: '01JF0000000000000000000000' }) });
+const jobIdParams = z.object({
+  id: resourceIdSchema.meta({ description: 'Job id', example: '01JF0000000000000000000000' }),
+});
 
 /** Webhooks: a job's delivery attempts, the workspace's signing secret and its endpoints. */
 export function registerWebhookPaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {
@@ -73,7 +76,7 @@ export function registerWebhookPaths(registry: OpenAPIRegistry, security: Record
     tags: ['Webhooks'],
     summary: 'Remove a webhook endpoint (admins)',
     security,
-    request: { params: z.object({ id: z.string().meta({ description: 'Endpoint id' }) }) },
+    request: { params: z.object({ id: resourceIdSchema.meta({ description: 'Endpoint id' }) }) },
     responses: { 204: { description: 'Removed' }, ...errors(400, 401, 403, 404, 503) },
   });
 }

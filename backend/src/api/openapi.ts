@@ -18,10 +18,13 @@ import { registerControlRoomPaths } from './openapi-control-room';
 import { registerJobTypePaths } from './openapi-job-types';
 import { registerSchedulePaths } from './openapi-schedules';
 import { registerWebhookPaths } from './openapi-webhooks';
-import { allowEmptyQueryValues, errors, json, requiredJson } from './openapi-helpers';
+import { queueNameSchema, resourceIdSchema } from './path-params';
+import { allowEmptyQueryValues, errors, json, requiredJson, withPathParameterErrors } from './openapi-helpers';
 
-const jobIdParams = z.object({ id: z.string().meta({ description: 'Job id', example: '01JF0000000000000000000000' }) });
-const queueNameParams = z.object({ name: z.string().meta({ description: 'Queue name', example: 'demo' }) });
+const jobIdParams = z.object({
+  id: resourceIdSchema.meta({ description: 'Job id', example: '01JF0000000000000000000000' }),
+});
+const queueNameParams = z.object({ name: queueNameSchema.meta({ description: 'Queue name', example: 'demo' }) });
 const queueSchema = z
   .object({
     name: z.string(),
@@ -52,6 +55,14 @@ const queueDrainSchema = z
     }),
   })
   .meta({ id: 'QueueDrain' });
+
+/** What a client does next with the job it submitted (and what the fuzzer's stateful phase follows). */
+const jobLinks = Object.fromEntries(
+  (['getJob', 'cancelJob', 'retryJob', 'promoteJob'] as const).map((operationId) => [
+    operationId,
+    { operationId, parameters: { id: '$response.body#/id' } },
+  ]),
+);
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument() {
@@ -86,7 +97,7 @@ export function buildOpenApiDocument() {
     security,
     request: { body: requiredJson(submitJobSchema, 'The job'), headers: idempotencyHeader },
     responses: {
-      202: json(jobSchema, 'Queued (or delayed)'),
+      202: { ...json(jobSchema, 'Queued (or delayed)'), links: jobLinks },
       200: json(jobSchema, 'An earlier job with this idempotency key'),
       ...errors(400, 401, 403, 413, 415, 422, 503),
     },
@@ -119,6 +130,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/jobs/{id}',
+    operationId: 'getJob',
     tags: ['Jobs'],
     summary: 'Get a job',
     security,
@@ -128,6 +140,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/jobs/{id}/cancel',
+    operationId: 'cancelJob',
     tags: ['Jobs'],
     summary: 'Cancel a job',
     description:
@@ -139,6 +152,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/jobs/{id}/retry',
+    operationId: 'retryJob',
     tags: ['Jobs'],
     summary: 'Retry a failed or cancelled job',
     description:
@@ -150,6 +164,7 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/jobs/{id}/promote',
+    operationId: 'promoteJob',
     tags: ['Jobs'],
     summary: 'Run a delayed job now',
     description:
@@ -260,5 +275,5 @@ export function buildOpenApiDocument() {
     },
     servers: [{ url: '/' }],
   });
-  return allowEmptyQueryValues(document);
+  return withPathParameterErrors(allowEmptyQueryValues(document));
 }

@@ -7,8 +7,9 @@ import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../a
 import { notFound } from '../http-errors';
 import { jsonBody, requireJsonBody } from '../json-body';
 import { validate } from '../validate';
+import { resourceIdSchema } from '../path-params';
 
-const keyIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+const keyIdSchema = z.strictObject({ id: resourceIdSchema });
 
 export function apiKeysRoutes(apiKeys: ApiKeyService, audit: AuditLog, limits: { bodyBytes: number }): Router {
   const router = Router();

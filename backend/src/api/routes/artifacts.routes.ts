@@ -14,9 +14,10 @@ import { auditContextOf, requirePermission, workspaceOf } from '../authenticate'
 import { ifNoneMatchHits, ifRangeHolds, parseByteRange, type ByteRange } from '../byte-ranges';
 import { badRequest, rangeNotSatisfiable } from '../http-errors';
 import { validate, validateQuery } from '../validate';
+import { resourceIdSchema } from '../path-params';
 
 const artifactIdParams = z.strictObject({ id: artifactIdSchema });
-const jobIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+const jobIdParams = z.strictObject({ id: resourceIdSchema });
 
 /** What a client sends without a Content-Type: bytes of no particular kind. */
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';

@@ -12,10 +12,11 @@ import type { SavedViews } from '../../collaboration/saved-views';
 import { identityOf, requirePermission } from '../authenticate';
 import { jsonBody, requireJsonBody } from '../json-body';
 import { validate, validateQuery } from '../validate';
+import { resourceIdSchema } from '../path-params';
 
-const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+const jobIdSchema = z.strictObject({ id: resourceIdSchema });
 
-const viewIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+const viewIdSchema = z.strictObject({ id: resourceIdSchema });
 
 /** Comments, claims and activity of a job; the workspace's activity and saved views. */
 export function collaborationRoutes(

@@ -19,8 +19,9 @@ import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../a
 import { HttpError, unprocessable } from '../http-errors';
 import { optionalBody, validate, validateQuery } from '../validate';
 import { jsonBody, requireJsonBody } from '../json-body';
+import { resourceIdSchema } from '../path-params';
 
-const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+const jobIdSchema = z.strictObject({ id: resourceIdSchema });
 
 /** The `Idempotency-Key` header, which means the same as the body's `idempotencyKey`. */
 function idempotencyKeyFrom(req: Request, bodyKey: string | undefined): string | undefined {

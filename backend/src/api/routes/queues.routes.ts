@@ -9,8 +9,9 @@ import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../a
 import { forbidden } from '../http-errors';
 import { optionalBody, validate } from '../validate';
 import { jsonBody } from '../json-body';
+import { queueNameSchema } from '../path-params';
 
-const queueNameSchema = z.strictObject({ name: z.string().min(1).max(100) });
+const queueNameParams = z.strictObject({ name: queueNameSchema });
 
 /**
  * Queues are shared by every workspace of the deployment, so changing one is the operators' call:
@@ -56,21 +57,21 @@ export function queuesRoutes({
   });
 
   router.post('/queues/:name/pause', requirePermission('queues:write'), operator, async (req, res) => {
-    const { name } = validate(queueNameSchema, req.params);
+    const { name } = validate(queueNameParams, req.params);
     const queue = await overview.pause(name);
     await audit.record(workspaceOf(req), auditContextOf(req), 'queue.paused', { type: 'queue', id: name });
     res.json(queue);
   });
 
   router.post('/queues/:name/resume', requirePermission('queues:write'), operator, async (req, res) => {
-    const { name } = validate(queueNameSchema, req.params);
+    const { name } = validate(queueNameParams, req.params);
     const queue = await overview.resume(name);
     await audit.record(workspaceOf(req), auditContextOf(req), 'queue.resumed', { type: 'queue', id: name });
     res.json(queue);
   });
 
   router.post('/queues/:name/drain', requirePermission('queues:write'), operator, json, async (req, res) => {
-    const { name } = validate(queueNameSchema, req.params);
+    const { name } = validate(queueNameParams, req.params);
     const { delayed = true } = validate(drainQueueSchema, optionalBody(req.body));
     const { workspaceId, actor } = identityOf(req);
     const { queue, drained, skipped, byWorkspace } = await drains.drain(name, actor, { delayed });

@@ -6,8 +6,9 @@ import type { ScheduleService } from '../../schedules/schedule-service';
 import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
 import { jsonBody, requireJsonBody } from '../json-body';
 import { validate } from '../validate';
+import { resourceIdSchema } from '../path-params';
 
-const scheduleIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+const scheduleIdSchema = z.strictObject({ id: resourceIdSchema });
 
 export function schedulesRoutes(schedules: ScheduleService, audit: AuditLog, limits: { bodyBytes: number }): Router {
   const router = Router();

@@ -7,10 +7,11 @@ import type { WebhookService } from '../../webhooks/webhook-service';
 import { jsonBody, requireJsonBody } from '../json-body';
 import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
 import { validate } from '../validate';
+import { resourceIdSchema } from '../path-params';
 
-const jobIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+const jobIdSchema = z.strictObject({ id: resourceIdSchema });
 
-const endpointIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+const endpointIdSchema = z.strictObject({ id: resourceIdSchema });
 
 export function webhooksRoutes(
   webhooks: WebhookService,

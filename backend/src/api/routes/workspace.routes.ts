@@ -12,8 +12,9 @@ import type { ScheduleService } from '../../schedules/schedule-service';
 import { assertCan, auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { jsonBody, requireJsonBody } from '../json-body';
 import { validate } from '../validate';
+import { resourceIdSchema } from '../path-params';
 
-const userIdSchema = z.strictObject({ userId: z.string().min(1).max(64) });
+const userIdSchema = z.strictObject({ userId: resourceIdSchema });
 
 /** The role a caller acts with when managing members: a person's own, an admin-scoped key's `admin`. */
 const roleOf = (identity: Identity): MemberRole => (identity.kind === 'user' ? identity.role : 'admin');
