@@ -91,11 +91,11 @@ export class RefusedSubmissions {
 
   private async undo({ workspaceId, jobs, message, finishedAt }: Refusal): Promise<void> {
     const { redis, keys, events } = this.options;
-    const keyed = jobs.filter((job) => job.idempotencyKey);
-    if (keyed.length > 0) await redis.del(...keyed.map((job) => keys.idempotency(workspaceId, job.idempotencyKey!)));
     const failed: Job[] = [];
     for (const job of jobs) {
+      // A job a worker runs keeps its idempotency key: a retry with the key gets that job, not a second.
       if (!(await this.takenBack(job))) continue;
+      if (job.idempotencyKey) await redis.del(keys.idempotency(workspaceId, job.idempotencyKey));
       const status = await redis.hget(keys.jobSnapshot(job.id), 'status');
       // No snapshot: its event never landed, so there is nothing to tell.
       if (status === null || isFinalStatus(JSON.parse(status) as JobStatus)) continue;
