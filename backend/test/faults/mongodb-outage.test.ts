@@ -7,11 +7,11 @@ import {
   killHard,
   listedJobs,
   msUntilReady,
-  printFigure,
   unexpected5xx,
   RequestLoad,
   submitLoad,
 } from '../support/fault-load';
+import { reportFigure } from './fault-figures';
 import { destroyAllProcesses, startProcess, type FlightdeckProcess } from '../support/process-harness';
 import { testNamespace, waitFor } from '../support/test-services';
 
@@ -104,7 +104,7 @@ it('keeps accepting jobs through a 15 s MongoDB outage, and history catches up a
   const caughtUpMs = Date.now() - stoppedAt;
   const notCompleted = await jobsNotIn(api.url, apiKey, accepted, 'completed');
 
-  printFigure({
+  reportFigure({
     fault: 'mongodb-outage',
     ratePerSecond: RATE,
     killedAtMs: killedAt,

@@ -10,11 +10,11 @@ import {
   killHard,
   listedJobs,
   msUntilReady,
-  printFigure,
   unexpected5xx,
   RequestLoad,
   submitLoad,
 } from '../support/fault-load';
+import { reportFigure } from './fault-figures';
 import { destroyAllProcesses, startProcess, type FlightdeckProcess } from '../support/process-harness';
 import { httpClient, sessionClient, sessionCookieFrom } from '../support/http-client';
 import { closeAllClients, finishedJobs, RealtimeClient } from '../support/realtime-client';
@@ -146,7 +146,7 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
     notCompletedInBullMq: await bullStates(notCompleted.slice(0, 5)),
     reads: readSummary,
   };
-  printFigure(figure);
+  reportFigure(figure);
 
   // While Redis is away the only 5xx is 503 service_unavailable, told at once; nothing is a 500 or hangs.
   for (const answers of [summary, readSummary]) {

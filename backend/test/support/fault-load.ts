@@ -250,11 +250,6 @@ export function faultDataDir(name: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Prints a fault test's figure as one JSON line on stdout (outside Jest's console decoration). */
-export function printFigure(figure: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(figure)}\n`);
-}
-
 /** SIGKILLs a service process and waits until it is gone (its port closes with it). */
 export async function killHard(pid: number, timeoutMs = 5_000): Promise<void> {
   process.kill(pid, 'SIGKILL');
