@@ -17,7 +17,6 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON (`invalid_json`), or a session request without `X-Workspace` (`workspace_required`)',
   401: 'Missing or bad credentials (`unauthorized`), a wrong password (`invalid_credentials`)',
   403: 'The caller lacks the permission (`forbidden`: see the permission table), or a cookie request from another origin (`csrf_rejected`)',
-  405: 'The path exists but not with this method (`method_not_allowed`); `Allow` lists the methods it has',
   404: "No such resource in this workspace — another workspace's resources are `404` too (`not_found`)",
   409: 'The action does not apply in the current state',
   413: 'The body is too large (`payload_too_large`)',

@@ -271,7 +271,7 @@ export function buildOpenApiDocument() {
       title: 'Flightdeck API',
       version: '0.1.0',
       description:
-        'Submit and manage background jobs. Every error body is `{ "error": { "code", "message" } }`; see the codes in each answer.',
+        'Submit and manage background jobs. Every error body is `{ "error": { "code", "message" } }`; see the codes in each answer. A method that a path here does not list is `405 method_not_allowed`, with `Allow` naming the ones it does.',
     },
     servers: [{ url: '/' }],
   });
