@@ -23,6 +23,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
   'jobs:write': 'Submit, cancel and retry jobs; manage schedules.',
   'queues:read': 'See queues and their depth.',
   'queues:write': 'Pause, resume and drain queues.',
+  'workers:run': 'Run the workspace’s own workers: register job types and run their jobs.',
   admin: 'Everything, including members, API keys and webhooks.',
 };
 
