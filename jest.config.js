@@ -8,6 +8,7 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'types
 const moduleNameMapper = {
   '^@flightdeck/contract$': '<rootDir>/../contract/src/index.ts',
   '^@flightdeck/workers$': '<rootDir>/../workers/src/index.ts',
+  '^@flightdeck/sdk$': '<rootDir>/../sdk/src/index.ts',
 };
 
 // A component's own test (components/fd-x/fd-x.test.ts) renders it in Chromium; the rest of client/src is pure logic.
@@ -27,6 +28,14 @@ module.exports = {
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    },
+    {
+      displayName: 'sdk',
+      rootDir: 'sdk',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/src/**/*.test.ts'],
     },
     {
       displayName: 'backend',

@@ -37,7 +37,7 @@ FIRST_RUN_NOTE="the first run on a fresh machine installs and builds everything 
 
 BUILD_STAMP="node_modules/.flightdeck-build"
 # What the build reads: when any of it is newer than the last build, the build runs again.
-BUILD_INPUTS=(package-lock.json tsconfig.base.json contract workers backend client perf lab)
+BUILD_INPUTS=(package-lock.json tsconfig.base.json contract sdk workers backend client perf lab)
 # What lives among them but is not read by the build (outputs, test results, caches).
 BUILD_IGNORED=(node_modules dist results '*.tsbuildinfo')
 
