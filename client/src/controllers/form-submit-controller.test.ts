@@ -1,0 +1,59 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { FormSubmitController } from './form-submit-controller';
+
+/** A host as Lit's elements are to their controllers, counting the updates asked for. */
+function fakeHost() {
+  const controllers: ReactiveController[] = [];
+  const host = {
+    updates: 0,
+    controllers,
+    addController: (controller: ReactiveController) => controllers.push(controller),
+    removeController: () => undefined,
+    requestUpdate: () => void host.updates++,
+    updateComplete: Promise.resolve(true),
+  };
+  return host as typeof host & ReactiveControllerHost;
+}
+
+describe('FormSubmitController', () => {
+  it('runs one submission at a time and says so while it runs', async () => {
+    const host = fakeHost();
+    const form = new FormSubmitController(host);
+    expect(host.controllers).toEqual([form]);
+    let finish!: () => void;
+    const first = form.run(() => new Promise<void>((resolve) => (finish = resolve)));
+    expect(form.submitting).toBe(true);
+    await expect(form.run(async () => undefined)).resolves.toBe(false);
+    finish();
+    await expect(first).resolves.toBe(true);
+    expect(form.submitting).toBe(false);
+    expect(host.updates).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows what a failed submission says, and clears it at the next one', async () => {
+    const form = new FormSubmitController(fakeHost());
+    await form.run(
+      async () => {
+        throw new Error('name taken');
+      },
+      (error) => `Not saved: ${(error as Error).message}`,
+    );
+    expect(form.failure).toBe('Not saved: name taken');
+    await form.run(async () => undefined);
+    expect(form.failure).toBe('');
+    form.fail('Sign in first.');
+    expect(form.failure).toBe('Sign in first.');
+    form.clear();
+    expect(form.failure).toBe('');
+  });
+
+  it('lets a failure without a handler reach the caller, and still ends the submission', async () => {
+    const form = new FormSubmitController(fakeHost());
+    await expect(
+      form.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(form.submitting).toBe(false);
+  });
+});
