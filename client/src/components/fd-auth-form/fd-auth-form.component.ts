@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { PASSWORD_HINT, checkSignIn, checkSignUp, type CredentialsField } from '../../accounts/account-input';
 import { formErrorsOf } from '../../accounts/form-errors';
 import { ApiError, type AuthApi } from '../../api/api-client';
+import { FormSubmitController } from '../../controllers/form-submit-controller';
 import { signedInEvent } from '../../events/fd-signed-in';
 import { routePath } from '../../routing/console-routes';
 import { controlStyles } from '../../styles/controls.styles';
@@ -33,8 +34,6 @@ export class FdAuthForm extends LitElement {
   @property({ attribute: false }) api: AuthApi | undefined;
 
   @state() private errors: Partial<Record<CredentialsField, string>> = {};
-  @state() private failure = '';
-  @state() private submitting = false;
   @state() private showPassword = false;
   /** While rate limited: when the server allows the next attempt (ms since epoch), and the time now. */
   @state() private retryAt = 0;
@@ -43,6 +42,8 @@ export class FdAuthForm extends LitElement {
   @query('form') private form!: HTMLFormElement;
 
   private ticker: ReturnType<typeof setInterval> | undefined;
+  /** Submitting, and what the form says when signing in (or up) failed. */
+  private readonly submit = new FormSubmitController(this);
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -65,7 +66,7 @@ export class FdAuthForm extends LitElement {
     return html`
       <form class="form" novalidate aria-labelledby="auth-heading" @submit=${this.onSubmit}>
         <h2 id="auth-heading" class="heading">${title}</h2>
-        ${this.failure ? html`<p class="alert" role="alert">${this.failure}</p>` : nothing}
+        ${this.submit.failure ? html`<p class="alert" role="alert">${this.submit.failure}</p>` : nothing}
         ${this.signingUp ? this.renderField('name', 'Name', 'text', 'name') : nothing}
         ${this.renderField('email', 'Email', 'email', 'email')}
         ${this.renderField('password', 'Password', this.showPassword ? 'text' : 'password', this.signingUp ? 'new-password' : 'current-password')}
@@ -73,8 +74,8 @@ export class FdAuthForm extends LitElement {
           <input type="checkbox" .checked=${this.showPassword} @change=${this.onShowPassword} />
           <span>Show password</span>
         </label>
-        <button class="button button--primary submit" type="submit" ?disabled=${this.submitting || wait > 0}>
-          ${wait > 0 ? `Try again in ${wait} s` : this.submitting ? busy : action}
+        <button class="button button--primary submit" type="submit" ?disabled=${this.submit.submitting || wait > 0}>
+          ${wait > 0 ? `Try again in ${wait} s` : this.submit.submitting ? busy : action}
         </button>
         <p class="switch">
           ${
@@ -118,7 +119,7 @@ export class FdAuthForm extends LitElement {
     // Switching between sign-in and sign-up starts afresh.
     if (changed.has('mode') && changed.get('mode') !== undefined) {
       this.errors = {};
-      this.failure = '';
+      this.submit.clear();
     }
   }
 
@@ -138,8 +139,8 @@ export class FdAuthForm extends LitElement {
 
   private async onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.submitting || this.waitSeconds > 0) return;
-    this.failure = '';
+    if (this.submit.submitting || this.waitSeconds > 0) return;
+    this.submit.clear();
     const email = this.value('email');
     const password = this.value('password');
     const signUp = this.signingUp ? checkSignUp({ name: this.value('name'), email, password }) : undefined;
@@ -150,30 +151,31 @@ export class FdAuthForm extends LitElement {
       return;
     }
     this.errors = {};
-    if (!this.api) {
-      this.failure = 'The console is not connected to a Flightdeck server.';
+    const api = this.api;
+    if (!api) {
+      this.submit.fail('The console is not connected to a Flightdeck server.');
       return;
     }
-    this.submitting = true;
-    try {
-      const session = signUp?.ok ? await this.api.signUp(signUp.value) : await this.api.signIn(checked.value);
-      this.dispatchEvent(signedInEvent(session));
-    } catch (error) {
-      await this.showFailure(error);
-    } finally {
-      this.submitting = false;
-    }
+    await this.submit.run(
+      async () => {
+        const session = signUp?.ok ? await api.signUp(signUp.value) : await api.signIn(checked.value);
+        this.dispatchEvent(signedInEvent(session));
+      },
+      (error) => this.showFailure(error),
+    );
   }
 
-  private async showFailure(error: unknown): Promise<void> {
+  /** Shows why signing in (or up) failed, and returns what the form says of it. */
+  private async showFailure(error: unknown): Promise<string> {
     const shown = formErrorsOf(error, this.signingUp ? FIELDS : FIELDS.slice(1), {
       weak_password: 'password',
       email_taken: 'email',
     });
     this.errors = shown.fields;
-    this.failure = shown.form;
+    this.submit.fail(shown.form);
     if (error instanceof ApiError && error.code === 'rate_limited') this.waitFor(error.retryAfterSeconds ?? 0);
     await this.focusFirstError();
+    return this.submit.failure;
   }
 
   /** Keeps the button off, counting down, until the server takes attempts again. */
@@ -187,7 +189,7 @@ export class FdAuthForm extends LitElement {
       if (this.waitSeconds > 0) return;
       this.stopTicker();
       // The message said to wait; now that the wait is over it would only mislead.
-      this.failure = '';
+      this.submit.clear();
     }, 250);
   }
 

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type CSSResultGroup } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { ApiError, type JobsApi } from '../../api/api-client';
+import { FormSubmitController } from '../../controllers/form-submit-controller';
 import { jobSubmittedEvent } from '../../events/fd-job-submitted';
 import { themeStyles } from '../../styles/theme.styles';
 import { shortId } from '../fd-jobs-table/job-format';
@@ -22,10 +23,9 @@ export class FdSubmitForm extends LitElement {
   @property({ attribute: false }) api: JobsApi | undefined;
 
   @state() private errors: Partial<Record<DemoSleepField, string>> = {};
-  /** The API's (or the network's) answer when a submit failed. */
-  @state() private failure = '';
-  @state() private submitting = false;
   @state() private submitted = '';
+  /** Submitting, and the API's (or the network's) answer when a submit failed. */
+  private readonly submit = new FormSubmitController(this);
 
   @query('#ms') private msInput!: HTMLInputElement;
   @query('#steps') private stepsInput!: HTMLInputElement;
@@ -45,13 +45,18 @@ export class FdSubmitForm extends LitElement {
           <input id="fail" name="fail" type="checkbox" />
           <span>Fail at the end</span>
         </label>
-        <button class="submit" type="submit" ?disabled=${this.submitting} aria-disabled=${this.submitting}>
-          ${this.submitting ? 'Submitting…' : 'Submit job'}
+        <button
+          class="submit"
+          type="submit"
+          ?disabled=${this.submit.submitting}
+          aria-disabled=${this.submit.submitting}
+        >
+          ${this.submit.submitting ? 'Submitting…' : 'Submit job'}
         </button>
         <div class="outcome">
           ${
-            this.failure
-              ? html`<p class="failure" role="alert">${this.failure}</p>`
+            this.submit.failure
+              ? html`<p class="failure" role="alert">${this.submit.failure}</p>`
               : html`<p class="success" role="status">${this.submitted}</p>`
           }
         </div>
@@ -100,8 +105,8 @@ export class FdSubmitForm extends LitElement {
 
   private async onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.submitting) return;
-    this.failure = '';
+    if (this.submit.submitting) return;
+    this.submit.clear();
     this.submitted = '';
     const checked = validateDemoSleep({
       ms: this.msInput.value,
@@ -115,23 +120,23 @@ export class FdSubmitForm extends LitElement {
       return;
     }
     this.errors = {};
-    if (!this.api) {
-      this.failure = 'Not connected: enter an API key first.';
+    const api = this.api;
+    if (!api) {
+      this.submit.fail('Not connected: enter an API key first.');
       return;
     }
-    this.submitting = true;
-    try {
-      const job = await this.api.submitJob({ type: 'demo.sleep', payload: { ...checked.payload } });
-      this.submitted = `Submitted job ${shortId(job.id)}.`;
-      this.dispatchEvent(jobSubmittedEvent(job));
-    } catch (error) {
-      this.showFailure(error);
-    } finally {
-      this.submitting = false;
-    }
+    await this.submit.run(
+      async () => {
+        const job = await api.submitJob({ type: 'demo.sleep', payload: { ...checked.payload } });
+        this.submitted = `Submitted job ${shortId(job.id)}.`;
+        this.dispatchEvent(jobSubmittedEvent(job));
+      },
+      (error) => this.failureOf(error),
+    );
   }
 
-  private showFailure(error: unknown): void {
+  /** What the form says of a failed submit; marks the fields the API named. */
+  private failureOf(error: unknown): string {
     if (error instanceof ApiError) {
       const errors: Partial<Record<DemoSleepField, string>> = {};
       for (const issue of error.issues) {
@@ -139,10 +144,9 @@ export class FdSubmitForm extends LitElement {
         if (field) errors[field] ??= issue.message;
       }
       this.errors = errors;
-      this.failure = `The job was not accepted: ${error.message}`;
-    } else {
-      this.failure = `The job was not submitted: ${error instanceof Error ? error.message : String(error)}`;
+      return `The job was not accepted: ${error.message}`;
     }
+    return `The job was not submitted: ${error instanceof Error ? error.message : String(error)}`;
   }
 
   private focusFirstError(): void {
