@@ -103,7 +103,6 @@ export abstract class LivePagedFeed<
       reloaded: () => void this.reload('stream'),
     });
     const stopState = stream.subscribe((snapshot) => {
-      this.noticeSnapshot(snapshot);
       const live = snapshot.connection === 'live';
       const becameLive = live && !this.live;
       this.live = live;
@@ -168,9 +167,6 @@ export abstract class LivePagedFeed<
 
   /** Applies a stream event to what is shown (see {@link showLive}). */
   protected abstract applyEvent(event: StreamEvent): void;
-
-  /** A snapshot of the stream, before the feed looks whether it became live. */
-  protected noticeSnapshot(_snapshot: Snapshot): void {}
 
   /** Just before a first page is read (after the generation moved on). */
   protected beforeReload(): void {}
