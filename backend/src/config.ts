@@ -63,6 +63,8 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.enum(QUEUE_NAMES)).min(1, 'name at least one queue').optional()),
   WORKER_LOCK_MS: int(30_000, 1000),
+  /** How long a workspace's own worker that went away keeps its jobs before they go back to their queue. */
+  REMOTE_WORKER_GRACE_MS: int(10_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
   /**
    * On SIGTERM a gateway waits this long (readiness already 503) so the load balancer stops routing

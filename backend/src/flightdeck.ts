@@ -18,6 +18,8 @@ import { recordJobFinished, reportDependencyHealth } from './metrics';
 import { startRealtimeGateway, type RealtimeGateway } from './gateway/realtime-gateway';
 import { REPO_ROOT, type Config } from './config';
 import { startApiRole } from './roles/api-role';
+import { startRemoteWorkers } from './roles/remote-workers-role';
+import type { WorkerGateway } from './remote-workers/worker-gateway';
 import { connectMongo, pingMongo } from './db/connection';
 import { JobReader } from './jobs/job-reader';
 import { GridFsArtifactStore } from './artifacts/artifact-store';
@@ -155,6 +157,7 @@ async function startRoles(
 
   let workers: WorkerRuntime | undefined;
   let gateway: RealtimeGateway | undefined;
+  let workerGateway: WorkerGateway | undefined;
   const apiKeys = new ApiKeyResolver();
   const reader = new JobReader(redis, keys);
   // Artifacts live in MongoDB (GridFS): the API serves them, job handlers reach them through this store.
@@ -222,6 +225,25 @@ async function startRoles(
       drainDelayMs: config.GATEWAY_DRAIN_DELAY_MS,
       drainMs: config.GATEWAY_DRAIN_MS,
     });
+    const handshake = {
+      redis,
+      keys,
+      authenticator,
+      allowedOrigins: config.CORS_ORIGINS,
+      handshakesPerIp: config.SOCKET_HANDSHAKES_PER_IP,
+      handshakeWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      trustProxy: config.TRUST_PROXY,
+      logger: logger.child({ component: 'remote-workers' }),
+    };
+    workerGateway = startRemoteWorkers(server, {
+      config,
+      redisUrl,
+      handshake,
+      revocations,
+      events: eventStreamOptions,
+      metrics: { jobFinished: recordJobFinished },
+      logger: handshake.logger,
+    });
   }
   registry.start(() => ({
     roles: [...roles],
@@ -246,6 +268,7 @@ async function startRoles(
       await Promise.all([
         steps.run('gateway', () => gateway?.close(), config.SHUTDOWN_TIMEOUT_MS),
         steps.run('workers', () => workers?.close(config.SHUTDOWN_TIMEOUT_MS), Infinity),
+        steps.run('remote workers', () => workerGateway?.close(config.SHUTDOWN_TIMEOUT_MS), Infinity),
       ]);
       await steps.run('http server', () => closed, STEP_MS);
       await steps.run('api role', () => apiRole?.stop(), API_ROLE_STOP_MS);

@@ -9,3 +9,4 @@ export * from './artifact-schemas';
 export * from './collaboration-schemas';
 export * from './job-event-reducer';
 export * from './job-type-schemas';
+export * from './worker-protocol';

@@ -7,3 +7,5 @@ export type { SubscriptionHandlers, Topic } from './realtime';
 export { FlightdeckError, WaitTimeoutError } from './errors';
 export { SDK_VERSION } from './version';
 export type { Job, JobStatus, JobTypeInfo, StreamEvent } from '@flightdeck/contract';
+export { startWorker, UnrecoverableJobError } from './worker';
+export type { RunningWorker, WorkerOptions } from './worker';

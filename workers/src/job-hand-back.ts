@@ -47,6 +47,13 @@ export class JobHandBack {
     };
   }
 
+  /** Tells one running handler to stop, its attempt ending in `returnToQueue`; false when it does not run here. */
+  one(jobId: string): boolean {
+    const abort = this.running.get(jobId);
+    abort?.(new WorkerShutdownError());
+    return abort !== undefined;
+  }
+
   /** Tells every running handler to stop (their attempts end in `returnToQueue`); returns how many. */
   begin(): number {
     this.begun = true;

@@ -27,6 +27,8 @@ export function redisKeys(prefix: string) {
     claim: (workspaceId: string, jobId: string) => `${base}:ws:${workspaceId}:claim:${jobId}`,
     /** Who is online in a workspace: connection id → JSON { user, jobId, expiresAt }; refreshed by the gateways. */
     presence: (workspaceId: string) => `${base}:ws:${workspaceId}:presence`,
+    /** A workspace's own connected workers (remote, over the gateway): session id → JSON heartbeat. */
+    remoteWorkers: (workspaceId: string) => `${base}:ws:${workspaceId}:remote-workers`,
     /** Pub/sub channel: a workspace whose presence changed, or someone typing. */
     presenceChanges: `${base}:presence`,
     /** Live processes of the deployment: process id → JSON heartbeat (roles, connections, concurrency). */

@@ -20,9 +20,15 @@ export interface WorkerRuntimeOptions {
   jobTypes?: ReadonlyMap<string, AnyJobType>;
   /** BullMQ key prefix; Flightdeck's own keys live under it too. */
   prefix: string;
-  queues?: QueueName[];
+  /** Built-in queues by default; the backend's remote-worker pool names a registered type's queue. */
+  queues?: readonly string[];
   /** Overrides each queue's concurrency. */
   concurrency?: number;
+  /**
+   * The definition that runs a job; by default its name in `jobTypes`. A registered type's name is
+   * only unique within its workspace (and its queue), so the remote-worker pool looks it up itself.
+   */
+  jobTypeFor?: (job: BullJob<JobData>) => AnyJobType | undefined;
   /** How long a worker's lock on a job lasts; a crashed worker's job is picked up again after it. */
   lockDurationMs: number;
   /** Least time between two progress or log events of one job. */
@@ -50,6 +56,10 @@ export interface WorkerRuntime {
    * queues and disconnects; ends within `timeoutMs` + `WORKER_CLOSE_SLACK_MS` whatever Redis does.
    */
   close(timeoutMs: number): Promise<void>;
+  /** Changes how many jobs each queue's worker runs at once (at least 1). */
+  setConcurrency(concurrency: number): void;
+  /** Hands one running job back to its queue (its attempt not counted); false when it does not run here. */
+  handBack(jobId: string): boolean;
 }
 
 /** How long handed-back jobs get to reach their queues (an event and a move each). */
@@ -110,7 +120,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     if (job.data.scheduleId && job.attemptsMade === 0 && !(await connection.exists(keys.jobSnapshot(job.id!)))) {
       await reporterFor(job).scheduledRun();
     }
-    const definition = (options.jobTypes ?? JOB_TYPES).get(job.name);
+    const definition = options.jobTypeFor ? options.jobTypeFor(job) : (options.jobTypes ?? JOB_TYPES).get(job.name);
     if (!definition) throw new UnrecoverableError(`unknown job type "${job.name}"`);
     const parsed = definition.payloadSchema.safeParse(job.data.payload);
     if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${z.prettifyError(parsed.error)}`);
@@ -188,7 +198,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     const worker = new Worker<JobData>(queue, processJob, {
       connection,
       prefix: options.prefix,
-      concurrency: options.concurrency ?? QUEUES[queue].concurrency,
+      concurrency: options.concurrency ?? QUEUES[queue as QueueName]?.concurrency ?? 1,
       lockDuration: options.lockDurationMs,
       // Check for stalled jobs as often as a lock lasts, so a crashed worker's job is taken over promptly.
       stalledInterval: options.lockDurationMs,
@@ -236,6 +246,10 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   logger.info({ queues: workers.map((worker) => worker.name) }, 'workers started');
 
   return {
+    setConcurrency(concurrency: number) {
+      for (const worker of workers) worker.concurrency = Math.max(1, concurrency);
+    },
+    handBack: (jobId: string) => handBack.one(jobId),
     async close(timeoutMs: number) {
       // BullMQ's close stops fetching, waits for the active jobs, then closes its own connections.
       const closed = Promise.all(workers.map((worker) => worker.close()));

@@ -25,6 +25,7 @@ import { JobService } from '../jobs/job-service';
 import { JobTypeCatalog } from '../job-types/job-type-catalog';
 import { JobTypeRegistry } from '../job-types/job-type-registry';
 import { RegisteredQueues } from '../job-types/registered-queues';
+import { RemoteWorkerRoster } from '../remote-workers/remote-worker-roster';
 import { QueueDrainService } from '../jobs/queue-drain';
 import { QueueOverviewService } from '../jobs/queue-overview';
 import { closeQueues, createQueues } from '../jobs/queue-registry';
@@ -144,6 +145,8 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   reconciler.start();
   const queueOverview = new QueueOverviewService(queues);
   const jobTypeRegistry = new JobTypeRegistry();
+  // Read only here: the gateways write their connected workers' entries.
+  const remoteWorkers = new RemoteWorkerRoster(redis, keys, logger);
   const registeredQueues = new RegisteredQueues(redis, config.REDIS_PREFIX, retention, logger);
   const jobs = new JobService({
     redis,
@@ -162,7 +165,11 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     jobs,
     jobTypes: {
       registry: jobTypeRegistry,
-      catalog: new JobTypeCatalog({ registry: jobTypeRegistry, liveProcesses: () => context.registry.live() }),
+      catalog: new JobTypeCatalog({
+        registry: jobTypeRegistry,
+        liveProcesses: () => context.registry.live(),
+        registeredWorkers: (workspaceId) => remoteWorkers.byQueue(workspaceId),
+      }),
     },
     collaboration: new CollaborationService(redis, keys, events, jobs),
     views: new SavedViews(),
