@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startControlPlane } from './control-plane';
 import { startFlightdeckServices } from './flightdeck-services';
@@ -23,6 +23,8 @@ export const LAB_API_KEY = 'fd_lab_bootstrap_key_for_the_scaling_lab_only';
 const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
 
 export async function startLab(): Promise<Lab> {
+  // A run's logs, pod events and data start empty (the certificates and binaries are kept).
+  rmSync(RUN, { recursive: true, force: true });
   mkdirSync(RUN, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { getJson } from './kubectl';
-import { startLab, type Lab } from './lab';
+import { startLab } from './lab';
 import { NAMESPACE, RUN } from './lab-env';
 import { burst } from './scenarios/burst';
 import { connections } from './scenarios/connections';
@@ -11,7 +11,7 @@ import { failedChecks, runScenario, type Scenario } from './scenarios/scenario';
 
 // `npm run lab -- <command>`: see docs/scaling-lab.md.
 //   up                 bring the lab up and keep it up until Ctrl-C (then tear everything down)
-//   run <scenario…>    bring it up, run the scenarios in order (or `all`), record them, tear down
+//   run <scenario…>    for each scenario in order (or `all`): bring the lab up, run it, record it, tear down
 //     --jobs <n>       the burst's size (default 20000)
 //   report             redraw docs/scaling-report.md's tables and charts from the recordings
 
@@ -24,7 +24,7 @@ async function scaledObject(name: string): Promise<{ maxReplicaCount: number; co
   ).spec;
 }
 
-async function scenario(name: string, lab: Lab, options: { jobs: number }): Promise<Scenario> {
+async function scenario(name: string, options: { jobs: number }): Promise<Scenario> {
   switch (name) {
     case 'scale-to-zero': {
       // Retries come due two minutes after KEDA has had time to scale the workers back to zero.
@@ -60,22 +60,29 @@ async function main(argv: string[]): Promise<void> {
   const selected = names.includes('all') ? [...SCENARIOS] : names;
   if (command === 'run' && selected.length === 0) throw new Error(usage);
   const failed: string[] = [];
-  const lab = await startLab();
-  let stopping: Promise<void> | undefined;
-  const shutdown = () => (stopping ??= lab.stop());
-  process.once('SIGINT', () => void shutdown().then(() => process.exit(130)));
-  process.once('SIGTERM', () => void shutdown().then(() => process.exit(143)));
-  try {
-    if (command === 'up') {
-      process.stderr.write(
-        `[lab] up: ${lab.url} (API key ${lab.apiKey}); logs and pod events in ${RUN}; Ctrl-C tears it down\n`,
-      );
-      await new Promise(() => undefined);
+  const options = { jobs: Number(values.jobs) };
+  // Each scenario on a fresh lab: its own empty cluster, queues and streams, so runs do not depend
+  // on what the one before left (workers still up, a cooldown running).
+  for (const name of command === 'up' ? ['up'] : selected) {
+    const lab = await startLab();
+    let stopping: Promise<void> | undefined;
+    const shutdown = () => (stopping ??= lab.stop());
+    const onSignal = (code: number) => () => void shutdown().then(() => process.exit(code));
+    process.once('SIGINT', onSignal(130));
+    process.once('SIGTERM', onSignal(143));
+    try {
+      if (command === 'up') {
+        process.stderr.write(
+          `[lab] up: ${lab.url} (API key ${lab.apiKey}); logs and pod events in ${RUN}; Ctrl-C tears it down\n`,
+        );
+        await new Promise(() => undefined);
+      }
+      failed.push(...failedChecks(await runScenario(lab, await scenario(name, options))));
+    } finally {
+      await shutdown();
+      process.removeAllListeners('SIGINT');
+      process.removeAllListeners('SIGTERM');
     }
-    for (const name of selected)
-      failed.push(...failedChecks(await runScenario(lab, await scenario(name, lab, { jobs: Number(values.jobs) }))));
-  } finally {
-    await shutdown();
   }
   await renderReport();
   if (failed.length > 0) throw new Error(`checks failed: ${failed.join(', ')}`);

@@ -22,7 +22,7 @@ function page(charts: Chart[]): string {
   const css = readFileSync(path.join(UPLOT, 'uPlot.min.css'), 'utf8');
   const draw = (chart: Chart, index: number) => `
     new uPlot({
-      title: ${JSON.stringify(chart.title)}, width: 860, height: 300,
+      title: ${JSON.stringify(chart.title)}, width: 860, height: 300, legend: { live: false },
       scales: { x: { time: false } },
       axes: [{ label: 'seconds since the scenario started' }, { label: ${JSON.stringify(chart.yLabel)} }],
       series: [{}, ${chart.series
