@@ -19,7 +19,8 @@ import { registerJobTypePaths } from './openapi-job-types';
 import { registerSchedulePaths } from './openapi-schedules';
 import { registerWebhookPaths } from './openapi-webhooks';
 import { queueNameSchema, resourceIdSchema } from './path-params';
-import { allowEmptyQueryValues, errors, json, requiredJson, withPathParameterErrors } from './openapi-helpers';
+import { errors, json, requiredJson } from './openapi-helpers';
+import { withImplicitAnswers } from './openapi-implicit-answers';
 
 const jobIdParams = z.object({
   id: resourceIdSchema.meta({ description: 'Job id', example: '01JF0000000000000000000000' }),
@@ -275,5 +276,5 @@ export function buildOpenApiDocument() {
     },
     servers: [{ url: '/' }],
   });
-  return withPathParameterErrors(allowEmptyQueryValues(document));
+  return withImplicitAnswers(document);
 }
