@@ -25,6 +25,16 @@ export interface LocalPod {
   terminating: boolean;
 }
 
+/**
+ * Pods get addresses of the node's pod range (the API refuses loopback ones in Endpoints); nothing
+ * routes to them — the load balancer and Prometheus use each process's local port.
+ */
+let nextIp = 2;
+const podIp = () => {
+  const n = nextIp++;
+  return `10.244.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`;
+};
+
 /** What happened to a pod's process, one JSON line each in `<run>/pod-events.jsonl`. */
 export interface PodEvent {
   at: string;
@@ -36,6 +46,7 @@ export interface PodEvent {
 
 interface Entry extends LocalPod {
   pod: V1Pod;
+  ip: string;
   process?: LabProcess;
   restarts: number;
   probe?: NodeJS.Timeout;
@@ -125,7 +136,16 @@ export class PodAgent {
       else await this.finalize(pod);
       return;
     }
-    if (!entry && !this.closed) await this.launch(key, pod);
+    if (!entry) {
+      if (!this.closed) await this.launch(key, pod);
+      return;
+    }
+    // The node lifecycle controller marks pods not ready while the node's heartbeat is late (kwok
+    // under load); a kubelet sets them right at its next status sync, and so does the agent.
+    const ready = pod.status?.conditions?.find((condition) => condition.type === 'Ready')?.status === 'True';
+    if (pod.status?.phase === 'Running' && ready !== entry.ready && !entry.terminating) {
+      await this.patchStatus(entry).catch(() => undefined);
+    }
   }
 
   private async launch(key: string, pod: V1Pod): Promise<void> {
@@ -142,6 +162,7 @@ export class PodAgent {
       component,
       labels,
       port: await freePort(),
+      ip: podIp(),
       ready: false,
       terminating: false,
       pod,
@@ -322,9 +343,9 @@ current-context: lab
         body: {
           status: {
             phase: 'Running',
-            hostIP: '127.0.0.1',
-            podIP: '127.0.0.1',
-            podIPs: [{ ip: '127.0.0.1' }],
+            hostIP: '10.1.0.1',
+            podIP: entry.ip,
+            podIPs: [{ ip: entry.ip }],
             startTime: now,
             conditions: [
               condition('PodScheduled', true),
