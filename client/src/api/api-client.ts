@@ -10,6 +10,7 @@ import type {
   JobFilters,
   JobLogLine,
   JobStatus,
+  JobTypeInfo,
   ListActivityQuery,
   Login,
   Me,
@@ -224,6 +225,11 @@ export class ApiClient
   /** `POST /v1/jobs`: the accepted job (status `queued` or `delayed`). */
   submitJob(input: SubmitJob): Promise<Job> {
     return this.request<Job>('POST', '/v1/jobs', { body: input, scoped: true });
+  }
+
+  /** `GET /v1/job-types`: the built-in types and the workspace's own. */
+  async listJobTypes(): Promise<JobTypeInfo[]> {
+    return (await this.request<{ types: JobTypeInfo[] }>('GET', '/v1/job-types', { scoped: true })).types;
   }
 
   /** `GET /v1/jobs`: newest first. */

@@ -22,6 +22,7 @@ describe('parseRoute and routePath', () => {
     ['/w/acme/settings/api-keys', { page: 'api-keys', workspace: 'acme' }],
     ['/w/acme/ops', { page: 'ops', workspace: 'acme' }],
     ['/w/acme/activity', { page: 'activity', workspace: 'acme' }],
+    ['/w/acme/job-types', { page: 'job-types', workspace: 'acme' }],
   ];
 
   it.each(canonical)('reads %s and builds it back', (path, route) => {

@@ -13,6 +13,7 @@ export type ConsoleRoute =
   | { page: 'members'; workspace: string }
   | { page: 'api-keys'; workspace: string }
   | { page: 'ops'; workspace: string }
+  | { page: 'job-types'; workspace: string }
   | { page: 'not-found' };
 
 export type WorkspaceRoute = Extract<ConsoleRoute, { workspace: string }>;
@@ -41,6 +42,7 @@ export function parseRoute(pathname: string, search = ''): ConsoleRoute {
     return item === undefined ? { page: 'jobs', workspace } : { page: 'job', workspace, jobId: item };
   if (section === 'activity' && item === undefined) return { page: 'activity', workspace };
   if (section === 'ops' && item === undefined) return { page: 'ops', workspace };
+  if (section === 'job-types' && item === undefined) return { page: 'job-types', workspace };
   if (section === 'settings') {
     // The settings area opens on its first page.
     if (item === undefined || item === 'members') return { page: 'members', workspace };
@@ -72,6 +74,8 @@ export function routePath(route: ConsoleRoute): string {
       return `${workspacePath(route.workspace)}/settings/api-keys`;
     case 'ops':
       return `${workspacePath(route.workspace)}/ops`;
+    case 'job-types':
+      return `${workspacePath(route.workspace)}/job-types`;
   }
 }
 

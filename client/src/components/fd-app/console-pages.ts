@@ -19,6 +19,8 @@ export function pageTitle(route: ConsoleRoute, workspace: string | undefined): s
         return 'API keys';
       case 'ops':
         return 'Operations';
+      case 'job-types':
+        return 'Job types';
       case 'activity':
         return 'Activity';
       case 'not-found':
@@ -73,6 +75,12 @@ export function renderWorkspaceNav(route: ConsoleRoute, slug: string | null, acc
       label: 'Activity',
       show: access === null || can(access, 'jobs:read'),
       current: page === 'activity',
+    },
+    {
+      page: 'job-types',
+      label: 'Job types',
+      show: access === null || can(access, 'jobs:read'),
+      current: page === 'job-types',
     },
     { page: 'ops', label: 'Ops', show: access === null || can(access, 'queues:read'), current: page === 'ops' },
     {

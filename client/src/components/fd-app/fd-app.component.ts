@@ -20,6 +20,7 @@ import '../fd-jobs-view/fd-jobs-view.component';
 import type { FdToasts } from '../fd-toasts/fd-toasts.component';
 import '../fd-toasts/fd-toasts.component';
 import '../fd-job-page/fd-job-page.component';
+import '../fd-job-types-page/fd-job-types-page.component';
 import '../fd-members-settings/fd-members-settings.component';
 import '../fd-ops-view/fd-ops-view.component';
 import '../fd-submit-form/fd-submit-form.component';
@@ -304,6 +305,9 @@ export class FdApp extends LitElement {
         ></fd-ops-view>`;
       case 'job':
         return this.renderJob(api, access, this.route.jobId, slug ?? '');
+      case 'job-types':
+        if (access && !can(access, 'jobs:read')) return renderNoAccess('job types');
+        return html`<fd-job-types-page .api=${api} .access=${access} workspace=${slug ?? ''}></fd-job-types-page>`;
       case 'activity':
         if (access && !can(access, 'jobs:read')) return renderNoAccess('activity');
         return keyed(

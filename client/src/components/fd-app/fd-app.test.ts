@@ -127,7 +127,14 @@ describe('fd-app, signed in', () => {
     await expect(page.getByRole('button', { name: /^Workspace: Payments/ }).isVisible()).resolves.toBe(true);
     await page.getByText('Ada Lovelace').waitFor();
     const tabs = page.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
-    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Activity', 'Ops', 'Members', 'API keys']);
+    await expect(tabs.allTextContents()).resolves.toEqual([
+      'Jobs',
+      'Activity',
+      'Job types',
+      'Ops',
+      'Members',
+      'API keys',
+    ]);
     await expect(tabs.first().getAttribute('aria-current')).resolves.toBe('page');
   });
 
@@ -143,7 +150,7 @@ describe('fd-app, signed in', () => {
     expect(pathOf(page)).toBe('/w/search');
     await expect(stillMarked(page)).resolves.toBe(true);
     const tabs = page.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
-    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Activity', 'Ops', 'Members']);
+    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Activity', 'Job types', 'Ops', 'Members']);
     await page.getByText('Viewers watch the jobs; members and above submit them.').waitFor();
     await expect(page.locator('fd-submit-form').count()).resolves.toBe(0);
 
