@@ -100,7 +100,9 @@ export abstract class LivePagedFeed<
   connect(stream: LiveStream<Snapshot>): () => void {
     const stopEvents = stream.listen({
       event: (event) => this.onEvent(event),
-      reloaded: () => void this.reload('stream'),
+      // Reads the stream asks for start after its subscription: they miss nothing.
+      reloaded: () => this.reload('stream', { exact: true }),
+      subscribed: () => (this.cold && this.queryGiven ? this.reload('stream', { exact: true }) : undefined),
     });
     const stopState = stream.subscribe((snapshot) => {
       const live = snapshot.connection === 'live';
@@ -209,11 +211,12 @@ export abstract class LivePagedFeed<
     this.setState(change as Partial<State>);
   }
 
-  private async reload(reason: 'query' | 'stream'): Promise<void> {
+  /** Reads the first page; `exact`: the read starts after the stream's subscription, so it misses nothing. */
+  private async reload(reason: 'query' | 'stream', { exact = false } = {}): Promise<void> {
     if (!this.queryGiven) return;
     const generation = ++this.latestGeneration;
     this.beforeReload();
-    this.cold = !this.live;
+    this.cold = !exact && !this.live;
     this.pending = [];
     this.duringMore = null;
     const { pageSize, maxPageSize } = this.config.limits;

@@ -73,7 +73,7 @@ function setup() {
   const delivered: string[] = [];
   client.listen({
     event: (event) => delivered.push(`${event.seq} ${event.type}`),
-    reloaded: () => delivered.push('reloaded'),
+    reloaded: () => void delivered.push('reloaded'),
   });
   return { socket, client, seen, delivered };
 }
@@ -179,6 +179,39 @@ describe('RealtimeClient', () => {
 
     expect(client.snapshot).toMatchObject({ connection: 'live', lastSeq: 50 });
     expect(delivered).toEqual(['reloaded']);
+  });
+
+  it('is live once the views that read again (first subscription, or after a gap) have their data', async () => {
+    const { socket, client, delivered } = setup();
+    const reads: (() => void)[] = [];
+    const read = () => new Promise<void>((done) => reads.push(done));
+    client.listen({ subscribed: read, reloaded: read });
+
+    client.start();
+    socket.open();
+    socket.lastSubscribe().answer({ ok: true, seq: 10 });
+    await settle();
+    // The events after the ack are delivered meanwhile (the view keeps them for after its read).
+    socket.send(progressEvent(11, 'job_1', 10));
+    expect(delivered).toEqual(['11 job.progress']);
+    expect(client.snapshot.connection).toBe('connecting');
+    reads.shift()!();
+    await settle();
+    expect(client.snapshot.connection).toBe('live');
+
+    // A resumed subscription asks nothing of the views; a gap does.
+    socket.drop();
+    socket.open();
+    socket.lastSubscribe().answer({ ok: true, seq: 11 });
+    await settle();
+    expect(client.snapshot.connection).toBe('live');
+    socket.fire('resync', { topic: 'workspace', reason: 'overflow' });
+    socket.lastSubscribe().answer({ ok: true, seq: 20 });
+    await settle();
+    expect(reads).toHaveLength(1);
+    reads.shift()!();
+    await settle();
+    expect(client.snapshot).toMatchObject({ connection: 'live', lastSeq: 20 });
   });
 
   it('goes offline with the reason when the gateway refuses the key', () => {

@@ -25,7 +25,12 @@ export interface RealtimeSnapshot {
 
 export type RealtimeListener = (snapshot: RealtimeSnapshot) => void;
 
-/** What a view that keeps data from the stream (a jobs list, a job's page, the activity) is told. */
+/**
+ * What a view that keeps data from the stream (a jobs list, a job's page, the activity) is told. A
+ * view that reads its data again when told returns the read (a promise; anything else is not waited
+ * for): the client says it is live once those reads are in (so "live" means the views are in step
+ * with the stream, as it always did).
+ */
 export interface StreamListener {
   /** Every event of the workspace, once and in order. */
   event?(event: StreamEvent): void;
@@ -33,7 +38,13 @@ export interface StreamListener {
    * The stream had a gap it could not replay: events may have been missed, and a view that needs
    * them reads its data again (from REST; a read started now shows everything up to the events that follow).
    */
-  reloaded?(): void;
+  reloaded?(): unknown;
+  /**
+   * The stream was subscribed for the first time: a view that read its data before (the first
+   * paint does not wait for the socket) may have missed events from before the subscription, and
+   * reads it again now.
+   */
+  subscribed?(): unknown;
 }
 
 export type RealtimeSocket = StreamSocket;
@@ -87,6 +98,10 @@ export class RealtimeClient {
 
   /** Whether the client was live at least once (then losing the link is "reconnecting", not "connecting"). */
   private wasLive = false;
+  /** Whether the stream was subscribed once (the views were told `subscribed`). */
+  private wasSubscribed = false;
+  /** Bumped when the link is lost or closed: views' reads for an older subscription do not make it live. */
+  private attempt = 0;
   private browserOffline = false;
 
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -99,7 +114,7 @@ export class RealtimeClient {
       resume: true,
       ...(options.ackTimeoutMs !== undefined ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
       onEvent: (event) => this.onEvent(event),
-      onLive: ({ gap }) => this.onLive(gap),
+      onLive: ({ gap }) => void this.onLive(gap),
       onFailed: (problem) => this.onSubscribeFailed(problem),
     });
   }
@@ -148,6 +163,7 @@ export class RealtimeClient {
       void this.sync();
     });
     socket.on('disconnect', (reason) => {
+      this.attempt++;
       this.subscription.abandon();
       if (reason === 'io client disconnect') return;
       this.setConnection(this.wasLive ? 'reconnecting' : 'connecting', null);
@@ -179,6 +195,7 @@ export class RealtimeClient {
 
   /** Closes the connection for good. */
   stop(): void {
+    this.attempt++;
     this.subscription.detach();
     clearTimeout(this.retryTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
@@ -195,13 +212,30 @@ export class RealtimeClient {
     return this.subscription.subscribe();
   }
 
-  private onLive(gap: boolean): void {
+  /**
+   * Subscribed: after a gap (or the first time) the views read their data again, starting now, after
+   * the ack (the events that follow are delivered meanwhile; the views keep them for after their
+   * reads). The client is live once those reads are in.
+   */
+  private async onLive(gap: boolean): Promise<void> {
+    const attempt = ++this.attempt;
+    const first = !this.wasSubscribed;
+    this.wasSubscribed = true;
+    const reads: unknown[] = [];
+    for (const listener of this.streamListeners) {
+      const read = gap ? listener.reloaded?.() : first ? listener.subscribed?.() : undefined;
+      if (read instanceof Promise) reads.push(read);
+    }
+    if (reads.length > 0) {
+      // A view whose read failed says so itself; the stream is live all the same.
+      await Promise.allSettled(reads);
+      if (attempt !== this.attempt) return;
+    }
     this.retryDelay = RETRY_MIN_MS;
     this.wasLive = true;
     this.connection = 'live';
     this.problem = null;
     this.changed();
-    if (gap) for (const listener of this.streamListeners) listener.reloaded?.();
   }
 
   private onEvent(event: StreamEvent): void {
