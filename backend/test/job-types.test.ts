@@ -95,7 +95,7 @@ describe('registering a type', () => {
       resultSchema: emailDefinition.resultSchema,
       defaults: emailDefinition.defaults,
       registeredAt: expect.any(String),
-      workers: { count: 0, concurrency: 0 },
+      workers: { count: 0, concurrency: 0, instances: [] },
     });
     const again = await put(worker, 'email.render', emailDefinition);
     expect({ status: again.status, version: again.body.version }).toEqual({ status: 200, version: 1 });

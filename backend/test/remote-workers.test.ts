@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   defineJobType,
   FlightdeckClient,
+  SDK_VERSION,
   startWorker,
   UnrecoverableJobError,
   type RunningWorker,
@@ -89,7 +90,20 @@ describe('a remote worker', () => {
     expect(logs.body.items.map((item: { line: string }) => item.line)).toEqual(lines);
 
     const listed = (await app.http.get('/v1/job-types/test.stepper')).body;
-    expect(listed.workers).toEqual({ count: 1, concurrency: 3 });
+    expect(listed.workers).toEqual({
+      count: 1,
+      concurrency: 3,
+      instances: [
+        {
+          id: expect.any(String),
+          sdkVersion: SDK_VERSION,
+          concurrency: 3,
+          inFlight: expect.any(Number),
+          connectedAt: expect.any(String),
+          lastSeen: expect.any(String),
+        },
+      ],
+    });
   });
 
   it('retries a failed attempt (on a worker), and fails at once on UnrecoverableJobError', async () => {
@@ -198,7 +212,7 @@ describe('workspace isolation of remote workers', () => {
     expect(theirs.queue).not.toBe(mine.queue);
     // A key of B cannot register into A: it always acts in B.
     const listedInA = (await app.http.get('/v1/job-types/test.spy')).body;
-    expect(listedInA.workers).toEqual({ count: 0, concurrency: 0 });
+    expect(listedInA.workers).toEqual({ count: 0, concurrency: 0, instances: [] });
   });
 
   it('refuses a worker key without workers:run, and a registration of a built-in name', async () => {

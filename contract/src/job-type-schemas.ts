@@ -59,10 +59,26 @@ export const registerJobTypeSchema = z
   .meta({ id: 'RegisterJobType' });
 export type RegisterJobType = z.infer<typeof registerJobTypeSchema>;
 
+export const remoteWorkerSchema = z
+  .object({
+    id: z.string(),
+    sdkVersion: z.string(),
+    concurrency: z.number().int(),
+    inFlight: z.number().int().meta({ description: 'Jobs it runs now (as of `lastSeen`).' }),
+    connectedAt: z.string().meta({ format: 'date-time' }),
+    lastSeen: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'RemoteWorker', description: "One of the workspace's own worker processes, connected now." });
+export type RemoteWorkerInfo = z.infer<typeof remoteWorkerSchema>;
+
 export const jobTypeWorkersSchema = z
   .object({
     count: z.number().int().min(0).meta({ description: 'Worker processes serving the type now.' }),
     concurrency: z.number().int().min(0).meta({ description: 'Jobs of its queue they run at once, together.' }),
+    instances: z
+      .array(remoteWorkerSchema)
+      .optional()
+      .meta({ description: "For registered types: each of the workspace's workers serving it." }),
   })
   .meta({ id: 'JobTypeWorkers' });
 

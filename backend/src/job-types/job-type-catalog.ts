@@ -1,20 +1,21 @@
 import { z } from 'zod';
-import type { JobTypeInfo } from '@flightdeck/contract';
+import type { JobTypeInfo, RemoteWorkerInfo } from '@flightdeck/contract';
 import { JOB_TYPES, QUEUES, type AnyJobType, type QueueName } from '@flightdeck/workers';
 import type { ProcessHeartbeat } from '../ops/process-registry';
 import type { JobTypeRegistry, RegisteredJobType } from './job-type-registry';
 
-/** Worker processes serving a queue now, and how many of its jobs they run at once together. */
+/** Worker processes serving a queue (or type) now, how many jobs they run at once together, and who they are. */
 export interface QueueWorkers {
   count: number;
   concurrency: number;
+  instances?: RemoteWorkerInfo[];
 }
 
 export interface JobTypeCatalogDeps {
   registry: JobTypeRegistry;
   /** The live processes (their heartbeats), for the built-in types' workers. */
   liveProcesses(): Promise<ProcessHeartbeat[]>;
-  /** The workspace's own workers serving each of its queues (by BullMQ queue name). */
+  /** The workspace's own workers serving each of its registered types (by type name). */
   registeredWorkers?(workspaceId: string): Promise<ReadonlyMap<string, QueueWorkers>>;
 }
 
@@ -35,7 +36,7 @@ export class JobTypeCatalog {
     );
     const own = [...registered.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((type) => presentRegistered(type, remote.get(type.queue) ?? NO_WORKERS));
+      .map((type) => presentRegistered(type, remote.get(type.name) ?? { ...NO_WORKERS, instances: [] }));
     return [...builtIn, ...own];
   }
 

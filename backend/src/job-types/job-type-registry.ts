@@ -106,9 +106,11 @@ export class JobTypeRegistry {
         this.cache.delete(workspaceId);
         return { type: this.compile(record.toObject()), created: true };
       } catch (error) {
-        // Another process added this version first: compare with what it added.
-        if (!isDuplicateKey(error) || attempt >= REGISTER_ATTEMPTS) throw error;
+        // Another registration added this version first (E11000), or the insert collided with it
+        // otherwise (FerretDB's SQLite answers a busy database): compare with what is there now.
         this.cache.delete(workspaceId);
+        if (attempt >= REGISTER_ATTEMPTS) throw error;
+        if (!isDuplicateKey(error) && (await this.load(workspaceId)).get(name)?.version !== version) throw error;
       }
     }
   }

@@ -65,13 +65,17 @@ export class RemoteWorkerRoster {
       .sort((a, b) => a.connectedAt.localeCompare(b.connectedAt));
   }
 
-  /** Per BullMQ queue: how many of the workspace's workers serve it, and their concurrency together. */
-  async byQueue(workspaceId: string): Promise<ReadonlyMap<string, QueueWorkers>> {
-    const totals = new Map<string, QueueWorkers>();
+  /** Per registered type: the workspace's workers that run it, and their concurrency together. */
+  async byType(workspaceId: string): Promise<ReadonlyMap<string, QueueWorkers>> {
+    const totals = new Map<string, Required<QueueWorkers>>();
     for (const entry of await this.list(workspaceId)) {
-      for (const queue of entry.queues) {
-        const total = totals.get(queue) ?? { count: 0, concurrency: 0 };
-        totals.set(queue, { count: total.count + 1, concurrency: total.concurrency + entry.concurrency });
+      const { id, sdkVersion, concurrency, inFlight, connectedAt, lastSeen } = entry;
+      for (const type of entry.types) {
+        const total = totals.get(type) ?? { count: 0, concurrency: 0, instances: [] };
+        total.count += 1;
+        total.concurrency += concurrency;
+        total.instances.push({ id, sdkVersion, concurrency, inFlight, connectedAt, lastSeen });
+        totals.set(type, total);
       }
     }
     return totals;

@@ -168,7 +168,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
       catalog: new JobTypeCatalog({
         registry: jobTypeRegistry,
         liveProcesses: () => context.registry.live(),
-        registeredWorkers: (workspaceId) => remoteWorkers.byQueue(workspaceId),
+        registeredWorkers: (workspaceId) => remoteWorkers.byType(workspaceId),
       }),
     },
     collaboration: new CollaborationService(redis, keys, events, jobs),

@@ -126,12 +126,43 @@ export class FdJobTypesPage extends LitElement {
           <dt>Defaults</dt>
           <dd>${defaultsText(type)}</dd>
         </dl>
+        ${this.renderWorkers(type)}
         <details>
           <summary>Payload schema</summary>
           <pre class="schema">${JSON.stringify(type.payloadSchema, null, 2)}</pre>
         </details>
         ${canSubmit ? this.renderForm(type, fields) : nothing}
       </article>
+    `;
+  }
+
+  /** The workspace's own workers serving a registered type: SDK version, jobs in flight, last seen. */
+  private renderWorkers(type: JobTypeInfo) {
+    const instances = type.workers.instances ?? [];
+    if (instances.length === 0) return nothing;
+    return html`
+      <table class="table" aria-label="Workers serving ${type.name}">
+        <thead>
+          <tr>
+            <th scope="col">Worker</th>
+            <th scope="col">SDK</th>
+            <th scope="col">Running</th>
+            <th scope="col">Last seen</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${instances.map(
+            (worker) => html`
+              <tr>
+                <th scope="row"><code>${worker.id}</code></th>
+                <td>${worker.sdkVersion}</td>
+                <td>${worker.inFlight} of ${worker.concurrency}</td>
+                <td><time datetime=${worker.lastSeen}>${new Date(worker.lastSeen).toLocaleTimeString()}</time></td>
+              </tr>
+            `,
+          )}
+        </tbody>
+      </table>
     `;
   }
 

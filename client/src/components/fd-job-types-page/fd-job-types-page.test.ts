@@ -50,7 +50,20 @@ const TYPES = [
     version: 3,
     defaults: { attempts: 3 },
     registeredAt: '2026-03-01T10:00:00.000Z',
-    workers: { count: 1, concurrency: 5 },
+    workers: {
+      count: 1,
+      concurrency: 5,
+      instances: [
+        {
+          id: 'w-1',
+          sdkVersion: '0.1.0',
+          concurrency: 5,
+          inFlight: 2,
+          connectedAt: '2026-03-01T10:00:00.000Z',
+          lastSeen: '2026-03-01T10:05:00.000Z',
+        },
+      ],
+    },
   },
 ];
 
@@ -89,6 +102,8 @@ describe('fd-job-types-page', () => {
     await page.getByRole('heading', { name: 'email.render' }).waitFor();
     await page.getByText('ws-01abc-emails').waitFor();
     await page.getByText('3 attempts').waitFor();
+    const workers = page.getByRole('table', { name: 'Workers serving email.render' });
+    await expect(workers.getByRole('row').nth(1).textContent()).resolves.toMatch(/w-1\s*0\.1\.0\s*2 of 5/);
     await page.getByRole('button', { name: 'demo.sleep' }).click();
     await page.getByRole('heading', { name: 'demo.sleep' }).waitFor();
     await page.getByLabel('ms (required)').waitFor();
