@@ -168,6 +168,10 @@ describe('registering a type', () => {
     expectError(await put(worker, 'ok.name', { payloadSchema: {}, extra: true }), 422, 'validation_failed');
     const huge = { type: 'object', description: 'x'.repeat(70 * 1024) };
     expectError(await put(worker, 'ok.name', { payloadSchema: huge }), 422, 'validation_failed');
+    // Built as text: JSON.stringify itself could not write it.
+    const deep = `{"payloadSchema":${'{"type":"object","properties":{"a":'.repeat(5_000)}{}${'}}'.repeat(5_000)}}`;
+    const tooDeep = expectError(await put(worker, 'ok.name', deep), 422, 'validation_failed');
+    expect(tooDeep.message).toMatch(/deeper than 64/);
     expect((await app.http.get('/v1/job-types/ok.name')).status).toBe(404);
   });
 
@@ -225,6 +229,23 @@ describe('submitting registered types', () => {
       'invalid_payload',
     );
     expect(issuePaths(inBatch)).toEqual(['jobs.1.payload.subject']);
+  });
+
+  it('refuses a payload nested too deeply for a recursive schema with 422, not a crash', async () => {
+    const tree = { type: 'object', properties: { child: { $ref: '#' } }, additionalProperties: false };
+    expect((await put(worker, 'tree.walk', { payloadSchema: tree })).status).toBe(201);
+    let payload: Record<string, unknown> = {};
+    for (let level = 0; level < 20; level++) payload = { child: payload };
+    expect((await app.http.post('/v1/jobs', { type: 'tree.walk', payload })).status).toBe(202);
+    for (const levels of [200, 100_000]) {
+      const deep = `{"type":"tree.walk","payload":${'{"child":'.repeat(levels)}{}${'}'.repeat(levels)}}`;
+      const error = expectError(await app.http.post('/v1/jobs', deep), 422, 'invalid_payload');
+      expect(error.message).toMatch(/deeper than 128/);
+    }
+    // A permissive schema too: the payload is stored as JSON later.
+    expect((await put(worker, 'anything.goes', { payloadSchema: { type: 'object' } })).status).toBe(201);
+    const deep = `{"type":"anything.goes","payload":${'{"a":'.repeat(5_000)}{}${'}'.repeat(5_000)}}`;
+    expectError(await app.http.post('/v1/jobs', deep), 422, 'invalid_payload');
   });
 
   it('answers 422 unknown_job_type listing the types the workspace knows', async () => {

@@ -26,6 +26,9 @@ export type SchemaCheck = (value: unknown) => SchemaViolation[];
  * checked here: the worker's own schema checks them when it takes the job.
  */
 export function compileJsonSchema(schema: Record<string, unknown>): SchemaCheck {
+  // Depth first: everything after (stringifying, compiling) recurses through the schema.
+  if (depthOf(schema, MAX_SCHEMA_DEPTH) > MAX_SCHEMA_DEPTH)
+    throw new InvalidJsonSchemaError(`the schema nests deeper than ${MAX_SCHEMA_DEPTH} levels`);
   const size = Buffer.byteLength(JSON.stringify(schema));
   if (size > JOB_TYPE_LIMITS.maxSchemaBytes)
     throw new InvalidJsonSchemaError(`the schema is ${size} bytes; at most ${JOB_TYPE_LIMITS.maxSchemaBytes} are kept`);
@@ -36,7 +39,38 @@ export function compileJsonSchema(schema: Record<string, unknown>): SchemaCheck 
   } catch (error) {
     throw new InvalidJsonSchemaError(`not a usable JSON Schema (draft 2020-12): ${(error as Error).message}`);
   }
-  return (value) => (validate(value) ? [] : (validate.errors ?? []).map(violationOf));
+  return (value) => {
+    // Payloads are stored and sent as JSON: one nested past what JSON.stringify's recursion survives
+    // would fail later, as a 500; refused here, it is the submitter's 422.
+    if (depthOf(value, MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH)
+      return [{ path: '', message: `nests deeper than ${MAX_PAYLOAD_DEPTH} levels` }];
+    try {
+      return validate(value) ? [] : (validate.errors ?? []).map(violationOf);
+    } catch {
+      // A recursive schema (`$ref: "#"`) follows the value down: a value nested deep enough
+      // overflows the stack. That is a refused payload, not a failure of ours.
+      return [{ path: '', message: 'is nested too deeply to be checked' }];
+    }
+  };
+}
+
+/** Levels a registered schema may nest (objects and arrays); real ones use a handful. */
+export const MAX_SCHEMA_DEPTH = 64;
+/** Levels a payload of a registered type may nest. */
+export const MAX_PAYLOAD_DEPTH = 128;
+
+/** How deep objects and arrays nest in a JSON value (counted without recursion; stops past `limit`). */
+export function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** Ajv's error as a dotted path to the field at fault (the missing or unexpected one where it names it). */

@@ -18,7 +18,7 @@ import { can, type Identity } from '../accounts/identity';
 import type { Revocation, RevocationBus } from '../accounts/revocations';
 import { handshakeAuthenticator, type HandshakeOptions } from '../gateway/socket-handshake';
 import { JobTypeLimitError, JobTypeNameTakenError, type JobTypeRegistry } from '../job-types/job-type-registry';
-import { InvalidJsonSchemaError } from '../job-types/json-schema-checker';
+import { depthOf, InvalidJsonSchemaError, MAX_PAYLOAD_DEPTH } from '../job-types/json-schema-checker';
 import type { RemoteSession, RemoteWorkerPool } from './remote-worker-pool';
 import type { RemoteWorkerRoster } from './remote-worker-roster';
 
@@ -146,7 +146,10 @@ export function startWorkerGateway(server: http.Server, options: WorkerGatewayOp
     });
     socket.on('complete', (raw, ack) => {
       const found = reportOf(workerCompleteSchema, raw);
-      if (found) pool.completed(found.dispatch, found.data.result);
+      // The result is stored and sent as JSON: one too deep to write is the handler's failure.
+      if (found && depthOf(found.data.result, MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH)
+        pool.failed(found.dispatch, { message: 'the result nests too deeply', unrecoverable: true });
+      else if (found) pool.completed(found.dispatch, found.data.result);
       if (typeof ack === 'function') ack(found ? { ok: true } : failure('not_found', 'no such job running here'));
     });
     socket.on('fail', (raw, ack) => {
