@@ -1,8 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { PORTS, REPO_ROOT, RUN } from './lab-env';
-import { startLabProcess, waitUntil, type LabProcess } from './processes';
+import { portAnswers, startLabProcess, waitUntil, type LabProcess } from './processes';
 
 // Flightdeck's own Redis and MongoDB in the lab — production's managed services: Redis with AOF and
 // noeviction as docs/deployment.md asks, FerretDB for MongoDB (what this machine can run). Both
@@ -67,15 +66,4 @@ export async function startFlightdeckServices(): Promise<FlightdeckServices> {
       for (const service of started.reverse()) await service.stop(10_000);
     },
   };
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

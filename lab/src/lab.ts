@@ -6,7 +6,7 @@ import { kubectl, serverSideApply } from './kubectl';
 import { NAMESPACE, PORTS, REPO_ROOT, RUN } from './lab-env';
 import { LoadBalancer } from './load-balancer';
 import { PodAgent } from './pod-agent';
-import { waitUntil } from './processes';
+import { portAnswers, waitUntil } from './processes';
 import { writeScrapeTargets } from './scrape-targets';
 
 /** The lab, up: a control plane with KEDA, Flightdeck's services, the pod agent and the load balancer. */
@@ -23,6 +23,11 @@ export const LAB_API_KEY = 'fd_lab_bootstrap_key_for_the_scaling_lab_only';
 const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
 
 export async function startLab(): Promise<Lab> {
+  if (await portAnswers(PORTS.apiserver)) {
+    throw new Error(
+      `something already listens on the lab's API server port ${PORTS.apiserver}: is another lab running?`,
+    );
+  }
   // A run's logs, pod events and data start empty (the certificates and binaries are kept).
   rmSync(RUN, { recursive: true, force: true });
   mkdirSync(RUN, { recursive: true });

@@ -55,8 +55,12 @@ export class Observer {
     });
     this.socket = socket;
     socket.on('event', (event: StreamEvent) => this.receive(event));
-    socket.on('resync', () => {
+    // The gateway drops a socket that falls too far behind (`overflow`) out of its rooms; a client
+    // subscribes again from the last seq it saw, and the retained stream replays what it missed.
+    socket.on('resync', (resync: { reason: string }) => {
       this.report.resyncs += 1;
+      if (resync.reason === 'overflow')
+        socket.emit('subscribe', { topic: 'workspace', since: this.lastSeq ?? 0 }, () => undefined);
     });
     let first = true;
     const subscribed = new Promise<void>((resolve, reject) => {
