@@ -47,6 +47,11 @@ export interface RemoteWorkerPoolOptions {
   logger: Logger;
 }
 
+/** Acts on a queue's runtime once it runs; one that failed to start was reported by `join`. */
+function withRuntime(entry: QueueEntry, act: (runtime: WorkerRuntime) => unknown): void {
+  entry.runtime.then(act, () => undefined).catch(() => undefined);
+}
+
 /** A registered type's payload was checked on submit (Ajv) and is checked again by the worker (zod). */
 const anyPayload = z.record(z.string(), z.unknown());
 /** How long a job waits for a free worker of its type before it goes back to its queue. */
@@ -83,7 +88,13 @@ export class RemoteWorkerPool {
         this.queues.set(queue, entry);
       }
       entry.sessions.add(session);
-      (await entry.runtime).setConcurrency(this.slots(entry));
+      const runtime = await entry.runtime.catch((error: unknown) => {
+        // Redis away, say: the next worker to come starts the queue's runtime afresh.
+        if (this.queues.get(queue) === entry) this.queues.delete(queue);
+        this.leave(session, 0);
+        throw error;
+      });
+      runtime.setConcurrency(this.slots(entry));
     }
   }
 
@@ -94,7 +105,7 @@ export class RemoteWorkerPool {
       const entry = this.queues.get(queue);
       if (!entry) continue;
       entry.sessions.delete(session);
-      if (entry.sessions.size > 0) void entry.runtime.then((runtime) => runtime.setConcurrency(this.slots(entry)));
+      if (entry.sessions.size > 0) withRuntime(entry, (runtime) => runtime.setConcurrency(this.slots(entry)));
     }
     const orphans = [...this.dispatches.values()].filter((dispatch) => dispatch.session === session);
     if (orphans.length === 0) return this.closeIdleQueues();
@@ -107,7 +118,8 @@ export class RemoteWorkerPool {
           { jobId: dispatch.jobId, worker: session.id },
           'remote worker gone: handing its job back',
         );
-        void this.queues.get(dispatch.queue)?.runtime.then((runtime) => runtime.handBack(dispatch.jobId));
+        const entry = this.queues.get(dispatch.queue);
+        if (entry) withRuntime(entry, (runtime) => runtime.handBack(dispatch.jobId));
       }
       this.closeIdleQueues();
     }, graceMs).unref();
@@ -142,7 +154,14 @@ export class RemoteWorkerPool {
     this.closed = true;
     const entries = [...this.queues.values()];
     this.queues.clear();
-    await Promise.all(entries.map(async (entry) => (await entry.runtime).close(timeoutMs)));
+    await Promise.all(
+      entries.map((entry) =>
+        entry.runtime.then(
+          (runtime) => runtime.close(timeoutMs),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   private slots(entry: QueueEntry): number {
@@ -156,7 +175,7 @@ export class RemoteWorkerPool {
     for (const [queue, entry] of this.queues) {
       if (entry.sessions.size > 0) continue;
       this.queues.delete(queue);
-      void entry.runtime.then((runtime) => runtime.close(0));
+      withRuntime(entry, (runtime) => runtime.close(0));
     }
   }
 
@@ -187,7 +206,8 @@ export class RemoteWorkerPool {
     if (!session || !this.load.has(session)) {
       // No worker of this type has room (one left, or the queue's workers serve different types):
       // back to the queue, attempt not counted. The handler's signal then ends this call.
-      this.queues.get(queue)?.runtime.then((runtime) => runtime.handBack(context.jobId));
+      const entry = this.queues.get(queue);
+      if (entry) withRuntime(entry, (runtime) => runtime.handBack(context.jobId));
       return new Promise(() => undefined);
     }
     const dispatchId = randomBytes(12).toString('base64url');
