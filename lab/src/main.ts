@@ -85,6 +85,8 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   await renderReport();
+  const failedScenarios = new Set(failed.map((check) => check.split(':')[0]));
+  process.stdout.write(`lab: ${selected.length - failedScenarios.size} passed, ${failedScenarios.size} failed\n`);
   if (failed.length > 0) throw new Error(`checks failed: ${failed.join(', ')}`);
 }
 
