@@ -8,6 +8,8 @@ import {
   type RunningWorker,
   type StreamEvent,
 } from '@flightdeck/sdk';
+import { io, type Socket } from 'socket.io-client';
+import { WORKER_SOCKET_PATH, type WorkerJob } from '@flightdeck/contract';
 import { decodeWorkspaceEntry } from '@flightdeck/workers';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
@@ -183,6 +185,25 @@ describe('a remote worker', () => {
   });
 });
 
+describe('a queue whose workers serve only some of its types', () => {
+  it('does not let a job nobody runs now hold up the jobs behind it', async () => {
+    // Same queue ("default"); only test.free has a worker, with room for one job at a time.
+    expect((await app.http.request('PUT', '/v1/job-types/test.blocked', { payloadSchema: {} })).status).toBe(201);
+    const free = defineJobType({ name: 'test.free', payload: z.object({}), run: async () => ({ ran: true }) });
+    const worker = started(startWorker({ url: app.url, apiKey: workerKey, types: [free], concurrency: 1 }));
+    await worker.ready;
+    const blocked = await app.http.post('/v1/jobs', { type: 'test.blocked', payload: {} });
+    const frees = await Promise.all([1, 2, 3].map(() => client().submit(free, {})));
+    for (const job of frees) {
+      await expect(client().waitFor(job.id, { timeoutMs: 20_000 })).resolves.toMatchObject({ status: 'completed' });
+    }
+    expect((await app.http.get(`/v1/jobs/${blocked.body.id}`)).body).toMatchObject({
+      status: 'queued',
+      attemptsMade: 0,
+    });
+  });
+});
+
 describe('workspace isolation of remote workers', () => {
   it("never hands one workspace's jobs to another workspace's worker of the same type name", async () => {
     const other = await app.createWorkspace(`remote-${Date.now()}`);
@@ -225,5 +246,60 @@ describe('workspace isolation of remote workers', () => {
     const clash = startWorker({ url: app.url, apiKey: workerKey, types: [builtIn] });
     await expect(clash.ready).rejects.toMatchObject({ code: 'job_type_reserved' });
     await clash.close({ timeoutMs: 0 });
+  });
+});
+
+describe('the worker protocol, spoken directly', () => {
+  const sockets: Socket[] = [];
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+
+  async function connect(): Promise<Socket> {
+    const socket = io(app.url, { path: WORKER_SOCKET_PATH, auth: { token: workerKey }, transports: ['websocket'] });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return socket;
+  }
+
+  const registration = { payloadSchema: { type: 'object' } };
+
+  it('answers bad hellos and reports on jobs that are not the worker’s, and keeps the connection', async () => {
+    const socket = await connect();
+    await expect(socket.emitWithAck('hello', { concurrency: 0, types: [] })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+    const hello = { sdkVersion: 'raw', concurrency: 1, types: [{ name: 'raw.echo', registration }] };
+    await expect(socket.emitWithAck('hello', hello)).resolves.toMatchObject({ ok: true });
+    await expect(socket.emitWithAck('hello', hello)).resolves.toMatchObject({ ok: false });
+    await expect(socket.emitWithAck('complete', { dispatchId: 'not-mine', result: 1 })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    await expect(socket.emitWithAck('fail', { dispatchId: 42 })).resolves.toMatchObject({ ok: false });
+    expect(socket.connected).toBe(true);
+  });
+
+  it('drops log lines past the per-connection budget, and still takes the job’s end', async () => {
+    const socket = await connect();
+    const jobs: WorkerJob[] = [];
+    socket.on('job', (job: WorkerJob) => jobs.push(job));
+    const hello = { sdkVersion: 'raw', concurrency: 1, types: [{ name: 'raw.chatty', registration }] };
+    await expect(socket.emitWithAck('hello', hello)).resolves.toMatchObject({ ok: true });
+    const submitted = await app.http.post('/v1/jobs', { type: 'raw.chatty', payload: {} });
+    await waitFor('the job', () => jobs.length === 1, 10_000);
+    const { dispatchId } = jobs[0]!;
+    for (let line = 0; line < 6_000; line++) socket.emit('log', { dispatchId, line: `line ${line}` });
+    await expect(socket.emitWithAck('complete', { dispatchId, result: { ok: true } })).resolves.toEqual({ ok: true });
+    const done = await client().waitFor(submitted.body.id, { timeoutMs: 20_000 });
+    expect(done).toMatchObject({ status: 'completed', result: { ok: true } });
+    const lines = (await jobEvents(app.workspaceId, submitted.body.id)).flatMap((event) => event.lines ?? []);
+    expect(lines.length).toBeGreaterThanOrEqual(2_000);
+    expect(lines.length).toBeLessThan(6_000);
+    expect(lines.slice(0, 3)).toEqual(['line 0', 'line 1', 'line 2']);
   });
 });

@@ -1,4 +1,4 @@
-import { WaitingError, type Job as BullJob } from 'bullmq';
+import { DelayedError, WaitingError, type Job as BullJob } from 'bullmq';
 import type { Logger } from 'pino';
 import type { JobData } from './job-data';
 
@@ -8,7 +8,11 @@ import type { JobData } from './job-data';
  */
 export class WorkerShutdownError extends Error {
   override name = 'WorkerShutdownError';
-  constructor() {
+  /**
+   * `retryAfterMs`: the job waits this long before it can be taken again, behind the others (a job
+   * nobody here can run now must not stay at the head of its queue, in front of jobs others can).
+   */
+  constructor(readonly retryAfterMs?: number) {
     super('the worker is shutting down: the job goes back to its queue');
   }
 }
@@ -48,9 +52,9 @@ export class JobHandBack {
   }
 
   /** Tells one running handler to stop, its attempt ending in `returnToQueue`; false when it does not run here. */
-  one(jobId: string): boolean {
+  one(jobId: string, retryAfterMs?: number): boolean {
     const abort = this.running.get(jobId);
-    abort?.(new WorkerShutdownError());
+    abort?.(new WorkerShutdownError(retryAfterMs));
     return abort !== undefined;
   }
 
@@ -66,9 +70,20 @@ export class JobHandBack {
    * `announce` comes first and is awaited: once the job is back in its queue another worker may
    * take it at once, and its `job.active` must come after this `job.queued`.
    */
-  async returnToQueue(job: BullJob<JobData>, token: string | undefined, announce: () => Promise<void>) {
+  async returnToQueue(
+    job: BullJob<JobData>,
+    token: string | undefined,
+    announce: () => Promise<void>,
+    retryAfterMs?: number,
+  ) {
     await announce();
     try {
+      if (retryAfterMs) {
+        // BullMQ's manual delay: the processor moved the job itself, so no failure is recorded.
+        await job.moveToDelayed(Date.now() + retryAfterMs, token);
+        this.logger.info({ jobId: job.id, queue: job.queueName, retryAfterMs }, 'job handed back for later');
+        return new DelayedError();
+      }
       await job.moveToWait(token);
       this.logger.info({ jobId: job.id, queue: job.queueName }, 'job handed back to its queue');
     } catch (error) {

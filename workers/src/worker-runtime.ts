@@ -58,8 +58,11 @@ export interface WorkerRuntime {
   close(timeoutMs: number): Promise<void>;
   /** Changes how many jobs each queue's worker runs at once (at least 1). */
   setConcurrency(concurrency: number): void;
-  /** Hands one running job back to its queue (its attempt not counted); false when it does not run here. */
-  handBack(jobId: string): boolean;
+  /**
+   * Hands one running job back to its queue (its attempt not counted), at the head, or after
+   * `retryAfterMs` behind the others; false when it does not run here.
+   */
+  handBack(jobId: string, retryAfterMs?: number): boolean;
 }
 
 /** How long handed-back jobs get to reach their queues (an event and a move each). */
@@ -167,7 +170,12 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     } catch (error) {
       if (cancelled.has(job.id as string)) throw new UnrecoverableError('cancelled');
       if (controller.signal.reason instanceof WorkerShutdownError) {
-        throw await handBack.returnToQueue(job, token, () => finish(job, (reporter) => reporter.handedBack()));
+        throw await handBack.returnToQueue(
+          job,
+          token,
+          () => finish(job, (reporter) => reporter.handedBack()),
+          controller.signal.reason.retryAfterMs,
+        );
       }
       throw error;
     } finally {
@@ -249,7 +257,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     setConcurrency(concurrency: number) {
       for (const worker of workers) worker.concurrency = Math.max(1, concurrency);
     },
-    handBack: (jobId: string) => handBack.one(jobId),
+    handBack: (jobId: string, retryAfterMs?: number) => handBack.one(jobId, retryAfterMs),
     async close(timeoutMs: number) {
       // BullMQ's close stops fetching, waits for the active jobs, then closes its own connections.
       const closed = Promise.all(workers.map((worker) => worker.close()));

@@ -56,6 +56,8 @@ function withRuntime(entry: QueueEntry, act: (runtime: WorkerRuntime) => unknown
 const anyPayload = z.record(z.string(), z.unknown());
 /** How long a job waits for a free worker of its type before it goes back to its queue. */
 const SLOT_WAIT_MS = 2_000;
+/** How long such a job then waits before it is taken again. */
+const UNSERVED_RETRY_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -204,10 +206,11 @@ export class RemoteWorkerPool {
     const session = await this.freeSession(queue, job);
     // It may have left in the await: its jobs were handed back without this one.
     if (!session || !this.load.has(session)) {
-      // No worker of this type has room (one left, or the queue's workers serve different types):
-      // back to the queue, attempt not counted. The handler's signal then ends this call.
+      // No worker of this type has room (one left, or the queue's workers serve other types): back to
+      // the queue for a while, attempt not counted, behind the jobs that can run (at the head it
+      // would be taken again at once, in front of them). The handler's signal then ends this call.
       const entry = this.queues.get(queue);
-      if (entry) withRuntime(entry, (runtime) => runtime.handBack(context.jobId));
+      if (entry) withRuntime(entry, (runtime) => runtime.handBack(context.jobId, UNSERVED_RETRY_MS));
       return new Promise(() => undefined);
     }
     const dispatchId = randomBytes(12).toString('base64url');

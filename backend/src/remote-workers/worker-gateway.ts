@@ -17,6 +17,7 @@ import {
 import { can, type Identity } from '../accounts/identity';
 import type { Revocation, RevocationBus } from '../accounts/revocations';
 import { handshakeAuthenticator, type HandshakeOptions } from '../gateway/socket-handshake';
+import { EventBudget } from '../gateway/socket-input';
 import { JobTypeLimitError, JobTypeNameTakenError, type JobTypeRegistry } from '../job-types/job-type-registry';
 import { depthOf, InvalidJsonSchemaError, MAX_PAYLOAD_DEPTH } from '../job-types/json-schema-checker';
 import type { RemoteSession, RemoteWorkerPool } from './remote-worker-pool';
@@ -40,6 +41,9 @@ export interface WorkerGateway {
   /** Disconnects the workers and stops the pool: jobs still running after `timeoutMs` go back to their queues. */
   close(timeoutMs: number): Promise<void>;
 }
+
+/** Progress reports and log lines one worker connection may send per second, all its jobs together. */
+const WORKER_REPORTS_PER_SECOND = 2_000;
 
 /** Results and payloads travel here: as large as a REST body. */
 const MAX_WORKER_MESSAGE_BYTES = 1_048_576;
@@ -136,11 +140,22 @@ export function startWorkerGateway(server: http.Server, options: WorkerGatewayOp
       const dispatch = pool.dispatchOf(session, data.dispatchId);
       return dispatch ? { dispatch, data } : undefined;
     };
+    // Progress and log lines past the budget are dropped (the reporter coalesces progress anyway);
+    // a worker's ends (`complete`, `fail`) are never refused: a lost one would hold its job.
+    const reports = new EventBudget(WORKER_REPORTS_PER_SECOND);
+    let dropped = 0;
+    const withinBudget = () => {
+      if (reports.spend()) return true;
+      if (dropped++ % 1_000 === 0) log.warn({ dropped }, 'remote worker sends too many progress and log reports');
+      return false;
+    };
     socket.on('progress', (raw) => {
+      if (!withinBudget()) return;
       const found = reportOf(workerProgressSchema, raw);
       if (found && !found.dispatch.stopped) found.dispatch.context.progress(found.data.percent);
     });
     socket.on('log', (raw) => {
+      if (!withinBudget()) return;
       const found = reportOf(workerLogSchema, raw);
       if (found && !found.dispatch.stopped) found.dispatch.context.log(found.data.line);
     });
