@@ -34,6 +34,8 @@ export interface WaitOptions {
 }
 
 const DEFAULT_WAIT_MS = 10 * 60_000;
+/** How often `waitFor` also asks REST, whatever the realtime connection does. */
+const WAIT_POLL_MS = 5_000;
 
 /**
  * Flightdeck's typed client: submit jobs (typed by a `defineJobType` definition, or by name), read,
@@ -115,6 +117,7 @@ export class FlightdeckClient {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        clearInterval(poll);
         options.signal?.removeEventListener('abort', aborted);
         subscription.close();
         if ('job' in outcome) resolve(outcome.job);
@@ -141,6 +144,9 @@ export class FlightdeckClient {
         () => finish({ error: new WaitTimeoutError(`job ${id} did not end within ${timeoutMs} ms`) }),
         timeoutMs,
       );
+      // A safety net, not the way it learns: with no realtime connection (a proxy that drops
+      // WebSockets, say) the job's end is still found.
+      const poll = setInterval(() => void check(), WAIT_POLL_MS);
       const aborted = () => finish({ error: options.signal?.reason });
       if (options.signal?.aborted) return aborted();
       options.signal?.addEventListener('abort', aborted, { once: true });
