@@ -204,6 +204,44 @@ describe('a queue whose workers serve only some of its types', () => {
   });
 });
 
+describe('schedules of registered types', () => {
+  it('runs a schedule of a workspace’s own type on its worker, and checks its payload like a submit', async () => {
+    const ticks: string[] = [];
+    const tick = defineJobType({
+      name: 'test.tick',
+      payload: z.strictObject({ label: z.string() }),
+      run: async ({ label }, { jobId }) => {
+        ticks.push(jobId);
+        return { label };
+      },
+    });
+    const worker = started(startWorker({ url: app.url, apiKey: workerKey, types: [tick], concurrency: 2 }));
+    await worker.ready;
+    const refused = await app.http.post('/v1/schedules', {
+      name: 'bad tick',
+      cron: '* * * * * *',
+      job: { type: 'test.tick', payload: { label: 1 } },
+    });
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({
+      status: 422,
+      code: 'invalid_payload',
+    });
+    const schedule = await app.http.post('/v1/schedules', {
+      name: 'tick',
+      cron: '* * * * * *',
+      job: { type: 'test.tick', payload: { label: 'every second' } },
+    });
+    expect(schedule.status).toBe(201);
+    try {
+      await waitFor('two scheduled runs on the worker', () => ticks.length >= 2, 15_000);
+      const run = await client().waitFor(ticks[0]!, { timeoutMs: 10_000 });
+      expect(run).toMatchObject({ type: 'test.tick', status: 'completed', result: { label: 'every second' } });
+    } finally {
+      expect((await app.http.delete(`/v1/schedules/${schedule.body.id}`)).status).toBe(204);
+    }
+  });
+});
+
 describe('workspace isolation of remote workers', () => {
   it("never hands one workspace's jobs to another workspace's worker of the same type name", async () => {
     const other = await app.createWorkspace(`remote-${Date.now()}`);

@@ -127,7 +127,9 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   });
   duePromoter.start();
   reportDueDelayedJobs(() => duePromoter.countDue());
-  const schedules = new ScheduleService(queues);
+  const jobTypeRegistry = new JobTypeRegistry();
+  const registeredQueues = new RegisteredQueues(redis, config.REDIS_PREFIX, retention, logger);
+  const schedules = new ScheduleService(queues, { registry: jobTypeRegistry, queues: registeredQueues });
   const restored = await schedules.restoreMissing();
   if (restored > 0) logger.warn({ restored }, 'job schedulers missing from Redis were re-created from MongoDB');
   const events = new JobEventStream(redis, keys, context.events);
@@ -144,10 +146,8 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   );
   reconciler.start();
   const queueOverview = new QueueOverviewService(queues);
-  const jobTypeRegistry = new JobTypeRegistry();
   // Read only here: the gateways write their connected workers' entries.
   const remoteWorkers = new RemoteWorkerRoster(redis, keys, logger);
-  const registeredQueues = new RegisteredQueues(redis, config.REDIS_PREFIX, retention, logger);
   const jobs = new JobService({
     redis,
     queues,

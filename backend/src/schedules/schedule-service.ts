@@ -1,11 +1,13 @@
 import { getNextMillis, type JobSchedulerTemplateOptions } from 'bullmq';
 import { ulid } from 'ulid';
 import type { CreateSchedule, Schedule, ScheduleJob, UpdateSchedule } from '@flightdeck/contract';
-import type { JobData } from '@flightdeck/workers';
+import { findJobType, type JobData } from '@flightdeck/workers';
 import { ScheduleModel } from '../db/models';
 import { notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
 import { validatedJobType } from '../jobs/job-validation';
 import type { QueueRegistry } from '../jobs/queue-registry';
+import type { JobTypeRegistry } from '../job-types/job-type-registry';
+import type { RegisteredQueues } from '../job-types/registered-queues';
 
 interface ScheduleRecord {
   _id: string;
@@ -28,12 +30,16 @@ const DEFAULT_TIMEZONE = 'UTC';
  * picks it up (see JobReporter.scheduledRun).
  */
 export class ScheduleService {
-  constructor(private readonly queues: QueueRegistry) {}
+  constructor(
+    private readonly queues: QueueRegistry,
+    /** A workspace's own job types, and their queues: schedules may name them too. */
+    private readonly registered?: { registry: JobTypeRegistry; queues: RegisteredQueues },
+  ) {}
 
   async create(workspaceId: string, input: CreateSchedule): Promise<Schedule> {
     const timezone = input.timezone ?? DEFAULT_TIMEZONE;
     nextRun(input.cron, timezone);
-    const queue = this.jobQueue(input.job);
+    const queue = (await this.validatedType(workspaceId, input.job)).queue;
     const now = new Date();
     const record: ScheduleRecord = {
       _id: ulid(now.getTime()),
@@ -75,7 +81,7 @@ export class ScheduleService {
     const timezone = changes.timezone ?? current.timezone;
     nextRun(cron, timezone);
     const job = changes.job ? JSON.stringify(changes.job) : current.job;
-    const queue = changes.job ? this.jobQueue(changes.job) : current.queue;
+    const queue = changes.job ? (await this.validatedType(workspaceId, changes.job)).queue : current.queue;
     const updated: ScheduleRecord = {
       ...current,
       name: changes.name ?? current.name,
@@ -129,14 +135,18 @@ export class ScheduleService {
     return record;
   }
 
-  /** Validates the job like a submit; the queue its type runs on. */
-  private jobQueue(job: ScheduleJob): string {
-    return validatedJobType(job.type, job.payload ?? {}, 'job.').queue;
+  /** Validates the job like a submit (a workspace's own types too): the queue its type runs on, its defaults. */
+  private async validatedType(workspaceId: string, job: ScheduleJob) {
+    const registered =
+      this.registered && !findJobType(job.type)
+        ? await this.registered.registry.typesFor(workspaceId, [job.type])
+        : undefined;
+    return validatedJobType(job.type, job.payload ?? {}, 'job.', registered);
   }
 
   private async mirror(record: ScheduleRecord): Promise<void> {
     const job = JSON.parse(record.job) as ScheduleJob;
-    const defaults = validatedJobType(job.type, job.payload ?? {}, 'job.').defaults ?? {};
+    const defaults = (await this.validatedType(record.workspaceId, job)).defaults ?? {};
     const timeoutMs = job.timeoutMs ?? defaults.timeoutMs;
     const backoff = job.backoff ?? defaults.backoff;
     const data: JobData = {
@@ -158,7 +168,7 @@ export class ScheduleService {
   }
 
   private queueFor(name: string) {
-    const queue = this.queues.get(name);
+    const queue = this.queues.get(name) ?? this.registered?.queues.get(name);
     if (!queue) throw serviceUnavailable(`queue ${name} is not configured here`);
     return queue;
   }
