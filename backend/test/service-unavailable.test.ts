@@ -8,16 +8,25 @@ const named = (name: string, message: string, extra: Record<string, unknown> = {
 
 describe('isServiceUnavailable', () => {
   it.each([
-    ['ioredis gave up on a command while Redis was away', named('MaxRetriesPerRequestError', 'Reached the max retries per request limit (which is 1).')],
+    [
+      'ioredis gave up on a command while Redis was away',
+      named('MaxRetriesPerRequestError', 'Reached the max retries per request limit (which is 1).'),
+    ],
     ['ioredis: connection closed under a command', new Error('Connection is closed.')],
     ['a MongoDB connection refused', named('MongoNetworkError', 'connect ECONNREFUSED 127.0.0.1:27017')],
     ['no MongoDB server to send to', named('MongoServerSelectionError', 'Server selection timed out after 5000 ms')],
-    ['mongoose held the operation until its buffer timed out', named('MongooseError', 'Operation `jobrecords.find()` buffering timed out after 3000ms')],
+    [
+      'mongoose held the operation until its buffer timed out',
+      named('MongooseError', 'Operation `jobrecords.find()` buffering timed out after 3000ms'),
+    ],
     [
       'a bulk write that failed on the connection',
       named('MongoBulkWriteError', 'connect ECONNREFUSED', { writeErrors: [], errorLabels: ['RetryableError'] }),
     ],
-    ['a wrapped cause', new Error('the job queue is unavailable', { cause: named('MongoPoolClearedError', 'pool cleared') })],
+    [
+      'a wrapped cause',
+      new Error('the job queue is unavailable', { cause: named('MongoPoolClearedError', 'pool cleared') }),
+    ],
   ])('%s: unavailable', (_what, error) => {
     expect(isServiceUnavailable(error)).toBe(true);
   });

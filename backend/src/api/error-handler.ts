@@ -41,7 +41,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const httpError = toHttpError(error);
     // A dependency that is away is an outage, logged once per request without alarm; the rest are bugs.
     if (httpError.status === 503)
-      logger.warn({ err: { message: (error as Error)?.message }, url: req.originalUrl }, 'request refused: unavailable');
+      logger.warn(
+        { err: { message: (error as Error)?.message }, url: req.originalUrl },
+        'request refused: unavailable',
+      );
     else if (httpError.status >= 500)
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };

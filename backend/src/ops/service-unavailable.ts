@@ -31,8 +31,7 @@ const UNAVAILABLE_ERRORS = new Set([
 /** Labels the MongoDB driver puts on errors of the connection rather than of the command. */
 const NETWORK_LABELS = ['RetryableError', 'SystemOverloadedError', 'ResetPool', 'NetworkError'];
 
-const hasWriteErrors = (error: Error) =>
-  ((error as Error & { writeErrors?: unknown[] }).writeErrors ?? []).length > 0;
+const hasWriteErrors = (error: Error) => ((error as Error & { writeErrors?: unknown[] }).writeErrors ?? []).length > 0;
 
 const hasNetworkLabel = (error: Error) =>
   ((error as Error & { errorLabels?: string[] }).errorLabels ?? []).some((label) => NETWORK_LABELS.includes(label));

@@ -183,7 +183,7 @@ async function firstEventOfNewWorkspace(url: string): Promise<number> {
   await socket.subscribeOk({ topic: 'workspace' });
   const submittedAt = Date.now();
   const submitted = await httpClient(url, key).post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 } });
-  await socket.waitForEvent('the new workspace\'s first event', (event) => event.jobId === submitted.body.id, 10_000);
+  await socket.waitForEvent("the new workspace's first event", (event) => event.jobId === submitted.body.id, 10_000);
   return Date.now() - submittedAt;
 }
 

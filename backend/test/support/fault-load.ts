@@ -74,10 +74,13 @@ export class RequestLoad {
     this.startedAt = Date.now();
     const intervalMs = 1000 / this.options.perSecond;
     // Ticks are paced against the clock, not counted per interval, so timer drift does not lower the rate.
-    this.timer = setInterval(() => {
-      const due = Math.floor((Date.now() - this.startedAt) / intervalMs) + 1;
-      while (this.sent < due) this.send(this.sent++);
-    }, Math.max(5, intervalMs / 2));
+    this.timer = setInterval(
+      () => {
+        const due = Math.floor((Date.now() - this.startedAt) / intervalMs) + 1;
+        while (this.sent < due) this.send(this.sent++);
+      },
+      Math.max(5, intervalMs / 2),
+    );
     return this;
   }
 
