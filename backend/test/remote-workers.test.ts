@@ -185,6 +185,38 @@ describe('a remote worker', () => {
   });
 });
 
+describe('a closing worker', () => {
+  it('takes no new job, finishes the one it runs, and leaves the rest to another worker', async () => {
+    const ranOn: Record<string, string> = {};
+    const task = (who: string) =>
+      defineJobType({
+        name: 'test.task',
+        payload: z.object({ ms: z.number().int() }),
+        run: async ({ ms }, { jobId }) => {
+          ranOn[jobId] = who;
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          return { who };
+        },
+      });
+    const closing = startWorker({ url: app.url, apiKey: workerKey, types: [task('closing')], concurrency: 1 });
+    await closing.ready;
+    const first = await client().submit('test.task', { ms: 800 });
+    await waitFor('the closing worker to take the first job', () => closing.inFlight() === 1, 10_000);
+    const closed = closing.close({ timeoutMs: 10_000 });
+    const rest = await Promise.all([1, 2, 3].map(() => client().submit('test.task', { ms: 0 })));
+    const other = started(startWorker({ url: app.url, apiKey: workerKey, types: [task('other')], concurrency: 2 }));
+    await other.ready;
+    await closed;
+    expect(await client().waitFor(first.id, { timeoutMs: 10_000 })).toMatchObject({
+      status: 'completed',
+      result: { who: 'closing' },
+      attemptsMade: 1,
+    });
+    for (const job of rest) await client().waitFor(job.id, { timeoutMs: 20_000 });
+    expect(rest.map((job) => ranOn[job.id])).toEqual(['other', 'other', 'other']);
+  });
+});
+
 describe('a queue whose workers serve only some of its types', () => {
   it('does not let a job nobody runs now hold up the jobs behind it', async () => {
     // Same queue ("default"); only test.free has a worker, with room for one job at a time.

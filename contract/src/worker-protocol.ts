@@ -59,6 +59,8 @@ export interface WorkerToServerEvents {
   log: (report: z.infer<typeof workerLogSchema>) => void;
   complete: (report: z.infer<typeof workerCompleteSchema>, ack: (answer: WorkerAck) => void) => void;
   fail: (report: z.infer<typeof workerFailSchema>, ack: (answer: WorkerAck) => void) => void;
+  /** The worker is closing: send it no more jobs (the ones it runs go on until it reports them). */
+  drain: (request: Record<string, never>, ack: (answer: WorkerAck) => void) => void;
 }
 
 /** Events the server sends a worker. */

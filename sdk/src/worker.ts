@@ -33,8 +33,8 @@ export interface RunningWorker {
   /** Jobs running now. */
   inFlight(): number;
   /**
-   * Stops: waits up to `timeoutMs` (default 10 s) for the running jobs, then stops them and leaves;
-   * Flightdeck hands what did not finish back to its queue, and it runs elsewhere.
+   * Stops: takes no new jobs, waits up to `timeoutMs` (default 10 s) for the running ones, then stops
+   * them and leaves; Flightdeck hands what did not finish back to its queue, and it runs elsewhere.
    */
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -112,6 +112,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     ready,
     inFlight: () => running.size,
     async close({ timeoutMs = 10_000 } = {}) {
+      // First no new jobs, then the running ones get their time.
+      if (socket.connected && timeoutMs > 0)
+        await new Promise<void>((resolve) => socket.timeout(ACK_TIMEOUT_MS).emit('drain', {}, () => resolve()));
       const all = Promise.all([...running.values()].map((job) => job.done));
       await Promise.race([all, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
       for (const job of running.values()) job.controller.abort(new Error('the worker is closing'));

@@ -72,6 +72,8 @@ export class RemoteWorkerPool {
   private readonly queues = new Map<string, QueueEntry>();
   private readonly dispatches = new Map<string, Dispatch>();
   private readonly load = new Map<RemoteSession, number>();
+  /** Workers that are closing: they finish what they run and get nothing new. */
+  private readonly draining = new Set<RemoteSession>();
   private closed = false;
 
   constructor(private readonly options: RemoteWorkerPoolOptions) {}
@@ -102,6 +104,7 @@ export class RemoteWorkerPool {
 
   /** A worker went away: after the grace its jobs go back to their queues. */
   leave(session: RemoteSession, graceMs = this.options.graceMs): void {
+    this.draining.delete(session);
     if (!this.load.delete(session)) return;
     for (const queue of session.types.keys()) {
       const entry = this.queues.get(queue);
@@ -125,6 +128,16 @@ export class RemoteWorkerPool {
       }
       this.closeIdleQueues();
     }, graceMs).unref();
+  }
+
+  /** A worker that is closing gets no more jobs; its queues' concurrency drops by its share. */
+  drain(session: RemoteSession): void {
+    if (!this.load.has(session) || this.draining.has(session)) return;
+    this.draining.add(session);
+    for (const queue of session.types.keys()) {
+      const entry = this.queues.get(queue);
+      if (entry) withRuntime(entry, (runtime) => runtime.setConcurrency(this.slots(entry)));
+    }
   }
 
   /** The dispatch a worker reports on, if it is that worker's and still running. */
@@ -168,7 +181,7 @@ export class RemoteWorkerPool {
 
   private slots(entry: QueueEntry): number {
     let slots = 0;
-    for (const session of entry.sessions) slots += session.concurrency;
+    for (const session of entry.sessions) if (!this.draining.has(session)) slots += session.concurrency;
     return Math.max(1, slots);
   }
 
@@ -260,6 +273,7 @@ export class RemoteWorkerPool {
       for (const session of this.queues.get(queue)?.sessions ?? []) {
         // Queues are per workspace; this is the second lock on that door.
         if (session.workspaceId !== job.data.workspaceId || !session.types.get(queue)?.has(job.name)) continue;
+        if (this.draining.has(session)) continue;
         const load = this.load.get(session) ?? 0;
         if (load < session.concurrency && (!best || load < (this.load.get(best) ?? 0))) best = session;
       }

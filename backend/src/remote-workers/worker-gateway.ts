@@ -172,6 +172,10 @@ export function startWorkerGateway(server: http.Server, options: WorkerGatewayOp
       if (found) pool.failed(found.dispatch, found.data);
       if (typeof ack === 'function') ack(found ? { ok: true } : failure('not_found', 'no such job running here'));
     });
+    socket.on('drain', (_request, ack) => {
+      if (socket.data.session) pool.drain(socket.data.session);
+      if (typeof ack === 'function') ack({ ok: true });
+    });
     socket.on('disconnect', (reason) => {
       const session = socket.data.session;
       if (!session) return;
