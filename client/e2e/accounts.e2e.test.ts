@@ -120,7 +120,7 @@ describe('the console, with accounts', () => {
     await live(vicsPage).waitFor({ timeout: 15_000 });
     expect(pathOf(vicsPage)).toBe(`/w/${olga.slug}`);
     const tabs = vicsPage.getByRole('navigation', { name: 'Workspace' }).getByRole('link');
-    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Activity', 'Ops', 'Members']);
+    await expect(tabs.allTextContents()).resolves.toEqual(['Jobs', 'Activity', 'Job types', 'Ops', 'Members']);
     await expect(vicsPage.locator('fd-submit-form').count()).resolves.toBe(0);
 
     await vicsPage.getByRole('button', { name: 'Sign out' }).click();
