@@ -9,4 +9,5 @@ export * from './artifact-schemas';
 export * from './collaboration-schemas';
 export * from './job-event-reducer';
 export * from './job-type-schemas';
+export * from './ops-autoscaling';
 export * from './worker-protocol';

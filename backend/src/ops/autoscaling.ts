@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AutoscalingState, ScaledObjectCondition, ScaledObjectState, ScalingEvent } from '@flightdeck/contract';
 
 // What the ops view says about scaling. Inside Kubernetes: what the real autoscaler decides — KEDA's
 // ScaledObjects, the HPAs they drive, the Deployments those scale and KEDA's Events. Elsewhere:
@@ -66,55 +67,6 @@ export interface KubeScalingSource {
   /** Gets ready to read (loads the client and its configuration): not counted in a reading's time. */
   prepare?(): Promise<void>;
   read(): Promise<KubeScalingObjects>;
-}
-
-export interface ScaledObjectCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string | null;
-  message: string | null;
-  since: string | null;
-}
-
-export interface ScalingEvent {
-  type: string;
-  reason: string;
-  message: string;
-  /** When it last happened. */
-  at: string | null;
-  count: number;
-}
-
-export interface ScaledObjectState {
-  name: string;
-  /** The Flightdeck queues it scales on (its `flightdeck.dev/queues` annotation). */
-  queues: string[];
-  /** `app.kubernetes.io/component` of the Deployment it scales (api, gateway, worker…). */
-  component: string | null;
-  minReplicas: number | null;
-  maxReplicas: number | null;
-  /** The HPA KEDA drives: the replicas it asks for and the ones it counts. Null when there is none (yet). */
-  hpa: { name: string; desiredReplicas: number; currentReplicas: number } | null;
-  /** The Deployment it scales: replicas asked for (spec) and ready. Null when it is missing. */
-  deployment: { name: string; replicas: number; readyReplicas: number } | null;
-  /** Ready, Active, Fallback and Paused, as KEDA reports them. */
-  conditions: ScaledObjectCondition[];
-  /** KEDA's Events about it, newest first. */
-  events: ScalingEvent[];
-}
-
-export interface AutoscalingState {
-  /** Where the worker replicas (desired and running) come from. */
-  source: 'kubernetes' | 'policy';
-  /** Why that source, in words. */
-  reason: string;
-  /** The namespace read; null outside Kubernetes. */
-  namespace: string | null;
-  /** When the Kubernetes API was last read successfully. */
-  readAt: string | null;
-  /** Why the last reading failed; null when it did not. */
-  error: string | null;
-  scaledObjects: ScaledObjectState[];
 }
 
 /** How many Events per ScaledObject the view shows. */
@@ -333,3 +285,5 @@ export function kubernetesErrorMessage(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+export type { AutoscalingState, ScaledObjectCondition, ScaledObjectState, ScalingEvent };

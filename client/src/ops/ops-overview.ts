@@ -1,3 +1,5 @@
+import type { AutoscalingState, ScaledObjectCondition, ScaledObjectState, ScalingEvent } from '@flightdeck/contract';
+
 /**
  * What `GET /v1/ops` answers (see docs/openapi.json): queue depth and scaling, gateways and their
  * connections, worker replicas running against the ones asked for — by the real autoscaler inside
@@ -48,51 +50,6 @@ export interface WorkerProcess {
   at: string;
 }
 
-/** A ScaledObject's condition as KEDA reports it: `Ready`, `Active`, `Fallback` or `Paused`. */
-export interface ScaledObjectCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string | null;
-  message: string | null;
-  since: string | null;
-}
-
-/** A Kubernetes Event KEDA wrote about a ScaledObject. */
-export interface ScalingEvent {
-  /** `Normal` or `Warning`. */
-  type: string;
-  reason: string;
-  message: string;
-  at: string | null;
-  count: number;
-}
-
-/** One Flightdeck ScaledObject: what KEDA and its HPA decide, and what the Deployment has. */
-export interface ScaledObjectState {
-  name: string;
-  queues: string[];
-  /** The Deployment's `app.kubernetes.io/component`: api, gateway, worker, worker-image… */
-  component: string | null;
-  minReplicas: number | null;
-  maxReplicas: number | null;
-  hpa: { name: string; desiredReplicas: number; currentReplicas: number } | null;
-  deployment: { name: string; replicas: number; readyReplicas: number } | null;
-  conditions: ScaledObjectCondition[];
-  /** Newest first. */
-  events: ScalingEvent[];
-}
-
-/** Where the worker replicas come from: the real autoscaler inside Kubernetes, else Flightdeck's policy. */
-export interface AutoscalingState {
-  source: 'kubernetes' | 'policy';
-  reason: string;
-  namespace: string | null;
-  readAt: string | null;
-  /** Why the last reading of the Kubernetes API failed. */
-  error: string | null;
-  scaledObjects: ScaledObjectState[];
-}
-
 export interface OpsOverview {
   queues: QueueOverview[];
   gateways: GatewayOverview[];
@@ -109,3 +66,5 @@ export interface OpsOverview {
   /** Whether this workspace operates the deployment's shared queues (only its admins pause and drain them). */
   operator: boolean;
 }
+
+export type { AutoscalingState, ScaledObjectCondition, ScaledObjectState, ScalingEvent };
