@@ -33,7 +33,7 @@ case "$command" in
 esac
 
 # The first run on a fresh machine takes minutes; measured on one (see README.md, "Set up").
-FIRST_RUN_NOTE="the first run on a fresh machine installs and builds everything (about 6 minutes for npm start, 7 for npm test on 2 cores); later runs take seconds"
+FIRST_RUN_NOTE="the first run on a fresh machine installs and builds everything (about 5 minutes for npm start, 6 for npm test on 2 cores, as measured in README.md); later runs take seconds"
 
 BUILD_STAMP="node_modules/.flightdeck-build"
 # What the build reads: when any of it is newer than the last build, the build runs again.
