@@ -24,8 +24,11 @@ const BATCH = 100;
 const KILL_AFTER_MS = 2_500;
 /** From the first submit until every job must be final: the killed worker's jobs wait out WORKER_LOCK_MS first. */
 const FINAL_WITHIN_MS = 45_000;
-/** After the stream checks, for MongoDB history to hold the reconciled jobs final. */
-const HISTORY_WITHIN_MS = 30_000;
+/**
+ * After the stream checks, for MongoDB history to hold the reconciled jobs final: history trails the
+ * stream by a minute or more when FerretDB (SQLite) shares two loaded cores with other test files.
+ */
+const HISTORY_WITHIN_MS = 150_000;
 
 const namespace = testNamespace();
 const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
@@ -200,5 +203,5 @@ describe('a worker SIGKILLed under load', () => {
     expect(historyOfReconciled).toBe(reconciled.length);
     expect(socketDuplicated).toEqual([]);
     expect(socketFinals.size).toBe(JOBS);
-  }, 120_000);
+  }, 300_000);
 });
