@@ -3,6 +3,7 @@ import path from 'node:path';
 import { freePort, startFerretDb, type LocalService } from '../../src/services/local-services';
 import {
   faultDataDir,
+  HIGH_RATE_LIMITS,
   jobsNotIn,
   killHard,
   listedJobs,
@@ -24,8 +25,6 @@ const RATE = 40;
 const UP_BEFORE_MS = 3_000;
 const DOWN_MS = 15_000;
 const UP_AFTER_MS = 3_000;
-/** Rate limits stay on, but high enough for the test's own polling. */
-const HIGH_LIMITS = { RATE_LIMIT_PER_CALLER: '100000', RATE_LIMIT_PER_IP: '100000' };
 
 const data = faultDataDir('mongodb');
 const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
@@ -48,7 +47,7 @@ it('keeps accepting jobs through a 15 s MongoDB outage, and history catches up a
   const namespace = { ...base, mongoUrl: `mongodb://127.0.0.1:${port}/${base.database}` };
   api = await startProcess({
     namespace,
-    env: { ROLES: 'api,gateway', BOOTSTRAP_API_KEY: apiKey, ...HIGH_LIMITS },
+    env: { ROLES: 'api,gateway', BOOTSTRAP_API_KEY: apiKey, ...HIGH_RATE_LIMITS },
     waitFor: '/readyz',
   });
   await startProcess({ namespace, env: { ROLES: 'worker', BOOTSTRAP_API_KEY: apiKey } });

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { freePort, startRedis, type LocalService } from '../../src/services/local-services';
 import {
   faultDataDir,
+  HIGH_RATE_LIMITS,
   jobsNotIn,
   jobStates,
   killHard,
@@ -30,9 +31,6 @@ const UP_BEFORE_MS = 3_000;
 const DOWN_MS = 12_000;
 const UP_AFTER_MS = 5_000;
 
-/** Rate limits stay on (they count in Redis too), but high enough for the test's own polling. */
-const HIGH_LIMITS = { RATE_LIMIT_PER_CALLER: '100000', RATE_LIMIT_PER_IP: '100000' };
-
 const data = faultDataDir('redis');
 const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
 let redis: LocalService;
@@ -57,7 +55,7 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   prefix = namespace.prefix;
   api = await startProcess({
     namespace,
-    env: { ROLES: 'api,gateway', BOOTSTRAP_API_KEY: apiKey, ...HIGH_LIMITS },
+    env: { ROLES: 'api,gateway', BOOTSTRAP_API_KEY: apiKey, ...HIGH_RATE_LIMITS },
     waitFor: '/readyz',
   });
   // A short lock, so a job whose lock lapsed while Redis was away is taken over within seconds.

@@ -267,3 +267,6 @@ export async function killHard(pid: number, timeoutMs = 5_000): Promise<void> {
   }
   throw new Error(`process ${pid} still there ${timeoutMs} ms after SIGKILL`);
 }
+
+/** Rate limits stay on (they count in Redis too), but high enough for a fault test's own load and polling. */
+export const HIGH_RATE_LIMITS = { RATE_LIMIT_PER_CALLER: '100000', RATE_LIMIT_PER_IP: '100000' };
