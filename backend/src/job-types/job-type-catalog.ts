@@ -44,6 +44,12 @@ export class JobTypeCatalog {
   async get(workspaceId: string, name: string): Promise<JobTypeInfo | undefined> {
     return (await this.list(workspaceId)).find((type) => type.name === name);
   }
+
+  /** A registered type at the version given (the one a registration just stored), as `list` shows it. */
+  async present(type: RegisteredJobType): Promise<JobTypeInfo> {
+    const remote = await (this.deps.registeredWorkers?.(type.workspaceId) ?? Promise.resolve(undefined));
+    return presentRegistered(type, remote?.get(type.name) ?? { ...NO_WORKERS, instances: [] });
+  }
 }
 
 /** The built-in worker processes that run a queue, and their concurrency on it together. */

@@ -58,6 +58,8 @@ interface CachedTypes {
  */
 export class JobTypeRegistry {
   private readonly cache = new Map<string, CachedTypes>();
+  /** Counts this process's registrations: a read that began before one must not cache what it read. */
+  private registrations = 0;
   /** Compiled schemas by version id: a version never changes, so it is compiled once per process. */
   private readonly compiled = new Map<string, RegisteredJobType>();
 
@@ -103,11 +105,13 @@ export class JobTypeRegistry {
           digest,
           registeredAt: new Date(),
         });
+        this.registrations++;
         this.cache.delete(workspaceId);
         return { type: this.compile(record.toObject()), created: true };
       } catch (error) {
         // Another registration added this version first (E11000), or the insert collided with it
         // otherwise (FerretDB's SQLite answers a busy database): compare with what is there now.
+        this.registrations++;
         this.cache.delete(workspaceId);
         if (attempt >= REGISTER_ATTEMPTS) throw error;
         if (!isDuplicateKey(error) && (await this.load(workspaceId)).get(name)?.version !== version) throw error;
@@ -134,9 +138,11 @@ export class JobTypeRegistry {
 
   /** Reads every version of the workspace's types and keeps the latest of each. */
   private async load(workspaceId: string): Promise<ReadonlyMap<string, RegisteredJobType>> {
+    const registrationsBefore = this.registrations;
     const records = await JobTypeVersionModel.find({ workspaceId }).sort({ name: 1, version: -1 }).lean();
     const types = new Map<string, RegisteredJobType>();
     for (const record of records) if (!types.has(record.name)) types.set(record.name, this.compile(record));
+    if (registrationsBefore !== this.registrations) return types;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(workspaceId, { types, loadedAt: Date.now() });
     return types;

@@ -55,7 +55,7 @@ export function jobTypesRoutes({ registry, catalog, audit, bodyBytes }: JobTypes
           { version: type.version, queue: type.queue },
         );
       }
-      res.status(created ? 201 : 200).json(await catalog.get(workspaceId, name));
+      res.status(created ? 201 : 200).json(await catalog.present(type));
     },
   );
 
