@@ -37,6 +37,10 @@ function loadShape(name: 'steady' | 'diurnal', title: string, phases: Phase[], j
       const peakRate = Math.max(...phases.map((phase) => Math.max(phase.arrivalRate, phase.rampTo ?? 0))) * 10;
       const capacity = perPodCapacity(sampler.samples, WORKERS, 'demo');
       const peakWorkers = Math.max(...sampler.samples.map((sample) => sample.scaling[WORKERS]?.ready ?? 0));
+      // Where the autoscaler settled: the workers ready when the last phase ended, against what its rate needs.
+      const endRate = (phases.at(-1)!.rampTo ?? phases.at(-1)!.arrivalRate) * 10;
+      const loadEnd = phases.reduce((sum, phase) => sum + phase.duration, 0);
+      const atLoadEnd = sampler.samples.find((sample) => sample.t >= loadEnd) ?? sampler.samples.at(-1);
       return {
         accepted,
         jobMs,
@@ -44,6 +48,9 @@ function loadShape(name: 'steady' | 'diurnal', title: string, phases: Phase[], j
         perPodJobsPerSecond: round(capacity),
         workersNeededAtPeak: capacity ? Math.ceil(peakRate / capacity) : null,
         peakWorkersReady: peakWorkers,
+        jobsPerSecondAtEnd: endRate,
+        workersNeededAtEnd: capacity ? Math.ceil(endRate / capacity) : null,
+        workersReadyAtEnd: atLoadEnd?.scaling[WORKERS]?.ready ?? null,
         startLatencySeconds: { p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)) },
         jobsStartedTwice: restarted,
         target: 'replicas follow the load; 0 jobs killed or stalled by scale-in',
@@ -52,17 +59,20 @@ function loadShape(name: 'steady' | 'diurnal', title: string, phases: Phase[], j
   };
 }
 
+// Long enough to see the autoscaler settle: it scales up within seconds, but scales in only after
+// the HPA's 300 s stabilization window and then one pod a minute (deploy/k8s/base/keda.yaml).
 export const steady = () =>
-  loadShape('steady', 'Steady load: 50 jobs/s for two minutes', [{ duration: 120, arrivalRate: 5 }], 2000);
+  loadShape('steady', 'Steady load: 50 jobs/s for fifteen minutes', [{ duration: 900, arrivalRate: 5 }], 2000);
 
 export const diurnal = () =>
   loadShape(
     'diurnal',
-    'A compressed day: 10 → 150 → 10 jobs/s over six minutes',
+    'A compressed day: 10 → 150 → 10 jobs/s over seventeen minutes',
     [
-      { duration: 150, arrivalRate: 1, rampTo: 15 },
-      { duration: 60, arrivalRate: 15 },
-      { duration: 150, arrivalRate: 15, rampTo: 1 },
+      { duration: 300, arrivalRate: 1, rampTo: 15 },
+      { duration: 120, arrivalRate: 15 },
+      { duration: 300, arrivalRate: 15, rampTo: 1 },
+      { duration: 300, arrivalRate: 1 },
     ],
     2000,
   );
