@@ -92,6 +92,22 @@ const envSchema = z.object({
    */
   DUE_JOB_POLL_MS: int(1_000, 50),
   /**
+   * Fair share between workspaces (see docs/design.md, "Fair share"): `on` keeps each workspace's
+   * waiting jobs of the shared queues in its own lane and feeds BullMQ round-robin; `off` is plain FIFO.
+   */
+  FAIR_SHARE: z.enum(['on', 'off']).default('on'),
+  /**
+   * Most jobs the dispatcher keeps in BullMQ's `wait` + `prioritized` of each shared queue; it adapts
+   * below this to the rate workers drain them. Larger: more throughput headroom, less fairness.
+   */
+  FAIR_DISPATCH_DEPTH: int(400, 1),
+  /** A workspace's jobs running at once (dispatched, not finished) unless an operator set its own; unset = unlimited. */
+  FAIR_DEFAULT_MAX_RUNNING: z.coerce.number().int().min(1).optional(),
+  /** A workspace's jobs waiting (queued or delayed) in the shared queues; past it submissions get 429 quota_exceeded. */
+  FAIR_DEFAULT_MAX_PENDING: int(1_000_000, 1),
+  /** A workspace's share of the workers relative to others' (1–100) unless an operator set its own. */
+  FAIR_DEFAULT_WEIGHT: int(1, 1).pipe(z.number().max(100)),
+  /**
    * First retry delay of a webhook delivery; later ones double (BullMQ exponential backoff). Tests
    * shorten it.
    */

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'job_claimed',
   'not_claim_holder',
   'rate_limited',
+  'quota_exceeded',
   'service_unavailable',
   'internal_error',
 ] as const;

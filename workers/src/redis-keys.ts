@@ -41,6 +41,37 @@ export function redisKeys(prefix: string) {
     tokenSecret: `${base}:token-secret`,
     /** Prefix of the rate limiters' counters. */
     rateLimits: `${base}:rl`,
+    /**
+     * Fair share (backend/src/fair-share). Every fair-share key starts with `fairPrefix`; the Lua scripts
+     * build the same names from it (see fair-share-keys.script.ts), so the two lists must agree.
+     */
+    fairPrefix: `${base}:fair:`,
+    /** A workspace's limits (hash: `maxRunning`, `maxPending`, `weight`; an absent field = the default). */
+    fairLimits: (workspaceId: string) => `${base}:fair:limits:${workspaceId}`,
+    /** A workspace's jobs waiting in a queue's lane (zset, score = priority · 2^32 + submission sequence). */
+    fairLane: (queue: string, workspaceId: string) => `${base}:fair:lane:${queue}:${workspaceId}`,
+    /** The BullMQ add arguments (JSON `{ name, data, opts }`) of a workspace's laned and delayed jobs in a queue. */
+    fairArgs: (queue: string, workspaceId: string) => `${base}:fair:args:${queue}:${workspaceId}`,
+    /** A workspace's delayed jobs in a queue (zset, score = due time in ms), until they enter its lane. */
+    fairDelayed: (queue: string, workspaceId: string) => `${base}:fair:delayed:${queue}:${workspaceId}`,
+    /** Workspaces with lane work in a queue (zset, score = their pass in the weighted round-robin). */
+    fairReady: (queue: string) => `${base}:fair:ready:${queue}`,
+    /** Workspaces with delayed jobs in a queue (zset, score = their earliest due time). */
+    fairTimers: (queue: string) => `${base}:fair:timers:${queue}`,
+    /** Every due job waiting in a queue's lanes (set of job ids): KEDA's backlog trigger reads its size. */
+    fairBacklog: (queue: string) => `${base}:fair:backlog:${queue}`,
+    /** Batches taken from the lanes and not yet known added to BullMQ (hash: batch id → JSON array of adds). */
+    fairDispatching: (queue: string) => `${base}:fair:dispatching:${queue}`,
+    /** When each dispatching batch was taken (zset, score = ms): the recovery pass re-adds old ones. */
+    fairDispatchingAt: (queue: string) => `${base}:fair:dispatching-at:${queue}`,
+    /** A workspace's jobs dispatched to BullMQ and not yet final (set of job ids): its running count. */
+    fairRunning: (workspaceId: string) => `${base}:fair:running:${workspaceId}`,
+    /** Jobs of a workspace dispatched per 10-second bucket (hash: bucket → count), for its share of the workers. */
+    fairStarted: (workspaceId: string) => `${base}:fair:started:${workspaceId}`,
+    /** Workspaces that ever submitted to a shared queue (set), for usage reads that name none. */
+    fairWorkspaces: `${base}:fair:workspaces`,
+    /** Sequence of submissions, FIFO among jobs of equal priority in a lane. */
+    fairSeq: `${base}:fair:seq`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
