@@ -186,6 +186,7 @@ export const AUDIT_ACTIONS = [
   'schedule.deleted',
   'artifact.deleted',
   'job_type.registered',
+  'workspace.limits_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -10,4 +10,5 @@ export * from './collaboration-schemas';
 export * from './job-event-reducer';
 export * from './job-type-schemas';
 export * from './ops-autoscaling';
+export * from './fair-share-schemas';
 export * from './worker-protocol';

@@ -19,6 +19,8 @@ import type { JobTypeRegistry } from '../job-types/job-type-registry';
 import type { QueueDrainService } from '../jobs/queue-drain';
 import type { QueueOverviewService } from '../jobs/queue-overview';
 import type { OpsOverviewService } from '../ops/ops-overview';
+import type { FairShareOverview } from '../fair-share/workspace-limits-overview';
+import type { WorkspaceLimitsStore } from '../fair-share/workspace-limits';
 import { httpRequestDuration } from '../metrics';
 import { authenticate, inWorkspace } from './authenticate';
 import { trustedProxies } from './client-address';
@@ -40,6 +42,7 @@ import { queuesRoutes } from './routes/queues.routes';
 import { schedulesRoutes } from './routes/schedules.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
 import { artifactsRoutes } from './routes/artifacts.routes';
+import { fairShareRoutes } from './routes/fair-share.routes';
 import type { ArtifactService } from '../artifacts/artifact-service';
 import type { ScheduleService } from '../schedules/schedule-service';
 import type { WebhookEndpoints } from '../webhooks/webhook-endpoints';
@@ -57,6 +60,7 @@ export interface AppOptions {
     queues: QueueOverviewService;
     drains: QueueDrainService;
     ops: OpsOverviewService;
+    fairShare: { limits: WorkspaceLimitsStore; overview: FairShareOverview };
     webhooks: WebhookService;
     webhookEndpoints: WebhookEndpoints;
     schedules: ScheduleService;
@@ -152,6 +156,12 @@ export function createApp(options: AppOptions): Express {
         overview: api.queues,
         ops: api.ops,
         drains: api.drains,
+        audit: api.audit,
+        operatorWorkspaceId: api.operatorWorkspaceId,
+        bodyBytes,
+      }),
+      fairShareRoutes({
+        ...api.fairShare,
         audit: api.audit,
         operatorWorkspaceId: api.operatorWorkspaceId,
         bodyBytes,

@@ -15,6 +15,7 @@ import {
 import { registerAccountPaths } from './openapi-accounts';
 import { registerArtifactPaths } from './openapi-artifacts';
 import { registerControlRoomPaths } from './openapi-control-room';
+import { registerFairSharePaths } from './openapi-fair-share';
 import { registerJobTypePaths } from './openapi-job-types';
 import { registerSchedulePaths } from './openapi-schedules';
 import { registerWebhookPaths } from './openapi-webhooks';
@@ -265,6 +266,7 @@ export function buildOpenApiDocument() {
 
   registerAccountPaths(registry, security);
   registerControlRoomPaths(registry, security);
+  registerFairSharePaths(registry, security);
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -21,6 +21,9 @@ import { HistoryProjector } from '../history/history-projector';
 import { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from '../jobs/job-reader';
 import { DueJobPromoter } from '../jobs/due-job-promoter';
+import { readFairShareUsage } from '../fair-share/fair-share-usage';
+import { WorkspaceLimitsStore } from '../fair-share/workspace-limits';
+import { FairShareOverview } from '../fair-share/workspace-limits-overview';
 import { JobService } from '../jobs/job-service';
 import { JobTypeCatalog } from '../job-types/job-type-catalog';
 import { JobTypeRegistry } from '../job-types/job-type-registry';
@@ -161,6 +164,18 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
     historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
   });
+  // Operators' limits per workspace, mirrored into Redis for the dispatcher (now and every period).
+  const fairLimits = new WorkspaceLimitsStore({
+    redis,
+    limitsKey: keys.fairLimits,
+    defaults: {
+      maxRunning: config.FAIR_DEFAULT_MAX_RUNNING ?? null,
+      maxPending: config.FAIR_DEFAULT_MAX_PENDING,
+      weight: config.FAIR_DEFAULT_WEIGHT,
+    },
+    logger: logger.child({ component: 'fair-limits' }),
+  });
+  fairLimits.start();
   const api: ApiRole['api'] = {
     jobs,
     jobTypes: {
@@ -175,6 +190,10 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     views: new SavedViews(),
     queues: queueOverview,
     drains: new QueueDrainService(queueOverview, jobs),
+    fairShare: {
+      limits: fairLimits,
+      overview: new FairShareOverview(fairLimits, (ids) => readFairShareUsage(redis, keys, ids)),
+    },
     ops: new OpsOverviewService(queueOverview, context.registry, autoscalingReaderFor(config, logger)),
     webhooks: new WebhookService(reader),
     webhookEndpoints: new WebhookEndpoints(),
@@ -211,6 +230,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     api,
     bootstrap: bootstrapResult,
     async stop() {
+      await fairLimits.stop();
       await sweeper.stop();
       await duePromoter.stop();
       await reconciler.stop();

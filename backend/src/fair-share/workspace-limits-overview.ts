@@ -1,0 +1,72 @@
+import { FAIR_SHARE_LIMITS, type FairShare, type WorkspaceShare } from '@flightdeck/contract';
+import { WorkspaceModel } from '../db/models';
+import { DEFAULT_LIMITS, type WorkspaceLimitsStore } from './workspace-limits';
+
+/** What the dispatcher counts of one workspace (a subset of fair-share-usage.ts's `WorkspaceUsage`). */
+export interface WorkspaceCounts {
+  workspaceId: string;
+  pending: number;
+  running: number;
+  startedLastMinute: number;
+}
+
+/** Reads the counts of the workspaces named, or of every workspace with any when none are named. */
+export type WorkspaceCountsReader = (workspaceIds?: string[]) => Promise<WorkspaceCounts[]>;
+
+/** Who asks: their workspace, and whether they operate the deployment (and so see every workspace). */
+export interface FairShareViewer {
+  workspaceId: string;
+  operator: boolean;
+}
+
+const NO_COUNTS = { pending: 0, running: 0, startedLastMinute: 0 };
+
+/**
+ * `GET /v1/fair-share`: per workspace, what waits, what runs, the limits and the share of the jobs
+ * started in the last minute. An operator sees every workspace; anyone else only their own line
+ * (their share is of the whole deployment's starts, but no other workspace's figures are given).
+ */
+export class FairShareOverview {
+  constructor(
+    private readonly limits: WorkspaceLimitsStore,
+    private readonly counts: WorkspaceCountsReader,
+  ) {}
+
+  async describe(viewer: FairShareViewer): Promise<FairShare> {
+    const [usage, limits, workspaces] = await Promise.all([
+      this.counts(),
+      viewer.operator ? this.limits.all() : this.ownLimits(viewer.workspaceId),
+      WorkspaceModel.find(viewer.operator ? {} : { _id: viewer.workspaceId }, { name: 1, slug: 1 }).lean(),
+    ]);
+    const byWorkspace = new Map(usage.map((counts) => [counts.workspaceId, counts]));
+    const started = usage.reduce((sum, counts) => sum + counts.startedLastMinute, 0);
+    const lines = workspaces.map((workspace): WorkspaceShare => {
+      const workspaceId = String(workspace._id);
+      const { pending, running, startedLastMinute } = byWorkspace.get(workspaceId) ?? NO_COUNTS;
+      const set = limits.get(workspaceId) ?? { ...DEFAULT_LIMITS };
+      return {
+        workspaceId,
+        name: workspace.name,
+        slug: workspace.slug,
+        pending,
+        running,
+        startedLastMinute,
+        share: started > 0 ? startedLastMinute / started : null,
+        limits: set,
+        effective: this.limits.effective(set),
+      };
+    });
+    lines.sort((a, b) => b.running + b.pending - (a.running + a.pending) || a.name.localeCompare(b.name));
+    return {
+      operator: viewer.operator,
+      defaults: this.limits.defaults,
+      windowSeconds: FAIR_SHARE_LIMITS.windowSeconds,
+      workspaces: lines,
+      at: new Date().toISOString(),
+    };
+  }
+
+  private async ownLimits(workspaceId: string) {
+    return new Map([[workspaceId, await this.limits.get(workspaceId)]]);
+  }
+}

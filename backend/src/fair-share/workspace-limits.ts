@@ -1,0 +1,168 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { EffectiveLimits, SetWorkspaceLimits, WorkspaceLimits } from '@flightdeck/contract';
+import { WorkspaceModel } from '../db/models';
+import { WorkspaceLimitsModel } from '../db/workspace-limits-model';
+
+/** How often every process re-writes the Redis mirror of every workspace's limits. */
+export const LIMITS_MIRROR_EVERY_MS = 30_000;
+
+/** No limit set: every field is the deployment's default. */
+export const DEFAULT_LIMITS: WorkspaceLimits = Object.freeze({ maxRunning: null, maxPending: null, weight: null });
+
+const LIMIT_FIELDS = ['maxRunning', 'maxPending', 'weight'] as const;
+
+export interface WorkspaceLimitsOptions {
+  redis: Redis;
+  /** The Redis hash the dispatcher reads a workspace's limits from (`keys.fairLimits`). */
+  limitsKey: (workspaceId: string) => string;
+  /** The deployment's defaults, for the limits in force. */
+  defaults: EffectiveLimits;
+  logger: Logger;
+  mirrorEveryMs?: number;
+}
+
+/** What a change of limits replaced, and with what. */
+export interface LimitsChange {
+  before: WorkspaceLimits;
+  after: WorkspaceLimits;
+}
+
+/**
+ * The fair-share limits operators set per workspace. MongoDB holds them; Redis holds a mirror that
+ * the dispatcher's scripts read (`<prefix>:flightdeck:fair:limits:<workspaceId>`, a hash whose
+ * integer fields `maxRunning`, `maxPending`, `weight` are present only when set). The mirror is
+ * written on every change and, because a Redis that restarted empty or was flushed would otherwise
+ * forget an operator's limit, re-written whole when the process starts and every period.
+ */
+export class WorkspaceLimitsStore {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = true;
+
+  constructor(private readonly options: WorkspaceLimitsOptions) {}
+
+  get defaults(): EffectiveLimits {
+    return this.options.defaults;
+  }
+
+  /** The limits in force: each set field, else the default. */
+  effective(limits: WorkspaceLimits): EffectiveLimits {
+    const { defaults } = this.options;
+    return {
+      maxRunning: limits.maxRunning ?? defaults.maxRunning,
+      maxPending: limits.maxPending ?? defaults.maxPending,
+      weight: limits.weight ?? defaults.weight,
+    };
+  }
+
+  /** A workspace's limits as set (all `null` when none were). */
+  async get(workspaceId: string): Promise<WorkspaceLimits> {
+    const doc = await WorkspaceLimitsModel.findById(workspaceId).lean();
+    return doc ? limitsOf(doc) : { ...DEFAULT_LIMITS };
+  }
+
+  /** The limits set, by workspace id; workspaces without any are absent. */
+  async all(): Promise<Map<string, WorkspaceLimits>> {
+    const docs = await WorkspaceLimitsModel.find().lean();
+    return new Map(docs.map((doc) => [doc._id, limitsOf(doc)]));
+  }
+
+  /**
+   * Replaces a workspace's limits (a field left out is the default) and its mirror; `null` when
+   * there is no such workspace.
+   */
+  async set(workspaceId: string, input: SetWorkspaceLimits): Promise<LimitsChange | null> {
+    if (!(await WorkspaceModel.exists({ _id: workspaceId }))) return null;
+    const before = await this.get(workspaceId);
+    const after: WorkspaceLimits = {
+      maxRunning: input.maxRunning ?? null,
+      maxPending: input.maxPending ?? null,
+      weight: input.weight ?? null,
+    };
+    await WorkspaceLimitsModel.updateOne({ _id: workspaceId }, { $set: after }, { upsert: true });
+    // What MongoDB holds now: of two operators changing the same workspace at once, the mirror
+    // follows the last write (and the next period sets right any interleaving).
+    await this.mirror(workspaceId, await this.get(workspaceId));
+    return { before, after };
+  }
+
+  /**
+   * Re-writes the mirror of every workspace with limits, and forgets the limits of workspaces that
+   * no longer exist. Answers how many mirrors it wrote.
+   */
+  async mirrorAll(): Promise<number> {
+    const limits = await this.all();
+    const ids = [...limits.keys()];
+    const existing = new Set(
+      ids.length === 0
+        ? []
+        : (await WorkspaceModel.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((doc) => String(doc._id)),
+    );
+    const gone = ids.filter((id) => !existing.has(id));
+    if (gone.length > 0) {
+      await WorkspaceLimitsModel.deleteMany({ _id: { $in: gone } });
+      // One key per call: on a Redis Cluster, the keys of two workspaces may live on two shards.
+      for (const id of gone) await this.options.redis.del(this.options.limitsKey(id));
+    }
+    let written = 0;
+    for (const [workspaceId, set] of limits) {
+      if (!existing.has(workspaceId)) continue;
+      await this.mirror(workspaceId, set);
+      written++;
+    }
+    return written;
+  }
+
+  /** Mirrors every workspace's limits now and then every period, until `stop`. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private tick(): void {
+    this.running = this.mirrorAll()
+      .catch((error: unknown) =>
+        // Redis or MongoDB away: the next period tries again, and every change writes its own mirror.
+        this.options.logger.warn({ err: error }, 'could not re-write the mirror of the workspace limits'),
+      )
+      .finally(() => {
+        if (this.stopped) return;
+        this.timer = setTimeout(() => this.tick(), this.options.mirrorEveryMs ?? LIMITS_MIRROR_EVERY_MS);
+        this.timer.unref();
+      });
+  }
+
+  /** The hash holds exactly the fields set: replaced in one transaction, so the dispatcher never reads half. */
+  private async mirror(workspaceId: string, limits: WorkspaceLimits): Promise<void> {
+    const key = this.options.limitsKey(workspaceId);
+    const fields = LIMIT_FIELDS.flatMap((field) => {
+      const value = limits[field];
+      return value === null ? [] : [field, String(value)];
+    });
+    const transaction = this.options.redis.multi().del(key);
+    if (fields.length > 0) transaction.hset(key, ...fields);
+    await transaction.exec();
+  }
+}
+
+function limitsOf(doc: { maxRunning?: number | null; maxPending?: number | null; weight?: number | null }) {
+  return { maxRunning: doc.maxRunning ?? null, maxPending: doc.maxPending ?? null, weight: doc.weight ?? null };
+}
+
+/**
+ * The key of a workspace's limits hash, as `keys.fairLimits` of @flightdeck/workers builds it
+ * (`<prefix>:flightdeck:fair:limits:<workspaceId>`).
+ */
+export const fairLimitsKey =
+  (prefix: string) =>
+  (workspaceId: string): string =>
+    `${prefix}:flightdeck:fair:limits:${workspaceId}`;
