@@ -216,7 +216,10 @@ export const queueDueDelayed = new Gauge({
     const counts = dueJobCounts;
     if (!counts) return;
     await collectOrDrop(this, async () => {
-      for (const [queue, count] of await counts()) this.set({ queue }, count);
+      const now = await counts();
+      // Registered queues come and go: a queue no longer counted must not keep its last value.
+      this.reset();
+      for (const [queue, count] of now) this.set({ queue }, count);
     });
   },
 });
@@ -224,6 +227,62 @@ export const queueDueDelayed = new Gauge({
 /** How /metrics counts due delayed jobs (processes with the `api` role). */
 export function reportDueDelayedJobs(counts: () => Promise<ReadonlyMap<string, number>>): void {
   dueJobCounts = counts;
+}
+
+/**
+ * Most queues of registered types that /metrics reports a backlog for, the largest first. Every
+ * workspace may register queues of its own; one series each would let them grow the scrape without
+ * bound. Queues past this (and those with no backlog) have no series:
+ * flightdeck_registered_queues_unreported says how many had a backlog all the same.
+ */
+export const MAX_REGISTERED_QUEUE_SERIES = 200;
+
+let registeredBacklogs: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+
+/**
+ * The backlog of each queue of workspaces' registered types (`ws-<workspace>-<queue>`): jobs in
+ * `wait`, `prioritized` and `active`, as KEDA counts Flightdeck's own queues. A ScaledObject of a
+ * team's own in-cluster workers can scale on it (deploy/k8s/components/own-worker); a queue with no
+ * backlog has no series, which KEDA's Prometheus scaler reads as 0.
+ */
+export const registeredQueueBacklog = new Gauge({
+  name: 'flightdeck_registered_queue_backlog',
+  help: "Jobs waiting, prioritized or running in a queue of a workspace's registered types (queues with a backlog only, the largest first, at most 200)",
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    const backlogs = registeredBacklogs;
+    if (!backlogs) return;
+    await collectOrDrop(this, async () => {
+      const { reported, unreported } = boundedBacklogs(await backlogs(), MAX_REGISTERED_QUEUE_SERIES);
+      this.reset();
+      for (const [queue, backlog] of reported) this.set({ queue }, backlog);
+      registeredQueuesUnreported.set(unreported);
+    });
+  },
+});
+
+/** Registered queues with a backlog beyond MAX_REGISTERED_QUEUE_SERIES, which have no series of their own. */
+export const registeredQueuesUnreported = new Gauge({
+  name: 'flightdeck_registered_queues_unreported',
+  help: 'Queues of registered types with a backlog that flightdeck_registered_queue_backlog leaves out (past its 200 series)',
+  registers: [metricsRegistry],
+});
+
+/** The queues with a backlog, largest first (then by name), at most `limit`; and how many more had one. */
+export function boundedBacklogs(
+  backlogs: ReadonlyMap<string, number>,
+  limit: number,
+): { reported: [string, number][]; unreported: number } {
+  const busy = [...backlogs]
+    .filter(([, backlog]) => backlog > 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  return { reported: busy.slice(0, limit), unreported: Math.max(0, busy.length - limit) };
+}
+
+/** How /metrics reads the registered queues' backlogs (processes with the `api` role). */
+export function reportRegisteredQueueBacklogs(backlogs: () => Promise<ReadonlyMap<string, number>>): void {
+  registeredBacklogs = backlogs;
 }
 
 export const jobDuration = new Histogram({

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisKeys } from '@flightdeck/workers';
+import type { RegisteredQueueDirectory } from '../job-types/registered-queue-directory';
 import { dueJobsPromoted } from '../metrics';
 import { RedisLease } from '../ops/redis-lease';
 import { PROMOTE_DUE_JOBS } from './promote-due-jobs.script';
@@ -12,6 +13,8 @@ export interface DueJobPromoterOptions {
   pollMs: number;
   /** Most jobs of one queue that one script call moves; a larger backlog takes more calls at once. */
   batch?: number;
+  /** The queues of workspaces' registered types, looked after like Flightdeck's own. */
+  registered?: Pick<RegisteredQueueDirectory, 'all'>;
 }
 
 /** Most jobs one call moves: it runs atomically in Redis, so it is kept short. */
@@ -24,7 +27,10 @@ type PromoteDueJobs = (...args: (string | number)[]) => Promise<[number, number]
  * (`moveToActive`) promotes due delayed jobs, and KEDA counts `wait`, `prioritized` and `active` but
  * never `delayed`: at zero workers a delayed job, a retry waiting out its backoff and a schedule's
  * next run would wait for ever. This does BullMQ's own promotion (`PROMOTE_DUE_JOBS`) every `pollMs`
- * for every job queue, so KEDA sees the job and wakes a worker.
+ * for every job queue, so KEDA sees the job and wakes a worker. That includes the queues of the
+ * workspaces' registered types (`ws-<workspace>-<queue>`): their workers are the workspaces' own
+ * processes, which may scale to zero too, and the gateway runs no BullMQ worker on a queue that no
+ * connected worker serves.
  *
  * It appends no event of its own: a worker that promotes a due job today does not announce the move
  * either (the job's next event is `job.active`, or a schedule run's whole `job.queued` on its first
@@ -81,7 +87,7 @@ export class DueJobPromoter {
   async promoteDue(now = Date.now()): Promise<Map<string, number>> {
     const moved = new Map<string, number>();
     await Promise.all(
-      [...this.queues.values()].map(async (queue) => {
+      (await this.allQueues()).map(async (queue) => {
         let total = 0;
         for (;;) {
           const [promoted, stillDue] = await this.promoteBatch(queue, now);
@@ -101,14 +107,23 @@ export class DueJobPromoter {
   /**
    * Delayed jobs of each queue whose time has come but which are still in `delayed`: about 0 while a
    * promoter (or a worker) runs; a number that stays up means nobody promotes them. One ZCOUNT each.
+   * Registered types' queues are listed only when they have such jobs (one series per workspace
+   * queue would grow /metrics without bound; the anomaly is what matters).
    */
   async countDue(now = Date.now()): Promise<Map<string, number>> {
+    const ownNames = new Set(this.queues.keys());
     const counts = await Promise.all(
-      [...this.queues.values()].map(
+      (await this.allQueues()).map(
         async (queue) => [queue.name, await this.redis.zcount(queue.keys.delayed!, 0, (now + 1) * 0x1000 - 1)] as const,
       ),
     );
-    return new Map(counts);
+    return new Map(counts.filter(([name, count]) => count > 0 || ownNames.has(name)));
+  }
+
+  /** Flightdeck's job queues, then the registered types' queues of every workspace. */
+  private async allQueues(): Promise<Queue[]> {
+    const registered = (await this.options.registered?.all()) ?? [];
+    return [...this.queues.values(), ...registered.map(({ queue }) => queue)];
   }
 
   private async run(): Promise<void> {

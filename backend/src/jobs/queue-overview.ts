@@ -1,6 +1,13 @@
 import type { Queue } from 'bullmq';
-import { SCALING_POLICIES, desiredReplicas, type JobData, type QueueName } from '@flightdeck/workers';
+import {
+  SCALING_POLICIES,
+  desiredReplicas,
+  type JobData,
+  type QueueName,
+  type QueueScalingPolicy,
+} from '@flightdeck/workers';
 import { notFound } from '../api/http-errors';
+import { REGISTERED_QUEUE_SCALING, type RegisteredQueueDirectory } from '../job-types/registered-queue-directory';
 import type { QueueRegistry } from './queue-registry';
 
 export interface QueueOverview {
@@ -11,12 +18,24 @@ export interface QueueOverview {
   scaling: { desiredReplicas: number; minReplicas: number; maxReplicas: number; jobsPerReplica: number };
 }
 
-/** Queue depth and the worker replicas the scaling policy asks for at that depth; pausing and resuming. */
+/**
+ * Queue depth and the worker replicas the scaling policy asks for at that depth; pausing and resuming.
+ * Flightdeck's own queues are shared by the deployment; the queues of registered types are each
+ * workspace's own, and only their workspace sees them.
+ */
 export class QueueOverviewService {
-  constructor(private readonly queues: QueueRegistry) {}
+  constructor(
+    private readonly queues: QueueRegistry,
+    private readonly registered?: Pick<RegisteredQueueDirectory, 'ofWorkspace'>,
+  ) {}
 
-  describe(): Promise<QueueOverview[]> {
-    return Promise.all([...this.queues].map(([name, queue]) => this.describeQueue(name, queue)));
+  /** Flightdeck's queues, then (given a workspace) that workspace's own registered queues, by name. */
+  async describe(workspaceId?: string): Promise<QueueOverview[]> {
+    const own = workspaceId && this.registered ? await this.registered.ofWorkspace(workspaceId) : [];
+    return Promise.all([
+      ...[...this.queues].map(([name, queue]) => this.describeQueue(name, queue)),
+      ...own.map(({ name, queue }) => this.describeQueue(name, queue, REGISTERED_QUEUE_SCALING)),
+    ]);
   }
 
   /**
@@ -47,13 +66,16 @@ export class QueueOverviewService {
     return queue;
   }
 
-  private async describeQueue(name: string, queue: Queue): Promise<QueueOverview> {
+  private async describeQueue(
+    name: string,
+    queue: Queue,
+    policy: QueueScalingPolicy = SCALING_POLICIES[name as QueueName],
+  ): Promise<QueueOverview> {
     const [counts, paused] = await Promise.all([
       queue.getJobCounts('wait', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed'),
       queue.isPaused(),
     ]);
     const n = (state: string) => counts[state] ?? 0;
-    const policy = SCALING_POLICIES[name as QueueName];
     return {
       name,
       paused,

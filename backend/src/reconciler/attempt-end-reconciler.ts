@@ -1,12 +1,14 @@
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { JobStatus } from '@flightdeck/contract';
 import { closeRedis, type JobChangeDraft, type JobEventStream, type RedisKeys } from '@flightdeck/workers';
+import type { RegisteredQueueDirectory } from '../job-types/registered-queue-directory';
 import type { QueueRegistry } from '../jobs/queue-registry';
 import { reconciledAttemptEnds } from '../metrics';
 import { RedisLease } from '../ops/redis-lease';
 import { attemptEndDraft, type AttemptEndNotice, type BullJobView, type SnapshotView } from './attempt-end-drafts';
-import { BullmqEventFeed } from './bullmq-event-feed';
+import { BullmqEventFeed, type FeedQueue } from './bullmq-event-feed';
 
 export interface ReconcilerTiming {
   /**
@@ -37,11 +39,16 @@ const JOB_FIELDS = ['data', 'atm', 'failedReason', 'stacktrace', 'finishedOn', '
  * append and this one comes first lands, the other is skipped, atomically. Everything downstream
  * (workspace stream, sockets, history, webhooks) follows from that one append.
  *
+ * The queues of workspaces' registered types are read too (`registered`), as they come into being:
+ * a gateway that holds its remote workers' jobs can die like any worker.
+ *
  * Runs in every `api` process; one leads at a time (a lease, like the history projector).
  */
 export class AttemptEndReconciler {
   private readonly lease: RedisLease;
   private readonly feed: BullmqEventFeed;
+  /** Every queue read, by name: Flightdeck's own and the registered ones found so far. */
+  private readonly byName = new Map<string, Queue>();
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -50,22 +57,25 @@ export class AttemptEndReconciler {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly queues: QueueRegistry,
+    queues: QueueRegistry,
     private readonly events: JobEventStream,
     private readonly logger: Logger,
     private readonly timing: ReconcilerTiming = RECONCILER_TIMING,
+    /** The queues of workspaces' registered types. */
+    private readonly registered?: Pick<RegisteredQueueDirectory, 'all'>,
   ) {
     this.lease = new RedisLease(redis, keys.reconcilerLeader, timing.leaseMs);
-    this.feed = new BullmqEventFeed(
-      redis,
-      [...queues.values()].map((queue) => ({
-        name: queue.name,
-        events: queue.keys.events!,
-        completed: queue.keys.completed!,
-        failed: queue.keys.failed!,
-      })),
-      keys.reconcilerCursors,
-    );
+    for (const queue of queues.values()) this.byName.set(queue.name, queue);
+    this.feed = new BullmqEventFeed(redis, [...queues.values()].map(feedQueueOf), keys.reconcilerCursors);
+  }
+
+  /** Starts reading the registered queues that appeared since the last call (the directory caches its list). */
+  async addRegisteredQueues(): Promise<void> {
+    if (!this.registered) return;
+    const added = (await this.registered.all()).filter(({ name }) => !this.byName.has(name));
+    if (added.length === 0) return;
+    await this.feed.add(added.map(({ queue }) => feedQueueOf(queue)));
+    for (const { name, queue } of added) this.byName.set(name, queue);
   }
 
   start(): void {
@@ -91,6 +101,7 @@ export class AttemptEndReconciler {
           await this.pause(1_000);
           continue;
         }
+        await this.addRegisteredQueues();
         if (!leading) {
           await this.feed.restart();
           leading = true;
@@ -174,7 +185,7 @@ export class AttemptEndReconciler {
   private async readJobs(notices: readonly AttemptEndNotice[]): Promise<BullJobView[]> {
     const pipeline = this.redis.pipeline();
     for (const { queue: name, jobId } of notices) {
-      const queue = this.queues.get(name)!;
+      const queue = this.byName.get(name)!;
       pipeline.hmget(queue.toKey(jobId), ...JOB_FIELDS);
       pipeline.lpos(queue.keys.active!, jobId);
     }
@@ -208,4 +219,9 @@ export class AttemptEndReconciler {
       this.wake = done;
     });
   }
+}
+
+/** The keys of a queue that the feed reads. */
+function feedQueueOf(queue: Queue): FeedQueue {
+  return { name: queue.name, events: queue.keys.events!, completed: queue.keys.completed!, failed: queue.keys.failed! };
 }

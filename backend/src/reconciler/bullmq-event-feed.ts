@@ -43,13 +43,37 @@ const entryMs = (id: string) => Number(id.slice(0, id.indexOf('-')));
  */
 export class BullmqEventFeed {
   private states: QueueState[] = [];
+  private readonly queues: FeedQueue[];
 
   constructor(
     private readonly redis: Redis,
-    private readonly queues: readonly FeedQueue[],
+    queues: readonly FeedQueue[],
     /** Hash: queue name → the last entry dealt with. */
     private readonly cursorsKey: string,
-  ) {}
+  ) {
+    this.queues = [...queues];
+  }
+
+  /**
+   * Reads these queues too from now on (those it reads already are skipped), each from its persisted
+   * cursor: the queues of registered types come into being as workspaces register them.
+   */
+  async add(queues: readonly FeedQueue[]): Promise<void> {
+    const known = new Set(this.queues.map((queue) => queue.name));
+    const added = queues.filter((queue) => !known.has(queue.name));
+    if (added.length === 0) return;
+    const cursors = await this.redis.hmget(this.cursorsKey, ...added.map((queue) => queue.name));
+    this.queues.push(...added);
+    added.forEach((queue, index) => {
+      const cursor = cursors[index] ?? '0-0';
+      this.states.push({ queue, readCursor: cursor, doneCursor: cursor, pending: [] });
+    });
+  }
+
+  /** How many queues it reads. */
+  get size(): number {
+    return this.queues.length;
+  }
 
   /** (Re)starts from the persisted cursors, dropping what was held: a new leader, or after an error. */
   async restart(): Promise<void> {

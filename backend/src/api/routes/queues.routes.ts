@@ -52,8 +52,9 @@ export function queuesRoutes({
     res.json({ ...(await ops.describe()), operator: workspaceOf(req) === operatorWorkspaceId });
   });
 
-  router.get('/queues', requirePermission('queues:read'), async (_req, res) => {
-    res.json({ queues: await overview.describe() });
+  // Flightdeck's queues, and the caller's own workspace's registered queues (never another's).
+  router.get('/queues', requirePermission('queues:read'), async (req, res) => {
+    res.json({ queues: await overview.describe(workspaceOf(req)) });
   });
 
   router.post('/queues/:name/pause', requirePermission('queues:write'), operator, async (req, res) => {
