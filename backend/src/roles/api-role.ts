@@ -27,6 +27,7 @@ import { FairShareOverview } from '../fair-share/workspace-limits-overview';
 import { JobService } from '../jobs/job-service';
 import { JobTypeCatalog } from '../job-types/job-type-catalog';
 import { JobTypeRegistry } from '../job-types/job-type-registry';
+import { RegisteredQueueDirectory } from '../job-types/registered-queue-directory';
 import { RegisteredQueues } from '../job-types/registered-queues';
 import { RemoteWorkerRoster } from '../remote-workers/remote-worker-roster';
 import { QueueDrainService } from '../jobs/queue-drain';
@@ -37,13 +38,14 @@ import {
   reportHistoryBacklog,
   reportQueueDepths,
   reportQueuePauses,
+  reportRegisteredQueueBacklogs,
   type MeteredQueue,
 } from '../metrics';
 import { autoscalingReaderFor } from '../ops/kubernetes-scaling-source';
 import { OpsOverviewService } from '../ops/ops-overview';
 import type { ProcessRegistry } from '../ops/process-registry';
 import { RedisLease } from '../ops/redis-lease';
-import { AttemptEndReconciler } from '../reconciler/attempt-end-reconciler';
+import { AttemptEndReconciler, RECONCILER_TIMING } from '../reconciler/attempt-end-reconciler';
 import { ScheduleService } from '../schedules/schedule-service';
 import { WebhookDeliverer } from '../webhooks/webhook-deliverer';
 import { WebhookEndpoints } from '../webhooks/webhook-endpoints';
@@ -124,14 +126,18 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   );
   sweeper.start();
 
+  const jobTypeRegistry = new JobTypeRegistry();
+  const registeredQueues = new RegisteredQueues(redis, config.REDIS_PREFIX, retention, logger);
+  // The workspaces' registered queues, for the promoter, the reconciler, /metrics and GET /v1/queues.
+  const registeredDirectory = new RegisteredQueueDirectory(registeredQueues);
+  reportRegisteredQueueBacklogs(() => registeredDirectory.backlogs(redis));
   // At zero workers nothing else moves due delayed jobs to `wait`, where KEDA looks.
   const duePromoter = new DueJobPromoter(redis, keys, queues, logger.child({ component: 'due-jobs' }), {
     pollMs: config.DUE_JOB_POLL_MS,
+    registered: registeredDirectory,
   });
   duePromoter.start();
   reportDueDelayedJobs(() => duePromoter.countDue());
-  const jobTypeRegistry = new JobTypeRegistry();
-  const registeredQueues = new RegisteredQueues(redis, config.REDIS_PREFIX, retention, logger);
   const schedules = new ScheduleService(queues, { registry: jobTypeRegistry, queues: registeredQueues });
   const restored = await schedules.restoreMissing();
   if (restored > 0) logger.warn({ restored }, 'job schedulers missing from Redis were re-created from MongoDB');
@@ -146,9 +152,11 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     queues,
     events,
     logger.child({ component: 'reconciler' }),
+    RECONCILER_TIMING,
+    registeredDirectory,
   );
   reconciler.start();
-  const queueOverview = new QueueOverviewService(queues);
+  const queueOverview = new QueueOverviewService(queues, registeredDirectory);
   // Read only here: the gateways write their connected workers' entries.
   const remoteWorkers = new RemoteWorkerRoster(redis, keys, logger);
   const jobs = new JobService({
