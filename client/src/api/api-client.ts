@@ -179,7 +179,7 @@ export interface ActivityApi {
   listActivity(query?: Partial<ListActivityQuery>): Promise<ActivityFeed>;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   body?: unknown;
   /** Whether the call acts in a workspace: a session names it with `X-Workspace`. */
   scoped?: boolean;
@@ -410,7 +410,8 @@ export class ApiClient
       .results;
   }
 
-  private async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  /** One call with these credentials; the API modules beside this one (fair-share-api.ts) build on it. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const { token, workspace } = this.options;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;

@@ -28,6 +28,8 @@ import { themeStyles } from '../../styles/theme.styles';
 import type { FdConfirmDialog } from '../fd-confirm-dialog/fd-confirm-dialog.component';
 import '../fd-confirm-dialog/fd-confirm-dialog.component';
 import '../fd-ops-autoscaling/fd-ops-autoscaling.component';
+import { fairShareApiOf } from '../../api/fair-share-api';
+import '../fd-fair-share-panel/fd-fair-share-panel.component';
 import type { AxisSpec, LineStyle } from '../fd-ops-chart/fd-ops-chart.component';
 import '../fd-ops-chart/fd-ops-chart.component';
 import styles from './fd-ops-view.styles';
@@ -240,6 +242,7 @@ export class FdOpsView extends LitElement {
         ${this.loadError ? html`<p class="alert" role="alert">${this.loadError}</p>` : nothing}
         ${this.refused ? nothing : this.renderCharts()} ${this.refused ? nothing : this.renderAutoscaling()}
         ${this.refused ? nothing : this.renderQueues()}
+        <fd-fair-share-panel .api=${fairShareApiOf(this.api)} poll-interval=${this.pollInterval}></fd-fair-share-panel>
       </section>
       <fd-confirm-dialog></fd-confirm-dialog>
     `;
