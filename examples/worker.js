@@ -2,7 +2,7 @@
 //   FLIGHTDECK_URL=http://localhost:8080 FLIGHTDECK_WORKER_KEY=fd_… npm run worker
 // It needs nothing but Flightdeck's URL and a key with the scope workers:run. Each line it prints is
 // JSON (ready, start, end), which the tests read.
-const { startWorker } = require('@flightdeck/sdk');
+const { startWorker, stopOnSignals } = require('@flightdeck/sdk');
 const { reportRender, flakyFetch } = require('./job-types');
 
 const url = process.env.FLIGHTDECK_URL ?? 'http://localhost:8080';
@@ -46,7 +46,6 @@ worker.ready.then(
   },
 );
 
-process.on('SIGTERM', async () => {
-  await worker.close({ timeoutMs: 5_000 });
-  process.exit(0);
-});
+// SIGTERM (Kubernetes, docker stop) or Ctrl-C: no new jobs; the running ones get FLIGHTDECK_DRAIN_MS
+// (10 s if unset) to finish, the rest go back to their queue at once and run elsewhere; then exit 0.
+stopOnSignals(worker);

@@ -9,3 +9,5 @@ export { SDK_VERSION } from './version';
 export type { Job, JobStatus, JobTypeInfo, StreamEvent } from '@flightdeck/contract';
 export { startWorker, UnrecoverableJobError } from './worker';
 export type { RunningWorker, WorkerOptions } from './worker';
+export { stopOnSignals } from './worker-signals';
+export type { StopOnSignalsOptions } from './worker-signals';

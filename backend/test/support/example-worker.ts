@@ -33,10 +33,21 @@ export class ExampleWorker {
   }
 
   /** Starts it and waits until Flightdeck has registered its types. */
-  static async start(url: string, apiKey: string, concurrency: number): Promise<ExampleWorker> {
+  static async start(
+    url: string,
+    apiKey: string,
+    concurrency: number,
+    env: Record<string, string> = {},
+  ): Promise<ExampleWorker> {
     const child = spawn(process.execPath, [EXAMPLE_WORKER_JS], {
       cwd: path.dirname(EXAMPLE_WORKER_JS),
-      env: { ...process.env, FLIGHTDECK_URL: url, FLIGHTDECK_WORKER_KEY: apiKey, CONCURRENCY: String(concurrency) },
+      env: {
+        ...process.env,
+        FLIGHTDECK_URL: url,
+        FLIGHTDECK_WORKER_KEY: apiKey,
+        CONCURRENCY: String(concurrency),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const worker = new ExampleWorker(child);
