@@ -56,7 +56,13 @@ export class FairShareOverview {
         effective: this.limits.effective(set),
       };
     });
-    lines.sort((a, b) => b.running + b.pending - (a.running + a.pending) || a.name.localeCompare(b.name));
+    // Busiest first: with work now, then with work lately, then by name.
+    lines.sort(
+      (a, b) =>
+        b.running + b.pending - (a.running + a.pending) ||
+        b.startedLastMinute - a.startedLastMinute ||
+        a.name.localeCompare(b.name),
+    );
     return {
       operator: viewer.operator,
       defaults: this.limits.defaults,

@@ -144,7 +144,8 @@ export class FdFairSharePanel extends LitElement {
   }
 
   private introText(): string {
-    const window = formatDuration((this.share?.windowSeconds ?? 60) * 1000);
+    const seconds = this.share?.windowSeconds ?? 60;
+    const window = seconds === 60 ? 'minute' : formatDuration(seconds * 1000);
     if (this.share?.operator)
       return `Workers are shared round-robin between the workspaces with jobs waiting, in proportion to their weights. Share: of the jobs started in the last ${window}. Limits in grey are the deployment's defaults.`;
     return `Workers are shared fairly between the workspaces of this deployment. Your workspace's share is of the jobs started in the last ${window}; operators set its limits.`;

@@ -160,7 +160,9 @@ describe('fd-fair-share-panel', () => {
     const running = form.getByLabel('Running at once');
     const weight = form.getByLabel('Weight');
     // Focus goes to the first field; empty fields say which default they keep.
-    await expect(running.evaluate((input) => input === input.getRootNode().activeElement)).resolves.toBe(true);
+    await expect(
+      running.evaluate((input) => input === (input.getRootNode() as ShadowRoot).activeElement),
+    ).resolves.toBe(true);
     await expect(running.getAttribute('placeholder')).resolves.toBe('Default: No limit');
     await expect(form.getByLabel('Waiting').getAttribute('placeholder')).resolves.toBe('Default: 1,000,000');
 
