@@ -24,6 +24,20 @@ export interface BenchSettings {
     /** How long a phase waits for its last `job.completed` before it reports the rest missing. */
     completionTimeoutMs: number;
   };
+  /**
+   * No-op jobs on a team's own worker process (the SDK's runner, over the gateway) against the
+   * built-in worker, on the same Flightdeck; then the remote worker's job-start latency.
+   */
+  remoteWorkers: {
+    /** Throughput phase: jobs per kind and round, `batchSize` per `POST /v1/jobs/batch`. */
+    jobs: number;
+    batchSize: number;
+    warmupJobs: number;
+    /** Both workers' concurrency (WORKER_CONCURRENCY and the SDK's `concurrency`). */
+    concurrency: number;
+    latency: { jobs: number; perSecond: number };
+    completionTimeoutMs: number;
+  };
   /** Sockets held open at once on one gateway process (Artillery), against a bare Socket.IO server. */
   connections: { sockets: number; rampSeconds: number; holdSeconds: number };
   /** Requests traced under Redis MONITOR (outside the measured windows) to count commands per request. */
@@ -38,12 +52,12 @@ export interface BenchSettings {
   timeLimitSeconds: number;
 }
 
-export const GOALS = { submitRatio: 0.9, batchRatio: 0.6, endToEndRatio: 0.5 } as const;
+export const GOALS = { submitRatio: 0.9, batchRatio: 0.6, endToEndRatio: 0.5, remoteWorkerRatio: 0.5 } as const;
 
 /** The raw no-op worker; the end-to-end phase runs as many jobs with our worker at the same concurrency. */
 const RAW_WORKER = { jobs: 5000, concurrency: 50 };
 
-export const PHASES = ['submit', 'batch', 'endToEnd', 'connections'] as const;
+export const PHASES = ['submit', 'batch', 'endToEnd', 'connections', 'remoteWorkers'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -51,7 +65,7 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>     autocannon connections (default 50)
   --duration <s>        measured seconds per submit phase (default 8)
   --warmup <s>          warm-up seconds per submit phase (default 2)
-  --only <list>         comparisons to run, comma-separated: submit,batch,endToEnd,connections (default all)
+  --only <list>         comparisons to run, comma-separated: submit,batch,endToEnd,connections,remoteWorkers (default all)
   --sockets <n>         sockets held at once in the connections comparison (default 3000)
   --diagnose            also measure Flightdeck with its history projector held off
   --cpu-prof <dir>      profile the server children (node --cpu-prof) into <dir>
@@ -112,6 +126,14 @@ export function parseSettings(argv: string[]): BenchSettings {
       latency: { jobs: 500, perSecond: 100 },
       completionTimeoutMs: 30_000,
     },
+    remoteWorkers: {
+      jobs: 3000,
+      batchSize: 500,
+      warmupJobs: 200,
+      concurrency: RAW_WORKER.concurrency,
+      latency: { jobs: 300, perSecond: 50 },
+      completionTimeoutMs: 60_000,
+    },
     connections: {
       sockets: Math.round(positive('sockets', values.sockets, 3000, 15_000)),
       rampSeconds: 15,
@@ -123,6 +145,6 @@ export function parseSettings(argv: string[]): BenchSettings {
     diagnose: values.diagnose,
     cpuProfileDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
     // About twice what a run takes on a quiet 2-core machine, so only a stuck run hits it.
-    timeLimitSeconds: Math.max(480, 60 + rounds * (values.diagnose ? 260 : 200)),
+    timeLimitSeconds: Math.max(600, 120 + rounds * (values.diagnose ? 300 : 240)),
   };
 }

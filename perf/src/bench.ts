@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, startRedis } from '@flightdeck/backend/dist/services/local-services';
-import { GOALS, parseSettings, type BenchSettings } from './bench-settings';
+import { GOALS, parseSettings, type BenchSettings, type Phase } from './bench-settings';
 import { ownCpu, processCpu } from './cpu-usage';
 import { runConnectionsPhases } from './connections';
 import { runEndToEndPhases } from './end-to-end';
@@ -29,6 +29,7 @@ import {
 } from './phases';
 import { progress, round } from './progress';
 import type { RedisTrace } from './redis-usage';
+import { runRemoteWorkerPhases } from './remote-workers';
 import { findFerretDbBinary, type Variant } from './targets';
 import { Teardown } from './teardown';
 
@@ -59,6 +60,30 @@ async function startBench(settings: BenchSettings, teardown: Teardown): Promise<
     problems: [],
   };
 }
+
+/**
+ * Comparisons that start everything they need themselves and answer one section of the report: add
+ * one here (and its name to PHASES in bench-settings.ts) with the line it prints at the end.
+ */
+interface Section {
+  phase: Phase;
+  run(bench: Bench): Promise<Record<string, unknown>>;
+  summary(section: Record<string, unknown>): string;
+}
+
+const SECTIONS: Section[] = [
+  {
+    phase: 'remoteWorkers',
+    run: runRemoteWorkerPhases,
+    summary: (section) => {
+      const report = section as Awaited<ReturnType<typeof runRemoteWorkerPhases>>;
+      return (
+        `remote worker ratio ${report.ratio} (goal ${report.goal}), ${report.overheadPerJob.cpuMs} CPU ms/job more, ` +
+        `start latency p50/p99 ${report.remoteStartLatencyMs.p50}/${report.remoteStartLatencyMs.p99} ms`
+      );
+    },
+  },
+];
 
 /** Round 1 runs the variants in order, round 2 in reverse, and so on (ABBA), so drift hits all alike. */
 function orderFor<T>(roundNo: number, variants: T[]): T[] {
@@ -120,6 +145,8 @@ async function run(settings: BenchSettings, teardown: Teardown) {
 
   const endToEnd = runs('endToEnd') ? await runEndToEndPhases(bench) : undefined;
   const connections = runs('connections') ? await runConnectionsPhases(bench) : undefined;
+  const sections: Record<string, Record<string, unknown>> = {};
+  for (const section of SECTIONS) if (runs(section.phase)) sections[section.phase] = await section.run(bench);
 
   const submit = () => {
     const bare = summarizeSubmit(submitPhases.get('bare')!);
@@ -158,7 +185,7 @@ async function run(settings: BenchSettings, teardown: Teardown) {
 
   return {
     bench:
-      'flightdeck submit, batch, end-to-end and connections against bare Express + BullMQ, raw BullMQ and Socket.IO',
+      'flightdeck submit, batch, end-to-end and connections against bare Express + BullMQ, raw BullMQ and Socket.IO; remote workers against the built-in worker',
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     totalSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
@@ -168,6 +195,7 @@ async function run(settings: BenchSettings, teardown: Teardown) {
     ...(runs('batch') ? { batch: batch() } : {}),
     ...(endToEnd ? { endToEnd } : {}),
     ...(connections ? { connections } : {}),
+    ...sections,
     raw,
     machine: {
       cpus: os.cpus().length,
@@ -220,6 +248,9 @@ async function main(): Promise<void> {
       report.connections &&
         `${report.connections.sockets} sockets: ${report.connections.ours.kibPerConnection} KiB per connection ` +
           `(raw Socket.IO ${report.connections.raw.kibPerConnection}, ratio ${report.connections.memoryRatio})`,
+      ...SECTIONS.filter(({ phase }) => phase in report).map((section) =>
+        section.summary((report as unknown as Record<string, Record<string, unknown>>)[section.phase]!),
+      ),
     ].filter(Boolean);
     progress(`${ratios.join(', ')}${report.valid ? '' : `; problems: ${report.problems.join('; ')}`}`);
   } finally {
