@@ -196,7 +196,7 @@ export function buildOpenApiDocument() {
     tags: ['Queues'],
     summary: 'Queues: counts by status and the worker replicas the scaling policy asks for',
     description:
-      'Queues are shared by the deployment; counts are of jobs in Redis, across workspaces, and carry no job data.',
+      "Flightdeck's queues first: shared by the deployment, their counts are of jobs in Redis across workspaces and carry no job data. Then the caller's workspace's own queues of registered job types (`ws-<workspace>-<queue>`, by name), never another workspace's; their `scaling` is the policy of the `own-worker` kustomize component (0–10 replicas, 10 jobs each).",
     security,
     responses: { 200: json(queueOverviewSchema, 'Every queue'), ...errors(401, 403, 503) },
   });
