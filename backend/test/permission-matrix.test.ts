@@ -510,6 +510,18 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     request: () => ({ params: { name: QUEUE }, body: { delayed: false } }),
   },
+  // fair-share.routes.ts: anyone who reads jobs sees their own workspace's line (never another's);
+  // limits are the deployment's, set only from the operator workspace ("default"), never from A.
+  { method: 'GET', path: '/v1/fair-share', permission: 'jobs:read', scope: 'workspace', success: 200 },
+  {
+    method: 'PUT',
+    path: '/v1/workspaces/:workspaceId/limits',
+    permission: 'queues:write',
+    operatorOnly: true,
+    scope: 'deployment',
+    success: 200,
+    request: (ws) => ({ params: { workspaceId: ws.id }, body: { weight: 2 } }),
+  },
   // job-types.routes.ts
   { method: 'GET', path: '/v1/job-types', permission: 'job-types:read', scope: 'workspace', success: 200 },
   {

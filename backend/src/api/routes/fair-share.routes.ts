@@ -43,7 +43,7 @@ export function fairShareRoutes({
 
   router.put(
     '/workspaces/:workspaceId/limits',
-    requirePermission('jobs:read'),
+    requirePermission('queues:write'),
     jsonBody(bodyBytes),
     requireJsonBody,
     async (req, res) => {
