@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { StreamEvent } from '@flightdeck/contract';
 import { JobEventStream, type JobData } from '@flightdeck/workers';
 import { registeredQueueName } from '../src/job-types/job-type-registry';
+import { RegisteredQueueDirectory, type RegisteredQueueSource } from '../src/job-types/registered-queue-directory';
+import type { RegisteredQueues } from '../src/job-types/registered-queues';
 import { boundedBacklogs } from '../src/metrics';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpClient } from './support/http-client';
@@ -199,5 +201,37 @@ describe('an attempt end its gateway took with it', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await eventsOf(b.workspaceId)).filter((event) => event.type === 'job.completed')).toHaveLength(1);
     expect(await eventsOf(a.workspaceId)).toEqual([]);
+  });
+});
+
+describe('the directory of registered queues', () => {
+  const producers = { get: (name: string) => ({ name }) } as unknown as RegisteredQueues;
+
+  it("lists a workspace's own queues only, and keeps answering the last list while the registry cannot be read", async () => {
+    let failing = false;
+    let reads = 0;
+    const source: RegisteredQueueSource = async (workspaceId) => {
+      reads++;
+      if (failing) throw new Error('MongoDB away');
+      const all = [
+        { workspaceId: 'WA', queue: 'reports' },
+        { workspaceId: 'WA', queue: 'default' },
+        { workspaceId: 'WB', queue: 'reports' },
+      ];
+      return all.filter((entry) => workspaceId === undefined || entry.workspaceId === workspaceId);
+    };
+    const directory = new RegisteredQueueDirectory(producers, 0, source);
+    expect((await directory.all()).map((queue) => queue.name)).toEqual([
+      'ws-wa-default',
+      'ws-wa-reports',
+      'ws-wb-reports',
+    ]);
+    expect((await directory.ofWorkspace('WB')).map((queue) => queue.name)).toEqual(['ws-wb-reports']);
+    failing = true;
+    const readsBefore = reads;
+    expect((await directory.all()).map((queue) => queue.name)).toHaveLength(3);
+    expect(reads).toBe(readsBefore + 1);
+    await expect(directory.ofWorkspace('WB')).rejects.toThrow('MongoDB away');
+    await expect(new RegisteredQueueDirectory(producers, 0, source).all()).rejects.toThrow('MongoDB away');
   });
 });

@@ -49,6 +49,8 @@ export const storedRegisteredQueues: RegisteredQueueSource = async (workspaceId)
  */
 export class RegisteredQueueDirectory {
   private cached: { at: number; queues: Promise<RegisteredQueue[]> } | undefined;
+  /** The last list read: answered while MongoDB cannot be read, so what was found goes on being looked after. */
+  private lastRead: RegisteredQueue[] | undefined;
 
   constructor(
     private readonly producers: RegisteredQueues,
@@ -56,16 +58,22 @@ export class RegisteredQueueDirectory {
     private readonly source: RegisteredQueueSource = storedRegisteredQueues,
   ) {}
 
-  /** Every workspace's registered queues, by name. */
+  /**
+   * Every workspace's registered queues, by name. While the registry cannot be read (MongoDB away),
+   * the last list read (if any) is answered; the next call asks again.
+   */
   all(): Promise<RegisteredQueue[]> {
     const now = Date.now();
     if (this.cached && now - this.cached.at < this.refreshMs) return this.cached.queues;
-    const queues = this.read();
+    const queues = this.read().then(
+      (read) => (this.lastRead = read),
+      (error: unknown) => {
+        if (this.cached?.queues === queues) this.cached = undefined;
+        if (this.lastRead) return this.lastRead;
+        throw error;
+      },
+    );
     this.cached = { at: now, queues };
-    // A failed read is not kept: the next call asks again.
-    queues.catch(() => {
-      if (this.cached?.queues === queues) this.cached = undefined;
-    });
     return queues;
   }
 

@@ -120,9 +120,15 @@ export class DueJobPromoter {
     return new Map(counts.filter(([name, count]) => count > 0 || ownNames.has(name)));
   }
 
-  /** Flightdeck's job queues, then the registered types' queues of every workspace. */
+  /**
+   * Flightdeck's job queues, then the registered types' queues of every workspace. Registered queues
+   * that cannot be listed (MongoDB away, none read yet) do not stop Flightdeck's own from promotion.
+   */
   private async allQueues(): Promise<Queue[]> {
-    const registered = (await this.options.registered?.all()) ?? [];
+    const registered = await (this.options.registered?.all() ?? Promise.resolve([])).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'registered queues could not be listed; promoting the built-in ones');
+      return [];
+    });
     return [...this.queues.values(), ...registered.map(({ queue }) => queue)];
   }
 

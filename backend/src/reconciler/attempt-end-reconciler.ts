@@ -101,7 +101,10 @@ export class AttemptEndReconciler {
           await this.pause(1_000);
           continue;
         }
-        await this.addRegisteredQueues();
+        // Registered queues that cannot be listed now (MongoDB away) are added on a later round.
+        await this.addRegisteredQueues().catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'registered queues could not be listed; reconciling the others'),
+        );
         if (!leading) {
           await this.feed.restart();
           leading = true;
