@@ -48,9 +48,9 @@ export const storedRegisteredQueues: RegisteredQueueSource = async (workspaceId)
  * another queue may still have delayed retries or running jobs in the old one.
  */
 export class RegisteredQueueDirectory {
-  private cached: { at: number; queues: Promise<RegisteredQueue[]> } | undefined;
-  /** The last list read: answered while MongoDB cannot be read, so what was found goes on being looked after. */
-  private lastRead: RegisteredQueue[] | undefined;
+  /** The last list read and when: answered until it is `refreshMs` old, and while a newer one is read. */
+  private lastRead: { at: number; queues: RegisteredQueue[] } | undefined;
+  private refreshing: Promise<RegisteredQueue[]> | undefined;
 
   constructor(
     private readonly producers: RegisteredQueues,
@@ -59,22 +59,23 @@ export class RegisteredQueueDirectory {
   ) {}
 
   /**
-   * Every workspace's registered queues, by name. While the registry cannot be read (MongoDB away),
-   * the last list read (if any) is answered; the next call asks again.
+   * Every workspace's registered queues, by name. Once a list has been read, a call never waits for
+   * MongoDB: an older list starts a new read and is answered meanwhile, and while the registry cannot
+   * be read (MongoDB away) the last list goes on being answered, so the queues found are still looked
+   * after. Only the first read is waited for (and its failure thrown).
    */
   all(): Promise<RegisteredQueue[]> {
-    const now = Date.now();
-    if (this.cached && now - this.cached.at < this.refreshMs) return this.cached.queues;
-    const queues = this.read().then(
-      (read) => (this.lastRead = read),
-      (error: unknown) => {
-        if (this.cached?.queues === queues) this.cached = undefined;
-        if (this.lastRead) return this.lastRead;
-        throw error;
-      },
-    );
-    this.cached = { at: now, queues };
-    return queues;
+    const last = this.lastRead;
+    if (last && Date.now() - last.at < this.refreshMs) return Promise.resolve(last.queues);
+    this.refreshing ??= this.read()
+      .then((queues) => {
+        this.lastRead = { at: Date.now(), queues };
+        return queues;
+      })
+      .finally(() => (this.refreshing = undefined));
+    if (!last) return this.refreshing;
+    this.refreshing.catch(() => undefined);
+    return Promise.resolve(last.queues);
   }
 
   /**
@@ -109,11 +110,6 @@ export class RegisteredQueueDirectory {
         return [name, backlog];
       }),
     );
-  }
-
-  /** Forgets the cached list: the next call reads the registry (after a registration, say). */
-  refresh(): void {
-    this.cached = undefined;
   }
 
   private async read(only?: string): Promise<RegisteredQueue[]> {
