@@ -27,14 +27,18 @@ const NO_COUNTS = { pending: 0, running: 0, startedLastMinute: 0 };
  * (their share is of the whole deployment's starts, but no other workspace's figures are given).
  */
 export class FairShareOverview {
+  /** The last reading of every workspace's counts, shared by the requests of the next second. */
+  private reading: { at: number; counts: Promise<WorkspaceCounts[]> } | undefined;
+
   constructor(
     private readonly limits: WorkspaceLimitsStore,
     private readonly counts: WorkspaceCountsReader,
+    private readonly maxAgeMs = 1_000,
   ) {}
 
   async describe(viewer: FairShareViewer): Promise<FairShare> {
     const [usage, limits, workspaces] = await Promise.all([
-      this.counts(),
+      this.everyWorkspaceCounts(),
       viewer.operator ? this.limits.all() : this.ownLimits(viewer.workspaceId),
       WorkspaceModel.find(viewer.operator ? {} : { _id: viewer.workspaceId }, { name: 1, slug: 1 }).lean(),
     ]);
@@ -70,6 +74,23 @@ export class FairShareOverview {
       workspaces: lines,
       at: new Date().toISOString(),
     };
+  }
+
+  /**
+   * Every workspace's counts (a share is of the whole deployment's starts, whoever asks): read at most
+   * once per `maxAgeMs` however many consoles poll, as a reading costs a few commands per workspace.
+   */
+  private everyWorkspaceCounts(): Promise<WorkspaceCounts[]> {
+    const now = Date.now();
+    if (!this.reading || now - this.reading.at >= this.maxAgeMs) {
+      const counts = this.counts();
+      this.reading = { at: now, counts };
+      // A failed reading is not kept: the next request reads again.
+      counts.catch(() => {
+        if (this.reading?.counts === counts) this.reading = undefined;
+      });
+    }
+    return this.reading.counts;
   }
 
   private async ownLimits(workspaceId: string) {
