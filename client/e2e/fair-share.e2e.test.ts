@@ -81,7 +81,7 @@ describe('the fair share in the ops view', () => {
     await row(page, ann.workspaceId).waitFor();
     await row(page, bob.workspaceId).waitFor();
 
-    await panel.getByRole('button', { name: "Edit the limits of Ann's workspace" }).click();
+    await panel.getByRole('button', { name: "Edit limits of Ann's workspace" }).click();
     const form = panel.getByRole('form', { name: "Limits of Ann's workspace" });
     await form.getByLabel('Running at once').fill('3');
     await form.getByLabel('Weight').fill('0');

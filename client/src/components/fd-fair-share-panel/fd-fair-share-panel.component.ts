@@ -214,7 +214,7 @@ export class FdFairSharePanel extends LitElement {
                 <button
                   class="button button--quiet"
                   type="button"
-                  aria-label="Edit the limits of ${line.name}"
+                  aria-label="Edit limits of ${line.name}"
                   ?disabled=${this.save.submitting}
                   @click=${() => this.openForm(line)}
                 >

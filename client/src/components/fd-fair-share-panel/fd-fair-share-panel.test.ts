@@ -155,7 +155,7 @@ describe('fd-fair-share-panel', () => {
         effective: { maxRunning: 4, maxPending: 1_000_000, weight: 2 },
       }),
     });
-    await page.getByRole('button', { name: 'Edit the limits of Bob' }).click();
+    await page.getByRole('button', { name: 'Edit limits of Bob' }).click();
     const form = page.getByRole('form', { name: 'Limits of Bob' });
     const running = form.getByLabel('Running at once');
     const weight = form.getByLabel('Weight');
@@ -207,7 +207,7 @@ describe('fd-fair-share-panel', () => {
         },
       ],
     });
-    await page.getByRole('button', { name: 'Edit the limits of Ann' }).click();
+    await page.getByRole('button', { name: 'Edit limits of Ann' }).click();
     const form = page.getByRole('form', { name: 'Limits of Ann' });
     await expect(form.getByLabel('Running at once').inputValue()).resolves.toBe('5');
     await form.getByRole('button', { name: 'Save limits' }).click();
