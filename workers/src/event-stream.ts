@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
-import type {
-  ActivityRef,
-  Actor,
-  Claim,
-  Comment,
-  JobChangeReason,
-  JobEventType,
-  StreamEvent,
+import {
+  FINAL_EVENT_TYPES,
+  type ActivityRef,
+  type Actor,
+  type Claim,
+  type Comment,
+  type JobChangeReason,
+  type JobEventType,
+  type StreamEvent,
 } from '@flightdeck/contract';
 import type { RedisKeys } from './redis-keys';
 import { decodeSnapshot, encodeSnapshotFields, presentError, presentSnapshot, type StoredJob } from './job-snapshot';
@@ -58,19 +59,24 @@ export interface JobNoteDraft {
 // draft is whole (a submit), else merged from the snapshot (field `j`, its hash as a JSON array) —
 // so a reader never has to look the job up. (Progress and log events are coalesced per job, so
 // carrying the whole job costs at most a few snapshot reads a second per running job.)
+//
+// A final event (completed, failed, cancelled) also takes the job out of the workspace's fair-share
+// running set (KEYS[4]; idempotent, so whichever of a worker, a remote worker or the reconciler
+// appends it, and however often, the count stays right).
 const APPEND_EVENTS = `
 local workspaceId, maxLen, ttl, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local arg = 5
 local seqs = {}
 for i = 1, count do
-  local event, full, always, attempt, fieldCount =
-    ARGV[arg], ARGV[arg + 1] == '1', ARGV[arg + 2] == '1', tonumber(ARGV[arg + 3]), tonumber(ARGV[arg + 4])
-  arg = arg + 5
+  local event, full, always, attempt, fieldCount, final =
+    ARGV[arg], ARGV[arg + 1] == '1', ARGV[arg + 2] == '1', tonumber(ARGV[arg + 3]), tonumber(ARGV[arg + 4]), ARGV[arg + 5] == '1'
+  arg = arg + 6
+  if final then redis.call('SREM', KEYS[4], ARGV[arg + fieldCount * 2]) end
   -- A draft of an attempt that the snapshot already records as ended (see JobChangeDraft.attempt) is
   -- skipped whole: no seq, no event, no change. Checked before INCR so that seqs stay gapless.
   local ended = false
   if attempt > 0 then
-    local made = tonumber(redis.call('HGET', KEYS[3 + i], 'attemptsMade') or '')
+    local made = tonumber(redis.call('HGET', KEYS[4 + i], 'attemptsMade') or '')
     ended = made ~= nil and made >= attempt
   end
   if ended then
@@ -78,13 +84,13 @@ for i = 1, count do
   else
     local seq = redis.call('INCR', KEYS[1])
     -- Notes (claims, comments) touch only a snapshot that exists: never one made of their fields alone.
-    if always or redis.call('EXISTS', KEYS[3 + i]) == 1 then
+    if always or redis.call('EXISTS', KEYS[4 + i]) == 1 then
       local fields = { 'seq', tostring(seq) }
       for j = 0, fieldCount * 2 - 1 do fields[#fields + 1] = ARGV[arg + j] end
-      redis.call('HSET', KEYS[3 + i], unpack(fields))
-      redis.call('EXPIRE', KEYS[3 + i], ttl)
+      redis.call('HSET', KEYS[4 + i], unpack(fields))
+      redis.call('EXPIRE', KEYS[4 + i], ttl)
     end
-    local hash = full and redis.call('HGETALL', KEYS[3 + i]) or {}
+    local hash = full and redis.call('HGETALL', KEYS[4 + i]) or {}
     if #hash > 0 then
       local job = cjson.encode(hash)
       redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen, '0-' .. seq, 'e', event, 'j', job)
@@ -95,7 +101,7 @@ for i = 1, count do
     end
     seqs[i] = seq
   end
-  arg = arg + fieldCount * 2
+  arg = arg + fieldCount * 2 + 1
 end
 return seqs
 `;
@@ -177,7 +183,12 @@ export class JobEventStream {
     lane.sending = true;
     while (lane.waiting.length > 0) {
       const group = takeGroup(lane.waiting);
-      const keys = [this.keys.workspaceSeq(workspaceId), this.keys.workspaceEvents(workspaceId), this.keys.history];
+      const keys = [
+        this.keys.workspaceSeq(workspaceId),
+        this.keys.workspaceEvents(workspaceId),
+        this.keys.history,
+        this.keys.fairRunning(workspaceId),
+      ];
       const args: (string | number)[] = [workspaceId, this.options.retainedEvents, this.options.snapshotTtlSeconds, 0];
       let count = 0;
       for (const append of group) {
@@ -226,7 +237,17 @@ export class JobEventStream {
       }
       const always = draft.job ? '1' : '0';
       const attempt = draft.job ? (draft.attempt ?? 0) : 0;
-      args.push(JSON.stringify(event), needsSnapshot(draft) ? '1' : '0', always, attempt, fields.length / 2, ...fields);
+      const final = FINAL_EVENT_TYPES.includes(type) ? '1' : '0';
+      args.push(
+        JSON.stringify(event),
+        needsSnapshot(draft) ? '1' : '0',
+        always,
+        attempt,
+        fields.length / 2,
+        final,
+        ...fields,
+        jobId,
+      );
     }
     return { keys: drafts.map((draft) => this.keys.jobSnapshot(draft.jobId)), args };
   }

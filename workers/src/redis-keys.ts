@@ -70,6 +70,8 @@ export function redisKeys(prefix: string) {
     fairStarted: (workspaceId: string) => `${base}:fair:started:${workspaceId}`,
     /** Workspaces that ever submitted to a shared queue (set), for usage reads that name none. */
     fairWorkspaces: `${base}:fair:workspaces`,
+    /** Taken (SET NX, left to expire) by the API process that sweeps the running sets for leaks this period. */
+    fairSweep: `${base}:fair:sweep`,
     /** Sequence of submissions, FIFO among jobs of equal priority in a lane. */
     fairSeq: `${base}:fair:seq`,
   };

@@ -25,6 +25,7 @@ import {
 import { JobLogModel, JobRecordModel } from '../db/models';
 import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
 import type { HistoryWatermark } from '../history/history-watermark';
+import type { FairShare, LaneJob } from '../fair-share/fair-share';
 import type { JobReader } from './job-reader';
 import { presentRecord, type JobRecord } from './job-presenter';
 import type { JobTypeRegistry, RegisteredJobType } from '../job-types/job-type-registry';
@@ -47,6 +48,8 @@ export interface JobServiceOptions {
   cancelChannel: string;
   idempotencyTtlSeconds: number;
   historyReadWaitMs: number;
+  /** Fair share between workspaces on the shared queues; without it every job goes straight to BullMQ. */
+  fairShare?: FairShare;
 }
 
 export interface Submitted {
@@ -70,6 +73,7 @@ export class JobService {
       keys: deps.keys,
       events: deps.events,
       queueFor: (name) => deps.queues.get(name) ?? deps.registeredQueues?.get(name),
+      fairShare: deps.fairShare,
     });
   }
 
@@ -88,6 +92,11 @@ export class JobService {
     // wait seconds for the same 503, and a caller that retries on 503 is better told soon.
     if (this.deps.redis.status !== 'ready')
       throw serviceUnavailable('the job queue is unavailable (Redis is reconnecting); nothing was queued, try again');
+
+    // Past the workspace's pending limit the whole batch is refused (429), before anything is claimed.
+    const { fairShare } = this.deps;
+    const shared = fairShare ? jobs.filter((job) => fairShare.covers(job.queue)).length : 0;
+    if (fairShare && shared > 0) await fairShare.checkQuota(workspaceId, shared);
 
     const existing = await this.claimIdempotencyKeys(workspaceId, jobs);
     const fresh = jobs.filter((job) => !existing.has(job.id));
@@ -194,8 +203,10 @@ export class JobService {
     if (job.status !== 'delayed') {
       throw conflict('job_not_promotable', `a ${job.status} job cannot be promoted; only delayed jobs can`);
     }
-    const bullJob = await this.bullJob(job);
-    if (!bullJob || (await bullJob.getState()) !== 'delayed') {
+    const { fairShare } = this.deps;
+    const laned = fairShare?.covers(job.queue) ? await fairShare.isDelayed(workspaceId, job.queue, id) : false;
+    const bullJob = laned ? undefined : await this.bullJob(job);
+    if (!laned && (!bullJob || (await bullJob.getState()) !== 'delayed')) {
       throw conflict('job_not_promotable', 'the job is no longer delayed');
     }
     const queued: Job = { ...job, status: 'queued', runAt: null };
@@ -207,8 +218,9 @@ export class JobService {
         ...attribution(actor, activityId, 'promoted'),
       },
     ]);
-    // If it fell due in the meantime, BullMQ refuses, and the job is queued all the same.
-    await bullJob.promote().catch(() => undefined);
+    // If it fell due in the meantime, BullMQ refuses (fair share finds it gone), and the job is queued all the same.
+    if (laned) await fairShare!.makeDue(workspaceId, job.queue, id);
+    else await bullJob!.promote().catch(() => undefined);
     return queued;
   }
 
@@ -232,6 +244,7 @@ export class JobService {
           .map(({ _id: id }) => this.cancel(workspaceId, id, actor).catch(() => undefined)),
       );
     }
+    await this.deps.fairShare?.dropWorkspace(workspaceId);
     // Their cancellations land in history before the caller removes it.
     await this.deps.history.waitUntilCurrent(this.deps.historyReadWaitMs);
   }
@@ -340,21 +353,28 @@ export class JobService {
       );
       const byQueue = new Map<string, Job[]>();
       for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+      const { fairShare } = this.deps;
       await Promise.all(
         [...byQueue].map(([queue, queueJobs]) =>
-          queueJobs.length === 1
-            ? this.queueFor(queue).add(
-                queueJobs[0]!.type,
-                this.jobData(workspaceId, queueJobs[0]!),
-                this.jobOptions(queueJobs[0]!),
+          fairShare?.covers(queue)
+            ? fairShare.admit(
+                workspaceId,
+                queue,
+                queueJobs.map((job) => this.laneJob(workspaceId, job)),
               )
-            : this.queueFor(queue).addBulk(
-                queueJobs.map((job) => ({
-                  name: job.type,
-                  data: this.jobData(workspaceId, job),
-                  opts: this.jobOptions(job),
-                })),
-              ),
+            : queueJobs.length === 1
+              ? this.queueFor(queue).add(
+                  queueJobs[0]!.type,
+                  this.jobData(workspaceId, queueJobs[0]!),
+                  this.jobOptions(queueJobs[0]!),
+                )
+              : this.queueFor(queue).addBulk(
+                  queueJobs.map((job) => ({
+                    name: job.type,
+                    data: this.jobData(workspaceId, job),
+                    opts: this.jobOptions(job),
+                  })),
+                ),
         ),
       );
     } catch (error) {
@@ -364,6 +384,19 @@ export class JobService {
       if (this.deps.redis.status === 'ready') await undone;
       throw serviceUnavailable('the job queue is unavailable; nothing was queued, try again');
     }
+  }
+
+  /** A job as fair share admits it: due when its runAt comes, added to BullMQ without a delay then. */
+  private laneJob(workspaceId: string, job: Job): LaneJob {
+    const { delay: _delay, ...opts } = this.jobOptions(job);
+    return {
+      id: job.id,
+      priority: job.priority,
+      dueAt: job.runAt ? Date.parse(job.runAt) : 0,
+      name: job.type,
+      data: this.jobData(workspaceId, job),
+      opts,
+    };
   }
 
   private jobData(workspaceId: string, job: Job): JobData {
@@ -388,7 +421,21 @@ export class JobService {
     actor: Actor | undefined,
     activityId?: string,
   ): Promise<Job | null> {
-    const bullJob = await this.bullJob(job);
+    const { fairShare } = this.deps;
+    let bullJob: BullJob<JobData> | undefined;
+    if (fairShare?.covers(job.queue)) {
+      // Still in its lane: taken out there, atomically against a dispatch, and it never reaches BullMQ.
+      // Else a dispatch took it: once the batches in flight are added, it is in BullMQ (or ran already).
+      if (!(await fairShare.takeOut(workspaceId, job.queue, job.id))) {
+        bullJob = await this.bullJob(job);
+        if (!bullJob) {
+          await fairShare.settle(job.queue);
+          bullJob = await this.bullJob(job);
+        }
+      }
+    } else {
+      bullJob = await this.bullJob(job);
+    }
     const removed = bullJob
       ? await bullJob.remove().then(
           () => true,

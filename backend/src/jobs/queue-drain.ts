@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { HttpError } from '../api/http-errors';
 import { newActivityId } from '../collaboration/collaboration-service';
 import { ActivityModel } from '../db/models';
+import type { FairShare } from '../fair-share/fair-share';
 import { mapWithConcurrency } from './bounded-concurrency';
 import type { JobService } from './job-service';
 import type { QueueOverview, QueueOverviewService } from './queue-overview';
@@ -57,12 +58,16 @@ export class QueueDrainService {
   constructor(
     private readonly overview: QueueOverviewService,
     private readonly jobs: JobService,
+    /** Fair share: jobs of a shared queue wait in the workspaces' lanes before BullMQ has them. */
+    private readonly fairShare?: FairShare,
   ) {}
 
   async drain(name: string, actor: Actor, options: DrainOptions): Promise<DrainResult> {
     const queue = this.overview.queueNamed(name);
     const states: WaitingState[] = options.delayed ? ['wait', 'prioritized', 'delayed'] : ['wait', 'prioritized'];
     const tally: Omit<DrainResult, 'queue'> = { drained: 0, skipped: 0, byWorkspace: new Map() };
+    // The lanes first: a job a dispatch moves to BullMQ meanwhile is found there next.
+    if (this.fairShare?.covers(name)) await this.drainLanes(name, actor, options, tally);
     for (const state of states) await this.drainState(queue, state, actor, tally);
     return { queue: await this.overview.describeNamed(name), ...tally };
   }
@@ -99,6 +104,36 @@ export class QueueDrainService {
       });
       tally.drained += cancelled.length;
       await recordCancellations(cancelled, actor, queue.name);
+    }
+  }
+
+  /** Cancels the jobs waiting in the queue's lanes (and due-time sets, when delayed jobs are drained too). */
+  private async drainLanes(
+    queue: string,
+    actor: Actor,
+    options: DrainOptions,
+    tally: Omit<DrainResult, 'queue'>,
+  ): Promise<void> {
+    const waiting = await this.fairShare!.laneJobs(queue, options.delayed);
+    for (let start = 0; start < waiting.length; start += DRAIN_PAGE_SIZE) {
+      const page = waiting.slice(start, start + DRAIN_PAGE_SIZE);
+      const outcomes = await mapWithConcurrency(page, CANCELS_AT_ONCE, async ({ workspaceId, jobId }) => {
+        const activityId = newActivityId();
+        const cancelled = await this.jobs.cancelWaiting(workspaceId, jobId, actor, activityId).catch(() => null);
+        return cancelled ? activityId : null;
+      });
+      const cancelled: Cancellation[] = [];
+      outcomes.forEach((activityId, index) => {
+        const { workspaceId, jobId } = page[index]!;
+        if (!activityId) {
+          tally.skipped++;
+          return;
+        }
+        cancelled.push({ workspaceId, jobId, activityId });
+        tally.byWorkspace.set(workspaceId, (tally.byWorkspace.get(workspaceId) ?? 0) + 1);
+      });
+      tally.drained += cancelled.length;
+      await recordCancellations(cancelled, actor, queue);
     }
   }
 

@@ -2,6 +2,7 @@ import { Job as BullJob, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isFinalStatus, type Job, type JobStatus } from '@flightdeck/contract';
 import type { JobEventStream, RedisKeys } from '@flightdeck/workers';
+import type { FairShare } from '../fair-share/fair-share';
 import { isServiceUnavailable } from '../ops/service-unavailable';
 
 export interface RefusedSubmissionsOptions {
@@ -9,6 +10,8 @@ export interface RefusedSubmissionsOptions {
   keys: RedisKeys;
   events: JobEventStream;
   queueFor(name: string): Queue | undefined;
+  /** Fair share: a refused job may wait in its workspace's lane (or in a dispatching batch) instead of BullMQ. */
+  fairShare?: FairShare;
   /** Pause between attempts while Redis does not answer. */
   retryMs?: number;
   /** After this long a refusal is no longer undone (Redis stayed away, or keeps failing it). */
@@ -94,7 +97,7 @@ export class RefusedSubmissions {
     const failed: Job[] = [];
     for (const job of jobs) {
       // A job a worker runs keeps its idempotency key: a retry with the key gets that job, not a second.
-      if (!(await this.takenBack(job))) continue;
+      if (!(await this.takenBack(workspaceId, job))) continue;
       if (job.idempotencyKey) await redis.del(keys.idempotency(workspaceId, job.idempotencyKey));
       const status = await redis.hget(keys.jobSnapshot(job.id), 'status');
       // No snapshot: its event never landed, so there is nothing to tell.
@@ -113,7 +116,12 @@ export class RefusedSubmissions {
   }
 
   /** True when BullMQ does not have the job (any more); false when a worker holds it and it will run. */
-  private async takenBack(job: Job): Promise<boolean> {
+  private async takenBack(workspaceId: string, job: Job): Promise<boolean> {
+    const { fairShare } = this.options;
+    if (fairShare?.covers(job.queue)) {
+      if (await fairShare.takeOut(workspaceId, job.queue, job.id)) return true;
+      await fairShare.settle(job.queue);
+    }
     const queue = this.options.queueFor(job.queue);
     if (!queue) return true;
     const bullJob = await BullJob.fromId(queue, job.id);

@@ -21,6 +21,8 @@ import { HistoryProjector } from '../history/history-projector';
 import { HistoryWatermark } from '../history/history-watermark';
 import type { JobReader } from '../jobs/job-reader';
 import { DueJobPromoter } from '../jobs/due-job-promoter';
+import { FairDispatcher } from '../fair-share/fair-dispatcher';
+import { FairShare } from '../fair-share/fair-share';
 import { readFairShareUsage } from '../fair-share/fair-share-usage';
 import { WorkspaceLimitsStore } from '../fair-share/workspace-limits';
 import { FairShareOverview } from '../fair-share/workspace-limits-overview';
@@ -138,6 +140,18 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   });
   duePromoter.start();
   reportDueDelayedJobs(() => duePromoter.countDue());
+  // Fair share: the shared queues are fed from per-workspace lanes, by a dispatcher in every api process.
+  const fairShare = new FairShare(redis, keys, queues, {
+    enabled: config.FAIR_SHARE === 'on',
+    depth: config.FAIR_DISPATCH_DEPTH,
+    defaults: {
+      maxRunning: config.FAIR_DEFAULT_MAX_RUNNING,
+      maxPending: config.FAIR_DEFAULT_MAX_PENDING,
+      weight: config.FAIR_DEFAULT_WEIGHT,
+    },
+  });
+  const fairDispatcher = new FairDispatcher(redis, fairShare, logger.child({ component: 'fair-share' }));
+  fairDispatcher.start();
   const schedules = new ScheduleService(queues, { registry: jobTypeRegistry, queues: registeredQueues });
   const restored = await schedules.restoreMissing();
   if (restored > 0) logger.warn({ restored }, 'job schedulers missing from Redis were re-created from MongoDB');
@@ -171,6 +185,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     cancelChannel: keys.cancellations,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
     historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
+    fairShare: fairShare.options.enabled ? fairShare : undefined,
   });
   // Operators' limits per workspace, mirrored into Redis for the dispatcher (now and every period).
   const fairLimits = new WorkspaceLimitsStore({
@@ -197,7 +212,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     collaboration: new CollaborationService(redis, keys, events, jobs),
     views: new SavedViews(),
     queues: queueOverview,
-    drains: new QueueDrainService(queueOverview, jobs),
+    drains: new QueueDrainService(queueOverview, jobs, fairShare),
     fairShare: {
       limits: fairLimits,
       overview: new FairShareOverview(fairLimits, (ids) => readFairShareUsage(redis, keys, ids)),
@@ -241,6 +256,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
       await fairLimits.stop();
       await sweeper.stop();
       await duePromoter.stop();
+      await fairDispatcher.stop();
       await reconciler.stop();
       await projector.stop();
       await webhookDeliverer.close();

@@ -1,0 +1,141 @@
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { RedisLease } from '../ops/redis-lease';
+import type { FairShare } from './fair-share';
+import { sweepRunningSets } from './running-sweep';
+
+export interface FairDispatcherOptions {
+  /** Pause between passes while some lane has work (BullMQ's wait is refilled as workers drain it). */
+  busyMs?: number;
+  /** Pause between passes while every lane is empty (a local submit wakes it at once). */
+  idleMs?: number;
+  /** A dispatching batch not cleared after this long is re-added by the recovery pass. */
+  recoverAfterMs?: number;
+  /** How often the recovery pass runs. */
+  recoverEveryMs?: number;
+  /** How often (one process of the deployment) the running sets are swept for leaks. */
+  sweepEveryMs?: number;
+}
+
+/** Fewest jobs the adaptive depth keeps in BullMQ's wait (below FAIR_DISPATCH_DEPTH if that is smaller). */
+const MIN_DEPTH = 32;
+/** Most jobs one refill takes: one script run, kept short. */
+const MOST_PER_CALL = 500;
+
+/**
+ * Feeds the shared queues from the workspaces' lanes (see FairShare and docs/design.md, "Fair share").
+ * Runs in every `api` process, without a leader: each refill is one atomic script that fills BullMQ's
+ * wait + prioritized up to the target depth and no further, so several dispatchers only share the
+ * work. Each pass moves due delayed jobs into their lanes, refills every queue, and now and then
+ * re-adds batches a dead dispatcher left half done. A paused queue gets nothing; with no worker at all
+ * the queue still fills up to the depth (KEDA sees that, and the lanes' backlog key).
+ *
+ * The target depth adapts to the drain rate, between MIN_DEPTH and FAIR_DISPATCH_DEPTH: doubled when
+ * a refill finds the queue emptied while lanes wait (workers were starved), lowered slowly while the
+ * queue stays over half full. Less depth = a newcomer's job starts sooner; enough = no idle worker.
+ */
+export class FairDispatcher {
+  private readonly targets = new Map<string, number>();
+  private readonly sweepLease: RedisLease;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private nudged = false;
+  private lastRecovery = 0;
+  private lastSweep = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly fair: FairShare,
+    private readonly logger: Logger,
+    private readonly options: FairDispatcherOptions = {},
+  ) {
+    const sweepEveryMs = options.sweepEveryMs ?? 60_000;
+    this.sweepLease = new RedisLease(redis, fair.keys.fairSweep, Math.max(1_000, sweepEveryMs - 1_000));
+    fair.onLaned = () => this.nudge();
+  }
+
+  start(): void {
+    if (!this.fair.options.enabled) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Jobs entered a lane: refill now rather than after the idle pause. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  /** One pass over every shared queue; true when some lane still has work. */
+  async pass(now = Date.now()): Promise<boolean> {
+    let busy = false;
+    await Promise.all(
+      [...this.fair.queues.keys()].map(async (queue) => {
+        await this.fair.promoteDue(queue, now);
+        const max = this.fair.options.depth;
+        let target = this.targets.get(queue) ?? Math.min(max, Math.max(MIN_DEPTH, max / 4));
+        const { taken, depth } = await this.fair.dispatch(queue, Math.round(target), MOST_PER_CALL);
+        if (taken > 0 || (await this.redis.zcard(this.fair.keys.fairReady(queue))) > 0) busy = true;
+        if (taken > 0 && depth === 0) target = Math.min(max, target * 2);
+        else if (depth > target / 2) target = Math.max(Math.min(MIN_DEPTH, max), target * 0.95);
+        this.targets.set(queue, target);
+      }),
+    );
+    return busy;
+  }
+
+  /** Re-adds what dead dispatchers left in their dispatching records (every queue). */
+  async recover(): Promise<number> {
+    let readded = 0;
+    for (const queue of this.fair.queues.keys())
+      readded += await this.fair.recover(queue, this.options.recoverAfterMs ?? 5_000);
+    if (readded > 0)
+      this.logger.warn({ readded }, 'fair share: re-added jobs a stopped dispatcher had taken from the lanes');
+    return readded;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let busy = false;
+      try {
+        this.nudged = false;
+        busy = await this.pass();
+        const now = Date.now();
+        if (now - this.lastRecovery >= (this.options.recoverEveryMs ?? 1_000)) {
+          this.lastRecovery = now;
+          await this.recover();
+        }
+        if (now - this.lastSweep >= (this.options.sweepEveryMs ?? 60_000)) {
+          this.lastSweep = now;
+          if (await this.sweepLease.take()) await sweepRunningSets(this.redis, this.fair.keys);
+        }
+      } catch (error) {
+        if (!this.running) break;
+        this.logger.error({ err: error }, 'fair share dispatch failed; retrying');
+        busy = false;
+      }
+      if (this.nudged) continue;
+      await this.pause(busy ? (this.options.busyMs ?? 5) : (this.options.idleMs ?? 200));
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(), ms);
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The Lua script that moves a shared queue's due delayed jobs from the workspaces' due-time sets into
+ * their lanes, alone in its module (STYLE 17): workspaces whose earliest due time has come
+ * (`timers:<queue>`), at most ARGV[4] jobs of each per call, so 20,000 jobs of one workspace due at
+ * 12:00 enter its lane — and wait their turn there — while another's due job enters its own lane in
+ * the same call. A due job is ordered after the lane's jobs of its priority (its sequence is taken
+ * now). The lane score's priority comes from the job's add arguments (`"priority":n` in its opts).
+ *
+ * ARGV: 1 fair prefix, 2 queue, 3 now (ms), 4 most jobs per workspace, 5 most workspaces.
+ * Returns { moved, workspaces still due (beyond the limits) }.
+ */
+export const PROMOTE_DUE_LANES = `
+local rcall = redis.call
+local p, queue, now, most = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local timers, ready = p .. 'timers:' .. queue, p .. 'ready:' .. queue
+local due = rcall('ZRANGEBYSCORE', timers, 0, now, 'LIMIT', 0, tonumber(ARGV[5]))
+local moved = 0
+for _, ws in ipairs(due) do
+  local dkey, args, lane = p .. 'delayed:' .. queue .. ':' .. ws, p .. 'args:' .. queue .. ':' .. ws, p .. 'lane:' .. queue .. ':' .. ws
+  local ids = rcall('ZRANGEBYSCORE', dkey, 0, now, 'LIMIT', 0, most)
+  if #ids > 0 then
+    local values = rcall('HMGET', args, unpack(ids))
+    local seq = rcall('INCRBY', p .. 'seq', #ids) - #ids
+    local members, present = {}, {}
+    for i, id in ipairs(ids) do
+      if values[i] then
+        local prio = tonumber(string.match(values[i], '"priority":(%d+)')) or 0
+        members[#members + 1] = prio * 0x100000000 + (seq + i) % 0x100000000
+        members[#members + 1] = id
+        present[#present + 1] = id
+      end
+    end
+    rcall('ZREM', dkey, unpack(ids))
+    if #present > 0 then
+      rcall('ZADD', lane, unpack(members))
+      rcall('SADD', p .. 'backlog:' .. queue, unpack(present))
+      if rcall('ZSCORE', ready, ws) == false then
+        local lowest = rcall('ZRANGE', ready, 0, 0, 'WITHSCORES')
+        rcall('ZADD', ready, tonumber(lowest[2]) or 0, ws)
+      end
+      moved = moved + #present
+    end
+  end
+  local nextDue = rcall('ZRANGE', dkey, 0, 0, 'WITHSCORES')
+  if #nextDue == 0 then rcall('ZREM', timers, ws) else rcall('ZADD', timers, nextDue[2], ws) end
+end
+return { moved, rcall('ZCOUNT', timers, 0, now) }
+`;
