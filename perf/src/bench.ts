@@ -96,7 +96,7 @@ function codeVersion(): { commit: string; uncommittedChanges: boolean } | null {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
     return {
       commit: git('rev-parse', 'HEAD'),
-      uncommittedChanges: git('status', '--porcelain', '--', 'contract', 'workers', 'backend') !== '',
+      uncommittedChanges: git('status', '--porcelain', '--', 'contract', 'sdk', 'workers', 'backend', 'perf') !== '',
     };
   } catch {
     return null;
