@@ -102,6 +102,9 @@ describe('GET /v1/queues', () => {
 
 describe('/metrics', () => {
   it("reports each registered queue's backlog (wait + prioritized + active) under its own label", async () => {
+    // A prioritized job counts too (BullMQ keeps it in a sorted set, not in `wait`).
+    await submit(a, { priority: 5 });
+    expect(await queueOf(a.queueName).getJobCounts('wait', 'prioritized')).toEqual({ wait: 3, prioritized: 1 });
     const metrics = await waitFor(
       'registered backlogs in /metrics',
       async () => {
@@ -113,7 +116,7 @@ describe('/metrics', () => {
     );
     const backlogOf = (queue: string) =>
       Number(new RegExp(`flightdeck_registered_queue_backlog\\{queue="${queue}"\\} (\\d+)`).exec(metrics)?.[1]);
-    expect(backlogOf(a.queueName)).toBe(3);
+    expect(backlogOf(a.queueName)).toBe(4);
     expect(backlogOf(b.queueName)).toBe(1);
     expect(metrics).toMatch(/flightdeck_registered_queues_unreported 0/);
   });
