@@ -81,6 +81,27 @@ export function laneBacklog(redis: Redis, keys: RedisKeys, queue: string): Promi
   return redis.scard(keys.fairBacklog(queue));
 }
 
+/**
+ * A shared queue's jobs that wait in the workspaces' lanes (due: `queued`) and due-time sets
+ * (`delayed`), not yet in BullMQ: what `GET /v1/queues` adds to BullMQ's own counts. One SCARD, and
+ * a ZCARD per workspace that ever submitted to a shared queue.
+ */
+export async function laneCounts(
+  redis: Redis,
+  keys: RedisKeys,
+  queue: string,
+): Promise<{ queued: number; delayed: number }> {
+  const workspaces = await redis.smembers(keys.fairWorkspaces);
+  const pipeline = redis.pipeline().scard(keys.fairBacklog(queue));
+  for (const workspaceId of workspaces) pipeline.zcard(keys.fairDelayed(queue, workspaceId));
+  const answers = (await pipeline.exec()) ?? [];
+  const [queued, ...delayed] = answers.map(([error, value]) => {
+    if (error) throw error;
+    return Number(value);
+  });
+  return { queued: queued ?? 0, delayed: delayed.reduce((sum, count) => sum + count, 0) };
+}
+
 function storedInteger(value: string | null | undefined): number | null {
   if (value === null || value === undefined || value === '') return null;
   const number = Number(value);
