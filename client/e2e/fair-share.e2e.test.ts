@@ -4,21 +4,21 @@
  * the console; the owner of that workspace sees their own line with the new limits, and nobody
  * else's. Needs the built console (client/dist).
  *
- * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/fair-share.png: the operator's panel while
- * three workspaces have work, one of them flooding.
+ * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/fair-share-{desktop,phone}.png: the
+ * operator's panel while three workspaces have work, one of them flooding.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Person } from '../../backend/test/support/flightdeck-harness';
 import { waitFor } from '../../backend/test/support/test-services';
-import { consoleE2e, DESKTOP, SCREENSHOTS_DIR } from '../test/support/console-e2e';
+import { consoleE2e, DESKTOP, PHONE, SCREENSHOTS_DIR } from '../test/support/console-e2e';
 
 const e2e = consoleE2e();
 
 /** Signs `person` in and opens the ops view of `slug` from its tab, down to the fair share. */
-async function openFairShare(person: Person, slug = person.slug) {
-  const { page, problems } = await e2e.openAs(person, `/w/${slug}`, DESKTOP);
+async function openFairShare(person: Person, slug = person.slug, viewport = DESKTOP) {
+  const { page, problems } = await e2e.openAs(person, `/w/${slug}`, viewport);
   await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Ops' }).click();
   const panel = page.getByRole('region', { name: 'Fair share' });
   await panel.getByRole('table').waitFor({ timeout: 15_000 });
@@ -35,7 +35,7 @@ const row = (page: Page, workspaceId: string) => page.locator(`tr[data-workspace
 
 describe('the fair share in the ops view', () => {
   (process.env.FLIGHTDECK_SCREENSHOTS === '1' ? it : it.skip)(
-    'writes a screenshot of the fair share (operator, three busy workspaces) to docs/screenshots',
+    'writes screenshots of the fair share (operator, three busy workspaces; desktop and phone) to docs/screenshots',
     async () => {
       mkdirSync(SCREENSHOTS_DIR, { recursive: true });
       const ada = await operatorNamed('Ada Lovelace');
@@ -49,7 +49,8 @@ describe('the fair share in the ops view', () => {
       expect((await ada.http.request('PUT', `/v1/workspaces/${globex.workspaceId}/limits`, { weight: 3 })).status).toBe(
         200,
       );
-      const { page, panel, problems } = await openFairShare(ada, 'default');
+      const views = [await openFairShare(ada, 'default', DESKTOP), await openFairShare(ada, 'default', PHONE)];
+      const { page } = views[0]!;
       const jobs = (count: number, ms: number) =>
         Array.from({ length: count }, () => ({ type: 'demo.sleep', payload: { ms } }));
       // Acme floods; Globex (weight 3) and the operator's own workspace keep submitting.
@@ -66,9 +67,13 @@ describe('the fair share in the ops view', () => {
         await waitFor(`jobs of ${workspaceId} running`, async () =>
           /Running: [1-9]/.test((await row(page, workspaceId).locator('td').nth(1).textContent()) ?? ''),
         );
-      await page.mouse.move(0, 0);
-      await panel.screenshot({ path: path.join(SCREENSHOTS_DIR, 'fair-share.png') });
-      expect(problems).toEqual([]);
+      for (const [index, name] of ['desktop', 'phone'].entries()) {
+        const { page, panel, problems } = views[index]!;
+        await row(page, acme.workspaceId).waitFor();
+        await page.mouse.move(0, 0);
+        await panel.screenshot({ path: path.join(SCREENSHOTS_DIR, `fair-share-${name}.png`) });
+        expect(problems).toEqual([]);
+      }
     },
     120_000,
   );
