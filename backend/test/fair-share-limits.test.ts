@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
 import { WorkspaceModel } from '../src/db/models';
+import { WorkspaceLimitsModel } from '../src/db/workspace-limits-model';
 import { WorkspaceLimitsStore } from '../src/fair-share/workspace-limits';
 import { startTestFlightdeck, type Person, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpClient } from './support/http-client';
@@ -31,7 +32,11 @@ afterAll(() => app.stop());
 
 const setLimits = (client: HttpClient, workspaceId: string, body: unknown) =>
   client.request('PUT', `/v1/workspaces/${workspaceId}/limits`, body);
-const mirrorOf = (workspaceId: string) => app.redis.hgetall(app.keys.fairLimits(workspaceId));
+/** The limits the dispatcher reads from Redis (without the copy's version). */
+async function mirrorOf(workspaceId: string): Promise<Record<string, string>> {
+  const { version: _version, ...limits } = await app.redis.hgetall(app.keys.fairLimits(workspaceId));
+  return limits;
+}
 const lineOf = (answer: { workspaces: { workspaceId: string }[] }, workspaceId: string) =>
   answer.workspaces.find((line) => line.workspaceId === workspaceId);
 
@@ -78,7 +83,7 @@ describe('setting a workspace’s limits', () => {
     expect(await mirrorOf(bob.workspaceId)).toEqual({ maxPending: '50' });
 
     expect((await setLimits(operator, bob.workspaceId, {})).status).toBe(200);
-    expect(await app.redis.exists(app.keys.fairLimits(bob.workspaceId))).toBe(0);
+    expect(await mirrorOf(bob.workspaceId)).toEqual({});
   });
 
   it('is recorded in the audit logs of the operator workspace and of the workspace limited, with before and after', async () => {
@@ -252,6 +257,22 @@ describe('the Redis mirror of the limits', () => {
     } finally {
       await running.stop();
     }
+  });
+
+  it('is never put back to an older copy by a re-write that read MongoDB before a change', async () => {
+    expect((await setLimits(operator, bob.workspaceId, { weight: 2 })).status).toBe(200);
+    const older = await WorkspaceLimitsModel.findById(bob.workspaceId).lean();
+    expect((await setLimits(operator, bob.workspaceId, { weight: 4 })).status).toBe(200);
+    expect(await mirrorOf(bob.workspaceId)).toEqual({ weight: '4' });
+    // A re-write still holding what it read before the change (as if MongoDB answered it then).
+    await WorkspaceLimitsModel.updateOne({ _id: bob.workspaceId }, { $set: { weight: 2, version: older!.version } });
+    await store(60_000).mirrorAll();
+    expect(await mirrorOf(bob.workspaceId)).toEqual({ weight: '4' });
+    // Once Redis has lost it, any copy is better than none.
+    await app.redis.del(app.keys.fairLimits(bob.workspaceId));
+    await store(60_000).mirrorAll();
+    expect(await mirrorOf(bob.workspaceId)).toEqual({ weight: '2' });
+    await setLimits(operator, bob.workspaceId, {});
   });
 
   it('forgets the limits of a workspace that was deleted', async () => {

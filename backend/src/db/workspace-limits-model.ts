@@ -12,6 +12,8 @@ const workspaceLimitsSchema = new Schema(
     maxRunning: { type: Number, default: null },
     maxPending: { type: Number, default: null },
     weight: { type: Number, default: null },
+    /** Bumped by every change: the Redis mirror keeps it, so an older copy never replaces a newer one. */
+    version: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },
 );

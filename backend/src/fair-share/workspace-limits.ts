@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EffectiveLimits, SetWorkspaceLimits, WorkspaceLimits } from '@flightdeck/contract';
 import { WorkspaceModel } from '../db/models';
 import { WorkspaceLimitsModel } from '../db/workspace-limits-model';
+import { REPLACE_WORKSPACE_LIMITS } from './workspace-limits-mirror.script';
 
 /** How often every process re-writes the Redis mirror of every workspace's limits. */
 export const LIMITS_MIRROR_EVERY_MS = 30_000;
@@ -11,6 +12,9 @@ export const LIMITS_MIRROR_EVERY_MS = 30_000;
 export const DEFAULT_LIMITS: WorkspaceLimits = Object.freeze({ maxRunning: null, maxPending: null, weight: null });
 
 const LIMIT_FIELDS = ['maxRunning', 'maxPending', 'weight'] as const;
+
+const MIRROR_COMMAND = 'flightdeckReplaceWorkspaceLimits';
+type MirrorCommand = (key: string, version: number, ...fields: string[]) => Promise<number>;
 
 export interface WorkspaceLimitsOptions {
   redis: Redis;
@@ -31,16 +35,21 @@ export interface LimitsChange {
 /**
  * The fair-share limits operators set per workspace. MongoDB holds them; Redis holds a mirror that
  * the dispatcher's scripts read (`<prefix>:flightdeck:fair:limits:<workspaceId>`, a hash whose
- * integer fields `maxRunning`, `maxPending`, `weight` are present only when set). The mirror is
- * written on every change and, because a Redis that restarted empty or was flushed would otherwise
- * forget an operator's limit, re-written whole when the process starts and every period.
+ * integer fields `maxRunning`, `maxPending`, `weight` are present only when set, beside the
+ * `version` of the copy). The mirror is written on every change and, because a Redis that
+ * restarted empty or was flushed would otherwise forget an operator's limit, re-written whole when
+ * the process starts and every period; an older copy never replaces a newer one.
  */
 export class WorkspaceLimitsStore {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
 
-  constructor(private readonly options: WorkspaceLimitsOptions) {}
+  constructor(private readonly options: WorkspaceLimitsOptions) {
+    // defineCommand sends the script once and then calls it by its SHA.
+    if (!(MIRROR_COMMAND in options.redis))
+      options.redis.defineCommand(MIRROR_COMMAND, { numberOfKeys: 1, lua: REPLACE_WORKSPACE_LIMITS });
+  }
 
   get defaults(): EffectiveLimits {
     return this.options.defaults;
@@ -80,10 +89,11 @@ export class WorkspaceLimitsStore {
       maxPending: input.maxPending ?? null,
       weight: input.weight ?? null,
     };
-    await WorkspaceLimitsModel.updateOne({ _id: workspaceId }, { $set: after }, { upsert: true });
+    await WorkspaceLimitsModel.updateOne({ _id: workspaceId }, { $set: after, $inc: { version: 1 } }, { upsert: true });
     // What MongoDB holds now: of two operators changing the same workspace at once, the mirror
-    // follows the last write (and the next period sets right any interleaving).
-    await this.mirror(workspaceId, await this.get(workspaceId));
+    // ends with the last write.
+    const stored = await WorkspaceLimitsModel.findById(workspaceId).lean();
+    if (stored) await this.mirror(workspaceId, limitsOf(stored), stored.version);
     return { before, after };
   }
 
@@ -92,8 +102,8 @@ export class WorkspaceLimitsStore {
    * no longer exist. Answers how many mirrors it wrote.
    */
   async mirrorAll(): Promise<number> {
-    const limits = await this.all();
-    const ids = [...limits.keys()];
+    const docs = await WorkspaceLimitsModel.find().lean();
+    const ids = docs.map((doc) => doc._id);
     const existing = new Set(
       ids.length === 0
         ? []
@@ -106,10 +116,9 @@ export class WorkspaceLimitsStore {
       for (const id of gone) await this.options.redis.del(this.options.limitsKey(id));
     }
     let written = 0;
-    for (const [workspaceId, set] of limits) {
-      if (!existing.has(workspaceId)) continue;
-      await this.mirror(workspaceId, set);
-      written++;
+    for (const doc of docs) {
+      if (!existing.has(doc._id)) continue;
+      if (await this.mirror(doc._id, limitsOf(doc), doc.version)) written++;
     }
     return written;
   }
@@ -141,16 +150,21 @@ export class WorkspaceLimitsStore {
       });
   }
 
-  /** The hash holds exactly the fields set: replaced in one transaction, so the dispatcher never reads half. */
-  private async mirror(workspaceId: string, limits: WorkspaceLimits): Promise<void> {
-    const key = this.options.limitsKey(workspaceId);
+  /**
+   * The hash holds exactly the fields set, replaced in one script (the dispatcher never reads half),
+   * unless it holds a newer copy. Answers whether it wrote.
+   */
+  private async mirror(
+    workspaceId: string,
+    limits: WorkspaceLimits,
+    version: number | null | undefined,
+  ): Promise<boolean> {
     const fields = LIMIT_FIELDS.flatMap((field) => {
       const value = limits[field];
       return value === null ? [] : [field, String(value)];
     });
-    const transaction = this.options.redis.multi().del(key);
-    if (fields.length > 0) transaction.hset(key, ...fields);
-    await transaction.exec();
+    const redis = this.options.redis as Redis & { [MIRROR_COMMAND]: MirrorCommand };
+    return (await redis[MIRROR_COMMAND](this.options.limitsKey(workspaceId), version ?? 0, ...fields)) === 1;
   }
 }
 
