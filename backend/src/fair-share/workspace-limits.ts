@@ -172,11 +172,3 @@ function limitsOf(doc: { maxRunning?: number | null; maxPending?: number | null;
   return { maxRunning: doc.maxRunning ?? null, maxPending: doc.maxPending ?? null, weight: doc.weight ?? null };
 }
 
-/**
- * The key of a workspace's limits hash, as `keys.fairLimits` of @flightdeck/workers builds it
- * (`<prefix>:flightdeck:fair:limits:<workspaceId>`).
- */
-export const fairLimitsKey =
-  (prefix: string) =>
-  (workspaceId: string): string =>
-    `${prefix}:flightdeck:fair:limits:${workspaceId}`;
