@@ -171,4 +171,3 @@ export class WorkspaceLimitsStore {
 function limitsOf(doc: { maxRunning?: number | null; maxPending?: number | null; weight?: number | null }) {
   return { maxRunning: doc.maxRunning ?? null, maxPending: doc.maxPending ?? null, weight: doc.weight ?? null };
 }
-
