@@ -234,6 +234,17 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
         const trigger = so.spec.triggers.find((t: { name: string }) => t.name === `${queue}_${state}`);
         expect(trigger).toMatchObject({ type: 'redis', metadata: { listName: `${prefix()}:${queue}:${state}` } });
       }
+      // Fair share's backlog (workers/src/redis-keys.ts `fairBacklog(queue)`): the job queues only;
+      // webhooks go straight to BullMQ.
+      const lanes = so.spec.triggers.find((t: { name: string }) => t.name === `${queue}_lanes`);
+      if ((QUEUE_NAMES as string[]).includes(queue)) {
+        expect(lanes).toMatchObject({
+          type: 'redis',
+          metadata: { listName: `${prefix()}:flightdeck:fair:backlog:${queue}` },
+        });
+      } else {
+        expect(lanes).toBeUndefined();
+      }
       const paused = so.spec.triggers.find((t: { name: string }) => t.name === `${queue}_paused`);
       expect(paused).toMatchObject({ type: 'prometheus' });
       expect(paused.metadata.query).toContain(`flightdeck_queue_paused{queue="${queue}"}`);
@@ -282,18 +293,24 @@ describeKubectl.each(OVERLAYS)('overlay %s', (overlay) => {
         { wait: 5000, prioritized: 0, active: 50, paused: false },
         { wait: 5000, prioritized: 10, active: 0, paused: true },
         { wait: 5000, prioritized: 0, active: 120, paused: true },
+        // Fair share: a flood waits in the lanes, the dispatcher keeps `wait` short.
+        { wait: 400, prioritized: 0, active: 50, lanes: 19_550, paused: false },
+        { wait: 0, prioritized: 0, active: 0, lanes: 1, paused: false },
+        { wait: 10, prioritized: 0, active: 3, lanes: 900, paused: true },
       ];
       for (const so of scaledObjects().filter((o) => o.metadata.annotations?.['flightdeck.dev/queues'])) {
         const queues = so.metadata.annotations!['flightdeck.dev/queues'].split(
           ',',
         ) as (keyof typeof SCALING_POLICIES)[];
         const { formula, target, activationTarget } = so.spec.advanced.scalingModifiers;
-        const names = queues.flatMap((q) => ['wait', 'prioritized', 'active', 'paused'].map((s) => `${q}_${s}`));
+        const names = queues.flatMap((q) =>
+          ['wait', 'prioritized', 'active', 'lanes', 'paused'].map((s) => `${q}_${s}`),
+        );
         const { minReplicaCount: minReplicas, maxReplicaCount: maxReplicas } = so.spec;
         for (const [i, depth] of samples.entries()) {
           // Vary the depths between queues so a formula reading the wrong queue is caught.
           const depths = queues.map((_, n) => (n === 0 ? depth : samples[(i + n) % samples.length]));
-          const args = depths.flatMap((d) => [d.wait, d.prioritized, d.active, d.paused ? 1 : 0]);
+          const args = depths.flatMap((d) => [d.wait, d.prioritized, d.active, d.lanes ?? 0, d.paused ? 1 : 0]);
           const metric = evaluateFormula(formula, Object.fromEntries(names.map((name, n) => [name, args[n]])));
           // KEDA: at or below the activation target it goes to min; else the HPA's ceil(metric / target), clamped.
           const keda =

@@ -10,7 +10,7 @@ import { OVERLAYS, has, renderOverlay, type Obj } from './render';
 /** The authentication parameters KEDA's redis scaler reads (pkg/scalers/redis_scaler.go, v2.20.2). */
 const REDIS_AUTH_PARAMS = ['address', 'username', 'password', 'tls', 'ca', 'cert', 'key', 'keyPassword'];
 
-const STATES = ['wait', 'prioritized', 'active', 'paused'] as const;
+const STATES = ['wait', 'prioritized', 'active', 'lanes', 'paused'] as const;
 
 (has('kubectl') ? describe.each(OVERLAYS) : describe.skip.each(OVERLAYS))('overlay %s', (overlay) => {
   let objects: Obj[];
@@ -42,7 +42,8 @@ const STATES = ['wait', 'prioritized', 'active', 'paused'] as const;
       // Paused and Prometheus up: waiting jobs do not count.
       expect(evaluateFormula(formula, values({ wait: 100, active: 2, paused: 1 }))).toBe(2);
       // A redis trigger failed (nil): no number at all, so KEDA holds fallback.replicas, never 0.
-      for (const state of ['wait', 'prioritized', 'active'] as const) {
+      const hasLanes = so.spec.triggers.some((t: { name: string }) => t.name.endsWith('_lanes'));
+      for (const state of ['wait', 'prioritized', 'active', ...(hasLanes ? (['lanes'] as const) : [])] as const) {
         expect({ name, state, metric: evaluateFormula(formula, values({ [state]: null })) }).toEqual({
           name,
           state,
