@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Job } from '@flightdeck/contract';
 import { startWorkers, type WorkerRuntime } from '@flightdeck/workers';
+import { laneBacklog, laneCounts, readFairShareUsage } from '../src/fair-share/fair-share-usage';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import type { HttpClient } from './support/http-client';
 import { waitFor } from './support/test-services';
@@ -249,4 +250,42 @@ it('shares the workers 3:1 between workspaces weighted 3 and 1', async () => {
   );
   expect(ratio).toBeGreaterThanOrEqual(2.7);
   expect(ratio).toBeLessThanOrEqual(3.3);
+});
+
+it('drains the lanes of every workspace, delayed jobs when asked, and deletes nothing of another queue', async () => {
+  await app.http.post('/v1/queues/demo/pause');
+  const mine = await submit(app.http, [sleep(0), sleep(0, { priority: 3 }), sleep(0, { delayMs: 600_000 })]);
+  const theirs = await submit(other.http, [sleep(0), sleep(0)]);
+  const drained = await app.http.post('/v1/queues/demo/drain', { delayed: false });
+  expect(drained.status).toBe(200);
+  expect(drained.body.drained).toBe(4);
+  for (const id of [mine[0]!, mine[1]!]) expect((await app.http.get(`/v1/jobs/${id}`)).body.status).toBe('cancelled');
+  for (const id of theirs) expect((await other.http.get(`/v1/jobs/${id}`)).body.status).toBe('cancelled');
+  // The delayed job waits on in its due-time set, until a drain that includes delayed jobs.
+  expect((await app.http.get(`/v1/jobs/${mine[2]}`)).body.status).toBe('delayed');
+  expect(await app.redis.zcard(app.keys.fairLane('demo', app.workspaceId))).toBe(0);
+  expect(await app.redis.zcard(app.keys.fairLane('demo', other.workspaceId))).toBe(0);
+  expect(await app.redis.scard(app.keys.fairBacklog('demo'))).toBe(0);
+  const withDelayed = await app.http.post('/v1/queues/demo/drain', { delayed: true });
+  expect(withDelayed.body.drained).toBe(1);
+  expect((await app.http.get(`/v1/jobs/${mine[2]}`)).body.status).toBe('cancelled');
+  expect(await app.redis.zcard(app.keys.fairDelayed('demo', app.workspaceId))).toBe(0);
+});
+
+it('reports pending, running and started jobs per workspace (readFairShareUsage)', async () => {
+  await app.http.post('/v1/queues/demo/pause');
+  await submit(other.http, [sleep(0), sleep(0), sleep(0, { delayMs: 600_000 })]);
+  const [usage] = await readFairShareUsage(app.redis, app.keys, [other.workspaceId]);
+  expect(usage).toMatchObject({ workspaceId: other.workspaceId, pending: 3, running: 0 });
+  expect(usage!.limits).toEqual({ maxRunning: null, maxPending: null, weight: 1 });
+  expect(await laneBacklog(app.redis, app.keys, 'demo')).toBe(2);
+  expect(await laneCounts(app.redis, app.keys, 'demo')).toEqual({ queued: 2, delayed: 1 });
+  await app.http.post('/v1/queues/demo/drain', { delayed: true });
+  expect(await readFairShareUsage(app.redis, app.keys, [other.workspaceId])).toMatchObject([{ pending: 0 }]);
+  // Every workspace that submitted, without naming them; another workspace's figures are its own.
+  const all = await readFairShareUsage(app.redis, app.keys);
+  expect(all.map((entry) => entry.workspaceId).sort()).toEqual(
+    [app.workspaceId, other.workspaceId, third.workspaceId].sort(),
+  );
+  expect(all.find((entry) => entry.workspaceId === third.workspaceId)!.startedLastMinute).toBeGreaterThan(0);
 });
