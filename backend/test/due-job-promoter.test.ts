@@ -77,7 +77,10 @@ describe('due delayed jobs on an api-only process with no worker', () => {
   let app: TestFlightdeck;
   let workers: WorkerRuntime | undefined;
   beforeAll(async () => {
-    app = await startTestFlightdeck({ ROLES: 'api' });
+    // BullMQ's own `delayed`, which the promoter looks after: with fair share on, a submitted delayed
+    // job waits in its workspace's due-time set instead (fair-share.test.ts covers that path), and
+    // BullMQ delays only retries and schedule runs. Plain FIFO puts every delayed job there.
+    app = await startTestFlightdeck({ ROLES: 'api', FAIR_SHARE: 'off' });
   });
   afterAll(async () => {
     await workers?.close(1_000);
@@ -185,7 +188,7 @@ describe('DueJobPromoter', () => {
   beforeAll(async () => {
     // The app's own promoter makes one pass at start and then none for ten minutes: a promoter that
     // does not keep up. (It looks only at the job queues, never at these tests' own queues.)
-    app = await startTestFlightdeck({ ROLES: 'api', DUE_JOB_POLL_MS: '600000' });
+    app = await startTestFlightdeck({ ROLES: 'api', DUE_JOB_POLL_MS: '600000', FAIR_SHARE: 'off' });
   });
   afterAll(() => app.stop());
 
