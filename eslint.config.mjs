@@ -50,6 +50,33 @@ export default defineConfig(
     languageOptions: { globals: globals.browser },
   },
   {
+    // Services throw domain errors (backend/src/domain-errors.ts) and never reach up into HTTP: only
+    // the REST edge itself, the role composition roots and the entry points may import from api/.
+    // Helpers REST and the gateway share live in backend/src/edge/.
+    files: ['backend/src/**/*.ts'],
+    ignores: ['backend/src/api/**', 'backend/src/roles/**', 'backend/src/main.ts', 'backend/src/flightdeck.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\./|(\\.\\./)+)api(/|$)',
+              message:
+                'Services do not import api/: throw a domain error from domain-errors.ts (the edge maps it to a status); shared edge helpers live in edge/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // TEMPORARY: converted after fair share lands (issue 16). jobs/ and fair-share/ still throw
+    // api/http-errors; the lead converts them to domain errors and removes this override.
+    files: ['backend/src/jobs/**/*.ts', 'backend/src/fair-share/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
   },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@flightdeck/workers';
-import { redisLimiter, spendOrPass } from '../src/api/rate-limits';
+import { redisLimiter, spendOrPass } from '../src/edge/rate-limiter';
 import { freePort } from '../src/services/local-services';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpAnswer } from './support/http-client';

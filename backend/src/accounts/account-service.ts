@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import type { Login, MemberRole, Signup, User, Workspace } from '@flightdeck/contract';
-import { conflict, unprocessable } from '../api/http-errors';
+import { ConflictError, InvalidInputError } from '../domain-errors';
 import {
   ActivityModel,
   ApiKeyModel,
@@ -56,7 +56,7 @@ export class AccountService {
 
   async signup(input: Signup): Promise<SignedIn> {
     const problem = passwordProblem(input.password, input);
-    if (problem) throw unprocessable('weak_password', problem, [{ path: 'password', message: problem }]);
+    if (problem) throw new InvalidInputError('weak_password', problem, [{ path: 'password', message: problem }]);
     if (await UserModel.exists({ email: input.email })) throw emailTaken();
     const user = { _id: ulid(), email: input.email, name: input.name };
     try {
@@ -171,4 +171,4 @@ export class AccountService {
   }
 }
 
-const emailTaken = () => conflict('email_taken', 'an account with this email already exists; sign in instead');
+const emailTaken = () => new ConflictError('email_taken', 'an account with this email already exists; sign in instead');

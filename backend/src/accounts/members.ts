@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import type { Member, MemberRole } from '@flightdeck/contract';
 import { roleCanAssign } from '@flightdeck/contract';
-import { conflict, forbidden, notFound } from '../api/http-errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../domain-errors';
 import { MembershipModel, UserModel } from '../db/models';
 import { isDuplicateKey } from './account-service';
 import type { RevocationBus } from './revocations';
@@ -26,12 +26,12 @@ export class MemberService {
   async add(workspaceId: string, input: { email: string; role: MemberRole }, callerRole: MemberRole): Promise<Member> {
     assertMayAssign(callerRole, input.role);
     const user = await UserModel.findOne({ email: input.email }).lean();
-    if (!user) throw notFound('no account has this email; ask them to sign up first', 'user_not_found');
+    if (!user) throw new NotFoundError('no account has this email; ask them to sign up first', 'user_not_found');
     try {
       const membership = await MembershipModel.create({ _id: ulid(), workspaceId, userId: user._id, role: input.role });
       return present(membership.toObject(), user);
     } catch (error) {
-      if (isDuplicateKey(error)) throw conflict('already_member', `${input.email} is already a member`);
+      if (isDuplicateKey(error)) throw new ConflictError('already_member', `${input.email} is already a member`);
       throw error;
     }
   }
@@ -72,18 +72,20 @@ export class MemberService {
 
   private async find(workspaceId: string, userId: string) {
     const membership = await MembershipModel.findOne({ workspaceId, userId }).lean();
-    if (!membership) throw notFound(`no member ${userId} in this workspace`);
+    if (!membership) throw new NotFoundError(`no member ${userId} in this workspace`);
     return membership;
   }
 
   private async assertAnotherOwner(workspaceId: string, userId: string) {
     const owners = await MembershipModel.countDocuments({ workspaceId, role: 'owner', userId: { $ne: userId } });
-    if (owners === 0) throw conflict('last_owner', 'a workspace needs an owner: make someone else owner first');
+    if (owners === 0)
+      throw new ConflictError('last_owner', 'a workspace needs an owner: make someone else owner first');
   }
 }
 
 function assertMayAssign(callerRole: MemberRole, role: MemberRole) {
-  if (!roleCanAssign(callerRole, role)) throw forbidden(`a ${callerRole} cannot give or take away the ${role} role`);
+  if (!roleCanAssign(callerRole, role))
+    throw new ForbiddenError(`a ${callerRole} cannot give or take away the ${role} role`);
 }
 
 const present = (

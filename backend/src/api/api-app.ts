@@ -23,7 +23,7 @@ import type { FairShareOverview } from '../fair-share/workspace-limits-overview'
 import type { WorkspaceLimitsStore } from '../fair-share/workspace-limits';
 import { httpRequestDuration } from '../metrics';
 import { authenticate, inWorkspace } from './authenticate';
-import { trustedProxies } from './client-address';
+import { trustedProxies } from '../edge/client-address';
 import { errorHandler, routeNotFound } from './error-handler';
 import { methodNotAllowed } from './method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
@@ -37,7 +37,7 @@ import { accountRoutes, publicAuthRoutes } from './routes/auth.routes';
 import { jobsRoutes } from './routes/jobs.routes';
 import { jobTypesRoutes } from './routes/job-types.routes';
 import { workspaceRoutes } from './routes/workspace.routes';
-import type { CookieSettings } from './session-cookie';
+import type { CookieSettings } from '../edge/session-cookie';
 import { queuesRoutes } from './routes/queues.routes';
 import { schedulesRoutes } from './routes/schedules.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';

@@ -1,10 +1,9 @@
 import type { Request, RequestHandler } from 'express';
-import { parse as parseCookies } from 'cookie';
 import type { Actor, Permission } from '@flightdeck/contract';
 import { isRefusal, type Authenticator, type Caller } from '../accounts/authenticator';
 import { can, canSeeJob, type Identity } from '../accounts/identity';
-import { SESSION_COOKIE } from '../accounts/sessions';
 import type { AuditContext } from '../audit/audit-log';
+import { sessionCookieOf } from '../edge/session-cookie';
 import { badRequest, forbidden, HttpError, notFound, unauthorized } from './http-errors';
 
 declare global {
@@ -17,11 +16,6 @@ declare global {
       identity?: Identity;
     }
   }
-}
-
-/** The session token of the request's cookie, if any. */
-export function sessionCookieOf(cookieHeader: string | undefined): string | undefined {
-  return cookieHeader ? parseCookies(cookieHeader)[SESSION_COOKIE] : undefined;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

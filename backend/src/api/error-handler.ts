@@ -2,7 +2,8 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody } from '@flightdeck/contract';
 import type { Logger } from 'pino';
 import { isServiceUnavailable } from '../ops/service-unavailable';
-import { HttpError, serviceUnavailable } from './http-errors';
+import { UnavailableError } from '../domain-errors';
+import { HttpError, httpErrorOf, knownHttpError } from './http-errors';
 
 interface BodyParserError {
   type?: string;
@@ -11,9 +12,13 @@ interface BodyParserError {
   expose?: boolean;
 }
 
-/** Turns a thrown value into an HTTP error: client mistakes become 4xx, infrastructure 503, the rest 500. */
-function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
+/**
+ * Turns a thrown value into an HTTP error: domain errors by their kind (`edge/error-answers.ts`),
+ * client mistakes the parser or router found 4xx, infrastructure 503, the rest 500.
+ */
+export function toHttpError(error: unknown): HttpError {
+  const known = knownHttpError(error);
+  if (known) return known;
   const parserError = error as BodyParserError;
   switch (parserError?.type) {
     case 'entity.parse.failed':
@@ -32,7 +37,8 @@ function toHttpError(error: unknown): HttpError {
   // Any other body the parser could not read, e.g. a compressed body that does not decompress.
   if (parserError?.expose && parserError.status === 400)
     return new HttpError(400, 'invalid_json', 'the request body could not be read');
-  if (isServiceUnavailable(error)) return serviceUnavailable('a backing service is unavailable; try again shortly');
+  if (isServiceUnavailable(error))
+    return httpErrorOf(new UnavailableError('a backing service is unavailable; try again shortly'));
   return new HttpError(500, 'internal_error', 'something went wrong on our side');
 }
 

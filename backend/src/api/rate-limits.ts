@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RedisKeys } from '@flightdeck/workers';
+import { redisLimiter, retryAfterSeconds, spendOrPass } from '../edge/rate-limiter';
 import { tooManyRequests } from './http-errors';
 
 export interface RateLimitSettings {
@@ -21,7 +22,7 @@ export interface RateLimitSettings {
  * Rate limits, counted in Redis (rate-limiter-flexible: one atomic script per check) so every API
  * process shares them. Past a limit the answer is 429 with Retry-After. When Redis cannot answer,
  * requests pass: the limits protect the service, they are not a reason to refuse it. The gateway's
- * handshake limit uses the same {@link redisLimiter} and {@link spendOrPass}.
+ * handshake limit counts with the same limiters (`edge/rate-limiter.ts`).
  */
 export class RateLimits {
   private readonly byCaller?: RateLimiterRedis;
@@ -109,39 +110,3 @@ function limitBy(
     next();
   };
 }
-
-/** A limiter counted in Redis under `<prefix>:rl:<name>:<key>`, so every process shares the count. */
-export function redisLimiter(
-  redis: Redis,
-  keys: RedisKeys,
-  name: string,
-  points: number,
-  durationSeconds: number,
-): RateLimiterRedis {
-  return new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: `${keys.rateLimits}:${name}`,
-    points,
-    duration: durationSeconds,
-    // While Redis is away, pass at once rather than wait for the command to give up (see spendOrPass).
-    rejectIfRedisNotReady: true,
-  });
-}
-
-/**
- * Spends one point of `key`'s budget: the refusal once it is spent, else null. When Redis cannot
- * answer, null too — the caller passes (see {@link RateLimits}); REST and socket handshakes alike.
- */
-export async function spendOrPass(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes | null> {
-  try {
-    await limiter.consume(key);
-    return null;
-  } catch (rejection) {
-    // Anything but a refusal is Redis not answering: let it through.
-    return rejection instanceof RateLimiterRes ? rejection : null;
-  }
-}
-
-/** Whole seconds until a refused key may try again (at least 1): `Retry-After` and `retryAfterSeconds`. */
-export const retryAfterSeconds = (refusal: RateLimiterRes): number =>
-  Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ARTIFACT_LIMITS, type Artifact, type ArtifactList, type ListArtifactsQuery } from '@flightdeck/contract';
 import { ArtifactTooLargeError } from '@flightdeck/workers';
-import { notFound, payloadTooLarge } from '../api/http-errors';
+import { NotFoundError, TooLargeError } from '../domain-errors';
 import type { JobReader } from '../jobs/job-reader';
 import type { ArtifactByteRange, GridFsArtifactStore } from './artifact-store';
 
@@ -34,12 +34,12 @@ export class ArtifactService {
     declaredBytes?: number,
   ): Promise<Artifact> {
     if (declaredBytes !== undefined && declaredBytes > this.store.maxBytes)
-      throw payloadTooLarge(new ArtifactTooLargeError(this.store.maxBytes).message);
+      throw new TooLargeError(new ArtifactTooLargeError(this.store.maxBytes).message);
     if (upload.jobId !== undefined) await this.requireJob(workspaceId, upload.jobId);
     try {
       return await this.store.write({ workspaceId, ...upload }, body);
     } catch (error) {
-      if (error instanceof ArtifactTooLargeError) throw payloadTooLarge(error.message);
+      if (error instanceof ArtifactTooLargeError) throw new TooLargeError(error.message);
       throw error;
     }
   }
@@ -47,7 +47,7 @@ export class ArtifactService {
   /** An artifact of the workspace; 404 for another workspace's. */
   async get(workspaceId: string, id: string): Promise<Artifact> {
     const artifact = await this.store.find(workspaceId, id);
-    if (!artifact) throw notFound(`artifact ${id} not found`);
+    if (!artifact) throw new NotFoundError(`artifact ${id} not found`);
     return artifact;
   }
 
@@ -63,7 +63,7 @@ export class ArtifactService {
    */
   async remove(workspaceId: string, id: string): Promise<Artifact> {
     const artifact = await this.get(workspaceId, id);
-    if (!(await this.store.remove(workspaceId, id))) throw notFound(`artifact ${id} not found`);
+    if (!(await this.store.remove(workspaceId, id))) throw new NotFoundError(`artifact ${id} not found`);
     return artifact;
   }
 
@@ -82,6 +82,6 @@ export class ArtifactService {
   }
 
   private async requireJob(workspaceId: string, jobId: string): Promise<void> {
-    if (!(await this.reader.find(workspaceId, jobId))) throw notFound(`job ${jobId} not found`);
+    if (!(await this.reader.find(workspaceId, jobId))) throw new NotFoundError(`job ${jobId} not found`);
   }
 }

@@ -14,7 +14,7 @@ import {
   type PersonActivityAction,
 } from '@flightdeck/contract';
 import type { JobEventStream, RedisKeys } from '@flightdeck/workers';
-import { conflict, forbidden, unprocessable } from '../api/http-errors';
+import { ConflictError, ForbiddenError, InvalidInputError } from '../domain-errors';
 import { pageById } from '../db/id-pages';
 import { ActivityModel, CommentModel, JobRecordModel, type ActivityDoc, type CommentDoc } from '../db/models';
 import type { JobService } from '../jobs/job-service';
@@ -86,7 +86,7 @@ export class CollaborationService {
     if (!won) {
       const holder = JSON.parse((await this.redis.get(key)) ?? 'null') as Claim | null;
       if (holder && holder.id !== actor.id) {
-        throw conflict('job_claimed', `${holder.name} is already on this job (claimed ${holder.at})`);
+        throw new ConflictError('job_claimed', `${holder.name} is already on this job (claimed ${holder.at})`);
       }
       if (holder && job.claimedBy?.id === actor.id) return job;
       // Ours but not yet announced (an earlier claim stopped half-way): announce it now.
@@ -106,7 +106,7 @@ export class CollaborationService {
     const holder = JSON.parse((await this.redis.get(key)) ?? 'null') as Claim | null;
     if (!holder) return { ...job, claimedBy: null };
     if (holder.id !== actor.id && !mayOverride) {
-      throw forbidden(`only ${holder.name}, who holds the claim, or an admin can release it`);
+      throw new ForbiddenError(`only ${holder.name}, who holds the claim, or an admin can release it`);
     }
     await this.redis.del(key);
     const activity = { id: newActivityId(), action: 'released' as const };
@@ -216,6 +216,8 @@ const isPersonAction = (action: ActivityAction): action is PersonAction =>
 function decodeActivityCursor(cursor: string): { at: Date; id: string } {
   const match = /^(\d{1,15}):([\x21-\x7e]{1,140})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match)
-    throw unprocessable('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
+    throw new InvalidInputError('validation_failed', 'cursor is not valid', [
+      { path: 'cursor', message: 'unknown cursor' },
+    ]);
   return { at: new Date(Number(match[1])), id: match[2]! };
 }

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { COLLABORATION_LIMITS, type Actor, type JobFilters, type SavedView } from '@flightdeck/contract';
-import { conflict, forbidden, notFound } from '../api/http-errors';
+import { ForbiddenError, LimitReachedError, NotFoundError } from '../domain-errors';
 import { SavedViewModel } from '../db/models';
 
 /** Named job filters the whole workspace shares. */
@@ -18,7 +18,7 @@ export class SavedViews {
 
   async create(workspaceId: string, input: { name: string; filters: JobFilters }, actor: Actor): Promise<SavedView> {
     if ((await SavedViewModel.countDocuments({ workspaceId })) >= COLLABORATION_LIMITS.maxSavedViews) {
-      throw conflict('limit_reached', `a workspace keeps at most ${COLLABORATION_LIMITS.maxSavedViews} saved views`);
+      throw new LimitReachedError(`a workspace keeps at most ${COLLABORATION_LIMITS.maxSavedViews} saved views`);
     }
     const view: SavedView = { id: ulid(), ...input, createdBy: actor, createdAt: new Date().toISOString() };
     await SavedViewModel.create({
@@ -35,9 +35,9 @@ export class SavedViews {
   /** Its creator deletes a view, or anyone who may override others (admins). */
   async remove(workspaceId: string, id: string, actor: Actor, mayOverride: boolean): Promise<void> {
     const record = await SavedViewModel.findOne({ _id: id, workspaceId }).lean();
-    if (!record) throw notFound(`saved view ${id} not found`);
+    if (!record) throw new NotFoundError(`saved view ${id} not found`);
     if ((record.createdBy as Actor).id !== actor.id && !mayOverride) {
-      throw forbidden('only its creator or an admin can delete a saved view');
+      throw new ForbiddenError('only its creator or an admin can delete a saved view');
     }
     await SavedViewModel.deleteOne({ _id: id, workspaceId });
   }

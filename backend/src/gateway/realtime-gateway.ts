@@ -10,13 +10,14 @@ import {
   type SubscribeRequest,
 } from '@flightdeck/contract';
 import { can, canSeeJob, type Identity } from '../accounts/identity';
+import { DomainError } from '../domain-errors';
 import type { Revocation, RevocationBus } from '../accounts/revocations';
 import type { JobReader } from '../jobs/job-reader';
 import { realtimeConnections, realtimeEventsDelivered, socketBufferedPackets } from '../metrics';
 import { PresenceHub } from './presence-hub';
 import { SerialQueue } from './serial-queue';
 import { handshakeAuthenticator, type HandshakeOptions } from './socket-handshake';
-import { failure, guardIncomingEvents, MAX_CLIENT_MESSAGE_BYTES, onRequest } from './socket-input';
+import { failure, failureOf, guardIncomingEvents, MAX_CLIENT_MESSAGE_BYTES, onRequest } from './socket-input';
 import { WorkspaceEventLog } from './workspace-event-log';
 import { WorkspaceTailer } from './workspace-tailer';
 
@@ -230,6 +231,7 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
           try {
             answer(await subscribe(socket, request));
           } catch (error) {
+            if (error instanceof DomainError) return answer(failureOf(error));
             logger.warn({ err: error }, 'subscribe failed');
             answer(failure('service_unavailable', 'could not subscribe; try again shortly'));
           }

@@ -6,9 +6,11 @@ import type { ErrorCode } from '@flightdeck/contract';
 import type { RedisKeys } from '@flightdeck/workers';
 import { isRefusal, type Authenticator, type Caller } from '../accounts/authenticator';
 import type { Identity } from '../accounts/identity';
-import { sessionCookieOf } from '../api/authenticate';
-import { clientAddressOf, trustedProxies } from '../api/client-address';
-import { redisLimiter, retryAfterSeconds, spendOrPass } from '../api/rate-limits';
+import { DomainError, ThrottledError } from '../domain-errors';
+import { clientAddressOf, trustedProxies } from '../edge/client-address';
+import { answerOf } from '../edge/error-answers';
+import { redisLimiter, retryAfterSeconds, spendOrPass } from '../edge/rate-limiter';
+import { sessionCookieOf } from '../edge/session-cookie';
 
 export interface HandshakeOptions {
   redis: Redis;
@@ -36,6 +38,12 @@ export interface Handshaking {
  */
 const refuse = (code: ErrorCode, message: string, details: { retryAfterSeconds?: number } = {}) =>
   Object.assign(new Error(`${code}: ${message}`), { data: { code, message, ...details } });
+
+/** A domain error as a refusal: the code, message and `retryAfterSeconds` REST answers it with. */
+function refusalOf(error: DomainError): Error {
+  const { body, retryAfterSeconds } = answerOf(error);
+  return refuse(body.error.code, body.error.message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
+}
 
 /**
  * Who a connecting socket acts as, or the refusal to hand to Socket.io's `next` (never a throw: a
@@ -103,15 +111,16 @@ export function handshakeAuthenticator(options: HandshakeOptions): (socket: Hand
     const refusal = await spendOrPass(handshakeLimiter, clientAddressOf(socket.request, trust));
     if (!refusal) return null;
     const seconds = retryAfterSeconds(refusal);
-    return refuse('rate_limited', `too many connection attempts from this address; try again in ${seconds} s`, {
-      retryAfterSeconds: seconds,
-    });
+    return refusalOf(
+      new ThrottledError(`too many connection attempts from this address; try again in ${seconds} s`, seconds),
+    );
   }
 
   return async (socket) => {
     try {
       return (await handshakeLimitRefusal(socket)) ?? (await identify(socket.handshake));
     } catch (error) {
+      if (error instanceof DomainError) return refusalOf(error);
       logger.warn({ err: error }, 'handshake authentication failed');
       return refuse('service_unavailable', 'try again shortly');
     }

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { CLIENT_EVENTS, type ClientEventName, type ErrorBody, type ErrorCode } from '@flightdeck/contract';
+import { DomainError } from '../domain-errors';
+import { answerOf } from '../edge/error-answers';
 
 /**
  * The boundary between a socket's raw packets and the gateway: whatever a client sends (any event
@@ -23,6 +25,9 @@ const MAX_TEXT = 200;
 export type Failure = { ok: false } & ErrorBody;
 
 export const failure = (code: ErrorCode, message: string): Failure => ({ ok: false, error: { code, message } });
+
+/** A domain error as an ack: the same code, message and issues REST answers it with. */
+export const failureOf = (error: DomainError): Failure => ({ ok: false, ...answerOf(error).body });
 
 type Ack = (answer: unknown) => void;
 
@@ -89,8 +94,9 @@ export type Answer<A> = (answer: A | Failure) => void;
 /**
  * Registers the handler of a client event: the event must carry exactly one argument (plus the ack)
  * that `schema` accepts, else the ack is `validation_failed` naming what is wrong, and the handler
- * does not run. A handler that throws or rejects is logged and answered `internal_error`, never left
- * to become an unhandled rejection (which would end the process).
+ * does not run. A handler that throws or rejects a domain error is answered with it (as REST would);
+ * anything else is logged and answered `internal_error`, never left to become an unhandled rejection
+ * (which would end the process).
  */
 export function onRequest<S extends z.ZodType, A>(
   socket: Socket,
@@ -117,6 +123,7 @@ export function onRequest<S extends z.ZodType, A>(
       );
     }
     const failed = (error: unknown) => {
+      if (error instanceof DomainError) return answer(failureOf(error));
       logger.error({ err: error, event }, 'socket event handler failed');
       answer(failure('internal_error', `${event} failed; try again`));
     };

@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import type { CreateSchedule, Schedule, ScheduleJob, UpdateSchedule } from '@flightdeck/contract';
 import { findJobType, type JobData } from '@flightdeck/workers';
 import { ScheduleModel } from '../db/models';
-import { notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
+import { InvalidInputError, NotFoundError, UnavailableError } from '../domain-errors';
 import { validatedJobType } from '../jobs/job-validation';
 import type { QueueRegistry } from '../jobs/queue-registry';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
@@ -131,7 +131,7 @@ export class ScheduleService {
 
   private async find(workspaceId: string, id: string): Promise<ScheduleRecord> {
     const record = await ScheduleModel.findOne({ _id: id, workspaceId }).lean<ScheduleRecord>();
-    if (!record) throw notFound(`schedule ${id} not found`);
+    if (!record) throw new NotFoundError(`schedule ${id} not found`);
     return record;
   }
 
@@ -169,7 +169,7 @@ export class ScheduleService {
 
   private queueFor(name: string) {
     const queue = this.queues.get(name) ?? this.registered?.queues.get(name);
-    if (!queue) throw serviceUnavailable(`queue ${name} is not configured here`);
+    if (!queue) throw new UnavailableError(`queue ${name} is not configured here`);
     return queue;
   }
 }
@@ -196,15 +196,17 @@ function nextRun(cron: string, timezone: string): number | undefined {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
-    throw unprocessable('validation_failed', `unknown time zone "${timezone}": use an IANA name such as Europe/Paris`, [
-      { path: 'timezone', message: 'not an IANA time zone' },
-    ]);
+    throw new InvalidInputError(
+      'validation_failed',
+      `unknown time zone "${timezone}": use an IANA name such as Europe/Paris`,
+      [{ path: 'timezone', message: 'not an IANA time zone' }],
+    );
   }
   try {
     return getNextMillis(Date.now(), { pattern: cron, tz: timezone });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw unprocessable('validation_failed', `invalid cron expression "${cron}": ${reason}`, [
+    throw new InvalidInputError('validation_failed', `invalid cron expression "${cron}": ${reason}`, [
       { path: 'cron', message: reason },
     ]);
   }
@@ -212,5 +214,5 @@ function nextRun(cron: string, timezone: string): number | undefined {
 
 function unavailable(cause: unknown) {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return serviceUnavailable(`the job scheduler is unavailable (${reason}); try again`);
+  return new UnavailableError(`the job scheduler is unavailable (${reason}); try again`);
 }

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { WEBHOOK_ENDPOINT_EVENTS, type WebhookEndpoint } from '@flightdeck/contract';
-import { conflict, notFound } from '../api/http-errors';
+import { LimitReachedError, NotFoundError } from '../domain-errors';
 import { WebhookEndpointModel, type WebhookEndpointDoc } from '../db/models';
 import type { WebhookDelivery } from './webhook-deliverer';
 
@@ -26,7 +26,7 @@ export class WebhookEndpoints {
     input: { url: string; events?: WebhookEndpoint['events'] },
   ): Promise<WebhookEndpoint> {
     if ((await WebhookEndpointModel.countDocuments({ workspaceId })) >= MAX_WEBHOOK_ENDPOINTS) {
-      throw conflict('limit_reached', `a workspace has at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints`);
+      throw new LimitReachedError(`a workspace has at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints`);
     }
     const record = {
       _id: ulid(),
@@ -41,7 +41,7 @@ export class WebhookEndpoints {
 
   async remove(workspaceId: string, id: string): Promise<void> {
     const { deletedCount } = await WebhookEndpointModel.deleteOne({ _id: id, workspaceId });
-    if (deletedCount === 0) throw notFound(`webhook endpoint ${id} not found`);
+    if (deletedCount === 0) throw new NotFoundError(`webhook endpoint ${id} not found`);
   }
 }
 

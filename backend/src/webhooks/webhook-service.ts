@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WebhookAttempt } from '@flightdeck/contract';
-import { notFound } from '../api/http-errors';
+import { NotFoundError } from '../domain-errors';
 import { WebhookDeliveryModel, WorkspaceModel } from '../db/models';
 import type { JobReader } from '../jobs/job-reader';
 
@@ -12,12 +12,12 @@ const newSecret = () => randomBytes(32).toString('base64url');
  */
 export async function webhookSecret(workspaceId: string): Promise<string> {
   const existing = await WorkspaceModel.findById(workspaceId, { webhookSecret: 1 }).lean();
-  if (!existing) throw notFound(`workspace ${workspaceId} not found`);
+  if (!existing) throw new NotFoundError(`workspace ${workspaceId} not found`);
   if (existing.webhookSecret) return existing.webhookSecret;
   // `null` matches a missing field too.
   await WorkspaceModel.updateOne({ _id: workspaceId, webhookSecret: null }, { $set: { webhookSecret: newSecret() } });
   const stored = await WorkspaceModel.findById(workspaceId, { webhookSecret: 1 }).lean();
-  if (!stored?.webhookSecret) throw notFound(`workspace ${workspaceId} not found`);
+  if (!stored?.webhookSecret) throw new NotFoundError(`workspace ${workspaceId} not found`);
   return stored.webhookSecret;
 }
 
@@ -33,13 +33,13 @@ export class WebhookService {
   async rotate(workspaceId: string): Promise<string> {
     const secret = newSecret();
     const { matchedCount } = await WorkspaceModel.updateOne({ _id: workspaceId }, { $set: { webhookSecret: secret } });
-    if (matchedCount === 0) throw notFound(`workspace ${workspaceId} not found`);
+    if (matchedCount === 0) throw new NotFoundError(`workspace ${workspaceId} not found`);
     return secret;
   }
 
   /** Every delivery attempt of a job of this workspace, oldest first. */
   async attempts(workspaceId: string, jobId: string): Promise<{ items: WebhookAttempt[] }> {
-    if (!(await this.reader.find(workspaceId, jobId))) throw notFound(`job ${jobId} not found`);
+    if (!(await this.reader.find(workspaceId, jobId))) throw new NotFoundError(`job ${jobId} not found`);
     const records = await WebhookDeliveryModel.find({ workspaceId, jobId }).sort({ at: 1, _id: 1 }).lean<
       {
         deliveryId: string;

@@ -3,11 +3,11 @@ import { createWorkspaceSchema, loginSchema, signupSchema, type ApiKeyScope, typ
 import type { AccountService } from '../../accounts/account-service';
 import type { RevocationBus } from '../../accounts/revocations';
 import type { AuditLog } from '../../audit/audit-log';
-import { assertSameOrigin, auditContextOf, sessionCookieOf, sessionOf } from '../authenticate';
+import { assertSameOrigin, auditContextOf, sessionOf } from '../authenticate';
 import { forbidden, HttpError } from '../http-errors';
 import { jsonBody, requireJsonBody } from '../json-body';
 import type { RateLimits } from '../rate-limits';
-import { clearSessionCookie, setSessionCookie, type CookieSettings } from '../session-cookie';
+import { clearSessionCookie, sessionCookieOf, setSessionCookie, type CookieSettings } from '../../edge/session-cookie';
 import { validate } from '../validate';
 import { isRefusal, type Authenticator } from '../../accounts/authenticator';
 

@@ -16,7 +16,7 @@ import { newActivityId, type CollaborationService } from '../../collaboration/co
 import { mapWithConcurrency } from '../../jobs/bounded-concurrency';
 import type { JobService } from '../../jobs/job-service';
 import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
-import { HttpError, unprocessable } from '../http-errors';
+import { knownHttpError, unprocessable } from '../http-errors';
 import { optionalBody, validate, validateQuery } from '../validate';
 import { jsonBody, requireJsonBody } from '../json-body';
 import { resourceIdSchema } from '../path-params';
@@ -80,8 +80,10 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
         );
         return { id, ok: true as const, job };
       } catch (error) {
-        if (!(error instanceof HttpError) || error.status >= 500) throw error;
-        return { id, ok: false as const, error: { code: error.code, message: error.message } };
+        // A refusal of this one job (not found, not cancellable…) is its result; an outage fails the request.
+        const refusal = knownHttpError(error);
+        if (!refusal || refusal.status >= 500) throw error;
+        return { id, ok: false as const, error: { code: refusal.code, message: refusal.message } };
       }
     });
     res.json({ results });

@@ -1,6 +1,11 @@
 import type { Response } from 'express';
-import { serialize } from 'cookie';
+import { parse as parseCookies, serialize } from 'cookie';
 import { SESSION_COOKIE } from '../accounts/sessions';
+
+/** The session token of a `Cookie` header, if any: REST requests and socket handshakes alike. */
+export function sessionCookieOf(cookieHeader: string | undefined): string | undefined {
+  return cookieHeader ? parseCookies(cookieHeader)[SESSION_COOKIE] : undefined;
+}
 
 export interface CookieSettings {
   /** Send the cookie only over HTTPS (on in production; off for local http). */
