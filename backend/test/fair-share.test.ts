@@ -289,3 +289,40 @@ it('reports pending, running and started jobs per workspace (readFairShareUsage)
   );
   expect(all.find((entry) => entry.workspaceId === third.workspaceId)!.startedLastMinute).toBeGreaterThan(0);
 });
+
+it('with no worker at all, fills wait up to the depth and moves due delayed jobs into the lane (KEDA sees both)', async () => {
+  const ids = await submit(
+    third.http,
+    Array.from({ length: 10 }, () => sleep(0)),
+  );
+  const [later] = await submit(third.http, [sleep(0, { delayMs: 300 })]);
+  const queue = app.queue('demo');
+  // FAIR_DISPATCH_DEPTH is 4 here: the rest waits in the lane, counted in the backlog set KEDA reads.
+  await waitFor('the dispatcher to fill wait', async () => (await queue.getWaitingCount()) === 4, 5_000);
+  await waitFor(
+    'the delayed job to fall due into the lane',
+    async () => (await app.redis.sismember(app.keys.fairBacklog('demo'), later!)) === 1,
+    5_000,
+  );
+  expect(await laneBacklog(app.redis, app.keys, 'demo')).toBe(ids.length + 1 - 4);
+  expect(await queue.getWaitingCount()).toBe(4);
+  workers = await startDemoWorkers(4);
+  const jobs = await allFinished(third.http, [...ids, later!]);
+  expect(jobs.every((job) => job.status === 'completed')).toBe(true);
+});
+
+it("drops a deleted workspace's lanes after cancelling its jobs", async () => {
+  const person = await app.signup('Leaving');
+  await app.http.post('/v1/queues/demo/pause');
+  const ids = await submit(person.http, [sleep(0), sleep(0), sleep(0, { delayMs: 600_000 })]);
+  expect(await app.redis.zcard(app.keys.fairLane('demo', person.workspaceId))).toBe(2);
+  expect((await person.http.delete('/v1/workspace')).status).toBe(204);
+  for (const key of [
+    app.keys.fairLane('demo', person.workspaceId),
+    app.keys.fairArgs('demo', person.workspaceId),
+    app.keys.fairDelayed('demo', person.workspaceId),
+  ])
+    expect(await app.redis.exists(key)).toBe(0);
+  expect(await app.redis.sismember(app.keys.fairWorkspaces, person.workspaceId)).toBe(0);
+  for (const id of ids) expect(await app.redis.sismember(app.keys.fairBacklog('demo'), id)).toBe(0);
+});
