@@ -51,7 +51,7 @@ it('runs every job exactly once across a SIGKILLed dispatcher and a batch it lef
     submitAll(b.http, Array.from({ length: PER_WORKSPACE }, job)),
   ]);
   // Mid-flood: the lanes still hold most of it.
-  expect(await deployment.redis.scard(deployment.keys.fairBacklog('demo'))).toBeGreaterThan(500);
+  expect(await deployment.redis.zcard(deployment.keys.fairBacklog('demo'))).toBeGreaterThan(500);
   deployment.api.kill('SIGKILL');
   await deployment.api.waitForExit(10_000);
   expect(await orphanBatch(40)).toBe(40);

@@ -78,7 +78,7 @@ async function drained(timeoutMs: number): Promise<void> {
   await waitFor(
     'the demo queue to drain',
     async () =>
-      (await app.redis.scard(app.keys.fairBacklog('demo'))) === 0 &&
+      (await app.redis.zcard(app.keys.fairBacklog('demo'))) === 0 &&
       Object.values(await queue.getJobCounts('wait', 'prioritized', 'active')).every((count) => count === 0),
     timeoutMs,
     100,
@@ -107,7 +107,7 @@ it("runs a workspace's jobs by priority, FIFO among equals, from its lane", asyn
   );
   // Paused: nothing reaches BullMQ, every job waits in the lane, in order.
   expect(await app.redis.zcard(app.keys.fairLane('demo', app.workspaceId))).toBe(ids.length);
-  expect(await app.redis.scard(app.keys.fairBacklog('demo'))).toBe(ids.length);
+  expect(await app.redis.zcard(app.keys.fairBacklog('demo'))).toBe(ids.length);
   expect(await app.queue('demo').getWaitingCount()).toBe(0);
 
   workers = await startDemoWorkers(1);
@@ -119,7 +119,7 @@ it("runs a workspace's jobs by priority, FIFO among equals, from its lane", asyn
     .sort((a, b) => a.priority - b.priority || a.index - b.index)
     .map(({ id }) => id);
   expect(started).toEqual(expected);
-  expect(await app.redis.scard(app.keys.fairBacklog('demo'))).toBe(0);
+  expect(await app.redis.zcard(app.keys.fairBacklog('demo'))).toBe(0);
   // Every final event took its job out of the running count.
   expect(await app.redis.scard(app.keys.fairRunning(app.workspaceId))).toBe(0);
 });
@@ -158,7 +158,7 @@ it('cancels a job waiting in its lane: it never runs and its lane entry is gone'
   expect(answer.body.status).toBe('cancelled');
   expect(await app.redis.zscore(app.keys.fairLane('demo', app.workspaceId), victim)).toBeNull();
   expect(await app.redis.hget(app.keys.fairArgs('demo', app.workspaceId), victim)).toBeNull();
-  expect(await app.redis.sismember(app.keys.fairBacklog('demo'), victim)).toBe(0);
+  expect(await app.redis.zscore(app.keys.fairBacklog('demo'), victim)).toBeNull();
 
   workers = await startDemoWorkers(4);
   await app.http.post('/v1/queues/demo/resume');
@@ -195,7 +195,7 @@ it('refuses a batch past the pending limit with 429 quota_exceeded, whole; other
   await app.redis.del(app.keys.fairLimits(other.workspaceId));
   workers = await startDemoWorkers(8);
   await app.http.post('/v1/queues/demo/resume');
-  await waitFor('the lanes to empty', async () => (await app.redis.scard(app.keys.fairBacklog('demo'))) === 0, 20_000);
+  await waitFor('the lanes to empty', async () => (await app.redis.zcard(app.keys.fairBacklog('demo'))) === 0, 20_000);
 });
 
 it('runs at most maxRunning jobs of a workspace at once, and others as many as the workers take', async () => {
@@ -265,7 +265,7 @@ it('drains the lanes of every workspace, delayed jobs when asked, and deletes no
   expect((await app.http.get(`/v1/jobs/${mine[2]}`)).body.status).toBe('delayed');
   expect(await app.redis.zcard(app.keys.fairLane('demo', app.workspaceId))).toBe(0);
   expect(await app.redis.zcard(app.keys.fairLane('demo', other.workspaceId))).toBe(0);
-  expect(await app.redis.scard(app.keys.fairBacklog('demo'))).toBe(0);
+  expect(await app.redis.zcard(app.keys.fairBacklog('demo'))).toBe(0);
   const withDelayed = await app.http.post('/v1/queues/demo/drain', { delayed: true });
   expect(withDelayed.body.drained).toBe(1);
   expect((await app.http.get(`/v1/jobs/${mine[2]}`)).body.status).toBe('cancelled');
@@ -301,7 +301,7 @@ it('with no worker at all, fills wait up to the depth and moves due delayed jobs
   await waitFor('the dispatcher to fill wait', async () => (await queue.getWaitingCount()) === 4, 5_000);
   await waitFor(
     'the delayed job to fall due into the lane',
-    async () => (await app.redis.sismember(app.keys.fairBacklog('demo'), later!)) === 1,
+    async () => (await app.redis.zscore(app.keys.fairBacklog('demo'), later!)) !== null,
     5_000,
   );
   expect(await laneBacklog(app.redis, app.keys, 'demo')).toBe(ids.length + 1 - 4);
@@ -324,5 +324,5 @@ it("drops a deleted workspace's lanes after cancelling its jobs", async () => {
   ])
     expect(await app.redis.exists(key)).toBe(0);
   expect(await app.redis.sismember(app.keys.fairWorkspaces, person.workspaceId)).toBe(0);
-  for (const id of ids) expect(await app.redis.sismember(app.keys.fairBacklog('demo'), id)).toBe(0);
+  for (const id of ids) expect(await app.redis.zscore(app.keys.fairBacklog('demo'), id)).toBeNull();
 });

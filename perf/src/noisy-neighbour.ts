@@ -143,7 +143,7 @@ async function runOnce(bench: Bench, settings: NoisyNeighbourSettings, mode: Fai
     const a = { headers: { authorization: `Bearer ${bench.apiKey}` } };
     const b = await signUp(base);
     const empty = async () =>
-      (await bench.redis.scard(keys.fairBacklog(QUEUE_NAME))) === 0 &&
+      (await bench.redis.zcard(keys.fairBacklog(QUEUE_NAME))) === 0 &&
       (await bench.redis.zcard(keys.fairDispatchingAt(QUEUE_NAME))) === 0 &&
       Object.values(await queue.getJobCounts('wait', 'prioritized', 'active')).every((count) => count === 0);
     const untilEmpty = async (timeoutMs: number) => {

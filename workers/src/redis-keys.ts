@@ -58,7 +58,10 @@ export function redisKeys(prefix: string) {
     fairReady: (queue: string) => `${base}:fair:ready:${queue}`,
     /** Workspaces with delayed jobs in a queue (zset, score = their earliest due time). */
     fairTimers: (queue: string) => `${base}:fair:timers:${queue}`,
-    /** Every due job waiting in a queue's lanes (set of job ids): KEDA's backlog trigger reads its size. */
+    /**
+     * Every due job waiting in a queue's lanes (zset: job id → when it became ready, ms): KEDA's
+     * backlog trigger reads its size (ZCARD), /metrics the oldest one's age.
+     */
     fairBacklog: (queue: string) => `${base}:fair:backlog:${queue}`,
     /** Batches taken from the lanes and not yet known added to BullMQ (hash: batch id → JSON array of adds). */
     fairDispatching: (queue: string) => `${base}:fair:dispatching:${queue}`,

@@ -10,7 +10,8 @@
  *   are counted running and recorded as a dispatching batch, and the caller adds them to BullMQ at once
  *   (then clears the record; a crash in between is the recovery pass's, as for any batch).
  * - Otherwise they join the workspace's lane (`lane:<queue>:<ws>`, score = priority · 2^32 + sequence),
- *   their add arguments beside them (`args:<queue>:<ws>`), their ids in the queue's backlog set (KEDA),
+ *   their add arguments beside them (`args:<queue>:<ws>`), their ids in the queue's backlog (KEDA; a
+ *   sorted set scored by when each became ready, for the oldest waiting job's age),
  *   and the workspace enters the round-robin (`ready:<queue>`) at the lowest pass there, so a
  *   newcomer's first job goes next.
  *
@@ -62,8 +63,10 @@ if fast then
 end
 
 local seq = rcall('INCRBY', p .. 'seq', n) - n
-local members, fields = {}, {}
+local members, fields, ready_since = {}, {}, {}
 for i = 1, n do
+  ready_since[#ready_since + 1] = now
+  ready_since[#ready_since + 1] = now_ids[i]
   members[#members + 1] = now_prio[i] * 0x100000000 + (seq + i) % 0x100000000
   members[#members + 1] = now_ids[i]
   fields[#fields + 1] = now_ids[i]
@@ -71,7 +74,7 @@ for i = 1, n do
 end
 rcall('ZADD', lane, unpack(members))
 rcall('HSET', args, unpack(fields))
-rcall('SADD', p .. 'backlog:' .. queue, unpack(now_ids))
+rcall('ZADD', p .. 'backlog:' .. queue, unpack(ready_since))
 if rcall('ZSCORE', ready, ws) == false then
   local lowest = rcall('ZRANGE', ready, 0, 0, 'WITHSCORES')
   rcall('ZADD', ready, tonumber(lowest[2]) or 0, ws)

@@ -68,7 +68,7 @@ for k = 1, #ws do
     local values = rcall('HMGET', args, unpack(ids))
     rcall('ZREM', lane, unpack(ids))
     rcall('HDEL', args, unpack(ids))
-    rcall('SREM', p .. 'backlog:' .. queue, unpack(ids))
+    rcall('ZREM', p .. 'backlog:' .. queue, unpack(ids))
     rcall('SADD', p .. 'running:' .. id, unpack(ids))
     rcall('HINCRBY', p .. 'started:' .. id, bucket, #ids)
     rcall('EXPIRE', p .. 'started:' .. id, 120)

@@ -78,12 +78,12 @@ export async function readFairShareUsage(
 
 /** Jobs of a queue waiting, due, in the workspaces' lanes (not yet in BullMQ): what KEDA's backlog trigger counts. */
 export function laneBacklog(redis: Redis, keys: RedisKeys, queue: string): Promise<number> {
-  return redis.scard(keys.fairBacklog(queue));
+  return redis.zcard(keys.fairBacklog(queue));
 }
 
 /**
  * A shared queue's jobs that wait in the workspaces' lanes (due: `queued`) and due-time sets
- * (`delayed`), not yet in BullMQ: what `GET /v1/queues` adds to BullMQ's own counts. One SCARD, and
+ * (`delayed`), not yet in BullMQ: what `GET /v1/queues` adds to BullMQ's own counts. One ZCARD, and
  * a ZCARD per workspace that ever submitted to a shared queue.
  */
 export async function laneCounts(
@@ -92,7 +92,7 @@ export async function laneCounts(
   queue: string,
 ): Promise<{ queued: number; delayed: number }> {
   const workspaces = await redis.smembers(keys.fairWorkspaces);
-  const pipeline = redis.pipeline().scard(keys.fairBacklog(queue));
+  const pipeline = redis.pipeline().zcard(keys.fairBacklog(queue));
   for (const workspaceId of workspaces) pipeline.zcard(keys.fairDelayed(queue, workspaceId));
   const answers = (await pipeline.exec()) ?? [];
   const [queued, ...delayed] = answers.map(([error, value]) => {

@@ -196,6 +196,11 @@ export class FairShare {
   /** Drops what fair share keeps of a deleted workspace (its jobs are cancelled first). */
   async dropWorkspace(workspaceId: string): Promise<void> {
     const { keys } = this;
+    // Jobs still laned (their cancel failed, or history did not list them yet) leave the backlog KEDA counts.
+    for (const queue of QUEUE_NAMES) {
+      const laned = await this.redis.zrange(keys.fairLane(queue, workspaceId), 0, -1);
+      if (laned.length > 0) await this.redis.zrem(keys.fairBacklog(queue), ...laned);
+    }
     const names = QUEUE_NAMES.flatMap((queue) => [
       keys.fairLane(queue, workspaceId),
       keys.fairArgs(queue, workspaceId),

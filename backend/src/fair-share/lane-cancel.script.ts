@@ -14,7 +14,7 @@ local p, queue, ws, id = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local lane, args, dkey = p .. 'lane:' .. queue .. ':' .. ws, p .. 'args:' .. queue .. ':' .. ws, p .. 'delayed:' .. queue .. ':' .. ws
 if rcall('ZREM', lane, id) == 1 then
   rcall('HDEL', args, id)
-  rcall('SREM', p .. 'backlog:' .. queue, id)
+  rcall('ZREM', p .. 'backlog:' .. queue, id)
   if rcall('ZCARD', lane) == 0 then rcall('ZREM', p .. 'ready:' .. queue, ws) end
   return 1
 end

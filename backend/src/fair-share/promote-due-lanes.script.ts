@@ -4,7 +4,7 @@
  * (`timers:<queue>`), at most ARGV[4] jobs of each per call, so 20,000 jobs of one workspace due at
  * 12:00 enter its lane — and wait their turn there — while another's due job enters its own lane in
  * the same call. A due job is ordered after the lane's jobs of its priority (its sequence is taken
- * now). The lane score's priority comes from the job's add arguments (`"priority":n` in its opts).
+ * now). The lane score's priority comes from the job's add arguments, which start `{"p":<priority>`.
  *
  * ARGV: 1 fair prefix, 2 queue, 3 now (ms), 4 most jobs per workspace, 5 most workspaces.
  * Returns { moved, workspaces still due (beyond the limits) }.
@@ -17,14 +17,19 @@ local due = rcall('ZRANGEBYSCORE', timers, 0, now, 'LIMIT', 0, tonumber(ARGV[5])
 local moved = 0
 for _, ws in ipairs(due) do
   local dkey, args, lane = p .. 'delayed:' .. queue .. ':' .. ws, p .. 'args:' .. queue .. ':' .. ws, p .. 'lane:' .. queue .. ':' .. ws
-  local ids = rcall('ZRANGEBYSCORE', dkey, 0, now, 'LIMIT', 0, most)
+  local found = rcall('ZRANGEBYSCORE', dkey, 0, now, 'WITHSCORES', 'LIMIT', 0, most)
+  local ids, dues = {}, {}
+  for i = 1, #found, 2 do ids[#ids + 1], dues[#dues + 1] = found[i], tonumber(found[i + 1]) end
   if #ids > 0 then
     local values = rcall('HMGET', args, unpack(ids))
     local seq = rcall('INCRBY', p .. 'seq', #ids) - #ids
-    local members, present = {}, {}
+    local members, present, since = {}, {}, {}
     for i, id in ipairs(ids) do
       if values[i] then
-        local prio = tonumber(string.match(values[i], '"priority":(%d+)')) or 0
+        -- Ready since its due time (a promoted job's is 0: since now).
+        since[#since + 1] = dues[i] > 0 and dues[i] or now
+        since[#since + 1] = id
+        local prio = tonumber(string.match(values[i], '^{"p":(%d+)')) or 0
         members[#members + 1] = prio * 0x100000000 + (seq + i) % 0x100000000
         members[#members + 1] = id
         present[#present + 1] = id
@@ -33,7 +38,7 @@ for _, ws in ipairs(due) do
     rcall('ZREM', dkey, unpack(ids))
     if #present > 0 then
       rcall('ZADD', lane, unpack(members))
-      rcall('SADD', p .. 'backlog:' .. queue, unpack(present))
+      rcall('ZADD', p .. 'backlog:' .. queue, unpack(since))
       if rcall('ZSCORE', ready, ws) == false then
         local lowest = rcall('ZRANGE', ready, 0, 0, 'WITHSCORES')
         rcall('ZADD', ready, tonumber(lowest[2]) or 0, ws)

@@ -23,6 +23,7 @@ import type { JobReader } from '../jobs/job-reader';
 import { DueJobPromoter } from '../jobs/due-job-promoter';
 import { FairDispatcher } from '../fair-share/fair-dispatcher';
 import { FairShare } from '../fair-share/fair-share';
+import { withLaneCounts } from '../fair-share/metered-lanes';
 import { readFairShareUsage } from '../fair-share/fair-share-usage';
 import { WorkspaceLimitsStore } from '../fair-share/workspace-limits';
 import { FairShareOverview } from '../fair-share/workspace-limits-overview';
@@ -108,7 +109,12 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     logger: logger.child({ component: 'webhooks' }),
   });
   webhookDeliverer.start();
-  reportQueueDepths(new Map<string, MeteredQueue>([...queues, [webhookDeliverer.queue.name, webhookDeliverer.queue]]));
+  // Under fair share a shared queue's depth includes what waits in the workspaces' lanes.
+  const metered = [...queues].map(
+    ([name, queue]) =>
+      [name, config.FAIR_SHARE === 'on' ? withLaneCounts(name, queue, redis, keys) : queue] as [string, MeteredQueue],
+  );
+  reportQueueDepths(new Map<string, MeteredQueue>([...metered, [webhookDeliverer.queue.name, webhookDeliverer.queue]]));
   // Its own connection, as it blocks on reads; duplicates do not inherit the error listener.
   const projectorRedis = redis.duplicate();
   projectorRedis.on('error', (error) => logger.warn({ err: error }, 'history redis connection error'));

@@ -71,7 +71,7 @@ export async function startFairShareDeployment(env: ProcessEnv = {}) {
       await waitFor(
         'the demo queue to drain',
         async () =>
-          (await redis.scard(keys.fairBacklog('demo'))) === 0 &&
+          (await redis.zcard(keys.fairBacklog('demo'))) === 0 &&
           (await redis.zcard(keys.fairDispatchingAt('demo'))) === 0 &&
           Object.values(await queue.getJobCounts('wait', 'prioritized', 'active')).every((count) => count === 0),
         timeoutMs,
