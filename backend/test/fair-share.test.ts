@@ -181,6 +181,7 @@ it('refuses a batch past the pending limit with 429 quota_exceeded, whole; other
   expect(over.status).toBe(429);
   expect(over.body.error.code).toBe('quota_exceeded');
   expect(over.body.error.message).toMatch(/at most 5 jobs pending/);
+  expect(over.headers.get('retry-after')).toBe('5');
   // Nothing of the refused batch was queued.
   expect(await app.redis.zcard(app.keys.fairLane('demo', other.workspaceId))).toBe(4);
   const single = await other.http.post('/v1/jobs', { ...sleep(0), idempotencyKey: 'fifth' });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type JobData, type RedisKeys } from '@flightdeck/workers';
-import { HttpError } from '../api/http-errors';
+import { ThrottledError } from '../domain-errors';
 import type { QueueRegistry } from '../jobs/queue-registry';
 import { ADMIT } from './admit.script';
 import { DISPATCH } from './dispatch.script';
@@ -76,7 +76,7 @@ export class FairShare {
   }
 
   /**
-   * Refuses a batch (429 quota_exceeded, nothing queued) that would take the workspace past its
+   * Refuses a batch (`quota_exceeded`, which the edge answers 429; nothing queued) that would take the workspace past its
    * pending limit. Checked before the batch's events are appended; concurrent batches of one
    * workspace may together pass the limit by at most their own sizes.
    */
@@ -94,14 +94,12 @@ export class FairShare {
     const maxPending = Number.isInteger(limit) && limit > 0 ? limit : this.options.defaults.maxPending;
     const pending = values.slice(1).reduce<number>((sum, value) => sum + Number(value), 0);
     if (pending + count > maxPending) {
-      throw new HttpError(
-        429,
-        'quota_exceeded',
+      throw new ThrottledError(
         `this workspace may have at most ${maxPending} jobs pending (queued or delayed) and has ${pending}; ` +
           `the ${count} submitted would pass that, so nothing was queued. Submit again once some have started, ` +
           'or ask an operator to raise the limit',
-        undefined,
-        { 'retry-after': '5' },
+        5,
+        'quota_exceeded',
       );
     }
   }
