@@ -1,6 +1,8 @@
 import pino from 'pino';
 import type { Job } from '@flightdeck/contract';
 import { startWorkers, type WorkerRuntime } from '@flightdeck/workers';
+import { DISPATCH } from '../src/fair-share/dispatch.script';
+import { STARTED_BUCKET_MS } from '../src/fair-share/fair-share-keys';
 import { laneBacklog, laneCounts, readFairShareUsage } from '../src/fair-share/fair-share-usage';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import type { HttpClient } from './support/http-client';
@@ -326,4 +328,46 @@ it("drops a deleted workspace's lanes after cancelling its jobs", async () => {
     expect(await app.redis.exists(key)).toBe(0);
   expect(await app.redis.sismember(app.keys.fairWorkspaces, person.workspaceId)).toBe(0);
   for (const id of ids) expect(await app.redis.zscore(app.keys.fairBacklog('demo'), id)).toBeNull();
+});
+
+it('cancels a job a dead dispatcher took from its lane but never added: it never runs, and recovery leaves it be', async () => {
+  const ids = await submit(
+    third.http,
+    Array.from({ length: 8 }, () => sleep(0)),
+  );
+  const queue = app.queue('demo');
+  await waitFor('the dispatcher to fill wait', async () => (await queue.getWaitingCount()) === 4, 5_000);
+  // One more job leaves the lane the way a dispatch does, and nobody adds it to BullMQ.
+  const now = Date.now();
+  const [taken, , batch] = (await app.redis.eval(
+    DISPATCH,
+    0,
+    app.keys.fairPrefix,
+    'demo',
+    `${app.namespace.prefix}:demo:`,
+    1_000_000,
+    0,
+    1,
+    now,
+    'orphan',
+    Math.floor(now / STARTED_BUCKET_MS),
+    1,
+  )) as [number, number, string];
+  expect(taken).toBe(1);
+  const orphan = (JSON.parse(batch) as { opts: { jobId: string } }[])[0]!.opts.jobId;
+  const cancelled = await third.http.post(`/v1/jobs/${orphan}/cancel`);
+  expect(cancelled.body.status).toBe('cancelled');
+  workers = await startDemoWorkers(4);
+  const jobs = await allFinished(third.http, ids);
+  expect(jobs.filter((job) => job.status === 'completed')).toHaveLength(ids.length - 1);
+  // The recovery pass found the batch (older than 5 s), saw the job cancelled, and only cleared it.
+  await waitFor(
+    'the orphaned batch to be cleared',
+    async () => (await app.redis.hexists(app.keys.fairDispatching('demo'), 'orphan')) === 0,
+    15_000,
+  );
+  const [job] = await jobsOf(third.http, [orphan]);
+  expect(job!.status).toBe('cancelled');
+  expect(job!.startedAt).toBeNull();
+  expect(await queue.getJob(orphan)).toBeUndefined();
 });
