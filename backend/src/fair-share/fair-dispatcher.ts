@@ -55,8 +55,11 @@ export class FairDispatcher {
     fair.onLaned = () => this.nudge();
   }
 
+  /**
+   * Runs even with FAIR_SHARE=off: nothing new enters a lane then, but jobs a deployment left in the
+   * lanes when it switched fair share off still reach BullMQ (an idle pass is a few commands).
+   */
   start(): void {
-    if (!this.fair.options.enabled) return;
     this.running = true;
     this.loop = this.run();
   }
