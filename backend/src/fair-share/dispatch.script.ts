@@ -14,7 +14,7 @@
  *
  * ARGV: 1 fair prefix, 2 queue, 3 BullMQ key prefix of the queue, 4 target depth, 5 default maxRunning
  *   (0 = unlimited), 6 default weight, 7 now (ms), 8 batch id, 9 bucket of now, 10 most jobs to take.
- * Returns { taken, depth before, batch JSON or '' }.
+ * Returns { taken, depth before, batch JSON or '', jobs active in BullMQ }.
  */
 export const DISPATCH = `
 local rcall = redis.call
@@ -24,11 +24,12 @@ local now, batchId, bucket, most = tonumber(ARGV[7]), ARGV[8], ARGV[9], tonumber
 local ready = p .. 'ready:' .. queue
 
 local depth = rcall('LLEN', bull .. 'wait') + rcall('ZCARD', bull .. 'prioritized')
-if rcall('HGET', bull .. 'meta', 'paused') ~= false then return { 0, depth, '' } end
+local active = rcall('LLEN', bull .. 'active')
+if rcall('HGET', bull .. 'meta', 'paused') ~= false then return { 0, depth, '', active } end
 local want = math.min(target - depth, most)
-if want <= 0 then return { 0, depth, '' } end
+if want <= 0 then return { 0, depth, '', active } end
 local entries = rcall('ZRANGE', ready, 0, -1, 'WITHSCORES')
-if #entries == 0 then return { 0, depth, '' } end
+if #entries == 0 then return { 0, depth, '', active } end
 
 local ws, pass, room, step, taken = {}, {}, {}, {}, {}
 for i = 1, #entries, 2 do
@@ -80,9 +81,9 @@ for k = 1, #ws do
   end
   if rcall('ZCARD', lane) == 0 then rcall('ZREM', ready, id) else rcall('ZADD', ready, 'XX', pass[k], id) end
 end
-if #adds == 0 then return { 0, depth, '' } end
+if #adds == 0 then return { 0, depth, '', active } end
 local batch = '[' .. table.concat(adds, ',') .. ']'
 rcall('HSET', p .. 'dispatching:' .. queue, batchId, batch)
 rcall('ZADD', p .. 'dispatching-at:' .. queue, now, batchId)
-return { #adds, depth, batch }
+return { #adds, depth, batch, active }
 `;

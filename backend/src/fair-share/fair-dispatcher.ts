@@ -5,8 +5,10 @@ import type { FairShare } from './fair-share';
 import { sweepRunningSets } from './running-sweep';
 
 export interface FairDispatcherOptions {
-  /** Pause between passes while some lane has work (BullMQ's wait is refilled as workers drain it). */
-  busyMs?: number;
+  /** Pause after a pass that moved jobs to BullMQ (more may fit soon). */
+  movedMs?: number;
+  /** Pause after a pass that found lanes waiting but every queue at its target depth. */
+  fullMs?: number;
   /** Pause between passes while every lane is empty (a local submit wakes it at once). */
   idleMs?: number;
   /** A dispatching batch not cleared after this long is re-added by the recovery pass. */
@@ -30,9 +32,10 @@ const MOST_PER_CALL = 500;
  * re-adds batches a dead dispatcher left half done. A paused queue gets nothing; with no worker at all
  * the queue still fills up to the depth (KEDA sees that, and the lanes' backlog key).
  *
- * The target depth adapts to the drain rate, between MIN_DEPTH and FAIR_DISPATCH_DEPTH: doubled when
- * a refill finds the queue emptied while lanes wait (workers were starved), lowered slowly while the
- * queue stays over half full. Less depth = a newcomer's job starts sooner; enough = no idle worker.
+ * The target depth adapts to the drain rate, between max(MIN_DEPTH, the jobs active in BullMQ) and
+ * FAIR_DISPATCH_DEPTH: doubled when a refill finds the queue emptied while lanes wait (workers were
+ * starved), lowered slowly while the queue stays over half full. Less depth = a newcomer's job starts
+ * sooner; enough = no idle worker slot.
  */
 export class FairDispatcher {
   private readonly targets = new Map<string, number>();
@@ -76,22 +79,39 @@ export class FairDispatcher {
     this.wake?.();
   }
 
-  /** One pass over every shared queue; true when some lane still has work. */
-  async pass(now = Date.now()): Promise<boolean> {
-    let busy = false;
+  /**
+   * One pass over every shared queue: `idle` when no lane has work, `full` when lanes wait but every
+   * queue is at its target depth, `moved` when some jobs went to BullMQ. A queue with nothing due and
+   * nothing laned costs only its share of one pipelined look (two commands).
+   */
+  async pass(now = Date.now()): Promise<'idle' | 'full' | 'moved'> {
+    const queues = [...this.fair.queues.keys()];
+    const look = this.redis.pipeline();
+    for (const queue of queues)
+      look.zcount(this.fair.keys.fairTimers(queue), 0, now).zcard(this.fair.keys.fairReady(queue));
+    const counts = ((await look.exec()) ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return Number(value);
+    });
+    let state: 'idle' | 'full' | 'moved' = 'idle';
     await Promise.all(
-      [...this.fair.queues.keys()].map(async (queue) => {
-        await this.fair.promoteDue(queue, now);
+      queues.map(async (queue, index) => {
+        const [due, laned] = [counts[index * 2]!, counts[index * 2 + 1]!];
+        if (due > 0) await this.fair.promoteDue(queue, now);
+        if (due === 0 && laned === 0) return;
         const max = this.fair.options.depth;
         let target = this.targets.get(queue) ?? Math.min(max, Math.max(MIN_DEPTH, max / 4));
-        const { taken, depth } = await this.fair.dispatch(queue, Math.round(target), MOST_PER_CALL);
-        if (taken > 0 || (await this.redis.zcard(this.fair.keys.fairReady(queue))) > 0) busy = true;
+        const { taken, depth, active } = await this.fair.dispatch(queue, Math.round(target), MOST_PER_CALL);
+        if (taken > 0) state = 'moved';
+        else if (state === 'idle') state = 'full';
+        // Never below the jobs the workers run at once: a worker slot that frees finds a job waiting.
+        const floor = Math.min(max, Math.max(MIN_DEPTH, active));
         if (taken > 0 && depth === 0) target = Math.min(max, target * 2);
-        else if (depth > target / 2) target = Math.max(Math.min(MIN_DEPTH, max), target * 0.95);
-        this.targets.set(queue, target);
+        else if (depth > target / 2) target = target * 0.95;
+        this.targets.set(queue, Math.max(floor, target));
       }),
     );
-    return busy;
+    return state;
   }
 
   /** Re-adds what dead dispatchers left in their dispatching records (every queue). */
@@ -106,10 +126,10 @@ export class FairDispatcher {
 
   private async run(): Promise<void> {
     while (this.running) {
-      let busy = false;
+      let state: Awaited<ReturnType<FairDispatcher['pass']>> = 'idle';
       try {
         this.nudged = false;
-        busy = await this.pass();
+        state = await this.pass();
         const now = Date.now();
         if (now - this.lastRecovery >= (this.options.recoverEveryMs ?? 1_000)) {
           this.lastRecovery = now;
@@ -122,10 +142,11 @@ export class FairDispatcher {
       } catch (error) {
         if (!this.running) break;
         this.logger.error({ err: error }, 'fair share dispatch failed; retrying');
-        busy = false;
+        state = 'idle';
       }
       if (this.nudged) continue;
-      await this.pause(busy ? (this.options.busyMs ?? 5) : (this.options.idleMs ?? 200));
+      const { movedMs = 2, fullMs = 10, idleMs = 200 } = this.options;
+      await this.pause(state === 'moved' ? movedMs : state === 'full' ? fullMs : idleMs);
     }
   }
 

@@ -210,10 +210,14 @@ export class FairShare {
     await pipeline.srem(keys.fairWorkspaces, workspaceId).exec();
   }
 
-  /** One refill of a queue from its lanes: how many jobs it took and BullMQ's depth before. */
-  async dispatch(queue: string, target: number, most: number): Promise<{ taken: number; depth: number }> {
+  /** One refill of a queue from its lanes: how many jobs it took, BullMQ's depth before and its active jobs. */
+  async dispatch(
+    queue: string,
+    target: number,
+    most: number,
+  ): Promise<{ taken: number; depth: number; active: number }> {
     const batchId = newBatchId();
-    const [taken, depth, batch] = (await this.call('flightdeckFairDispatch', [
+    const [taken, depth, batch, active] = (await this.call('flightdeckFairDispatch', [
       this.keys.fairPrefix,
       queue,
       this.queueNamed(queue).toKey(''),
@@ -224,9 +228,9 @@ export class FairShare {
       batchId,
       Math.floor(Date.now() / STARTED_BUCKET_MS),
       most,
-    ])) as [number, number, string];
+    ])) as [number, number, string, number];
     if (taken > 0) await this.addBatch(queue, batchId, JSON.parse(batch) as StoredAdd[]);
-    return { taken, depth };
+    return { taken, depth, active };
   }
 
   /** Moves due delayed jobs of a queue into their lanes; returns how many. */
