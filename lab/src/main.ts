@@ -42,7 +42,7 @@ async function scenario(name: string, options: { jobs: number }): Promise<Scenar
     case 'diurnal':
       return diurnal();
     case 'connections':
-      return connections({ sockets: 8000, holdSeconds: 180, observers: 20 });
+      return connections({ sockets: 10_000, holdSeconds: 180, observers: 20 });
     default:
       throw new Error(`unknown scenario "${name}"; ${usage}`);
   }

@@ -20,7 +20,8 @@ export function connections(options: { sockets: number; holdSeconds: number; obs
     async run({ lab, sampler, elapsed, log }) {
       const observers = Array.from({ length: options.observers }, () => new Observer(lab.url, lab.apiKey));
       await Promise.all(observers.map((observer) => observer.start()));
-      const minimum = sampler.samples.at(-1)?.scaling[GATEWAYS]?.replicas ?? 0;
+      await waitUntil('the first sample', async () => sampler.samples.length > 0, 30_000, 200);
+      const minimum = sampler.samples.at(-1)!.scaling[GATEWAYS]?.replicas ?? 0;
       let flowing = true;
       // Events flow all along: one short job a second.
       const flow = (async () => {
@@ -42,7 +43,12 @@ export function connections(options: { sockets: number; holdSeconds: number; obs
         variables: { token: lab.apiKey, holdSeconds: options.holdSeconds },
       });
       const peak = Math.max(...sampler.samples.map((sample) => sample.scaling[GATEWAYS]?.ready ?? 0));
-      log(`surge over at ${Math.round(elapsed())} s (gateways peaked at ${peak}); waiting for the scale-in`);
+      const failed = counters['vusers.failed'] ?? 0;
+      log(`surge over at ${Math.round(elapsed())} s (gateways peaked at ${peak}, ${failed} sockets failed)`);
+      // A surge the gateways never scaled out for proves nothing about scale-in: say so rather than wait.
+      if (peak <= minimum)
+        throw new Error(`the gateways did not scale out (${minimum} → ${peak}); ${failed} sockets failed`);
+      log('waiting for the scale-in');
       await waitUntil(
         'the gateways to scale back in',
         async () => (sampler.samples.at(-1)?.scaling[GATEWAYS]?.replicas ?? Infinity) < peak,
@@ -65,6 +71,7 @@ export function connections(options: { sockets: number; holdSeconds: number; obs
       return {
         sockets: options.sockets,
         socketsConnected: counters['socketio.emit'] ?? null,
+        socketsFailed: counters['vusers.failed'] ?? 0,
         gatewaysAtStart: minimum,
         gatewaysAtPeak: peak,
         observers: options.observers,
@@ -73,6 +80,11 @@ export function connections(options: { sockets: number; holdSeconds: number; obs
         eventsDoubled: sum('duplicates'),
         resyncs: sum('resyncs'),
         target: 'eventsMissed = eventsDoubled = 0 across the scale-in',
+        checks: {
+          scaledOut: peak > minimum,
+          observersMissedNothing: sum('gaps') === 0,
+          observersDoubledNothing: sum('duplicates') === 0,
+        },
       };
     },
   };
