@@ -31,6 +31,10 @@ export async function runScenario(lab: Lab, scenario: Scenario): Promise<Recordi
   let summary: Record<string, unknown>;
   try {
     summary = await scenario.run({ lab, observer, sampler, elapsed: () => (Date.now() - t0) / 1000, log });
+  } catch (error) {
+    // Recorded all the same: the samples up to the failure are what explains it.
+    log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    summary = { error: error instanceof Error ? error.message : String(error), checks: { finished: false } };
   } finally {
     sampler.stop();
   }
