@@ -33,8 +33,8 @@ const MOST_PER_CALL = 500;
  * the queue still fills up to the depth (KEDA sees that, and the lanes' backlog key).
  *
  * The target depth adapts to the drain rate, between max(MIN_DEPTH, the jobs active in BullMQ) and
- * FAIR_DISPATCH_DEPTH: doubled when a refill finds the queue emptied while lanes wait (workers were
- * starved), lowered slowly while the queue stays over half full. Less depth = a newcomer's job starts
+ * FAIR_DISPATCH_DEPTH: doubled when a refill finds the queue less than a quarter full while lanes
+ * wait (the workers nearly ran dry between two refills), lowered slowly while it stays over half full. Less depth = a newcomer's job starts
  * sooner; enough = no idle worker slot.
  */
 export class FairDispatcher {
@@ -106,7 +106,7 @@ export class FairDispatcher {
         else if (state === 'idle') state = 'full';
         // Never below the jobs the workers run at once: a worker slot that frees finds a job waiting.
         const floor = Math.min(max, Math.max(MIN_DEPTH, active));
-        if (taken > 0 && depth === 0) target = Math.min(max, target * 2);
+        if (taken > 0 && depth < target / 4) target = Math.min(max, target * 2);
         else if (depth > target / 2) target = target * 0.95;
         this.targets.set(queue, Math.max(floor, target));
       }),

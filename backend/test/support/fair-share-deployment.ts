@@ -28,9 +28,14 @@ export async function startFairShareDeployment(env: ProcessEnv = {}) {
     LOG_LEVEL: 'warn',
     ...env,
   };
-  const startApi = () => startProcess({ namespace, env: { ...common, ROLES: 'api' }, waitFor: '/readyz' });
+  const processes: FlightdeckProcess[] = [];
+  const track = async (started: Promise<FlightdeckProcess>) => {
+    processes.push(await started);
+    return processes[processes.length - 1]!;
+  };
+  const startApi = () => track(startProcess({ namespace, env: { ...common, ROLES: 'api' }, waitFor: '/readyz' }));
   const startWorker = (extra: ProcessEnv = {}) =>
-    startProcess({ namespace, env: { ...common, ROLES: 'worker', ...extra }, waitFor: '/healthz' });
+    track(startProcess({ namespace, env: { ...common, ROLES: 'worker', ...extra }, waitFor: '/healthz' }));
   let api: FlightdeckProcess = await startApi();
   const redis = new Redis(namespace.redisUrl);
   const keys = redisKeys(namespace.prefix);
@@ -66,6 +71,13 @@ export async function startFairShareDeployment(env: ProcessEnv = {}) {
       b.http = sessionClient(api.url, cookie, workspace.slug);
       return api;
     },
+    /** Jobs of the demo queue not finished: in the lanes, or in BullMQ's wait, prioritized or active. */
+    async backlog(): Promise<number> {
+      const counts = await queue.getJobCounts('wait', 'prioritized', 'active');
+      return (
+        (await redis.zcard(keys.fairBacklog('demo'))) + Object.values(counts).reduce((sum, count) => sum + count, 0)
+      );
+    },
     /** Waits until the demo queue's lanes, dispatching batches and BullMQ's wait/prioritized/active are empty. */
     async drained(timeoutMs: number): Promise<void> {
       await waitFor(
@@ -82,6 +94,10 @@ export async function startFairShareDeployment(env: ProcessEnv = {}) {
     async events(workspaceId: string): Promise<StreamEvent[]> {
       const entries = await redis.xrange(keys.workspaceEvents(workspaceId), '-', '+');
       return entries.map(decodeWorkspaceEntry);
+    },
+    /** SIGKILLs this deployment's processes (not other tests' or deployments'). */
+    async destroyProcesses() {
+      await Promise.all(processes.map((started) => started.destroy()));
     },
     async stop() {
       await queue.close();
