@@ -10,6 +10,11 @@ import { notFound } from '../api/http-errors';
 import { REGISTERED_QUEUE_SCALING, type RegisteredQueueDirectory } from '../job-types/registered-queue-directory';
 import type { QueueRegistry } from './queue-registry';
 
+export interface LaneCounts {
+  queued: number;
+  delayed: number;
+}
+
 export interface QueueOverview {
   name: string;
   paused: boolean;
@@ -27,6 +32,8 @@ export class QueueOverviewService {
   constructor(
     private readonly queues: QueueRegistry,
     private readonly registered?: Pick<RegisteredQueueDirectory, 'ofWorkspace'>,
+    /** A shared queue's jobs still in the workspaces' lanes (fair share), not yet in BullMQ. */
+    private readonly lanes?: (queue: string) => Promise<LaneCounts>,
   ) {}
 
   /** Flightdeck's queues, then (given a workspace) that workspace's own registered queues, by name. */
@@ -34,6 +41,7 @@ export class QueueOverviewService {
     const own = workspaceId && this.registered ? await this.registered.ofWorkspace(workspaceId) : [];
     return Promise.all([
       ...[...this.queues].map(([name, queue]) => this.describeQueue(name, queue)),
+      // Registered queues are one workspace's own: no lanes, BullMQ holds all of their work.
       ...own.map(({ name, queue }) => this.describeQueue(name, queue, REGISTERED_QUEUE_SCALING)),
     ]);
   }
@@ -71,11 +79,15 @@ export class QueueOverviewService {
     queue: Queue,
     policy: QueueScalingPolicy = SCALING_POLICIES[name as QueueName],
   ): Promise<QueueOverview> {
-    const [counts, paused] = await Promise.all([
+    const laned = this.lanes && this.queues.get(name) === queue;
+    const [counts, paused, lanes] = await Promise.all([
       queue.getJobCounts('wait', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed'),
       queue.isPaused(),
+      laned ? this.lanes!(name) : { queued: 0, delayed: 0 },
     ]);
-    const n = (state: string) => counts[state] ?? 0;
+    // Jobs waiting in the workspaces' lanes count as BullMQ's `wait` and `delayed` would.
+    const n = (state: string) =>
+      (counts[state] ?? 0) + (state === 'wait' ? lanes.queued : state === 'delayed' ? lanes.delayed : 0);
     return {
       name,
       paused,

@@ -24,7 +24,7 @@ import { DueJobPromoter } from '../jobs/due-job-promoter';
 import { FairDispatcher } from '../fair-share/fair-dispatcher';
 import { FairShare } from '../fair-share/fair-share';
 import { withLaneCounts } from '../fair-share/metered-lanes';
-import { readFairShareUsage } from '../fair-share/fair-share-usage';
+import { laneCounts, readFairShareUsage } from '../fair-share/fair-share-usage';
 import { WorkspaceLimitsStore } from '../fair-share/workspace-limits';
 import { FairShareOverview } from '../fair-share/workspace-limits-overview';
 import { JobService } from '../jobs/job-service';
@@ -176,7 +176,9 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     registeredDirectory,
   );
   reconciler.start();
-  const queueOverview = new QueueOverviewService(queues, registeredDirectory);
+  const queueOverview = new QueueOverviewService(queues, registeredDirectory, (queue) =>
+    laneCounts(redis, keys, queue),
+  );
   // Read only here: the gateways write their connected workers' entries.
   const remoteWorkers = new RemoteWorkerRoster(redis, keys, logger);
   const jobs = new JobService({
