@@ -26,9 +26,12 @@ function render(pods: LocalPod[]): string {
   const ready = (component: string) => pods.filter((pod) => pod.ready && pod.component === component);
   return `daemon off;
 worker_processes 1;
+# A proxied WebSocket holds two connections (client and gateway): room for the connection surge's
+# 10,000 sockets and the rest.
+worker_rlimit_nofile 65536;
 pid ${DIR}/nginx.pid;
 error_log ${DIR}/error.log warn;
-events { worker_connections 8192; }
+events { worker_connections 32768; }
 http {
   access_log off;
   client_body_temp_path ${DIR}/body;
