@@ -137,7 +137,7 @@ type JobCountState = (typeof JOB_COUNT_STATES)[number];
  */
 export const queueJobs = new Gauge({
   name: 'flightdeck_queue_jobs',
-  help: 'Jobs in a queue by BullMQ state (wait, prioritized, delayed, active, completed, failed)',
+  help: "Jobs in a queue by BullMQ state (wait, prioritized, delayed, active, completed, failed); wait and delayed include the jobs waiting in the workspaces' fair-share lanes",
   labelNames: ['queue', 'state'] as const,
   registers: [metricsRegistry],
   async collect() {

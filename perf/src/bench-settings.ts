@@ -57,7 +57,7 @@ export const GOALS = { submitRatio: 0.9, batchRatio: 0.6, endToEndRatio: 0.5, re
 /** The raw no-op worker; the end-to-end phase runs as many jobs with our worker at the same concurrency. */
 const RAW_WORKER = { jobs: 5000, concurrency: 50 };
 
-export const PHASES = ['submit', 'batch', 'endToEnd', 'connections', 'remoteWorkers'] as const;
+export const PHASES = ['submit', 'batch', 'endToEnd', 'connections', 'remoteWorkers', 'noisyNeighbour'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -65,7 +65,8 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>     autocannon connections (default 50)
   --duration <s>        measured seconds per submit phase (default 8)
   --warmup <s>          warm-up seconds per submit phase (default 2)
-  --only <list>         comparisons to run, comma-separated: submit,batch,endToEnd,connections,remoteWorkers (default all)
+  --only <list>         comparisons to run, comma-separated: submit,batch,endToEnd,connections,remoteWorkers,
+                        noisyNeighbour (default all)
   --sockets <n>         sockets held at once in the connections comparison (default 3000)
   --diagnose            also measure Flightdeck with its history projector held off
   --cpu-prof <dir>      profile the server children (node --cpu-prof) into <dir>

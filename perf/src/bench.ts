@@ -30,6 +30,7 @@ import {
 import { progress, round } from './progress';
 import type { RedisTrace } from './redis-usage';
 import { runRemoteWorkerPhases } from './remote-workers';
+import { noisyNeighbourSummary, runNoisyNeighbourPhases } from './noisy-neighbour';
 import { findFerretDbBinary, type Variant } from './targets';
 import { Teardown } from './teardown';
 
@@ -72,6 +73,7 @@ interface Section {
 }
 
 const SECTIONS: Section[] = [
+  { phase: 'noisyNeighbour', run: (bench) => runNoisyNeighbourPhases(bench), summary: noisyNeighbourSummary },
   {
     phase: 'remoteWorkers',
     run: runRemoteWorkerPhases,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   idempotencyKeySchema,
   drainQueueSchema,
+  errorBodySchema,
   jobListSchema,
   jobLogListSchema,
   jobSchema,
@@ -89,6 +90,8 @@ export function buildOpenApiDocument() {
       .meta({ description: 'Same as the body field `idempotencyKey`.' }),
   });
 
+  const QUOTA_OR_RATE =
+    "Too many requests (`rate_limited`), or the workspace's pending limit would be passed (`quota_exceeded`: nothing of the request was queued; the workspace has that many jobs waiting already); wait `Retry-After` seconds";
   registry.registerPath({
     method: 'post',
     path: '/v1/jobs',
@@ -102,6 +105,7 @@ export function buildOpenApiDocument() {
       202: { ...json(jobSchema, 'Queued (or delayed)'), links: jobLinks },
       200: json(jobSchema, 'An earlier job with this idempotency key'),
       ...errors(400, 401, 403, 413, 415, 422, 503),
+      429: json(errorBodySchema, QUOTA_OR_RATE),
     },
   });
   registry.registerPath({
@@ -116,6 +120,7 @@ export function buildOpenApiDocument() {
     responses: {
       202: json(z.object({ jobs: z.array(submittedJobSchema) }), 'Queued'),
       ...errors(400, 401, 403, 413, 415, 422, 503),
+      429: json(errorBodySchema, QUOTA_OR_RATE),
     },
   });
   registry.registerPath({
