@@ -71,12 +71,6 @@ export default defineConfig(
     },
   },
   {
-    // TEMPORARY: converted after fair share lands (issue 16). jobs/ and fair-share/ still throw
-    // api/http-errors; the lead converts them to domain errors and removes this override.
-    files: ['backend/src/jobs/**/*.ts', 'backend/src/fair-share/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
   },

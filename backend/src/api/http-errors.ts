@@ -6,7 +6,6 @@ import {
   InvalidInputError,
   NotFoundError,
   ThrottledError,
-  TooLargeError,
   UnavailableError,
   type InputIssue,
 } from '../domain-errors';
@@ -54,13 +53,12 @@ export const rangeNotSatisfiable = (size: number) =>
     'accept-ranges': 'bytes',
   });
 
-// Domain refusals as HTTP errors, for routes and middleware (and, until issue 16 converts them, `jobs/`
-// and `fair-share/`): each is its domain error through the one mapping, so the status is decided once.
+// Domain refusals as HTTP errors, for routes and middleware: each is its domain error through the one
+// mapping, so the status is decided once.
 export const forbidden = (message: string) => httpErrorOf(new ForbiddenError(message));
 export const notFound = (message: string, code: ErrorCode = 'not_found') =>
   httpErrorOf(new NotFoundError(message, code));
 export const conflict = (code: ErrorCode, message: string) => httpErrorOf(new ConflictError(code, message));
-export const payloadTooLarge = (message: string) => httpErrorOf(new TooLargeError(message));
 export const unprocessable = (code: ErrorCode, message: string, issues?: InputIssue[]) =>
   httpErrorOf(new InvalidInputError(code, message, issues));
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>

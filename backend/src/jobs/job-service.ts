@@ -23,7 +23,7 @@ import {
   type RedisKeys,
 } from '@flightdeck/workers';
 import { JobLogModel, JobRecordModel } from '../db/models';
-import { conflict, notFound, serviceUnavailable, unprocessable } from '../api/http-errors';
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../domain-errors';
 import type { HistoryWatermark } from '../history/history-watermark';
 import type { FairShare, LaneJob } from '../fair-share/fair-share';
 import type { JobReader } from './job-reader';
@@ -91,7 +91,7 @@ export class JobService {
     // Redis away (down, restarting): refuse at once. Queued behind a reconnection, the request would
     // wait seconds for the same 503, and a caller that retries on 503 is better told soon.
     if (this.deps.redis.status !== 'ready')
-      throw serviceUnavailable('the job queue is unavailable (Redis is reconnecting); nothing was queued, try again');
+      throw new UnavailableError('the job queue is unavailable (Redis is reconnecting); nothing was queued, try again');
 
     // Past the workspace's pending limit the whole batch is refused (429), before anything is claimed.
     const { fairShare } = this.deps;
@@ -114,7 +114,7 @@ export class JobService {
 
   async get(workspaceId: string, id: string): Promise<Job> {
     const job = await this.deps.reader.find(workspaceId, id);
-    if (!job) throw notFound(`job ${id} not found`);
+    if (!job) throw new NotFoundError(`job ${id} not found`);
     return job;
   }
 
@@ -145,7 +145,7 @@ export class JobService {
       if (cancelled) return cancelled;
       // A worker took it in the meantime: cancel it where it runs.
     } else if (job.status !== 'active') {
-      throw conflict('job_not_cancellable', `a ${job.status} job cannot be cancelled`);
+      throw new ConflictError('job_not_cancellable', `a ${job.status} job cannot be cancelled`);
     }
     await this.deps.redis.publish(
       this.deps.cancelChannel,
@@ -167,7 +167,7 @@ export class JobService {
   async retry(workspaceId: string, id: string, actor?: Actor, activityId?: string): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status !== 'failed' && job.status !== 'cancelled') {
-      throw conflict('job_not_retryable', `a ${job.status} job cannot be retried; only failed or cancelled jobs can`);
+      throw new ConflictError('job_not_retryable', `a ${job.status} job cannot be retried; only failed or cancelled jobs can`);
     }
     const requeued: Job = {
       ...job,
@@ -201,13 +201,13 @@ export class JobService {
   async promote(workspaceId: string, id: string, actor?: Actor, activityId?: string): Promise<Job> {
     const job = await this.get(workspaceId, id);
     if (job.status !== 'delayed') {
-      throw conflict('job_not_promotable', `a ${job.status} job cannot be promoted; only delayed jobs can`);
+      throw new ConflictError('job_not_promotable', `a ${job.status} job cannot be promoted; only delayed jobs can`);
     }
     const { fairShare } = this.deps;
     const laned = fairShare?.covers(job.queue) ? await fairShare.isDelayed(workspaceId, job.queue, id) : false;
     const bullJob = laned ? undefined : await this.bullJob(job);
     if (!laned && (!bullJob || (await bullJob.getState()) !== 'delayed')) {
-      throw conflict('job_not_promotable', 'the job is no longer delayed');
+      throw new ConflictError('job_not_promotable', 'the job is no longer delayed');
     }
     const queued: Job = { ...job, status: 'queued', runAt: null };
     await this.append(workspaceId, [
@@ -382,7 +382,7 @@ export class JobService {
       // now while Redis answers, so the answer finds it done; else once it is back, without waiting.
       const undone = this.refused.refuse(workspaceId, jobs, error);
       if (this.deps.redis.status === 'ready') await undone;
-      throw serviceUnavailable('the job queue is unavailable; nothing was queued, try again');
+      throw new UnavailableError('the job queue is unavailable; nothing was queued, try again');
     }
   }
 
@@ -456,7 +456,7 @@ export class JobService {
 
   private queueFor(name: string) {
     const queue = this.deps.queues.get(name) ?? this.deps.registeredQueues?.get(name);
-    if (!queue) throw serviceUnavailable(`queue ${name} is not configured here`);
+    if (!queue) throw new UnavailableError(`queue ${name} is not configured here`);
     return queue;
   }
 
@@ -471,7 +471,7 @@ export class JobService {
       if (job) return job;
       await delay(20);
     }
-    throw serviceUnavailable('the job with this idempotency key is still being submitted; try again');
+    throw new UnavailableError('the job with this idempotency key is still being submitted; try again');
   }
 
   /** After asking a worker to stop a job: its final state, or its state after a short wait. */
@@ -546,13 +546,13 @@ const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const match = /^(\d{1,15}):([\x21-\x7e]{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match)
-    throw unprocessable('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
+    throw new InvalidInputError('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
   return { createdAt: new Date(Number(match[1])), id: match[2]! };
 }
 
 function decodeLogCursor(cursor: string): { seq: number; index: number } {
   const match = /^(\d{1,15}):(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match)
-    throw unprocessable('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
+    throw new InvalidInputError('validation_failed', 'cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
   return { seq: Number(match[1]), index: Number(match[2]) };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JobTypeDefaults } from '@flightdeck/contract';
 import { JOB_TYPES, findJobType } from '@flightdeck/workers';
-import { unprocessable } from '../api/http-errors';
+import { InvalidInputError } from '../domain-errors';
 import type { RegisteredJobType } from '../job-types/job-type-registry';
 
 /** What submitting needs of a job type, built-in or registered: where its jobs wait, and its defaults. */
@@ -28,7 +28,7 @@ export function validatedJobType(
   if (builtIn) {
     const parsed = builtIn.payloadSchema.safeParse(payload);
     if (parsed.success) return builtIn;
-    throw unprocessable(
+    throw new InvalidInputError(
       'invalid_payload',
       `invalid payload for ${type}: ${z.prettifyError(parsed.error)}`,
       parsed.error.issues.map((issue) => ({
@@ -40,7 +40,7 @@ export function validatedJobType(
   const own = registered.get(type);
   if (!own) {
     const known = [...JOB_TYPES.keys(), ...[...registered.keys()].sort()];
-    throw unprocessable('unknown_job_type', `unknown job type "${type}"; known types: ${known.join(', ')}`, [
+    throw new InvalidInputError('unknown_job_type', `unknown job type "${type}"; known types: ${known.join(', ')}`, [
       { path: `${path}type`, message: 'no such job type' },
     ]);
   }
@@ -50,7 +50,7 @@ export function validatedJobType(
     path: [`${path}payload`, violation.path].filter(Boolean).join('.'),
     message: violation.message,
   }));
-  throw unprocessable(
+  throw new InvalidInputError(
     'invalid_payload',
     `invalid payload for ${type} (version ${own.version}): ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
     issues,

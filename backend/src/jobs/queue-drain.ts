@@ -1,7 +1,7 @@
 import type { Actor } from '@flightdeck/contract';
 import type { JobData } from '@flightdeck/workers';
 import type { Queue } from 'bullmq';
-import { HttpError } from '../api/http-errors';
+import { NotFoundError } from '../domain-errors';
 import { newActivityId } from '../collaboration/collaboration-service';
 import { ActivityModel } from '../db/models';
 import type { FairShare } from '../fair-share/fair-share';
@@ -148,7 +148,7 @@ export class QueueDrainService {
       if (!cancelled) return { kind: 'moved-on' };
     } catch (error) {
       // Unknown to the workspace: a schedule's run, announced only when a worker first takes it.
-      if (error instanceof HttpError && error.status === 404) return { kind: 'stays' };
+      if (error instanceof NotFoundError) return { kind: 'stays' };
       throw error;
     }
     return { kind: 'cancelled', workspaceId, activityId };

@@ -6,7 +6,7 @@ import {
   type QueueName,
   type QueueScalingPolicy,
 } from '@flightdeck/workers';
-import { notFound } from '../api/http-errors';
+import { NotFoundError } from '../domain-errors';
 import { REGISTERED_QUEUE_SCALING, type RegisteredQueueDirectory } from '../job-types/registered-queue-directory';
 import type { QueueRegistry } from './queue-registry';
 
@@ -70,7 +70,7 @@ export class QueueOverviewService {
   /** The queue of this name; an unknown name is 404. */
   queueNamed(name: string): Queue<JobData> {
     const queue = this.queues.get(name);
-    if (!queue) throw notFound(`queue ${name} not found`);
+    if (!queue) throw new NotFoundError(`queue ${name} not found`);
     return queue;
   }
 
