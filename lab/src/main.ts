@@ -18,9 +18,16 @@ import { failedChecks, runScenario, type Scenario } from './scenarios/scenario';
 const SCENARIOS = ['scale-to-zero', 'burst', 'steady', 'diurnal', 'connections'] as const;
 const usage = `usage: npm run lab -- up | run <${SCENARIOS.join('|')}|all>… [--jobs n] | report`;
 
-async function scaledObject(name: string): Promise<{ maxReplicaCount: number; cooldownPeriod?: number }> {
+async function scaledObject(
+  name: string,
+): Promise<{ minReplicaCount?: number; maxReplicaCount: number; cooldownPeriod?: number }> {
   return (
-    await getJson<{ spec: { maxReplicaCount: number; cooldownPeriod?: number } }>('-n', NAMESPACE, 'scaledobject', name)
+    await getJson<{ spec: { minReplicaCount?: number; maxReplicaCount: number; cooldownPeriod?: number } }>(
+      '-n',
+      NAMESPACE,
+      'scaledobject',
+      name,
+    )
   ).spec;
 }
 
@@ -42,7 +49,12 @@ async function scenario(name: string, options: { jobs: number }): Promise<Scenar
     case 'diurnal':
       return diurnal();
     case 'connections':
-      return connections({ sockets: 10_000, holdSeconds: 180, observers: 20 });
+      return connections({
+        sockets: 10_000,
+        holdSeconds: 180,
+        observers: 20,
+        minGateways: (await scaledObject('flightdeck-gateway')).minReplicaCount ?? 1,
+      });
     default:
       throw new Error(`unknown scenario "${name}"; ${usage}`);
   }

@@ -13,14 +13,26 @@ import type { Scenario } from './scenario';
 
 const GATEWAYS = 'flightdeck-gateway';
 
-export function connections(options: { sockets: number; holdSeconds: number; observers: number }): Scenario {
+export function connections(options: {
+  sockets: number;
+  holdSeconds: number;
+  observers: number;
+  /** The gateways' minReplicaCount: the surge must take them past it. */
+  minGateways: number;
+}): Scenario {
   return {
     name: 'connections',
     title: `A surge of ${options.sockets.toLocaleString('en')} sockets, then gateway scale-in while events flow`,
     async run({ lab, sampler, elapsed, log }) {
       const observers = Array.from({ length: options.observers }, () => new Observer(lab.url, lab.apiKey));
       await Promise.all(observers.map((observer) => observer.start()));
-      await waitUntil('the first sample', async () => sampler.samples.length > 0, 30_000, 200);
+      // A fresh lab's HPA may still be raising the gateways to their minimum.
+      await waitUntil(
+        `the gateways at their minimum (${options.minGateways})`,
+        async () => (sampler.samples.at(-1)?.scaling[GATEWAYS]?.ready ?? 0) >= options.minGateways,
+        120_000,
+        500,
+      );
       const minimum = sampler.samples.at(-1)!.scaling[GATEWAYS]?.replicas ?? 0;
       let flowing = true;
       // Events flow all along: one short job a second.
