@@ -1,5 +1,6 @@
 import type { FairShare, SetWorkspaceLimits, WorkspaceLimitsAnswer } from '@flightdeck/contract';
-import { ApiClient, type RequestOptions } from './api-client';
+import { ApiClient } from './api-client';
+import type { ApiRequester } from './api-transport';
 
 /** Fair share between workspaces: what each gets of the workers, and the limits operators set. */
 export interface FairShareApi {
@@ -7,11 +8,6 @@ export interface FairShareApi {
   getFairShare(): Promise<FairShare>;
   /** `PUT /v1/workspaces/{id}/limits` (operators): the limits, replaced whole (`null`: the default). */
   setWorkspaceLimits(workspaceId: string, limits: SetWorkspaceLimits): Promise<WorkspaceLimitsAnswer>;
-}
-
-/** What the fair-share calls need of the {@link ApiClient}: one request with its credentials. */
-export interface ApiRequester {
-  request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
 }
 
 /** The fair-share calls, made with an {@link ApiClient}'s credentials. */
