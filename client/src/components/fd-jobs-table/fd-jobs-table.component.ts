@@ -3,14 +3,7 @@ import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues } f
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { selectionChangeEvent } from '../../events/fd-selection-change';
-import {
-  allVisibleState,
-  selectRange,
-  toggleAllVisible,
-  toggleRow,
-  type Selection,
-} from '../../jobs-view/job-selection';
+import { allVisibleState } from '../../jobs-view/job-selection';
 import { routePath } from '../../routing/console-routes';
 import { statusColorStyles, themeStyles } from '../../styles/theme.styles';
 import { jobStatusStyles } from '../../styles/job-status.styles';
@@ -18,6 +11,7 @@ import type { AvatarPerson } from '../fd-presence-avatars/fd-presence-avatars.co
 import '../fd-presence-avatars/fd-presence-avatars.component';
 import styles from './fd-jobs-table.styles';
 import { describeAge, formatAge, progressPercent, shortId } from './job-format';
+import { RowNavigationController } from './row-navigation-controller';
 
 /** How long a job that arrives live stays highlighted. */
 const ARRIVAL_HIGHLIGHT_MS = 1_500;
@@ -70,9 +64,6 @@ export class FdJobsTable extends LitElement {
   /** The time ages are measured to; ticks every second while the table is on the page. */
   @state() private now = Date.now();
 
-  /** The row that takes focus (the one in the tab order). */
-  @state() private focusId: string | null = null;
-
   /** The jobs as an array, for rendering. */
   private rows: readonly Job[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
@@ -80,12 +71,7 @@ export class FdJobsTable extends LitElement {
   private readonly firstShown = new Map<string, number>();
   /** Whether rows were ever shown: the first ones are the initial load, not arrivals. */
   private showedRows = false;
-  /** Where a shift-click range starts. */
-  private anchor: string | null = null;
-  /** The position of the focused row, to focus its neighbour when it leaves. */
-  private focusIndex = 0;
-  /** Whether a row has the keyboard focus now. */
-  private rowFocused = false;
+  private readonly navigation = new RowNavigationController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -106,12 +92,7 @@ export class FdJobsTable extends LitElement {
       this.rows = jobs instanceof Map ? [...jobs.values()] : (jobs as readonly Job[]);
       // New data shows ages as of now, not as of the last tick.
       this.now = Date.now();
-      // The focused row left: its neighbour takes the focus.
-      if (this.focusId !== null && !this.rows.some((job) => job.id === this.focusId)) {
-        const next = this.rows[Math.min(this.focusIndex, this.rows.length - 1)];
-        this.focusId = next?.id ?? null;
-        if (this.rowFocused && next) void this.updateComplete.then(() => this.focusRow(next.id));
-      }
+      this.navigation.setRows(this.rows.map((job) => job.id));
     }
   }
 
@@ -136,7 +117,7 @@ export class FdJobsTable extends LitElement {
   override render() {
     const rows = this.rows;
     if (rows.length === 0) return this.renderEmpty();
-    const tabStop = rows.some((job) => job.id === this.focusId) ? this.focusId : rows[0]!.id;
+    const tabStop = this.navigation.tabStop();
     return html`
       <table
         part="table"
@@ -164,9 +145,9 @@ export class FdJobsTable extends LitElement {
         </thead>
         <tbody
           role="rowgroup"
-          @keydown=${this.onKeydown}
-          @focusin=${this.onFocusIn}
-          @focusout=${() => (this.rowFocused = false)}
+          @keydown=${(event: KeyboardEvent) => this.navigation.onKeydown(event)}
+          @focusin=${(event: FocusEvent) => this.navigation.onFocusIn(event)}
+          @focusout=${() => this.navigation.onFocusOut()}
         >
           ${repeat(
             rows,
@@ -180,7 +161,7 @@ export class FdJobsTable extends LitElement {
 
   private renderSelectAll() {
     const visible = this.rows.map((job) => job.id);
-    const state = allVisibleState(this.selection(), visible);
+    const state = allVisibleState(this.navigation.selection(), visible);
     return html`
       <th role="columnheader" scope="col" class="col-check">
         <label class="check">
@@ -190,7 +171,7 @@ export class FdJobsTable extends LitElement {
             aria-label="Select all ${visible.length} jobs shown"
             .checked=${live(state === 'all')}
             .indeterminate=${live(state === 'some')}
-            @change=${this.onSelectAll}
+            @change=${() => this.navigation.onSelectAll()}
           />
           <span class="check__text" aria-hidden="true">Select all</span>
         </label>
@@ -232,7 +213,7 @@ export class FdJobsTable extends LitElement {
                   tabindex="-1"
                   aria-label="Select job ${label}"
                   .checked=${live(selected)}
-                  @click=${(event: MouseEvent) => this.onCheckClick(event, job.id)}
+                  @click=${(event: MouseEvent) => this.navigation.onCheckClick(event, job.id)}
                 />
               </td>`
             : nothing
@@ -308,99 +289,6 @@ export class FdJobsTable extends LitElement {
         </slot>
       </div>
     `;
-  }
-
-  // ── Selection ───────────────────────────────────────────────────────────────────────────────
-
-  private selection(): Selection {
-    return { ids: this.selected, anchor: this.anchor };
-  }
-
-  private visibleIds(): string[] {
-    return this.rows.map((job) => job.id);
-  }
-
-  private select(next: Selection): void {
-    this.anchor = next.anchor;
-    this.dispatchEvent(selectionChangeEvent(next.ids));
-  }
-
-  private onCheckClick(event: MouseEvent, id: string): void {
-    this.focusId = id;
-    this.select(
-      event.shiftKey ? selectRange(this.selection(), this.visibleIds(), id) : toggleRow(this.selection(), id),
-    );
-  }
-
-  private onSelectAll(): void {
-    this.select(toggleAllVisible(this.selection(), this.visibleIds()));
-  }
-
-  // ── Keyboard ────────────────────────────────────────────────────────────────────────────────
-
-  private onFocusIn(event: FocusEvent): void {
-    const row = (event.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-job-id]');
-    if (!row) return;
-    this.rowFocused = true;
-    this.focusId = row.dataset.jobId ?? null;
-    this.focusIndex = Number(row.dataset.index ?? 0);
-  }
-
-  private onKeydown(event: KeyboardEvent): void {
-    const target = event.target as HTMLElement;
-    const row = target.closest<HTMLTableRowElement>('tr[data-job-id]');
-    // Keys on the checkbox or link themselves do what those do.
-    if (!row || target !== row) return;
-    const id = row.dataset.jobId!;
-    const ids = this.visibleIds();
-    const index = ids.indexOf(id);
-    const move = (to: number) => {
-      const next = ids[Math.max(0, Math.min(ids.length - 1, to))];
-      if (next === undefined) return;
-      if (event.shiftKey && this.selectable)
-        this.select(selectRange({ ...this.selection(), anchor: this.anchor ?? id }, ids, next));
-      this.focusRow(next);
-    };
-    switch (event.key) {
-      case 'ArrowDown':
-        move(index + 1);
-        break;
-      case 'ArrowUp':
-        move(index - 1);
-        break;
-      case 'Home':
-        move(0);
-        break;
-      case 'End':
-        move(ids.length - 1);
-        break;
-      case ' ':
-        if (!this.selectable) return;
-        this.select(event.shiftKey ? selectRange(this.selection(), ids, id) : toggleRow(this.selection(), id));
-        break;
-      case 'Enter':
-        row.querySelector<HTMLAnchorElement>('.job-link')?.click();
-        break;
-      case 'Escape':
-        if (!this.selectable || this.selected.size === 0) return;
-        this.select({ ids: new Set(), anchor: null });
-        break;
-      case 'a':
-      case 'A':
-        if (!this.selectable || !(event.ctrlKey || event.metaKey)) return;
-        this.select({ ids: new Set([...this.selected, ...ids]), anchor: this.anchor });
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-  }
-
-  private focusRow(id: string): void {
-    this.focusId = id;
-    const row = this.renderRoot.querySelector<HTMLElement>(`tr[data-job-id="${CSS.escape(id)}"]`);
-    row?.focus();
-    row?.scrollIntoView({ block: 'nearest' });
   }
 }
 
