@@ -145,7 +145,6 @@ export function createApp(options: AppOptions): Express {
       jobsRoutes({
         jobs: api.jobs,
         audit: api.audit,
-        collaboration: api.collaboration,
         tokens: api.tokens,
         bodyBytes,
         batchBodyBytes: api.batchBodyLimitBytes,

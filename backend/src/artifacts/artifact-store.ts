@@ -5,7 +5,7 @@ import mongoose, { Schema, model, type Connection } from 'mongoose';
 import { ulid } from 'ulid';
 import type { Artifact, ArtifactList } from '@flightdeck/contract';
 import { ArtifactTooLargeError, type ArtifactInput, type ArtifactStore } from '@flightdeck/workers';
-import { pageById } from '../db/id-pages';
+import { pageById } from '../db/keyset-pages';
 
 /** GridFS bucket name: collections `artifacts.files` (one document per artifact) and `artifacts.chunks`. */
 const BUCKET = 'artifacts';

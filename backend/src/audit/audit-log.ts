@@ -6,7 +6,7 @@ import {
   type AuditEntry,
   type ListAuditQuery,
 } from '@flightdeck/contract';
-import { pageById } from '../db/id-pages';
+import { pageById } from '../db/keyset-pages';
 import { AuditEntryModel, type AuditEntryDoc } from '../db/models';
 
 /** Who acts and from where: the request's identity, address and user agent. */

@@ -14,8 +14,8 @@ import {
   type PersonActivityAction,
 } from '@flightdeck/contract';
 import type { JobEventStream, RedisKeys } from '@flightdeck/workers';
-import { ConflictError, ForbiddenError, InvalidInputError } from '../domain-errors';
-import { pageById } from '../db/id-pages';
+import { ConflictError, ForbiddenError } from '../domain-errors';
+import { decodeCursor, encodeCursor, keysetPage, pageById } from '../db/keyset-pages';
 import { ActivityModel, CommentModel, JobRecordModel, type ActivityDoc, type CommentDoc } from '../db/models';
 import type { JobService } from '../jobs/job-service';
 
@@ -166,9 +166,10 @@ export class CollaborationService {
             .select({ type: 1 })
             .lean<{ _id: string; type: string }[]>();
     const typeOf = new Map(jobs.map((job) => [job._id, job.type]));
-    const last = page[page.length - 1];
-    return {
-      items: page.map((record) => ({
+    return keysetPage(
+      records,
+      limit,
+      (record) => ({
         id: record._id,
         jobId: record.jobId,
         jobType: typeOf.get(record.jobId) ?? null,
@@ -176,10 +177,9 @@ export class CollaborationService {
         actor: (record.actor as Actor | null) ?? null,
         at: record.at.toISOString(),
         details: (record.details ?? {}) as Record<string, unknown>,
-      })),
-      nextCursor:
-        records.length > limit && last ? Buffer.from(`${last.at.getTime()}:${last._id}`).toString('base64url') : null,
-    };
+      }),
+      (last) => encodeCursor(last.at.getTime(), last._id),
+    );
   }
 
   /** What happened to the job, oldest first: its attempts and what people did, with who. */
@@ -214,10 +214,6 @@ const isPersonAction = (action: ActivityAction): action is PersonAction =>
 
 /** A page of the workspace's activity ends at `<at ms>:<id>` of its last entry (base64url). */
 function decodeActivityCursor(cursor: string): { at: Date; id: string } {
-  const match = /^(\d{1,15}):([\x21-\x7e]{1,140})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match)
-    throw new InvalidInputError('validation_failed', 'cursor is not valid', [
-      { path: 'cursor', message: 'unknown cursor' },
-    ]);
-  return { at: new Date(Number(match[1])), id: match[2]! };
+  const [at, id] = decodeCursor(cursor, /^(\d{1,15}):([\x21-\x7e]{1,140})$/);
+  return { at: new Date(Number(at)), id };
 }

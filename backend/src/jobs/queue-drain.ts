@@ -1,11 +1,11 @@
 import type { Actor } from '@flightdeck/contract';
 import type { JobData } from '@flightdeck/workers';
 import type { Queue } from 'bullmq';
+import { AuditLog, type AuditContext } from '../audit/audit-log';
 import { NotFoundError } from '../domain-errors';
-import { newActivityId } from '../collaboration/collaboration-service';
-import { ActivityModel } from '../db/models';
 import type { FairShare } from '../fair-share/fair-share';
 import { mapWithConcurrency } from './bounded-concurrency';
+import { JobActions, type DrainedJob } from './job-actions';
 import type { JobService } from './job-service';
 import type { QueueOverview, QueueOverviewService } from './queue-overview';
 
@@ -32,13 +32,6 @@ export interface DrainResult {
   byWorkspace: Map<string, number>;
 }
 
-/** A job the drain cancelled, and the id of the activity entry that records it. */
-interface Cancellation {
-  workspaceId: string;
-  jobId: string;
-  activityId: string;
-}
-
 /** What became of one waiting job. */
 type Outcome =
   | { kind: 'cancelled'; workspaceId: string; activityId: string }
@@ -48,28 +41,33 @@ type Outcome =
   | { kind: 'stays' };
 
 /**
- * Draining a queue: every job waiting in it is cancelled through the single-job cancel path
- * (`JobService.cancelWaiting`), so each gets its `job.cancelled` event, attributed to whoever drained,
+ * Draining a queue: every job waiting in it is cancelled through the path of people's actions on jobs
+ * (`JobActions.cancelWaiting`), so each gets its `job.cancelled` event, attributed to whoever drained,
  * in its own workspace's stream — and from there its history record and webhook — and a `cancelled`
- * entry in its activity. Active jobs are left to finish. Not BullMQ's `drain()`, which deletes jobs
- * without a trace.
+ * entry in its activity; the drain is audited in the drainer's workspace and in each other one it
+ * touched. Active jobs are left to finish. Not BullMQ's `drain()`, which deletes jobs without a trace.
  */
 export class QueueDrainService {
   constructor(
     private readonly overview: QueueOverviewService,
-    private readonly jobs: JobService,
+    jobs: JobService,
     /** Fair share: jobs of a shared queue wait in the workspaces' lanes before BullMQ has them. */
     private readonly fairShare?: FairShare,
+    private readonly actions = new JobActions(jobs, new AuditLog()),
   ) {}
 
-  async drain(name: string, actor: Actor, options: DrainOptions): Promise<DrainResult> {
+  /** Drains queue `name` for the caller (`workspaceId`, `context`: who, from where), and audits it. */
+  async drain(name: string, workspaceId: string, context: AuditContext, options: DrainOptions): Promise<DrainResult> {
     const queue = this.overview.queueNamed(name);
+    const { actor } = context;
     const states: WaitingState[] = options.delayed ? ['wait', 'prioritized', 'delayed'] : ['wait', 'prioritized'];
     const tally: Omit<DrainResult, 'queue'> = { drained: 0, skipped: 0, byWorkspace: new Map() };
     // The lanes first: a job a dispatch moves to BullMQ meanwhile is found there next.
     if (this.fairShare?.covers(name)) await this.drainLanes(name, actor, options, tally);
     for (const state of states) await this.drainState(queue, state, actor, tally);
-    return { queue: await this.overview.describeNamed(name), ...tally };
+    const result = { queue: await this.overview.describeNamed(name), ...tally };
+    await this.actions.auditDrain(workspaceId, context, name, { ...tally, delayed: options.delayed });
+    return result;
   }
 
   /**
@@ -91,7 +89,7 @@ export class QueueDrainService {
       if (ids.length === 0) return;
       budget -= ids.length;
       const outcomes = await mapWithConcurrency(ids, CANCELS_AT_ONCE, (id) => this.cancelOne(queue, id, actor));
-      const cancelled: Cancellation[] = [];
+      const cancelled: DrainedJob[] = [];
       outcomes.forEach((outcome, index) => {
         const jobId = ids[index]!;
         if (outcome.kind === 'cancelled') {
@@ -103,7 +101,7 @@ export class QueueDrainService {
         }
       });
       tally.drained += cancelled.length;
-      await recordCancellations(cancelled, actor, queue.name);
+      await this.actions.recordDrained(cancelled, actor, queue.name);
     }
   }
 
@@ -117,12 +115,10 @@ export class QueueDrainService {
     const waiting = await this.fairShare!.laneJobs(queue, options.delayed);
     for (let start = 0; start < waiting.length; start += DRAIN_PAGE_SIZE) {
       const page = waiting.slice(start, start + DRAIN_PAGE_SIZE);
-      const outcomes = await mapWithConcurrency(page, CANCELS_AT_ONCE, async ({ workspaceId, jobId }) => {
-        const activityId = newActivityId();
-        const cancelled = await this.jobs.cancelWaiting(workspaceId, jobId, actor, activityId).catch(() => null);
-        return cancelled ? activityId : null;
-      });
-      const cancelled: Cancellation[] = [];
+      const outcomes = await mapWithConcurrency(page, CANCELS_AT_ONCE, ({ workspaceId, jobId }) =>
+        this.actions.cancelWaiting(workspaceId, jobId, actor).catch(() => null),
+      );
+      const cancelled: DrainedJob[] = [];
       outcomes.forEach((activityId, index) => {
         const { workspaceId, jobId } = page[index]!;
         if (!activityId) {
@@ -133,7 +129,7 @@ export class QueueDrainService {
         tally.byWorkspace.set(workspaceId, (tally.byWorkspace.get(workspaceId) ?? 0) + 1);
       });
       tally.drained += cancelled.length;
-      await recordCancellations(cancelled, actor, queue);
+      await this.actions.recordDrained(cancelled, actor, queue);
     }
   }
 
@@ -141,11 +137,10 @@ export class QueueDrainService {
     const bullJob = await queue.getJob(id);
     if (!bullJob) return { kind: 'moved-on' };
     const { workspaceId } = bullJob.data;
-    // The id its activity entry gets, named in its job.cancelled event, so a live feed knows it again.
-    const activityId = newActivityId();
+    let activityId: string | null;
     try {
-      const cancelled = await this.jobs.cancelWaiting(workspaceId, id, actor, activityId);
-      if (!cancelled) return { kind: 'moved-on' };
+      activityId = await this.actions.cancelWaiting(workspaceId, id, actor);
+      if (!activityId) return { kind: 'moved-on' };
     } catch (error) {
       // Unknown to the workspace: a schedule's run, announced only when a worker first takes it.
       if (error instanceof NotFoundError) return { kind: 'stays' };
@@ -153,25 +148,4 @@ export class QueueDrainService {
     }
     return { kind: 'cancelled', workspaceId, activityId };
   }
-}
-
-/**
- * Each cancelled job's activity says who cancelled it, as after a single cancel
- * (`CollaborationService.recordActivity`), and that a drain did it — one insert per page, as a
- * MongoDB round trip per job would make a drain of thousands crawl.
- */
-async function recordCancellations(cancelled: Cancellation[], actor: Actor, queue: string): Promise<void> {
-  if (cancelled.length === 0) return;
-  const at = new Date();
-  await ActivityModel.insertMany(
-    cancelled.map(({ workspaceId, jobId, activityId }) => ({
-      _id: activityId,
-      workspaceId,
-      jobId,
-      action: 'cancelled',
-      actor,
-      details: { drainedQueue: queue },
-      at,
-    })),
-  );
 }

@@ -12,11 +12,10 @@ import {
 } from '@flightdeck/contract';
 import type { JobTokens } from '../../accounts/job-tokens';
 import type { AuditLog } from '../../audit/audit-log';
-import { newActivityId, type CollaborationService } from '../../collaboration/collaboration-service';
-import { mapWithConcurrency } from '../../jobs/bounded-concurrency';
+import { JobActions, type JobAction } from '../../jobs/job-actions';
 import type { JobService } from '../../jobs/job-service';
-import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
-import { knownHttpError, unprocessable } from '../http-errors';
+import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
+import { unprocessable } from '../http-errors';
 import { optionalBody, validate, validateQuery } from '../validate';
 import { jsonBody, requireJsonBody } from '../json-body';
 import { resourceIdSchema } from '../path-params';
@@ -39,15 +38,15 @@ function idempotencyKeyFrom(req: Request, bodyKey: string | undefined): string |
 export interface JobsRouteDeps {
   jobs: JobService;
   audit: AuditLog;
-  collaboration: CollaborationService;
   tokens: JobTokens;
   bodyBytes: number;
   batchBodyBytes: number;
 }
 
-export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: JobsRouteDeps): Router {
+export function jobsRoutes({ jobs, audit, tokens, ...limits }: JobsRouteDeps): Router {
   const router = Router();
   const json = jsonBody(limits.bodyBytes);
+  const actions = new JobActions(jobs, audit);
 
   router.post(
     '/jobs/batch',
@@ -64,29 +63,7 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
   /** Cancel or retry many jobs at once, each attributed and audited; one result per id, in order. */
   router.post('/jobs/bulk', requirePermission('jobs:write'), json, requireJsonBody, async (req, res) => {
     const { action, ids } = validate(bulkJobActionSchema, req.body);
-    const { workspaceId, actor } = identityOf(req);
-    const verb = action === 'cancel' ? 'cancelled' : 'retried';
-    const results = await mapWithConcurrency(ids, 8, async (id) => {
-      try {
-        const activityId = newActivityId();
-        const job = await jobs[action](workspaceId, id, actor, activityId);
-        await collaboration.recordActivity(workspaceId, id, verb, actor, { bulk: true }, activityId);
-        await audit.record(
-          workspaceId,
-          auditContextOf(req),
-          `job.${verb}`,
-          { type: 'job', id },
-          { type: job.type, bulk: true },
-        );
-        return { id, ok: true as const, job };
-      } catch (error) {
-        // A refusal of this one job (not found, not cancellable…) is its result; an outage fails the request.
-        const refusal = knownHttpError(error);
-        if (!refusal || refusal.status >= 500) throw error;
-        return { id, ok: false as const, error: { code: refusal.code, message: refusal.message } };
-      }
-    });
-    res.json({ results });
+    res.json({ results: await actions.performEach(action, workspaceOf(req), ids, auditContextOf(req)) });
   });
 
   router.post('/jobs', requirePermission('jobs:write'), json, requireJsonBody, async (req, res) => {
@@ -107,35 +84,13 @@ export function jobsRoutes({ jobs, audit, collaboration, tokens, ...limits }: Jo
     res.json(await jobs.get(workspaceOf(req), id));
   });
 
-  router.post('/jobs/:id/cancel', requirePermission('jobs:write'), async (req, res) => {
-    const { id } = validate(jobIdSchema, req.params);
-    const { workspaceId, actor } = identityOf(req);
-    const activityId = newActivityId();
-    const job = await jobs.cancel(workspaceId, id, actor, activityId);
-    await collaboration.recordActivity(workspaceId, id, 'cancelled', actor, {}, activityId);
-    await audit.record(workspaceId, auditContextOf(req), 'job.cancelled', { type: 'job', id }, { type: job.type });
-    res.json(job);
-  });
-
-  router.post('/jobs/:id/retry', requirePermission('jobs:write'), async (req, res) => {
-    const { id } = validate(jobIdSchema, req.params);
-    const { workspaceId, actor } = identityOf(req);
-    const activityId = newActivityId();
-    const job = await jobs.retry(workspaceId, id, actor, activityId);
-    await collaboration.recordActivity(workspaceId, id, 'retried', actor, {}, activityId);
-    await audit.record(workspaceId, auditContextOf(req), 'job.retried', { type: 'job', id }, { type: job.type });
-    res.json(job);
-  });
-
-  router.post('/jobs/:id/promote', requirePermission('jobs:write'), async (req, res) => {
-    const { id } = validate(jobIdSchema, req.params);
-    const { workspaceId, actor } = identityOf(req);
-    const activityId = newActivityId();
-    const job = await jobs.promote(workspaceId, id, actor, activityId);
-    await collaboration.recordActivity(workspaceId, id, 'promoted', actor, {}, activityId);
-    await audit.record(workspaceId, auditContextOf(req), 'job.promoted', { type: 'job', id }, { type: job.type });
-    res.json(job);
-  });
+  /** A person's action on one job: `JobActions.perform` (the action, its activity entry, its audit entry). */
+  for (const action of ['cancel', 'retry', 'promote'] as const satisfies readonly JobAction[]) {
+    router.post(`/jobs/:id/${action}`, requirePermission('jobs:write'), async (req, res) => {
+      const { id } = validate(jobIdSchema, req.params);
+      res.json(await actions.perform(action, workspaceOf(req), id, auditContextOf(req)));
+    });
+  }
 
   router.get('/jobs/:id/logs', requirePermission('jobs:read', { jobToken: true }), async (req, res) => {
     const { id } = validate(jobIdSchema, req.params);

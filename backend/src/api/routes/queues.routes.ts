@@ -5,7 +5,7 @@ import type { AuditLog } from '../../audit/audit-log';
 import type { QueueDrainService } from '../../jobs/queue-drain';
 import type { QueueOverviewService } from '../../jobs/queue-overview';
 import type { OpsOverviewService } from '../../ops/ops-overview';
-import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
+import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
 import { forbidden } from '../http-errors';
 import { optionalBody, validate } from '../validate';
 import { jsonBody } from '../json-body';
@@ -74,22 +74,8 @@ export function queuesRoutes({
   router.post('/queues/:name/drain', requirePermission('queues:write'), operator, json, async (req, res) => {
     const { name } = validate(queueNameParams, req.params);
     const { delayed = true } = validate(drainQueueSchema, optionalBody(req.body));
-    const { workspaceId, actor } = identityOf(req);
-    const { queue, drained, skipped, byWorkspace } = await drains.drain(name, actor, { delayed });
-    const target = { type: 'queue', id: name };
-    await audit.record(workspaceId, auditContextOf(req, actor), 'queue.drained', target, {
-      count: drained,
-      delayed,
-      skipped,
-      workspaces: byWorkspace.size,
-    });
-    // Each other workspace whose jobs were cancelled is told who did it, not from which address.
-    const elsewhere = { actor, ip: null, userAgent: null };
-    await Promise.all(
-      [...byWorkspace]
-        .filter(([affected]) => affected !== workspaceId)
-        .map(([affected, count]) => audit.record(affected, elsewhere, 'queue.drained', target, { count, delayed })),
-    );
+    // Each job cancelled and recorded, the drain audited (here and in each workspace it touched): `JobActions`.
+    const { queue, drained, skipped } = await drains.drain(name, workspaceOf(req), auditContextOf(req), { delayed });
     res.json({ queue, drained, skipped });
   });
   return router;
