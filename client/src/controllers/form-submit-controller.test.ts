@@ -1,19 +1,5 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { fakeHost } from '../../test/support/fake-controller-host';
 import { FormSubmitController } from './form-submit-controller';
-
-/** A host as Lit's elements are to their controllers, counting the updates asked for. */
-function fakeHost() {
-  const controllers: ReactiveController[] = [];
-  const host = {
-    updates: 0,
-    controllers,
-    addController: (controller: ReactiveController) => controllers.push(controller),
-    removeController: () => undefined,
-    requestUpdate: () => void host.updates++,
-    updateComplete: Promise.resolve(true),
-  };
-  return host as typeof host & ReactiveControllerHost;
-}
 
 describe('FormSubmitController', () => {
   it('runs one submission at a time and says so while it runs', async () => {

@@ -10,6 +10,8 @@ import { can, type WorkspaceAccess } from '../../accounts/workspace-access';
 import type { ApiKeysApi, CreatedApiKey } from '../../api/api-client';
 import { FormSubmitController } from '../../controllers/form-submit-controller';
 import { ListResourceController } from '../../controllers/list-resource-controller';
+import { RowActionController } from '../../controllers/row-action-controller';
+import { renderActionMessages } from '../../controllers/row-action-messages';
 import { controlStyles } from '../../styles/controls.styles';
 import { settingsPageStyles } from '../../styles/settings-page.styles';
 import { themeStyles } from '../../styles/theme.styles';
@@ -45,9 +47,6 @@ export class FdApiKeysSettings extends LitElement {
   @property({ attribute: false }) currentKeyId: string | null = null;
   @property({ attribute: 'workspace-name' }) workspaceName = '';
 
-  @state() private failure = '';
-  @state() private done = '';
-  @state() private busy = new Set<string>();
   @state() private scopes = new Set<ApiKeyScope>(DEFAULT_API_KEY_SCOPES);
   @state() private nameError = '';
   @state() private scopesError = '';
@@ -71,6 +70,7 @@ export class FdApiKeysSettings extends LitElement {
     failure: (message) => `The API keys could not be loaded: ${message}`,
   });
   private readonly createForm = new FormSubmitController(this);
+  private readonly actions = new RowActionController(this);
 
   /** Reads the list again. */
   load(): Promise<void> {
@@ -102,11 +102,7 @@ export class FdApiKeysSettings extends LitElement {
           readable
             ? html`
                 ${this.created ? this.renderCreated(this.created) : this.canWrite ? this.renderCreateForm() : nothing}
-                <div class="messages">
-                  ${this.failure ? html`<p class="alert" role="alert">${this.failure}</p>` : nothing}
-                  <p class="done" role="status">${this.done}</p>
-                </div>
-                ${this.renderList()}
+                ${renderActionMessages(this.actions)} ${this.renderList()}
               `
             : html`<p class="empty">Only admins and owners can see and manage API keys.</p>`
         }
@@ -273,7 +269,7 @@ export class FdApiKeysSettings extends LitElement {
                 ? html`<button
                     class="button button--danger button--quiet"
                     type="button"
-                    ?disabled=${this.busy.has(key.id)}
+                    ?disabled=${this.actions.busyWith(key.id) !== undefined}
                     aria-label="Revoke ${key.name}"
                     @click=${() => this.onRevoke(key)}
                   >
@@ -299,7 +295,7 @@ export class FdApiKeysSettings extends LitElement {
     const api = this.api;
     if (this.createForm.submitting || !api) return;
     this.createForm.clear();
-    this.done = '';
+    this.actions.succeeded('');
     const name = checkName(this.nameInput?.value ?? '', 'key', CONSOLE_ACCOUNT_LIMITS.maxApiKeyNameLength);
     this.nameError = name.error ?? '';
     this.scopesError = this.scopes.size === 0 ? 'Choose at least one scope.' : '';
@@ -360,7 +356,8 @@ export class FdApiKeysSettings extends LitElement {
   }
 
   private async onRevoke(key: ApiKeyInfo): Promise<void> {
-    if (!this.api) return;
+    const api = this.api;
+    if (!api) return;
     const inUse = key.id === this.currentKeyId;
     const confirmed = await this.confirmDialog.ask({
       heading: `Revoke “${key.name}”?`,
@@ -370,27 +367,18 @@ export class FdApiKeysSettings extends LitElement {
       confirmLabel: 'Revoke key',
     });
     if (!confirmed) return;
-    this.failure = '';
-    this.done = '';
-    this.setBusy(key.id, true);
-    try {
-      const revoked = await this.api.revokeApiKey(key.id);
-      this.list.set((this.keys ?? []).map((other) => (other.id === revoked.id ? revoked : other)));
-      this.done = `Revoked “${revoked.name}”.`;
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('#keys-heading')?.focus();
-    } catch (error) {
-      this.failure = `“${key.name}” was not revoked: ${messageOf(error)}`;
-    } finally {
-      this.setBusy(key.id, false);
-    }
-  }
-
-  private setBusy(id: string, busy: boolean): void {
-    const next = new Set(this.busy);
-    if (busy) next.add(id);
-    else next.delete(id);
-    this.busy = next;
+    await this.actions.run(
+      key.id,
+      'busy',
+      async () => {
+        const revoked = await api.revokeApiKey(key.id);
+        this.list.set((this.keys ?? []).map((other) => (other.id === revoked.id ? revoked : other)));
+        this.actions.succeeded(`Revoked “${revoked.name}”.`);
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLElement>('#keys-heading')?.focus();
+      },
+      (error) => `“${key.name}” was not revoked: ${messageOf(error)}`,
+    );
   }
 }
 

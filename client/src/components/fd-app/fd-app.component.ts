@@ -15,7 +15,6 @@ import '../fd-api-keys-settings/fd-api-keys-settings.component';
 import '../fd-auth-form/fd-auth-form.component';
 import type { FdConnectForm } from '../fd-connect-form/fd-connect-form.component';
 import '../fd-connect-form/fd-connect-form.component';
-import '../fd-connection-indicator/fd-connection-indicator.component';
 import '../fd-jobs-view/fd-jobs-view.component';
 import type { FdToasts } from '../fd-toasts/fd-toasts.component';
 import '../fd-toasts/fd-toasts.component';
@@ -25,9 +24,9 @@ import '../fd-members-settings/fd-members-settings.component';
 import '../fd-ops-view/fd-ops-view.component';
 import '../fd-submit-form/fd-submit-form.component';
 import type { FdWorkspaceSwitcher } from '../fd-workspace-switcher/fd-workspace-switcher.component';
-import '../fd-workspace-switcher/fd-workspace-switcher.component';
 import { browserAddressBar, sessionKeyStorage, takeApiKey } from './api-key-session';
 import { AppConnection } from './app-connection';
+import { renderHeader } from './app-header';
 import { AppRouter } from './app-router';
 import { AppSession, type Auth } from './app-session';
 import { pageTitle, renderNoAccess, renderNoWorkspace, renderNotFound, renderWorkspaceNav } from './console-pages';
@@ -170,65 +169,16 @@ export class FdApp extends LitElement {
   }
 
   private renderHeader() {
-    const auth = this.auth;
-    const brand = html`
-      <span class="header__brand">
-        <span class="header__mark" aria-hidden="true">◆</span>
-        <h1 class="header__title"><a class="header__home" href="/">Flightdeck</a></h1>
-      </span>
-    `;
-    const snapshot = this.connection.snapshot;
-    const indicator = this.connection.realtime
-      ? html`<fd-connection-indicator
-          state=${snapshot?.connection ?? 'connecting'}
-          detail=${snapshot?.problem?.message ?? ''}
-        ></fd-connection-indicator>`
-      : nothing;
-    if (auth.kind === 'session') {
-      const current = workspaceOfRoute(this.route) ?? '';
-      return html`
-        ${brand}
-        ${
-          auth.workspaces.length > 0 || current
-            ? html`<fd-workspace-switcher
-                class="header__switcher"
-                .workspaces=${auth.workspaces}
-                current=${current}
-                can-create
-                .api=${this.session.accountApi}
-                @fd-workspace-created=${this.onWorkspaceCreated}
-              ></fd-workspace-switcher>`
-            : nothing
-        }
-        <div class="header__end">
-          ${indicator}
-          <span class="header__user" title=${auth.user.email}>${auth.user.name}</span>
-          <button class="button button--quiet" type="button" @click=${() => this.session.signOut()}>Sign out</button>
-        </div>
-      `;
-    }
-    if (auth.kind === 'api-key') {
-      const workspace = auth.me?.workspaces[0];
-      return html`
-        ${brand}
-        ${
-          workspace
-            ? html`<span class="header__workspace"
-                ><span class="visually-hidden">Workspace: </span>${workspace.name}<span class="pill"
-                  >API key</span
-                ></span
-              >`
-            : nothing
-        }
-        <div class="header__end">
-          ${indicator}
-          <button class="button button--quiet" type="button" @click=${() => this.session.disconnect()}>
-            Disconnect
-          </button>
-        </div>
-      `;
-    }
-    return brand;
+    return renderHeader({
+      auth: this.auth,
+      currentWorkspace: workspaceOfRoute(this.route) ?? '',
+      connected: this.connection.realtime !== undefined,
+      snapshot: this.connection.snapshot,
+      accountApi: this.session.accountApi,
+      onWorkspaceCreated: (event) => this.onWorkspaceCreated(event),
+      signOut: () => this.session.signOut(),
+      disconnect: () => this.session.disconnect(),
+    });
   }
 
   private renderMain() {

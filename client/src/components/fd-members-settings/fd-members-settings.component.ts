@@ -16,6 +16,8 @@ import {
 import { ApiError, type MembersApi } from '../../api/api-client';
 import { FormSubmitController } from '../../controllers/form-submit-controller';
 import { ListResourceController } from '../../controllers/list-resource-controller';
+import { RowActionController } from '../../controllers/row-action-controller';
+import { renderActionMessages } from '../../controllers/row-action-messages';
 import { controlStyles } from '../../styles/controls.styles';
 import { settingsPageStyles } from '../../styles/settings-page.styles';
 import { themeStyles } from '../../styles/theme.styles';
@@ -43,11 +45,6 @@ export class FdMembersSettings extends LitElement {
   @property({ attribute: false }) currentUserId: string | null = null;
   @property({ attribute: 'workspace-name' }) workspaceName = '';
 
-  /** An action on the list that failed. */
-  @state() private failure = '';
-  /** What the last action did, announced politely. */
-  @state() private done = '';
-  @state() private busy = new Set<string>();
   @state() private addErrors: { email?: string; role?: string } = {};
   /** The role the add form gives. */
   @state() private addRole: MemberRole = 'member';
@@ -60,6 +57,7 @@ export class FdMembersSettings extends LitElement {
     failure: (message) => `The members could not be loaded: ${message}`,
   });
   private readonly addForm = new FormSubmitController(this);
+  private readonly actions = new RowActionController(this);
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('api')) void this.load();
@@ -89,12 +87,7 @@ export class FdMembersSettings extends LitElement {
             ${this.canWrite ? nothing : html`Only admins and owners can add or change members.`}
           </p>
         </div>
-        ${this.canWrite ? this.renderAddForm() : nothing}
-        <div class="messages">
-          ${this.failure ? html`<p class="alert" role="alert">${this.failure}</p>` : nothing}
-          <p class="done" role="status">${this.done}</p>
-        </div>
-        ${this.renderList()}
+        ${this.canWrite ? this.renderAddForm() : nothing} ${renderActionMessages(this.actions)} ${this.renderList()}
       </section>
       <fd-confirm-dialog></fd-confirm-dialog>
     `;
@@ -182,7 +175,7 @@ export class FdMembersSettings extends LitElement {
   private renderMember(member: Member, showActions: boolean) {
     const isMe = member.userId === this.currentUserId;
     const manageable = showActions && !isMe && canManageMember(this.access, member);
-    const busy = this.busy.has(member.userId);
+    const busy = this.actions.busyWith(member.userId) !== undefined;
     const selectId = `role-${member.userId}`;
     return html`
       <tr class="row" data-user-id=${member.userId}>
@@ -243,7 +236,7 @@ export class FdMembersSettings extends LitElement {
     const api = this.api;
     if (this.addForm.submitting || !api) return;
     this.addForm.clear();
-    this.done = '';
+    this.actions.succeeded('');
     const email = checkEmail(this.emailInput?.value ?? '');
     if (email.error) {
       this.addErrors = { email: email.error };
@@ -257,7 +250,7 @@ export class FdMembersSettings extends LitElement {
         this.list.set([...(this.members ?? []).filter((other) => other.userId !== member.userId), member]);
         if (this.emailInput) this.emailInput.value = '';
         this.addErrors = {};
-        this.done = `Added ${member.name} as ${ROLE_LABELS[member.role]}.`;
+        this.actions.succeeded(`Added ${member.name} as ${ROLE_LABELS[member.role]}.`);
       },
       async (error) => {
         const shown = formErrorsOf(error, ['email', 'role'] as const, {
@@ -277,56 +270,49 @@ export class FdMembersSettings extends LitElement {
 
   private async onRoleChange(member: Member, select: HTMLSelectElement): Promise<void> {
     const role = select.value as MemberRole;
-    if (!this.api || role === member.role) return;
-    this.failure = '';
-    this.done = '';
-    this.setBusy(member.userId, true);
-    try {
-      const updated = await this.api.updateMember(member.userId, { role });
-      this.replace(updated);
-      this.done = `${updated.name} is now ${ROLE_LABELS[updated.role]}.`;
-    } catch (error) {
-      select.value = member.role;
-      this.failure = `The role of ${member.name} was not changed: ${messageOf(error)}`;
-    } finally {
-      this.setBusy(member.userId, false);
-    }
+    const api = this.api;
+    if (!api || role === member.role) return;
+    await this.actions.run(
+      member.userId,
+      'busy',
+      async () => {
+        const updated = await api.updateMember(member.userId, { role });
+        this.replace(updated);
+        this.actions.succeeded(`${updated.name} is now ${ROLE_LABELS[updated.role]}.`);
+      },
+      (error) => {
+        select.value = member.role;
+        return `The role of ${member.name} was not changed: ${messageOf(error)}`;
+      },
+    );
   }
 
   private async onRemove(member: Member): Promise<void> {
-    if (!this.api) return;
+    const api = this.api;
+    if (!api) return;
     const confirmed = await this.confirmDialog.ask({
       heading: `Remove ${member.name}?`,
       message: `${member.name} (${member.email}) loses access to ${this.workspaceName || 'this workspace'} at once. You can add them again later.`,
       confirmLabel: 'Remove member',
     });
     if (!confirmed) return;
-    this.failure = '';
-    this.done = '';
-    this.setBusy(member.userId, true);
-    try {
-      await this.api.removeMember(member.userId);
-      this.list.set((this.members ?? []).filter((other) => other.userId !== member.userId));
-      this.done = `Removed ${member.name}.`;
-      // The row and its button are gone: keep keyboard users in the section.
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('#members-heading')?.focus();
-    } catch (error) {
-      this.failure = `${member.name} was not removed: ${messageOf(error)}`;
-    } finally {
-      this.setBusy(member.userId, false);
-    }
+    await this.actions.run(
+      member.userId,
+      'busy',
+      async () => {
+        await api.removeMember(member.userId);
+        this.list.set((this.members ?? []).filter((other) => other.userId !== member.userId));
+        this.actions.succeeded(`Removed ${member.name}.`);
+        // The row and its button are gone: keep keyboard users in the section.
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLElement>('#members-heading')?.focus();
+      },
+      (error) => `${member.name} was not removed: ${messageOf(error)}`,
+    );
   }
 
   private replace(member: Member): void {
     this.list.set((this.members ?? []).map((other) => (other.userId === member.userId ? member : other)));
-  }
-
-  private setBusy(userId: string, busy: boolean): void {
-    const next = new Set(this.busy);
-    if (busy) next.add(userId);
-    else next.delete(userId);
-    this.busy = next;
   }
 }
 

@@ -2,6 +2,8 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost } f
 import { repeat } from 'lit/directives/repeat.js';
 import { messageOf } from '../../accounts/form-errors';
 import { ApiError, type OpsApi } from '../../api/api-client';
+import { RowActionController } from '../../controllers/row-action-controller';
+import { renderActionMessages } from '../../controllers/row-action-messages';
 import { toastEvent } from '../../events/fd-toast';
 import { formatCount } from '../../ops/ops-format';
 import type { OpsOverview, QueueOverview } from '../../ops/ops-overview';
@@ -28,16 +30,15 @@ export interface OpsQueuesContext {
  * (its styles are the view's); toasts (a drain's count) go out from the view.
  */
 export class OpsQueuesSection implements ReactiveController {
-  /** Queues with an action under way, and which. */
-  private busy = new Map<string, QueueAction>();
-  private done = '';
-  private failure = '';
+  /** Queues with an action under way, and which; what the last one did. */
+  private readonly actions: RowActionController<QueueAction>;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly context: OpsQueuesContext,
   ) {
     host.addController(this);
+    this.actions = new RowActionController<QueueAction>(host);
   }
 
   hostConnected(): void {}
@@ -47,10 +48,7 @@ export class OpsQueuesSection implements ReactiveController {
     return html`
       <section class="queues" aria-labelledby="queues-heading">
         <h3 id="queues-heading" class="queues__heading">Queues</h3>
-        <div class="messages">
-          ${this.failure ? html`<p class="alert" role="alert">${this.failure}</p>` : nothing}
-          <p class="done" role="status">${this.done}</p>
-        </div>
+        ${renderActionMessages(this.actions)}
         ${
           !overview
             ? html`<p class="empty" role="status">
@@ -135,7 +133,7 @@ export class OpsQueuesSection implements ReactiveController {
   }
 
   private renderActions(queue: QueueOverview) {
-    const busy = this.busy.get(queue.name);
+    const busy = this.actions.busyWith(queue.name);
     return html`<td class="cell-actions">
       <button
         class="button button--quiet ${queue.paused ? '' : 'button--danger'}"
@@ -191,39 +189,35 @@ export class OpsQueuesSection implements ReactiveController {
     options: { delayed: boolean } = { delayed: true },
   ): Promise<void> {
     const api = this.context.api();
-    if (!api || this.busy.has(name)) return;
-    this.busy = new Map(this.busy).set(name, action);
-    this.done = '';
-    this.failure = '';
-    this.host.requestUpdate();
-    try {
-      let queue: QueueOverview;
-      if (action === 'drain') {
-        const answer = await api.drainQueue(name, options);
-        if (api !== this.context.api()) return;
-        queue = answer.queue;
-        this.host.dispatchEvent(
-          toastEvent({ message: drainedText(name, answer.drained, answer.skipped), tone: 'success' }),
-        );
-      } else {
-        queue = action === 'pause' ? await api.pauseQueue(name) : await api.resumeQueue(name);
-        if (api !== this.context.api()) return;
-        this.done = action === 'pause' ? `Paused queue ${name}.` : `Resumed queue ${name}.`;
-      }
-      this.context.queueChanged(queue);
-    } catch (error) {
-      // A drain cancels job by job: one cut short has cancelled some already.
-      const partly =
-        action === 'drain' && !(error instanceof ApiError && error.status >= 400 && error.status < 500)
-          ? ' Jobs it cancelled before that stay cancelled; drain again to finish.'
-          : '';
-      this.failure = `Queue ${name} was not ${PAST[action]}: ${messageOf(error)}${partly}`;
-    } finally {
-      const busy = new Map(this.busy);
-      busy.delete(name);
-      this.busy = busy;
-      this.host.requestUpdate();
-    }
+    if (!api) return;
+    await this.actions.run(
+      name,
+      action,
+      async () => {
+        let queue: QueueOverview;
+        if (action === 'drain') {
+          const answer = await api.drainQueue(name, options);
+          if (api !== this.context.api()) return;
+          queue = answer.queue;
+          this.host.dispatchEvent(
+            toastEvent({ message: drainedText(name, answer.drained, answer.skipped), tone: 'success' }),
+          );
+        } else {
+          queue = action === 'pause' ? await api.pauseQueue(name) : await api.resumeQueue(name);
+          if (api !== this.context.api()) return;
+          this.actions.succeeded(action === 'pause' ? `Paused queue ${name}.` : `Resumed queue ${name}.`);
+        }
+        this.context.queueChanged(queue);
+      },
+      (error) => {
+        // A drain cancels job by job: one cut short has cancelled some already.
+        const partly =
+          action === 'drain' && !(error instanceof ApiError && error.status >= 400 && error.status < 500)
+            ? ' Jobs it cancelled before that stay cancelled; drain again to finish.'
+            : '';
+        return `Queue ${name} was not ${PAST[action]}: ${messageOf(error)}${partly}`;
+      },
+    );
   }
 }
 
