@@ -165,42 +165,7 @@ export class FdJobsFilters extends LitElement {
               )}
             </select>
           </div>
-          <div class="field field--more">
-            <label for="type">Type</label>
-            <input
-              id="type"
-              class="input"
-              name="type"
-              list="type-suggestions"
-              autocomplete="off"
-              spellcheck="false"
-              placeholder="Any type"
-              maxlength="100"
-              .value=${filters.type ?? ''}
-              @change=${(event: Event) => this.onText('type', event)}
-            />
-            <datalist id="type-suggestions">
-              ${this.types.map((type) => html`<option value=${type}></option>`)}
-            </datalist>
-          </div>
-          <div class="field field--more">
-            <label for="queue">Queue</label>
-            <input
-              id="queue"
-              class="input"
-              name="queue"
-              list="queue-suggestions"
-              autocomplete="off"
-              spellcheck="false"
-              placeholder="Any queue"
-              maxlength="100"
-              .value=${filters.queue ?? ''}
-              @change=${(event: Event) => this.onText('queue', event)}
-            />
-            <datalist id="queue-suggestions">
-              ${this.queues.map((queue) => html`<option value=${queue}></option>`)}
-            </datalist>
-          </div>
+          ${this.renderSuggested('type', 'Type', this.types)} ${this.renderSuggested('queue', 'Queue', this.queues)}
           <div class="field field--more">
             <label for="claimed-by">Claimed by</label>
             <select id="claimed-by" class="input" @change=${this.onClaimedBy}>
@@ -324,6 +289,28 @@ export class FdJobsFilters extends LitElement {
     const value = (event.target as HTMLSelectElement).value as JobStatus | '';
     const { status: _old, ...rest } = this.filters;
     this.change(value ? { ...rest, status: value } : rest);
+  }
+
+  /** A text filter (type, queue) that suggests the values seen so far. */
+  private renderSuggested(name: 'type' | 'queue', label: string, suggestions: readonly string[]) {
+    return html`<div class="field field--more">
+      <label for=${name}>${label}</label>
+      <input
+        id=${name}
+        class="input"
+        name=${name}
+        list="${name}-suggestions"
+        autocomplete="off"
+        spellcheck="false"
+        placeholder="Any ${name}"
+        maxlength="100"
+        .value=${this.filters[name] ?? ''}
+        @change=${(event: Event) => this.onText(name, event)}
+      />
+      <datalist id="${name}-suggestions">
+        ${suggestions.map((value) => html`<option value=${value}></option>`)}
+      </datalist>
+    </div>`;
   }
 
   private onText(name: 'type' | 'queue', event: Event): void {
