@@ -68,55 +68,79 @@ const FAILURE_AXIS: AxisSpec = { format: (value) => `${formatRate(value)}/min` }
 const SHARE_AXIS: AxisSpec = { format: formatPercent, max: 100 };
 const LATENCY_AXIS: AxisSpec = { format: formatDuration };
 
+interface ChartSpec {
+  heading: string;
+  /** The sentence under the heading, from the last reading or the flow's figures; '' before either. */
+  summary(overview: OpsOverview | null, figures: FlowFigures | undefined): string;
+  series(charts: Charts): TimeSeries;
+  lineStyle: (key: string, index: number) => LineStyle;
+  axis: AxisSpec;
+  axis2?: AxisSpec;
+}
+
+const CHARTS: readonly ChartSpec[] = [
+  {
+    heading: 'Queue depth',
+    summary: (overview) => (overview ? depthSummary(overview) : ''),
+    series: (charts) => charts.depth,
+    lineStyle: DEPTH_STYLES,
+    axis: COUNT_AXIS,
+  },
+  {
+    heading: 'Throughput',
+    summary: (_overview, figures) => (figures ? throughputSummary(figures) : ''),
+    series: (charts) => charts.throughput,
+    lineStyle: THROUGHPUT_STYLES,
+    axis: THROUGHPUT_AXIS,
+  },
+  {
+    heading: 'Failures',
+    summary: (_overview, figures) => (figures ? failureSummary(figures) : ''),
+    series: (charts) => charts.failures,
+    lineStyle: FAILURE_STYLES,
+    axis: FAILURE_AXIS,
+    axis2: SHARE_AXIS,
+  },
+  {
+    heading: 'Latency, submit to start',
+    summary: (_overview, figures) => (figures ? latencySummary(figures) : ''),
+    series: (charts) => charts.latency,
+    lineStyle: LATENCY_STYLES,
+    axis: LATENCY_AXIS,
+  },
+  {
+    heading: 'Gateway connections',
+    summary: (overview) => (overview ? gatewaySummary(overview) : ''),
+    series: (charts) => charts.gateways,
+    lineStyle: gatewayStyle,
+    axis: COUNT_AXIS,
+  },
+  {
+    heading: 'Worker replicas',
+    summary: (overview) => (overview ? workerSummary(overview) : ''),
+    series: (charts) => charts.workers,
+    lineStyle: WORKER_STYLES,
+    axis: COUNT_AXIS,
+  },
+];
+
+const EMPTY: TimeSeries = { x: [], lines: [] };
+
 /** The ops view's six charts (empty until the first reading), each with its styles, axes and summary. */
 export function renderCharts(charts: Charts | null, overview: OpsOverview | null) {
-  const empty: TimeSeries = { x: [], lines: [] };
-  const figures = charts?.figures;
   return html`
     <div class="charts">
-      <fd-ops-chart
-        heading="Queue depth"
-        summary=${overview ? depthSummary(overview) : ''}
-        .series=${charts?.depth ?? empty}
-        .lineStyle=${DEPTH_STYLES}
-        .axis=${COUNT_AXIS}
-      ></fd-ops-chart>
-      <fd-ops-chart
-        heading="Throughput"
-        summary=${figures ? throughputSummary(figures) : ''}
-        .series=${charts?.throughput ?? empty}
-        .lineStyle=${THROUGHPUT_STYLES}
-        .axis=${THROUGHPUT_AXIS}
-      ></fd-ops-chart>
-      <fd-ops-chart
-        heading="Failures"
-        summary=${figures ? failureSummary(figures) : ''}
-        .series=${charts?.failures ?? empty}
-        .lineStyle=${FAILURE_STYLES}
-        .axis=${FAILURE_AXIS}
-        .axis2=${SHARE_AXIS}
-      ></fd-ops-chart>
-      <fd-ops-chart
-        heading="Latency, submit to start"
-        summary=${figures ? latencySummary(figures) : ''}
-        .series=${charts?.latency ?? empty}
-        .lineStyle=${LATENCY_STYLES}
-        .axis=${LATENCY_AXIS}
-      ></fd-ops-chart>
-      <fd-ops-chart
-        heading="Gateway connections"
-        summary=${overview ? gatewaySummary(overview) : ''}
-        .series=${charts?.gateways ?? empty}
-        .lineStyle=${gatewayStyle}
-        .axis=${COUNT_AXIS}
-      ></fd-ops-chart>
-      <fd-ops-chart
-        heading="Worker replicas"
-        summary=${overview ? workerSummary(overview) : ''}
-        .series=${charts?.workers ?? empty}
-        .lineStyle=${WORKER_STYLES}
-        .axis=${COUNT_AXIS}
-      ></fd-ops-chart>
+      ${CHARTS.map(
+        (chart) =>
+          html`<fd-ops-chart
+            heading=${chart.heading}
+            summary=${chart.summary(overview, charts?.figures)}
+            .series=${charts ? chart.series(charts) : EMPTY}
+            .lineStyle=${chart.lineStyle}
+            .axis=${chart.axis}
+            .axis2=${chart.axis2 ?? null}
+          ></fd-ops-chart>`,
+      )}
     </div>
   `;
 }
