@@ -52,7 +52,7 @@ async function scenario(name: string, options: { jobs: number }): Promise<Scenar
       return connections({
         sockets: 10_000,
         holdSeconds: 180,
-        observers: 20,
+        observers: 40,
         minGateways: (await scaledObject('flightdeck-gateway')).minReplicaCount ?? 1,
       });
     default:

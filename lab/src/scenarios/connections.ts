@@ -24,8 +24,12 @@ export function connections(options: {
     name: 'connections',
     title: `A surge of ${options.sockets.toLocaleString('en')} sockets, then gateway scale-in while events flow`,
     async run({ lab, sampler, elapsed, log }) {
+      // Half the observers connect now, half once the gateways have scaled out: the balancer spreads
+      // those over every gateway, new ones included, so the gateway that scale-in stops has some.
       const observers = Array.from({ length: options.observers }, () => new Observer(lab.url, lab.apiKey));
-      await Promise.all(observers.map((observer) => observer.start()));
+      const early = observers.slice(0, Math.ceil(observers.length / 2));
+      const late = observers.slice(early.length);
+      await Promise.all(early.map((observer) => observer.start()));
       // A fresh lab's HPA may still be raising the gateways to their minimum.
       await waitUntil(
         `the gateways at their minimum (${options.minGateways})`,
@@ -45,15 +49,26 @@ export function connections(options: {
         }
       })();
       log(
-        `${options.observers} observers connected; surging ${options.sockets} sockets for ${options.holdSeconds} s (gateways at ${minimum})`,
+        `${early.length} observers connected; surging ${options.sockets} sockets for ${options.holdSeconds} s (gateways at ${minimum})`,
       );
-      const counters = await runArtillery({
+      const surge = runArtillery({
         name: 'connections',
         script: 'sockets.yml',
         target: lab.url,
         phases: [{ duration: 30, arrivalCount: options.sockets }],
         variables: { token: lab.apiKey, holdSeconds: options.holdSeconds },
       });
+      let surgeOver = false;
+      void surge.finally(() => (surgeOver = true)).catch(() => undefined);
+      await waitUntil(
+        'the gateways to scale out (or the surge to end)',
+        async () => surgeOver || (sampler.samples.at(-1)?.scaling[GATEWAYS]?.ready ?? 0) > minimum,
+        30 * 60_000,
+        1000,
+      );
+      await Promise.all(late.map((observer) => observer.start()));
+      log(`${late.length} more observers connected at ${Math.round(elapsed())} s`);
+      const counters = await surge;
       const peak = Math.max(...sampler.samples.map((sample) => sample.scaling[GATEWAYS]?.ready ?? 0));
       const failed = counters['vusers.failed'] ?? 0;
       log(`surge over at ${Math.round(elapsed())} s (gateways peaked at ${peak}, ${failed} sockets failed)`);
@@ -94,6 +109,8 @@ export function connections(options: {
         target: 'eventsMissed = eventsDoubled = 0 across the scale-in',
         checks: {
           scaledOut: peak > minimum,
+          // Some observer sat on the gateway that stopped, so resuming across scale-in was exercised.
+          scaleInMovedObservers: sum('reconnects') > 0,
           observersMissedNothing: sum('gaps') === 0,
           observersDoubledNothing: sum('duplicates') === 0,
         },
