@@ -335,8 +335,9 @@ export default css`
       padding: 1rem;
     }
 
-    /* Every tab fits a 360 px screen. */
+    /* Every tab shows on a phone: six do not fit a 360 px line, so they wrap rather than scroll out of sight. */
     .tabs {
+      flex-wrap: wrap;
       gap: 0;
     }
 
