@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { isFinalStatus, type JobStatus } from '@flightdeck/contract';
 import { decodeCancellation, type CancellationRequest } from './cancellation';
 import { closeRedis, withDeadline } from './deadline';
 import { jobArtifacts, type ArtifactStore } from './artifact-store';
@@ -72,6 +73,15 @@ const REDIS_CLOSE_MS = 500;
 /** The most `close` takes beyond its `timeoutMs`: the hand-back, the reporters' last events, two closes. */
 export const WORKER_CLOSE_SLACK_MS = HAND_BACK_MS + 3 * REDIS_CLOSE_MS;
 
+/** A snapshot's `status` field (JSON); an unreadable one counts as not final. */
+function parseStatus(field: string): JobStatus {
+  try {
+    return JSON.parse(field) as JobStatus;
+  } catch {
+    return 'queued';
+  }
+}
+
 class JobTimeoutError extends Error {
   override name = 'JobTimeoutError';
 }
@@ -92,6 +102,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   /** Jobs this process was asked to stop, and who asked: their failure is a cancellation, not an error to retry. */
   const cancelled = new Map<string, CancellationRequest>();
   const handBack = new JobHandBack(logger);
+  /** Jobs completed without running because Flightdeck had already finished them: no events for those. */
+  const skipped = new Set<string>();
 
   const reporterFor = (job: BullJob<JobData>): JobReporter => {
     let reporter = reporters.get(job);
@@ -118,11 +130,17 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   };
 
   const processJob = async (job: BullJob<JobData>, token?: string, cancelSignal?: AbortSignal) => {
+    // A job Flightdeck already finished (cancelled while a stalled fair-share dispatcher or a recovery
+    // was adding it, or added twice) is completed in BullMQ without running and without events.
+    const status = await connection.hget(keys.jobSnapshot(job.id!), 'status');
+    if (status !== null && isFinalStatus(parseStatus(status))) {
+      skipped.add(job.id!);
+      logger.warn({ queue: job.queueName, jobId: job.id, status }, 'job already finished in Flightdeck; not run');
+      return undefined;
+    }
     // A schedule's run has no snapshot until its first pick-up announces it (a retry, or a pick-up
     // after a crash, finds the snapshot and does not announce it twice).
-    if (job.data.scheduleId && job.attemptsMade === 0 && !(await connection.exists(keys.jobSnapshot(job.id!)))) {
-      await reporterFor(job).scheduledRun();
-    }
+    if (job.data.scheduleId && job.attemptsMade === 0 && status === null) await reporterFor(job).scheduledRun();
     const definition = options.jobTypeFor ? options.jobTypeFor(job) : (options.jobTypes ?? JOB_TYPES).get(job.name);
     if (!definition) throw new UnrecoverableError(`unknown job type "${job.name}"`);
     const parsed = definition.payloadSchema.safeParse(job.data.payload);
@@ -215,6 +233,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
     worker.on('completed', (job, result) => {
       cancelled.delete(job.id as string);
+      if (skipped.delete(job.id as string)) return;
       measure(job, 'completed');
       void finish(job, (reporter) => reporter.completed(result));
     });

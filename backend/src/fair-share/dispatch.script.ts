@@ -10,11 +10,14 @@
  * It takes up to `min(depth − (wait + prioritized), most)` jobs, removes them from their lanes, counts
  * them running and started, and records them as one dispatching batch (`dispatching:<queue>`, JSON
  * array of their add arguments; `dispatching-at:<queue>`, when): the caller adds them to BullMQ, then
- * clears the record. A paused queue gets nothing.
+ * clears the record. The batch lists the jobs in the order they were picked, so a newcomer's job picked
+ * first is added first. A paused queue gets nothing.
  *
  * ARGV: 1 fair prefix, 2 queue, 3 BullMQ key prefix of the queue, 4 target depth, 5 default maxRunning
  *   (0 = unlimited), 6 default weight, 7 now (ms), 8 batch id, 9 bucket of now, 10 most jobs to take.
- * Returns { taken, depth before, batch JSON or '', jobs active in BullMQ }.
+ * Returns { taken, depth before, batch JSON or '', jobs active in BullMQ, blocked }: blocked = 1 when it
+ * took nothing although lanes wait and the queue has room below the target — the queue is paused or every
+ * laned workspace is at its running limit — so the caller need not ask again soon.
  */
 export const DISPATCH = `
 local rcall = redis.call
@@ -25,11 +28,11 @@ local ready = p .. 'ready:' .. queue
 
 local depth = rcall('LLEN', bull .. 'wait') + rcall('ZCARD', bull .. 'prioritized')
 local active = rcall('LLEN', bull .. 'active')
-if rcall('HGET', bull .. 'meta', 'paused') ~= false then return { 0, depth, '', active } end
+if rcall('HGET', bull .. 'meta', 'paused') ~= false then return { 0, depth, '', active, 1 } end
 local want = math.min(target - depth, most)
-if want <= 0 then return { 0, depth, '', active } end
+if want <= 0 then return { 0, depth, '', active, 0 } end
 local entries = rcall('ZRANGE', ready, 0, -1, 'WITHSCORES')
-if #entries == 0 then return { 0, depth, '', active } end
+if #entries == 0 then return { 0, depth, '', active, 0 } end
 
 local ws, pass, room, step, taken = {}, {}, {}, {}, {}
 for i = 1, #entries, 2 do
@@ -45,7 +48,7 @@ for i = 1, #entries, 2 do
   if queued == 0 then rcall('ZREM', ready, id) end
 end
 
-local total = 0
+local total, picks = 0, {}
 while total < want do
   local best = nil
   for k = 1, #ws do
@@ -54,13 +57,14 @@ while total < want do
   if best == nil then break end
   taken[best], room[best], pass[best] = taken[best] + 1, room[best] - 1, pass[best] + step[best]
   total = total + 1
+  picks[total] = best
 end
 
 local lowestServed = nil
 for k = 1, #ws do
   if taken[k] > 0 and (lowestServed == nil or pass[k] < lowestServed) then lowestServed = pass[k] end
 end
-local adds = {}
+local picked = {}
 for k = 1, #ws do
   local id = ws[k]
   local lane, args = p .. 'lane:' .. queue .. ':' .. id, p .. 'args:' .. queue .. ':' .. id
@@ -73,17 +77,23 @@ for k = 1, #ws do
     rcall('SADD', p .. 'running:' .. id, unpack(ids))
     rcall('HINCRBY', p .. 'started:' .. id, bucket, #ids)
     rcall('EXPIRE', p .. 'started:' .. id, 120)
-    for i = 1, #ids do
-      if values[i] then adds[#adds + 1] = values[i] end
-    end
+    picked[k] = { values = values, next = 1 }
   elseif lowestServed ~= nil and pass[k] < lowestServed then
     pass[k] = lowestServed
   end
   if rcall('ZCARD', lane) == 0 then rcall('ZREM', ready, id) else rcall('ZADD', ready, 'XX', pass[k], id) end
 end
-if #adds == 0 then return { 0, depth, '', active } end
+-- In pick order: each pick takes its workspace's next job (its lane's order).
+local adds = {}
+for _, k in ipairs(picks) do
+  local from = picked[k]
+  local value = from.values[from.next]
+  from.next = from.next + 1
+  if value then adds[#adds + 1] = value end
+end
+if #adds == 0 then return { 0, depth, '', active, total == 0 and 1 or 0 } end
 local batch = '[' .. table.concat(adds, ',') .. ']'
 rcall('HSET', p .. 'dispatching:' .. queue, batchId, batch)
 rcall('ZADD', p .. 'dispatching-at:' .. queue, now, batchId)
-return { #adds, depth, batch, active }
+return { #adds, depth, batch, active, 0 }
 `;

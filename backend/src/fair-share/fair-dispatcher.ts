@@ -9,7 +9,10 @@ export interface FairDispatcherOptions {
   movedMs?: number;
   /** Pause after a pass that found lanes waiting but every queue at its target depth. */
   fullMs?: number;
-  /** Pause between passes while every lane is empty (a local submit wakes it at once). */
+  /**
+   * Pause between passes while every lane is empty, or while the lanes cannot move (queue paused, every
+   * laned workspace at its running limit); a local submit wakes it at once.
+   */
   idleMs?: number;
   /** A dispatching batch not cleared after this long is re-added by the recovery pass. */
   recoverAfterMs?: number;
@@ -18,6 +21,10 @@ export interface FairDispatcherOptions {
   /** How often (one process of the deployment) the running sets are swept for leaks. */
   sweepEveryMs?: number;
 }
+
+type PassState = 'idle' | 'blocked' | 'full' | 'moved';
+/** Which state a pass reports when its queues differ: the one asking for the shortest pause. */
+const RANK: Record<PassState, number> = { idle: 0, blocked: 1, full: 2, moved: 3 };
 
 /** Fewest jobs the adaptive depth keeps in BullMQ's wait (below FAIR_DISPATCH_DEPTH if that is smaller). */
 const MIN_DEPTH = 32;
@@ -80,11 +87,12 @@ export class FairDispatcher {
   }
 
   /**
-   * One pass over every shared queue: `idle` when no lane has work, `full` when lanes wait but every
-   * queue is at its target depth, `moved` when some jobs went to BullMQ. A queue with nothing due and
+   * One pass over every shared queue: `idle` when no lane has work, `blocked` when lanes wait but
+   * cannot move (paused queue, workspaces at their running limits), `full` when lanes wait but a queue
+   * is at its target depth, `moved` when some jobs went to BullMQ. A queue with nothing due and
    * nothing laned costs only its share of one pipelined look (two commands).
    */
-  async pass(now = Date.now()): Promise<'idle' | 'full' | 'moved'> {
+  async pass(now = Date.now()): Promise<PassState> {
     const queues = [...this.fair.queues.keys()];
     const look = this.redis.pipeline();
     for (const queue of queues)
@@ -93,7 +101,7 @@ export class FairDispatcher {
       if (error) throw error;
       return Number(value);
     });
-    let state: 'idle' | 'full' | 'moved' = 'idle';
+    let state: PassState = 'idle';
     await Promise.all(
       queues.map(async (queue, index) => {
         const [due, laned] = [counts[index * 2]!, counts[index * 2 + 1]!];
@@ -101,9 +109,9 @@ export class FairDispatcher {
         if (due === 0 && laned === 0) return;
         const max = this.fair.options.depth;
         let target = this.targets.get(queue) ?? Math.min(max, Math.max(MIN_DEPTH, max / 4));
-        const { taken, depth, active } = await this.fair.dispatch(queue, Math.round(target), MOST_PER_CALL);
-        if (taken > 0) state = 'moved';
-        else if (state === 'idle') state = 'full';
+        const { taken, depth, active, blocked } = await this.fair.dispatch(queue, Math.round(target), MOST_PER_CALL);
+        const mine: PassState = taken > 0 ? 'moved' : blocked ? 'blocked' : 'full';
+        if (RANK[mine] > RANK[state]) state = mine;
         // Never below the jobs the workers run at once: a worker slot that frees finds a job waiting.
         const floor = Math.min(max, Math.max(MIN_DEPTH, active));
         if (taken > 0 && depth < target / 4) target = Math.min(max, target * 2);

@@ -12,7 +12,11 @@ import { PROMOTE_DUE_LANES } from './promote-due-lanes.script';
 import { RECOVER_DISPATCHING } from './recover-dispatching.script';
 
 export interface FairShareOptions {
-  /** `FAIR_SHARE`: off = every job straight to BullMQ (plain FIFO). */
+  /**
+   * `FAIR_SHARE`: off = every new job straight to BullMQ (plain FIFO) and no pending limit. It decides
+   * admission only: the lane operations (cancel, promote, drain, workspace delete, the dispatcher) run
+   * either way, for the jobs a deployment left in the lanes when fair share was switched off.
+   */
   enabled: boolean;
   /** `FAIR_DISPATCH_DEPTH`: most jobs kept in BullMQ's wait + prioritized of a shared queue. */
   depth: number;
@@ -47,6 +51,10 @@ const SCRIPTS = {
   flightdeckFairRecover: RECOVER_DISPATCHING,
 } as const;
 
+/** Most due jobs one promote script run moves (all workspaces together), and runs per promoteDue call. */
+const PROMOTE_PER_CALL = 1_000;
+const PROMOTE_ROUNDS = 20;
+
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const newBatchId = () => `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
 
@@ -70,9 +78,13 @@ export class FairShare {
     }
   }
 
-  /** Whether jobs of this queue go through lanes. */
+  /**
+   * Whether this queue has lanes (a shared queue), whatever `enabled` says: its jobs go through
+   * `admit` (which, with fair share off, adds them straight to BullMQ) and a cancel, promote or drain
+   * of one of its jobs looks in the lanes first.
+   */
   covers(queue: string): boolean {
-    return this.options.enabled && this.queues.has(queue);
+    return this.queues.has(queue);
   }
 
   /**
@@ -81,6 +93,7 @@ export class FairShare {
    * workspace may together pass the limit by at most their own sizes.
    */
   async checkQuota(workspaceId: string, count: number): Promise<void> {
+    if (!this.options.enabled) return;
     const pipeline = this.redis.pipeline().hget(this.keys.fairLimits(workspaceId), 'maxPending');
     for (const queue of QUEUE_NAMES) {
       pipeline.zcard(this.keys.fairLane(queue, workspaceId)).zcard(this.keys.fairDelayed(queue, workspaceId));
@@ -106,6 +119,7 @@ export class FairShare {
 
   /** Admits jobs of one workspace to one shared queue: into the lane, or (fast path) straight to BullMQ. */
   async admit(workspaceId: string, queue: string, jobs: LaneJob[]): Promise<void> {
+    if (!this.options.enabled) return this.addDirect(queue, jobs);
     const batchId = newBatchId();
     const args: (string | number)[] = [
       this.keys.fairPrefix,
@@ -131,14 +145,33 @@ export class FairShare {
     const fast = await this.call('flightdeckFairAdmit', args);
     if (fast === 1) {
       const immediate = jobs.filter((job) => job.dueAt === 0);
-      await this.addBatch(
-        queue,
-        batchId,
-        immediate.map((job) => ({ name: job.name, data: job.data, opts: { ...job.opts, jobId: job.id } })),
-      );
+      try {
+        await this.addBatch(
+          queue,
+          batchId,
+          immediate.map((job) => ({ name: job.name, data: job.data, opts: { ...job.opts, jobId: job.id } })),
+        );
+      } catch (error) {
+        // Refused (the caller undoes the batch): its record goes now, so the undo finds the jobs
+        // neither in a lane nor on their way (no wait in settle()) and recovery never re-adds them.
+        await this.clearBatch(queue, batchId).catch(() => undefined);
+        throw error;
+      }
     } else {
       this.onLaned(queue);
     }
+  }
+
+  /** FAIR_SHARE=off: the jobs straight to BullMQ, a delayed one with its delay. */
+  private async addDirect(queue: string, jobs: LaneJob[]): Promise<void> {
+    const now = Date.now();
+    const adds = jobs.map((job) => ({
+      name: job.name,
+      data: job.data,
+      opts: { ...job.opts, jobId: job.id, ...(job.dueAt > now ? { delay: job.dueAt - now } : {}) },
+    }));
+    if (adds.length === 1) await this.queueNamed(queue).add(adds[0]!.name, adds[0]!.data, adds[0]!.opts);
+    else if (adds.length > 1) await this.queueNamed(queue).addBulk(adds);
   }
 
   /** Takes a job out of its lane or due-time set: where it was, or null when in neither (dispatched). */
@@ -210,14 +243,18 @@ export class FairShare {
     await pipeline.srem(keys.fairWorkspaces, workspaceId).exec();
   }
 
-  /** One refill of a queue from its lanes: how many jobs it took, BullMQ's depth before and its active jobs. */
+  /**
+   * One refill of a queue from its lanes: how many jobs it took, BullMQ's depth before, its active jobs,
+   * and whether the lanes are blocked (nothing taken although there was room: paused, or every laned
+   * workspace at its running limit).
+   */
   async dispatch(
     queue: string,
     target: number,
     most: number,
-  ): Promise<{ taken: number; depth: number; active: number }> {
+  ): Promise<{ taken: number; depth: number; active: number; blocked: boolean }> {
     const batchId = newBatchId();
-    const [taken, depth, batch, active] = (await this.call('flightdeckFairDispatch', [
+    const [taken, depth, batch, active, blocked] = (await this.call('flightdeckFairDispatch', [
       this.keys.fairPrefix,
       queue,
       this.queueNamed(queue).toKey(''),
@@ -228,20 +265,24 @@ export class FairShare {
       batchId,
       Math.floor(Date.now() / STARTED_BUCKET_MS),
       most,
-    ])) as [number, number, string, number];
+    ])) as [number, number, string, number, number];
     if (taken > 0) await this.addBatch(queue, batchId, JSON.parse(batch) as StoredAdd[]);
-    return { taken, depth, active };
+    return { taken, depth, active, blocked: blocked === 1 };
   }
 
-  /** Moves due delayed jobs of a queue into their lanes; returns how many. */
+  /**
+   * Moves due delayed jobs of a queue into their lanes; returns how many. Each script run moves at most
+   * PROMOTE_PER_CALL jobs (Redis is blocked while it runs), and one call makes at most PROMOTE_ROUNDS
+   * runs; what is still due goes on the next pass.
+   */
   async promoteDue(queue: string, now = Date.now()): Promise<number> {
     let moved = 0;
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < PROMOTE_ROUNDS; round++) {
       const [count, stillDue] = (await this.call('flightdeckFairPromoteDue', [
         this.keys.fairPrefix,
         queue,
         now,
-        1_000,
+        PROMOTE_PER_CALL,
         100,
       ])) as [number, number];
       moved += count;
@@ -286,6 +327,10 @@ export class FairShare {
   private async addBatch(queue: string, batchId: string, adds: Omit<StoredAdd, 'p'>[]): Promise<void> {
     if (adds.length === 1) await this.queueNamed(queue).add(adds[0]!.name, adds[0]!.data, adds[0]!.opts);
     else if (adds.length > 1) await this.queueNamed(queue).addBulk(adds);
+    await this.clearBatch(queue, batchId);
+  }
+
+  private async clearBatch(queue: string, batchId: string): Promise<void> {
     await this.redis
       .multi()
       .hdel(this.keys.fairDispatching(queue), batchId)

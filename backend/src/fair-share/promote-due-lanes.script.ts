@@ -1,21 +1,25 @@
 /**
  * The Lua script that moves a shared queue's due delayed jobs from the workspaces' due-time sets into
  * their lanes, alone in its module (STYLE 17): workspaces whose earliest due time has come
- * (`timers:<queue>`), at most ARGV[4] jobs of each per call, so 20,000 jobs of one workspace due at
+ * (`timers:<queue>`), a slice of each per call and ARGV[4] jobs in all, so 20,000 jobs of one workspace due at
  * 12:00 enter its lane — and wait their turn there — while another's due job enters its own lane in
  * the same call. A due job is ordered after the lane's jobs of its priority (its sequence is taken
  * now). The lane score's priority comes from the job's add arguments, which start `{"p":<priority>`.
  *
- * ARGV: 1 fair prefix, 2 queue, 3 now (ms), 4 most jobs per workspace, 5 most workspaces.
+ * ARGV: 1 fair prefix, 2 queue, 3 now (ms), 4 most jobs in all (each workspace's share of it: at least
+ *   100, so the due workspaces' jobs are moved a slice each), 5 most workspaces.
  * Returns { moved, workspaces still due (beyond the limits) }.
  */
 export const PROMOTE_DUE_LANES = `
 local rcall = redis.call
-local p, queue, now, most = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local p, queue, now, budget = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local timers, ready = p .. 'timers:' .. queue, p .. 'ready:' .. queue
 local due = rcall('ZRANGEBYSCORE', timers, 0, now, 'LIMIT', 0, tonumber(ARGV[5]))
 local moved = 0
+local share = math.max(100, math.ceil(budget / math.max(#due, 1)))
 for _, ws in ipairs(due) do
+  if moved >= budget then break end
+  local most = math.min(share, budget - moved)
   local dkey, args, lane = p .. 'delayed:' .. queue .. ':' .. ws, p .. 'args:' .. queue .. ':' .. ws, p .. 'lane:' .. queue .. ':' .. ws
   local found = rcall('ZRANGEBYSCORE', dkey, 0, now, 'WITHSCORES', 'LIMIT', 0, most)
   local ids, dues = {}, {}

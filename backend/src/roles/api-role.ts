@@ -193,7 +193,8 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
     cancelChannel: keys.cancellations,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
     historyReadWaitMs: config.HISTORY_READ_WAIT_MS,
-    fairShare: fairShare.options.enabled ? fairShare : undefined,
+    // Always: with FAIR_SHARE=off it admits straight to BullMQ, but cancels and drains still look in the lanes.
+    fairShare,
   });
   // Operators' limits per workspace, mirrored into Redis for the dispatcher (now and every period).
   const fairLimits = new WorkspaceLimitsStore({
