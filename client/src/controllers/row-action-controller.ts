@@ -3,7 +3,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 /**
  * Actions on the rows of a list (revoke a key, remove a member, drain a queue): one at a time per
  * row (`busyWith`, for its disabled buttons), what the last one did (`done`, announced politely)
- * and what failed (`failure`, an alert). The host shows both with `renderActionMessages` (row-action-messages.ts) above its list.
+ * and what failed (`failure`, an alert). The host shows both with `renderActionMessages` (list-page-parts.ts) above its list.
  */
 export class RowActionController<Kind extends string = 'busy'> implements ReactiveController {
   /** What the last action did. */

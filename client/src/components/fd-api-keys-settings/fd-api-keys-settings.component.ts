@@ -11,7 +11,7 @@ import type { ApiKeysApi, CreatedApiKey } from '../../api/api-client';
 import { FormSubmitController } from '../../controllers/form-submit-controller';
 import { ListResourceController } from '../../controllers/list-resource-controller';
 import { RowActionController } from '../../controllers/row-action-controller';
-import { renderActionMessages } from '../../controllers/row-action-messages';
+import { renderActionMessages, renderListPending } from '../../controllers/list-page-parts';
 import { controlStyles } from '../../styles/controls.styles';
 import { settingsPageStyles } from '../../styles/settings-page.styles';
 import { themeStyles } from '../../styles/theme.styles';
@@ -192,12 +192,8 @@ export class FdApiKeysSettings extends LitElement {
   }
 
   private renderList() {
-    if (this.list.error)
-      return html`<div class="empty">
-        <p class="alert" role="alert">${this.list.error}</p>
-        <button class="button" type="button" @click=${() => void this.load()}>Try again</button>
-      </div>`;
-    if (!this.keys) return html`<p class="empty" role="status">Loading API keys…</p>`;
+    const pending = renderListPending(this.list, 'Loading API keys…', () => void this.load());
+    if (pending || !this.keys) return pending;
     if (this.keys.length === 0) return html`<p class="empty">No API keys yet.</p>`;
     return html`
       <table class="table">

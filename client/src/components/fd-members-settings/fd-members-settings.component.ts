@@ -17,7 +17,7 @@ import { ApiError, type MembersApi } from '../../api/api-client';
 import { FormSubmitController } from '../../controllers/form-submit-controller';
 import { ListResourceController } from '../../controllers/list-resource-controller';
 import { RowActionController } from '../../controllers/row-action-controller';
-import { renderActionMessages } from '../../controllers/row-action-messages';
+import { renderActionMessages, renderListPending } from '../../controllers/list-page-parts';
 import { controlStyles } from '../../styles/controls.styles';
 import { settingsPageStyles } from '../../styles/settings-page.styles';
 import { themeStyles } from '../../styles/theme.styles';
@@ -140,12 +140,8 @@ export class FdMembersSettings extends LitElement {
   }
 
   private renderList() {
-    if (this.list.error)
-      return html`<div class="empty">
-        <p class="alert" role="alert">${this.list.error}</p>
-        <button class="button" type="button" @click=${() => void this.load()}>Try again</button>
-      </div>`;
-    if (!this.members) return html`<p class="empty" role="status">Loading members…</p>`;
+    const pending = renderListPending(this.list, 'Loading members…', () => void this.load());
+    if (pending || !this.members) return pending;
     const showActions = this.canWrite;
     return html`
       <table class="table">

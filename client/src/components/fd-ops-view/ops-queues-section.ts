@@ -3,7 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { messageOf } from '../../accounts/form-errors';
 import { ApiError, type OpsApi } from '../../api/api-client';
 import { RowActionController } from '../../controllers/row-action-controller';
-import { renderActionMessages } from '../../controllers/row-action-messages';
+import { renderActionMessages } from '../../controllers/list-page-parts';
 import { toastEvent } from '../../events/fd-toast';
 import { formatCount } from '../../ops/ops-format';
 import type { OpsOverview, QueueOverview } from '../../ops/ops-overview';
