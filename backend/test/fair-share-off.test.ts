@@ -63,7 +63,10 @@ async function leftInLane(delayMs = 0): Promise<string> {
 it('adds new jobs straight to BullMQ, delayed ones with their delay, with no pending limit', async () => {
   await app.http.post('/v1/queues/demo/pause');
   const answer = await app.http.post('/v1/jobs/batch', {
-    jobs: [...Array.from({ length: 4 }, () => ({ type: 'demo.sleep', payload: { ms: 0 } })), { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 60_000 }],
+    jobs: [
+      ...Array.from({ length: 4 }, () => ({ type: 'demo.sleep', payload: { ms: 0 } })),
+      { type: 'demo.sleep', payload: { ms: 0 }, delayMs: 60_000 },
+    ],
   });
   // 5 jobs past a maxPending of 2: fair share off checks no quota.
   expect(answer.status).toBe(202);
@@ -86,7 +89,12 @@ it('cancels a job left in its lane: it leaves the lane and never runs', async ()
   const control = await leftInLane();
   workers = await startDemoWorkers();
   await app.http.post('/v1/queues/demo/resume');
-  await waitFor('the other laned job to run', async () => (await app.http.get(`/v1/jobs/${control}`)).body.status === 'completed', 15_000, 100);
+  await waitFor(
+    'the other laned job to run',
+    async () => (await app.http.get(`/v1/jobs/${control}`)).body.status === 'completed',
+    15_000,
+    100,
+  );
   await new Promise((resolve) => setTimeout(resolve, 500));
   const job = (await app.http.get(`/v1/jobs/${id}`)).body;
   expect(job.status).toBe('cancelled');

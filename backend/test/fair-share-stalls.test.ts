@@ -154,12 +154,11 @@ it('adds a batch in the order the dispatch picked its jobs', async () => {
 
 describe('a dispatcher whose lanes cannot move', () => {
   const fair = () =>
-    new FairShare(
-      app.redis,
-      app.keys,
-      new Map([['demo', app.queue('demo')]]) as unknown as QueueRegistry,
-      { enabled: true, depth: 400, defaults: { maxRunning: undefined, maxPending: 1_000_000, weight: 1 } },
-    );
+    new FairShare(app.redis, app.keys, new Map([['demo', app.queue('demo')]]) as unknown as QueueRegistry, {
+      enabled: true,
+      depth: 400,
+      defaults: { maxRunning: undefined, maxPending: 1_000_000, weight: 1 },
+    });
 
   /** Runs a dispatcher (10 ms after a full pass, 400 ms idle) for `ms`; how often it ran the dispatch script. */
   async function dispatchCalls(ms: number, during?: (dispatcher: FairDispatcher) => Promise<void>): Promise<number> {
@@ -216,7 +215,8 @@ it('moves at most the budget of due jobs per promote run, across workspaces', as
     await app.redis.hset(`${prefix}args:demo:${ws}`, ...ids.flatMap((id) => [id, '{"p":0}']));
     await app.redis.zadd(`${prefix}timers:demo`, due, ws);
   }
-  const promote = () => app.redis.eval(PROMOTE_DUE_LANES, 0, prefix, 'demo', Date.now(), 1_000, 100) as Promise<[number, number]>;
+  const promote = () =>
+    app.redis.eval(PROMOTE_DUE_LANES, 0, prefix, 'demo', Date.now(), 1_000, 100) as Promise<[number, number]>;
   const [moved, stillDue] = await promote();
   // Before: 1,000 per workspace, so all 1,800 in one run.
   expect(moved).toBeLessThanOrEqual(1_000);
