@@ -16,12 +16,14 @@ import { waitFor } from './support/test-services';
 
 let app: TestFlightdeck;
 let other: { workspaceId: string; http: HttpClient };
+let third: { workspaceId: string; http: HttpClient };
 let workers: WorkerRuntime | undefined;
 const outcomes: JobAttemptOutcome[] = [];
 
 beforeAll(async () => {
   app = await startTestFlightdeck({ ROLES: 'api', KEEP_COMPLETED_JOBS: '0' });
   other = await app.createWorkspace('other');
+  third = await app.createWorkspace('third');
 });
 afterEach(async () => {
   await workers?.close(2_000);
@@ -54,13 +56,27 @@ const sleepJob = { type: 'demo.sleep', payload: { ms: 10 } };
 type Add = { name: string; data: { workspaceId: string }; opts: { jobId: string } };
 
 /** Runs the dispatch script once on the paused demo queue (as if resumed for that moment): what it took, in order. */
-async function dispatchOnce(target: number, batchId: string): Promise<Add[]> {
+async function dispatchOnce(target: number, batchId: string, workspaces = 0): Promise<Add[]> {
   const queue = app.queue('demo');
   const meta = queue.toKey('meta');
   const [, [, out]] = (await app.redis
     .multi()
     .hdel(meta, 'paused')
-    .eval(DISPATCH, 0, app.keys.fairPrefix, 'demo', queue.toKey(''), target, 0, 1, Date.now(), batchId, 1, 500)
+    .eval(
+      DISPATCH,
+      0,
+      app.keys.fairPrefix,
+      'demo',
+      queue.toKey(''),
+      target,
+      0,
+      1,
+      Date.now(),
+      batchId,
+      1,
+      500,
+      workspaces,
+    )
     .hset(meta, 'paused', 1)
     .exec()) as [unknown, [unknown, [number, number, string, number]]];
   return out[0] > 0 ? (JSON.parse(out[2]) as Add[]) : [];
@@ -150,6 +166,22 @@ it('adds a batch in the order the dispatch picked its jobs', async () => {
   await app.redis.zrem(app.keys.fairDispatchingAt('demo'), 'order');
   const mine = app.workspaceId;
   expect(batch.map((add) => add.data.workspaceId)).toEqual([other.workspaceId, mine, other.workspaceId, mine]);
+});
+
+it('looks at the workspaces of lowest pass only, as many as it is told', async () => {
+  await app.http.post('/v1/queues/demo/pause');
+  for (const http of [app.http, other.http, third.http])
+    expect((await http.post('/v1/jobs/batch', { jobs: Array.from({ length: 3 }, () => sleepJob) })).status).toBe(202);
+  await app.redis.zadd(app.keys.fairReady('demo'), 0, app.workspaceId, 1, other.workspaceId, 2, third.workspaceId);
+  const batch = await dispatchOnce(20, 'capped', 2);
+  await app.queue('demo').addBulk(batch as never);
+  await app.redis.hdel(app.keys.fairDispatching('demo'), 'capped');
+  await app.redis.zrem(app.keys.fairDispatchingAt('demo'), 'capped');
+  const taken = batch.map((add) => add.data.workspaceId);
+  expect(taken.filter((id) => id === third.workspaceId)).toEqual([]);
+  expect(taken.length).toBe(6);
+  // It stays in the round-robin for the next dispatch.
+  expect(await app.redis.zscore(app.keys.fairReady('demo'), third.workspaceId)).not.toBeNull();
 });
 
 describe('a dispatcher whose lanes cannot move', () => {

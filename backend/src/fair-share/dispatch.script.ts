@@ -14,7 +14,9 @@
  * first is added first. A paused queue gets nothing.
  *
  * ARGV: 1 fair prefix, 2 queue, 3 BullMQ key prefix of the queue, 4 target depth, 5 default maxRunning
- *   (0 = unlimited), 6 default weight, 7 now (ms), 8 batch id, 9 bucket of now, 10 most jobs to take.
+ *   (0 = unlimited), 6 default weight, 7 now (ms), 8 batch id, 9 bucket of now, 10 most jobs to take,
+ *   11 most workspaces to look at (the lowest passes; the others' turn comes as the passes grow; 0 or
+ *   absent = all).
  * Returns { taken, depth before, batch JSON or '', jobs active in BullMQ, blocked }: blocked = 1 when it
  * took nothing although lanes wait and the queue has room below the target — the queue is paused or every
  * laned workspace is at its running limit — so the caller need not ask again soon.
@@ -31,7 +33,7 @@ local active = rcall('LLEN', bull .. 'active')
 if rcall('HGET', bull .. 'meta', 'paused') ~= false then return { 0, depth, '', active, 1 } end
 local want = math.min(target - depth, most)
 if want <= 0 then return { 0, depth, '', active, 0 } end
-local entries = rcall('ZRANGE', ready, 0, -1, 'WITHSCORES')
+local entries = rcall('ZRANGE', ready, 0, (tonumber(ARGV[11]) or 0) - 1, 'WITHSCORES')
 if #entries == 0 then return { 0, depth, '', active, 0 } end
 
 local ws, pass, room, step, taken = {}, {}, {}, {}, {}

@@ -54,6 +54,11 @@ const SCRIPTS = {
 /** Most due jobs one promote script run moves (all workspaces together), and runs per promoteDue call. */
 const PROMOTE_PER_CALL = 1_000;
 const PROMOTE_ROUNDS = 20;
+/**
+ * Most workspaces one dispatch looks at, those of lowest pass (the script reads a few keys of each:
+ * ~25 ms of Redis for 1,000). Beyond that, a workspace waits until the passes of those served pass its own.
+ */
+const DISPATCH_WORKSPACES = 1_000;
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const newBatchId = () => `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
@@ -265,6 +270,7 @@ export class FairShare {
       batchId,
       Math.floor(Date.now() / STARTED_BUCKET_MS),
       most,
+      DISPATCH_WORKSPACES,
     ])) as [number, number, string, number, number];
     if (taken > 0) await this.addBatch(queue, batchId, JSON.parse(batch) as StoredAdd[]);
     return { taken, depth, active, blocked: blocked === 1 };
