@@ -1,5 +1,5 @@
 import type { FairShare, WorkspaceShare } from '@flightdeck/contract';
-import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type CSSResultGroup } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -7,6 +7,7 @@ import { formErrorsOf, messageOf } from '../../accounts/form-errors';
 import { ApiError } from '../../api/api-client';
 import type { FairShareApi } from '../../api/fair-share-api';
 import { FormSubmitController } from '../../controllers/form-submit-controller';
+import { PollController } from '../../controllers/poll-controller';
 import { formatCount, formatDuration } from '../../ops/ops-format';
 import {
   LIMIT_FIELDS,
@@ -61,64 +62,36 @@ export class FdFairSharePanel extends LitElement {
   @query('form.limits') private form?: HTMLFormElement;
 
   private readonly save = new FormSubmitController(this);
-  private pollTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Bumped to abandon readings under way (another API, or the panel closed). */
-  private generation = 0;
-  private polledApi: FairShareApi | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.restart();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.generation++;
-    clearTimeout(this.pollTimer);
-    this.polledApi = undefined;
-  }
-
-  protected override willUpdate(_changed: PropertyValues<this>): void {
-    if (this.isConnected && this.api !== this.polledApi) this.restart();
-  }
-
-  private restart(): void {
-    this.polledApi = this.api;
-    this.generation++;
-    clearTimeout(this.pollTimer);
-    this.share = null;
-    this.loadError = '';
-    this.refused = false;
-    this.unavailable = false;
-    this.editing = null;
-    if (this.api) void this.poll();
-  }
-
-  private async poll(): Promise<void> {
-    const api = this.api;
-    const generation = this.generation;
-    if (!api) return;
-    try {
-      const share = await api.getFairShare();
-      if (generation !== this.generation) return;
+  private readonly readings = new PollController<FairShareApi, FairShare>(this, {
+    api: () => this.api,
+    interval: () => this.pollInterval,
+    read: (api) => api.getFairShare(),
+    onRestart: () => {
+      this.share = null;
+      this.loadError = '';
+      this.refused = false;
+      this.unavailable = false;
+      this.editing = null;
+    },
+    onReading: (share) => {
       this.share = share;
       this.loadError = '';
-    } catch (error) {
-      if (generation !== this.generation) return;
+    },
+    onError: (error) => {
       // A server from before fair share: nothing to show, nothing to say.
       if (error instanceof ApiError && error.code === 'route_not_found') {
         this.unavailable = true;
-        return;
+        return false;
       }
       if (error instanceof ApiError && (error.status === 403 || error.isUnauthorized)) {
         this.refused = true;
         this.loadError = `The fair share is not available: ${error.message}`;
-        return;
+        return false;
       }
       this.loadError = `The fair share could not be read: ${messageOf(error)} Trying again…`;
-    }
-    this.pollTimer = setTimeout(() => void this.poll(), this.pollInterval);
-  }
+      return true;
+    },
+  });
 
   override render() {
     if (!this.api || this.unavailable) return nothing;

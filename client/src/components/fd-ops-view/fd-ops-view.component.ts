@@ -5,6 +5,7 @@ import { messageOf } from '../../accounts/form-errors';
 import { can, type WorkspaceAccess } from '../../accounts/workspace-access';
 import { ApiError, type OpsApi } from '../../api/api-client';
 import { fairShareApiOf } from '../../api/fair-share-api';
+import { PollController } from '../../controllers/poll-controller';
 import { JobFlow } from '../../ops/job-flow';
 import { formatDuration } from '../../ops/ops-format';
 import { OpsHistory } from '../../ops/ops-history';
@@ -63,13 +64,37 @@ export class FdOpsView extends LitElement {
   private flow = new JobFlow(Date.now());
   /** Server clock minus browser clock, from the last reading: events and readings carry server times. */
   private skewMs = 0;
-  private pollTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Bumped to abandon readings under way (another API, or the view closed). */
-  private generation = 0;
   private stopListening: (() => void) | undefined;
-  /** The API the readings come from, and the source the events come from, while connected. */
-  private polledApi: OpsApi | undefined;
+  /** The source the events come from, while connected. */
   private heardEvents: OpsEventSource | undefined;
+  private readonly readings = new PollController<OpsApi, OpsOverview>(this, {
+    api: () => this.api,
+    interval: () => this.pollInterval,
+    read: (api) => api.getOps(),
+    onRestart: () => {
+      this.history = new OpsHistory();
+      this.overview = null;
+      this.charts = null;
+      this.loadError = '';
+      this.refused = false;
+    },
+    onReading: (overview) => {
+      this.skewMs = Date.parse(overview.at) - Date.now() || 0;
+      this.history.add(overview);
+      this.overview = overview;
+      this.loadError = '';
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && (error.status === 403 || error.isUnauthorized)) {
+        this.refused = true;
+        this.loadError = `The ops figures are not available: ${error.message}`;
+        return false;
+      }
+      this.loadError = `The ops figures could not be read: ${messageOf(error)} Trying again…`;
+      return true;
+    },
+    afterReading: () => (this.charts = this.chartsNow()),
+  });
   private readonly queues = new OpsQueuesSection(this, {
     api: () => this.api,
     overview: () => this.overview,
@@ -88,36 +113,17 @@ export class FdOpsView extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.listen();
-    this.restart();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.generation++;
-    clearTimeout(this.pollTimer);
-    this.polledApi = undefined;
     this.stopListening?.();
     this.stopListening = undefined;
     this.heardEvents = undefined;
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
-    if (!this.isConnected) return;
-    if (this.events !== this.heardEvents) this.listen();
-    if (this.api !== this.polledApi) this.restart();
-  }
-
-  private restart(): void {
-    this.polledApi = this.api;
-    this.generation++;
-    clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-    this.history = new OpsHistory();
-    this.overview = null;
-    this.charts = null;
-    this.loadError = '';
-    this.refused = false;
-    if (this.api) void this.poll();
+    if (this.isConnected && this.events !== this.heardEvents) this.listen();
   }
 
   private listen(): void {
@@ -129,30 +135,6 @@ export class FdOpsView extends LitElement {
 
   private serverNow(): number {
     return Date.now() + this.skewMs;
-  }
-
-  private async poll(): Promise<void> {
-    const api = this.api;
-    const generation = this.generation;
-    if (!api) return;
-    try {
-      const overview = await api.getOps();
-      if (generation !== this.generation) return;
-      this.skewMs = Date.parse(overview.at) - Date.now() || 0;
-      this.history.add(overview);
-      this.overview = overview;
-      this.loadError = '';
-    } catch (error) {
-      if (generation !== this.generation) return;
-      if (error instanceof ApiError && (error.status === 403 || error.isUnauthorized)) {
-        this.refused = true;
-        this.loadError = `The ops figures are not available: ${error.message}`;
-        return;
-      }
-      this.loadError = `The ops figures could not be read: ${messageOf(error)} Trying again…`;
-    }
-    this.charts = this.chartsNow();
-    this.pollTimer = setTimeout(() => void this.poll(), this.pollInterval);
   }
 
   private chartsNow(): Charts {
