@@ -36,6 +36,7 @@ export interface ObserverReport {
 export class Observer {
   private socket?: Socket;
   private lastSeq: number | null = null;
+  private stopped = false;
   private readonly report: ObserverReport = { events: 0, reconnects: 0, resyncs: 0, gaps: 0, duplicates: 0 };
   readonly jobs = new Map<string, JobTimes>();
   private readonly listeners = new Set<() => void>();
@@ -62,6 +63,11 @@ export class Observer {
       if (resync.reason === 'overflow')
         socket.emit('subscribe', { topic: 'workspace', since: this.lastSeq ?? 0 }, () => undefined);
     });
+    // A gateway that stops (scale-in, rollout) disconnects its sockets itself; socket.io-client does
+    // not retry those, so a client connects again, as the console and the SDK do.
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect' && !this.stopped) setTimeout(() => socket.connect(), 500);
+    });
     let first = true;
     const subscribed = new Promise<void>((resolve, reject) => {
       socket.on('connect', () => {
@@ -81,7 +87,13 @@ export class Observer {
     await subscribed;
   }
 
+  /** The last seq seen (null before the first subscribe answered). */
+  get seen(): number | null {
+    return this.lastSeq;
+  }
+
   stop(): ObserverReport {
+    this.stopped = true;
     this.socket?.disconnect();
     return { ...this.report };
   }
