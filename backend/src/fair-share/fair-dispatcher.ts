@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { RedisLease } from '../ops/redis-lease';
 import type { FairShare } from './fair-share';
 import { sweepRunningSets } from './running-sweep';
+import { WakeablePause } from '../wakeable-pause';
 
 export interface FairDispatcherOptions {
   /** Pause after a pass that moved jobs to BullMQ (more may fit soon). */
@@ -49,7 +50,7 @@ export class FairDispatcher {
   private readonly sweepLease: RedisLease;
   private running = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pauses = new WakeablePause();
   private nudged = false;
   private lastRecovery = 0;
   private lastSweep = 0;
@@ -76,14 +77,14 @@ export class FairDispatcher {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.pauses.wake();
     await this.loop;
   }
 
   /** Jobs entered a lane: refill now rather than after the idle pause. */
   nudge(): void {
     this.nudged = true;
-    this.wake?.();
+    this.pauses.wake();
   }
 
   /**
@@ -159,15 +160,6 @@ export class FairDispatcher {
   }
 
   private pause(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(), ms);
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      this.wake = done;
-    });
+    return this.running ? this.pauses.for(ms) : Promise.resolve();
   }
 }

@@ -7,6 +7,7 @@ import { dueJobsPromoted } from '../metrics';
 import { RedisLease } from '../ops/redis-lease';
 import { PROMOTE_DUE_JOBS } from './promote-due-jobs.script';
 import type { QueueRegistry } from './queue-registry';
+import { WakeablePause } from '../wakeable-pause';
 
 export interface DueJobPromoterOptions {
   /** Pause between two passes over the queues (`DUE_JOB_POLL_MS`). */
@@ -46,7 +47,7 @@ export class DueJobPromoter {
   private running = false;
   private stopping = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pauses = new WakeablePause();
 
   /** `redis` may be shared: each call is one short script. */
   constructor(
@@ -74,7 +75,7 @@ export class DueJobPromoter {
   async stop(): Promise<void> {
     this.running = false;
     this.stopping = true;
-    this.wake?.();
+    this.pauses.wake();
     await this.loop;
     // Another process takes over at its next pass instead of when the lease runs out.
     await this.lease.release().catch(() => undefined);
@@ -168,15 +169,6 @@ export class DueJobPromoter {
   }
 
   private pause(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(), ms);
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      this.wake = done;
-    });
+    return this.running ? this.pauses.for(ms) : Promise.resolve();
   }
 }
