@@ -5,12 +5,11 @@ import {
   JOB_TYPES,
   decodeWorkspaceEntry,
   defineJobType,
-  startWorkers,
   type AnyJobType,
   type WorkerRuntime,
 } from '@flightdeck/workers';
 import { DueJobPromoter } from '../src/jobs/due-job-promoter';
-import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, waitForJobStatus } from './support/http-client';
 import { waitFor } from './support/test-services';
 
@@ -62,15 +61,9 @@ async function stateEvents(app: TestFlightdeck, jobId: string): Promise<StreamEv
 }
 
 const startDemoWorkers = (app: TestFlightdeck) =>
-  startWorkers({
-    redisUrl: app.namespace.redisUrl,
-    prefix: app.namespace.prefix,
+  startTestWorkers(app, {
     queues: ['demo'],
     jobTypes: new Map([...JOB_TYPES, ['demo.sleep', flakySleep]]),
-    lockDurationMs: 5_000,
-    progressIntervalMs: 0,
-    events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
-    logger: pino({ level: 'silent' }),
   });
 
 describe('due delayed jobs on an api-only process with no worker', () => {

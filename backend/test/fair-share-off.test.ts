@@ -1,8 +1,7 @@
-import pino from 'pino';
-import { startWorkers, type WorkerRuntime } from '@flightdeck/workers';
+import { type WorkerRuntime } from '@flightdeck/workers';
 import { FairShare } from '../src/fair-share/fair-share';
 import type { QueueRegistry } from '../src/jobs/queue-registry';
-import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
 import { waitFor } from './support/test-services';
 
 // FAIR_SHARE=off decides admission only: new jobs go straight to BullMQ with no pending limit, but the
@@ -24,15 +23,9 @@ afterAll(async () => {
 });
 
 const startDemoWorkers = () =>
-  startWorkers({
-    redisUrl: app.namespace.redisUrl,
-    prefix: app.namespace.prefix,
+  startTestWorkers(app, {
     queues: ['demo'],
     concurrency: 2,
-    lockDurationMs: 5_000,
-    progressIntervalMs: 0,
-    events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
-    logger: pino({ level: 'silent' }),
   });
 
 /** A FairShare with fair share on, as the deployment before the switch had it. */

@@ -1,11 +1,11 @@
 import pino from 'pino';
-import { startWorkers, type JobAttemptOutcome, type WorkerRuntime } from '@flightdeck/workers';
+import { type JobAttemptOutcome, type WorkerRuntime } from '@flightdeck/workers';
 import { DISPATCH } from '../src/fair-share/dispatch.script';
 import { FairDispatcher } from '../src/fair-share/fair-dispatcher';
 import { FairShare } from '../src/fair-share/fair-share';
 import { PROMOTE_DUE_LANES } from '../src/fair-share/promote-due-lanes.script';
 import type { QueueRegistry } from '../src/jobs/queue-registry';
-import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
 import type { HttpClient } from './support/http-client';
 import { waitFor } from './support/test-services';
 
@@ -38,15 +38,9 @@ afterAll(async () => {
 });
 
 const startDemoWorkers = () =>
-  startWorkers({
-    redisUrl: app.namespace.redisUrl,
-    prefix: app.namespace.prefix,
+  startTestWorkers(app, {
     queues: ['demo'],
     concurrency: 1,
-    lockDurationMs: 5_000,
-    progressIntervalMs: 0,
-    events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
-    logger: pino({ level: 'silent' }),
     metrics: { jobFinished: ({ outcome }) => outcomes.push(outcome) },
   });
 

@@ -1,10 +1,9 @@
-import pino from 'pino';
 import type { Job } from '@flightdeck/contract';
-import { startWorkers, type WorkerRuntime } from '@flightdeck/workers';
+import { type WorkerRuntime } from '@flightdeck/workers';
 import { DISPATCH } from '../src/fair-share/dispatch.script';
 import { STARTED_BUCKET_MS } from '../src/fair-share/fair-share-keys';
 import { laneBacklog, laneCounts, readFairShareUsage } from '../src/fair-share/fair-share-usage';
-import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
 import type { HttpClient } from './support/http-client';
 import { waitFor } from './support/test-services';
 
@@ -32,15 +31,9 @@ afterAll(async () => {
 });
 
 const startDemoWorkers = (concurrency: number) =>
-  startWorkers({
-    redisUrl: app.namespace.redisUrl,
-    prefix: app.namespace.prefix,
+  startTestWorkers(app, {
     queues: ['demo'],
     concurrency,
-    lockDurationMs: 5_000,
-    progressIntervalMs: 0,
-    events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
-    logger: pino({ level: 'silent' }),
   });
 
 const sleep = (ms: number, extra: Record<string, unknown> = {}) => ({ type: 'demo.sleep', payload: { ms }, ...extra });

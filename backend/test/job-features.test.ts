@@ -1,8 +1,7 @@
-import pino from 'pino';
 import type { StreamEvent } from '@flightdeck/contract';
-import { JobEventStream, decodeWorkspaceEntry, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
+import { JobEventStream, decodeWorkspaceEntry, type WorkerRuntime } from '@flightdeck/workers';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
-import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpClient, waitForJobStatus } from './support/http-client';
 
 // The job features of CONTRACT.md ("Job features") beyond the basic life cycle: priority, backoff,
@@ -50,15 +49,9 @@ describe('priority, on an api-only process with workers started later', () => {
     }
     const byId = new Map(ids.map((id, index) => [id, priorities[index]]));
 
-    workers = await startWorkers({
-      redisUrl: app.namespace.redisUrl,
-      prefix: app.namespace.prefix,
+    workers = await startTestWorkers(app, {
       queues: ['demo'],
       concurrency: 1,
-      lockDurationMs: 5_000,
-      progressIntervalMs: 0,
-      events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
-      logger: pino({ level: 'silent' }),
     });
     for (const id of ids) await waitForJobStatus(app.http, id!, 'completed');
 

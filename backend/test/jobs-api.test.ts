@@ -1,8 +1,7 @@
 import { Job as BullJob, Queue } from 'bullmq';
-import pino from 'pino';
-import { decodeWorkspaceEntry, startWorkers, type WorkerRuntime } from '@flightdeck/workers';
+import { decodeWorkspaceEntry, type WorkerRuntime } from '@flightdeck/workers';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
-import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpAnswer, type HttpClient, waitForJobStatus } from './support/http-client';
 import { waitFor } from './support/test-services';
 
@@ -810,14 +809,7 @@ describe('an API-only process (no worker)', () => {
     expect((await demoQueue()).counts.queued).toBe(before - 1);
 
     // Workers that start now run everything still queued, but not the cancelled job.
-    workers = await startWorkers({
-      redisUrl: app.namespace.redisUrl,
-      prefix: app.namespace.prefix,
-      lockDurationMs: 5_000,
-      progressIntervalMs: 0,
-      events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
-      logger: pino({ level: 'silent' }),
-    });
+    workers = await startTestWorkers(app);
     await waitForJobStatus(app.http, other.id, 'completed');
     await waitFor('the queue to drain', async () => (await demoQueue()).counts.queued === 0);
     expect((await app.http.get(`/v1/jobs/${job.id}`)).body.status).toBe('cancelled');

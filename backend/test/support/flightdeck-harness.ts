@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { ulid } from 'ulid';
-import { redisKeys } from '@flightdeck/workers';
+import { redisKeys, startWorkers, type WorkerRuntime, type WorkerRuntimeOptions } from '@flightdeck/workers';
 import { API_KEY_SCOPES } from '@flightdeck/contract';
 import { createApiKey, generateApiKey } from '../../src/accounts/api-keys';
 import { loadConfig, type Config } from '../../src/config';
@@ -119,4 +119,23 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
       await redis.quit();
     },
   };
+}
+
+/**
+ * BullMQ workers in the test process against the app's Redis and prefix, as a `worker` role runs them
+ * (short locks, every progress tick sent, quiet); `options` adds or overrides (queues, concurrency…).
+ */
+export function startTestWorkers(
+  app: Pick<TestFlightdeck, 'namespace' | 'config'>,
+  options: Partial<WorkerRuntimeOptions> = {},
+): Promise<WorkerRuntime> {
+  return startWorkers({
+    redisUrl: app.namespace.redisUrl,
+    prefix: app.namespace.prefix,
+    lockDurationMs: 5_000,
+    progressIntervalMs: 0,
+    events: { retainedEvents: app.config.EVENT_RETENTION, snapshotTtlSeconds: app.config.SNAPSHOT_TTL_SECONDS },
+    logger: pino({ level: 'silent' }),
+    ...options,
+  });
 }
