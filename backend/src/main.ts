@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
+  // Node still ends the process on an uncaught error; this only says why, in the log's own format.
+  process.on('uncaughtExceptionMonitor', (error, origin) => logger.fatal({ err: error, origin }, 'uncaught error'));
   const flightdeck = await startFlightdeck(config, logger);
 
   const base = `http://localhost:${flightdeck.port}`;

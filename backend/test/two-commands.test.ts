@@ -48,7 +48,9 @@ async function startAndStop(clone: FreshClone, env: Record<string, string>, asNo
     });
     // The script gave its process to the server (exec): the signal reaches Flightdeck itself.
     process.kill(run.child.pid!, 'SIGTERM');
-    expect(await run.exited).toBe(0);
+    const code = await run.exited;
+    // The output tells why when it did not stop cleanly.
+    expect({ code, output: code === 0 ? '' : run.output() }).toEqual({ code: 0, output: '' });
     return run.output();
   } finally {
     try {

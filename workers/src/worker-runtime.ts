@@ -269,7 +269,9 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   });
   await subscriber.subscribe(keys.cancellations);
 
-  for (const worker of workers) void worker.run();
+  // As BullMQ's own autorun does: a run that fails (its connection closed while it started) is an
+  // 'error' event, logged, never an unhandled rejection that ends the process.
+  for (const worker of workers) worker.run().catch((error: unknown) => worker.emit('error', error as Error));
   logger.info({ queues: workers.map((worker) => worker.name) }, 'workers started');
 
   return {

@@ -61,7 +61,9 @@ export class PresenceHub {
     this.subscriber = redis.duplicate({ maxRetriesPerRequest: null });
     this.subscriber.on('error', (error) => logger.warn({ err: error }, 'presence subscriber error'));
     this.subscriber.on('message', (_channel: string, message: string) => void this.onMessage(message));
-    void this.subscriber.subscribe(keys.presenceChanges);
+    this.subscriber
+      .subscribe(keys.presenceChanges)
+      .catch((error: unknown) => logger.warn({ err: error }, 'presence subscriber could not subscribe'));
     this.refresher = setInterval(() => void this.refresh(), PRESENCE_REFRESH_MS);
     this.refresher.unref();
   }

@@ -106,7 +106,7 @@ export class WebhookDeliverer implements WebhookEnqueuer {
   }
 
   start(): void {
-    void this.worker.run();
+    this.worker.run().catch((error: unknown) => this.worker.emit('error', error as Error));
   }
 
   async close(): Promise<void> {
