@@ -190,28 +190,7 @@ export class FdJobsFilters extends LitElement {
           </div>
           ${
             rangeValue === CUSTOM
-              ? html`
-                  <div class="field field--more">
-                    <label for="from">From</label>
-                    <input
-                      id="from"
-                      class="input"
-                      type="datetime-local"
-                      .value=${localInputFromIso(filters.from)}
-                      @change=${(event: Event) => this.onTime('from', event)}
-                    />
-                  </div>
-                  <div class="field field--more">
-                    <label for="to">To</label>
-                    <input
-                      id="to"
-                      class="input"
-                      type="datetime-local"
-                      .value=${localInputFromIso(filters.to)}
-                      @change=${(event: Event) => this.onTime('to', event)}
-                    />
-                  </div>
-                `
+              ? html`${this.renderTimeField('from', 'From')} ${this.renderTimeField('to', 'To')}`
               : nothing
           }
         </form>
@@ -338,6 +317,20 @@ export class FdJobsFilters extends LitElement {
       return;
     }
     this.change(value ? { ...rest, range: value as RelativeRange } : rest);
+  }
+
+  /** One end of the custom time range. */
+  private renderTimeField(name: 'from' | 'to', label: string) {
+    return html`<div class="field field--more">
+      <label for=${name}>${label}</label>
+      <input
+        id=${name}
+        class="input"
+        type="datetime-local"
+        .value=${localInputFromIso(this.filters[name])}
+        @change=${(event: Event) => this.onTime(name, event)}
+      />
+    </div>`;
   }
 
   private onTime(name: 'from' | 'to', event: Event): void {
