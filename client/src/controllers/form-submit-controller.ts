@@ -39,6 +39,23 @@ export class FormSubmitController implements ReactiveController {
     return true;
   }
 
+  /**
+   * {@link run} with what the submission needs (the API, say) handed to `submit`; without it, nothing
+   * runs and the form shows `missing` instead. Returns whether it ran.
+   */
+  async runWith<Needed>(
+    needed: Needed | null | undefined,
+    missing: string,
+    submit: (needed: Needed) => Promise<void>,
+    onError?: (error: unknown) => Promise<string> | string,
+  ): Promise<boolean> {
+    if (needed === null || needed === undefined) {
+      this.fail(missing);
+      return false;
+    }
+    return this.run(() => submit(needed), onError);
+  }
+
   /** Shows a failure for the whole form. */
   fail(message: string): void {
     this.failure = message;

@@ -151,13 +151,10 @@ export class FdAuthForm extends LitElement {
       return;
     }
     this.errors = {};
-    const api = this.api;
-    if (!api) {
-      this.submit.fail('The console is not connected to a Flightdeck server.');
-      return;
-    }
-    await this.submit.run(
-      async () => {
+    await this.submit.runWith(
+      this.api,
+      'The console is not connected to a Flightdeck server.',
+      async (api) => {
         const session = signUp?.ok ? await api.signUp(signUp.value) : await api.signIn(checked.value);
         this.dispatchEvent(signedInEvent(session));
       },

@@ -120,13 +120,10 @@ export class FdSubmitForm extends LitElement {
       return;
     }
     this.errors = {};
-    const api = this.api;
-    if (!api) {
-      this.submit.fail('Not connected: enter an API key first.');
-      return;
-    }
-    await this.submit.run(
-      async () => {
+    await this.submit.runWith(
+      this.api,
+      'Not connected: enter an API key first.',
+      async (api) => {
         const job = await api.submitJob({ type: 'demo.sleep', payload: { ...checked.payload } });
         this.submitted = `Submitted job ${shortId(job.id)}.`;
         this.dispatchEvent(jobSubmittedEvent(job));

@@ -158,13 +158,10 @@ export class FdWorkspaceSwitcher extends LitElement {
       this.nameInput?.focus();
       return;
     }
-    const api = this.api;
-    if (!api) {
-      this.createForm.fail('Sign in to create a workspace.');
-      return;
-    }
-    await this.createForm.run(
-      async () => {
+    await this.createForm.runWith(
+      this.api,
+      'Sign in to create a workspace.',
+      async (api) => {
         const created = await api.createWorkspace({ name: name.value });
         if (this.nameInput) this.nameInput.value = '';
         this.open = false;
