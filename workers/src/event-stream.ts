@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import {
   FINAL_EVENT_TYPES,
+  PROGRESS_EVENT_TYPES,
   type ActivityRef,
   type Actor,
   type Claim,
@@ -55,10 +56,9 @@ export interface JobNoteDraft {
 
 // One atomic step per event: take the workspace's next seq, merge the job's snapshot, then append
 // the event to the workspace's stream (trimmed) and to the history stream the MongoDB projector
-// reads. Every event about a job carries the whole job, as REST shows it — as drafted when the
-// draft is whole (a submit), else merged from the snapshot (field `j`, its hash as a JSON array) —
-// so a reader never has to look the job up. (Progress and log events are coalesced per job, so
-// carrying the whole job costs at most a few snapshot reads a second per running job.)
+// reads. Every state change carries the whole job, as REST shows it — as drafted when the draft is
+// whole (a submit), else merged from the snapshot (field `j`, its hash as a JSON array) — so a
+// reader never has to look the job up. Progress and log events carry only what changed.
 //
 // A final event (completed, failed, cancelled) also takes the job out of the workspace's fair-share
 // running set (KEYS[4]; idempotent, so whichever of a worker, a remote worker or the reconciler
@@ -107,12 +107,14 @@ return seqs
 `;
 
 /**
- * Whether an event's job comes from the snapshot: not when the draft already is the whole job. Notes
- * (claims, comments) take it from the snapshot too, when there is one, so that the last event of a
- * finished job carries its final state even when someone comments on it afterwards.
+ * Whether an event's job comes from the snapshot: not when the draft already is the whole job, and
+ * not for progress and log events, the chattiest, which carry only what changed (the contract lets
+ * them). Notes (claims, comments) take it from the snapshot, when there is one, so that the last
+ * event of a finished job carries its final state even when someone comments on it afterwards.
  */
 function needsSnapshot(draft: EventDraft): boolean {
   if (!draft.job) return true;
+  if (PROGRESS_EVENT_TYPES.includes(draft.type)) return false;
   return !(draft.job.type && draft.job.createdAt && 'payload' in draft.job);
 }
 
