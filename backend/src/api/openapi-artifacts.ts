@@ -7,15 +7,10 @@ import {
   listArtifactsQuerySchema,
   uploadArtifactQuerySchema,
 } from '@flightdeck/contract';
-import { resourceIdSchema } from './path-params';
+import { idParams, jobIdParams } from './openapi-params';
 import { errors, json } from './openapi-helpers';
 
-const jobIdParams = z.object({
-  id: resourceIdSchema.meta({ description: 'Job id', example: '01JF0000000000000000000000' }),
-});
-const artifactIdParams = z.object({
-  id: artifactIdSchema.meta({ description: 'Artifact id', example: '01JF0000000000000000000000' }),
-});
+const artifactIdParams = idParams('id', 'Artifact id', artifactIdSchema);
 const binary = z.string().meta({ format: 'binary' });
 
 /** Artifacts: uploading, downloading (whole or a byte range), deleting and listing a job's files. */

@@ -1,12 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
 import { fairShareSchema, setWorkspaceLimitsSchema, workspaceLimitsAnswerSchema } from '@flightdeck/contract';
 import { errors, json, requiredJson } from './openapi-helpers';
-import { resourceIdSchema } from './path-params';
+import { idParams } from './openapi-params';
 
-const workspaceIdParams = z.object({
-  workspaceId: resourceIdSchema.meta({ description: 'Workspace id', example: '01JF0000000000000000000000' }),
-});
+const workspaceIdParams = idParams('workspaceId', 'Workspace id');
 
 /** Fair share between workspaces: what each gets, and the limits operators set per workspace. */
 export function registerFairSharePaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {

@@ -1,12 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
 import { createScheduleSchema, scheduleListSchema, scheduleSchema, updateScheduleSchema } from '@flightdeck/contract';
 import { errors, json, requiredJson } from './openapi-helpers';
-import { resourceIdSchema } from './path-params';
+import { idParams } from './openapi-params';
 
-const scheduleIdParams = z.object({
-  id: resourceIdSchema.meta({ description: 'Schedule id', example: '01JF0000000000000000000000' }),
-});
+const scheduleIdParams = idParams('id', 'Schedule id');
 
 /** Schedules: cron expressions that submit a job at each run. */
 export function registerSchedulePaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {

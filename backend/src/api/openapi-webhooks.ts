@@ -9,11 +9,8 @@ import {
   webhookSecretSchema,
 } from '@flightdeck/contract';
 import { resourceIdSchema } from './path-params';
+import { jobIdParams } from './openapi-params';
 import { errors, json, requiredJson } from './openapi-helpers';
-
-const jobIdParams = z.object({
-  id: resourceIdSchema.meta({ description: 'Job id', example: '01JF0000000000000000000000' }),
-});
 
 /** Webhooks: a job's delivery attempts, the workspace's signing secret and its endpoints. */
 export function registerWebhookPaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {

@@ -20,13 +20,11 @@ import { registerFairSharePaths } from './openapi-fair-share';
 import { registerJobTypePaths } from './openapi-job-types';
 import { registerSchedulePaths } from './openapi-schedules';
 import { registerWebhookPaths } from './openapi-webhooks';
-import { queueNameSchema, resourceIdSchema } from './path-params';
+import { queueNameSchema } from './path-params';
+import { jobIdParams } from './openapi-params';
 import { errors, json, requiredJson } from './openapi-helpers';
 import { withImplicitAnswers } from './openapi-implicit-answers';
 
-const jobIdParams = z.object({
-  id: resourceIdSchema.meta({ description: 'Job id', example: '01JF0000000000000000000000' }),
-});
 const queueNameParams = z.object({ name: queueNameSchema.meta({ description: 'Queue name', example: 'demo' }) });
 const queueSchema = z
   .object({
