@@ -12,6 +12,7 @@ import { KUBE_STATE_METRICS, flightdeckMetricNames, metricNames } from './promql
 import { modelShapes } from './model-shapes';
 import { KEDA_SCALEDOBJECT_SPEC_FIELDS } from './crd-fields';
 import { CRD_SHAPES, fieldPaths, strictChecker, type Shape } from './strict-shapes';
+import { validateModels } from './model-validation';
 import { K8S, OVERLAYS, ROOT, has, render, type Obj } from './render';
 import { AVAILABILITY_MIN_REPLICAS, evaluateFormula } from './keda-formula';
 
@@ -27,16 +28,6 @@ if (!HAS_COMPOSE)
   console.warn(
     'deploy tests: docker-compose not installed, compose check SKIPPED (bash scripts/install-deploy-tools.sh)',
   );
-
-/** Validates objects with kubernetes-models / @kubernetes-models/keda (ES modules: run in a child Node). */
-function validateModels(objects: Obj[]): { name: string; known: boolean; errors: string[] }[] {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'validate-models.mjs')], {
-    input: JSON.stringify(objects),
-    encoding: 'utf8',
-    cwd: ROOT,
-  });
-  return JSON.parse(out);
-}
 
 /** Kinds with no model package here: checked by their strict shape only. */
 const SHAPE_ONLY = new Set(['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute']);

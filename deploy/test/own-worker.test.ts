@@ -7,7 +7,6 @@
  * numbers are those GET /v1/queues shows for a registered queue and its query reads a metric
  * Flightdeck exports.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { REGISTERED_QUEUE_SCALING } from '../../backend/src/job-types/registered
 import { CRD_SHAPES, strictChecker, type Shape } from './strict-shapes';
 import { modelShapes } from './model-shapes';
 import { flightdeckMetricNames, metricNames } from './promql-metrics';
+import { validateModels } from './model-validation';
 import { K8S, ROOT, envValue, has, render, type Obj } from './render';
 
 const COMPONENT = path.join(K8S, 'components', 'own-worker');
@@ -25,15 +25,6 @@ const PLACEHOLDERS = ['REPLACE_ME_WORKER_IMAGE', 'REPLACE_ME_QUEUE'];
 const MARGIN_SECONDS = 10;
 
 const strictErrors = strictChecker({ ...modelShapes(ROOT), ...CRD_SHAPES } as Record<string, Shape>);
-
-function validateModels(objects: Obj[]): { name: string; known: boolean; errors: string[] }[] {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'validate-models.mjs')], {
-    input: JSON.stringify(objects),
-    encoding: 'utf8',
-    cwd: ROOT,
-  });
-  return JSON.parse(out);
-}
 
 /** The component alone, as a kustomization that uses it and changes nothing. */
 function renderComponentAlone(): Obj[] {
