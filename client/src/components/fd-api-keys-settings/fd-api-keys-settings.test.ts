@@ -1,26 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
+// The API keys page of workspace "acme" over a scripted API; the test says who is looking
+// (`window.setUp({ access })`) after scripting the answers.
 const FIXTURE_SCRIPT = `
   import './components/fd-api-keys-settings/fd-api-keys-settings.component';
-  import { ApiClient } from './api/api-client';
-  import { fakeServer } from '../test/support/fake-server';
+  import { appendOnSetUp, scriptedApi } from '../test/support/scripted-page';
 
-  const page = window as unknown as Record<string, unknown>;
-  const server = fakeServer();
-  page.server = server;
-  page.setUp = (access: never) => {
-    const settings = document.createElement('fd-api-keys-settings');
-    settings.setAttribute('workspace-name', 'Acme');
-    settings.access = access;
-    settings.api = new ApiClient({ workspace: 'acme', fetch: server.fetch });
-    document.body.append(settings);
-  };
+  appendOnSetUp('fd-api-keys-settings', { 'workspace-name': 'Acme' }, { api: scriptedApi('acme').api });
 `;
 
 const apiKey = (id: string, name: string, overrides: Record<string, unknown> = {}) => ({
@@ -40,21 +31,12 @@ const KEYS = [
 ];
 const SECRET = 'fd_k3_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 async function open(role: string, answers: FakeServer['answers'] = {}): Promise<Page> {
-  fixture = await openFixture(browser, { script });
-  await fixture.page.evaluate(
-    ({ role, keys, answers }) => {
-      const page = window as unknown as { server: FakeServer; setUp: (access: unknown) => void };
-      page.server.answers = { 'GET /v1/api-keys': { status: 200, body: { items: keys } }, ...answers };
-      page.setUp({ kind: 'member', role });
-    },
-    { role, keys: KEYS, answers },
+  fixture = await pages.openSetUp(
+    { 'GET /v1/api-keys': { status: 200, body: { items: KEYS } }, ...answers },
+    { access: { kind: 'member', role } },
   );
   await fixture.page.getByRole('heading', { name: 'API keys' }).waitFor();
   return fixture.page;

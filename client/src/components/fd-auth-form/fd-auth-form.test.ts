@@ -1,25 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The form, talking to a scripted API through the real ApiClient (so the error bodies and headers
 // are read as in production). `window.server` is the fake; `window.signedIn` collects fd-signed-in.
 const FIXTURE_SCRIPT = `
   import './components/fd-auth-form/fd-auth-form.component';
-  import { ApiClient } from './api/api-client';
-  import { fakeServer } from '../test/support/fake-server';
+  import { scriptedApi } from '../test/support/scripted-page';
 
   const page = window as unknown as Record<string, unknown>;
-  const server = fakeServer();
-  page.server = server;
   page.signedIn = [];
   const form = document.createElement('fd-auth-form');
   form.mode = (new URLSearchParams(location.search).get('mode') ?? 'sign-in') as 'sign-in';
-  form.api = new ApiClient({ fetch: server.fetch });
+  form.api = scriptedApi().api;
   document.addEventListener('fd-signed-in', (event) => (page.signedIn as unknown[]).push(event.detail.session));
   document.body.append(form);
 `;
@@ -29,14 +24,10 @@ const SESSION = {
   workspaces: [{ id: 'w1', slug: 'ada', name: 'Ada', role: 'owner' }],
 };
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 async function open(mode: 'sign-in' | 'sign-up', answers: FakeServer['answers'] = {}) {
-  fixture = await openFixture(browser, { script, path: `/?mode=${mode}` });
+  fixture = await pages.open({ path: `/?mode=${mode}` });
   await fixture.page.evaluate((scripted) => {
     (window as unknown as { server: FakeServer }).server.answers = scripted;
   }, answers);

@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // A button that asks, and one that asks with an option; `window.answers` collects what each
@@ -33,14 +31,11 @@ const FIXTURE_SCRIPT = `
   });
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
+const pages = fixturePages(FIXTURE_SCRIPT);
+
 beforeEach(async () => {
-  fixture = await openFixture(browser, { script });
+  fixture = await pages.open();
 });
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
 
 /** The page's answers once there are `count` of them (a promise settles a moment after the dialog closes). */
 async function answers(count: number): Promise<unknown[]> {

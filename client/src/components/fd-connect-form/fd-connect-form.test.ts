@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The form alone; `window.seen` collects the `fd-connect` keys and `toggle`s it fires.
@@ -17,14 +15,11 @@ const FIXTURE_SCRIPT = `
   form.addEventListener('toggle', () => page.seen.push('toggle ' + form.open));
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
+const pages = fixturePages(FIXTURE_SCRIPT);
+
 beforeEach(async () => {
-  fixture = await openFixture(browser, { script });
+  fixture = await pages.open();
 });
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
 
 const seen = () => fixture.page.evaluate(() => (window as unknown as { seen: string[] }).seen);
 const focusedId = () =>

@@ -1,21 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([
-    launchChromium(),
-    bundleForBrowser(`import './components/fd-connection-indicator/fd-connection-indicator.component';`),
-  ]);
-});
+const pages = fixturePages(`import './components/fd-connection-indicator/fd-connection-indicator.component';`);
+
 beforeEach(async () => {
-  fixture = await openFixture(browser, { script, body: '<fd-connection-indicator></fd-connection-indicator>' });
+  fixture = await pages.open({ body: '<fd-connection-indicator></fd-connection-indicator>' });
 });
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
 
 describe('fd-connection-indicator', () => {
   it('is a status region named after the connection state, and reads the state aloud when it changes', async () => {

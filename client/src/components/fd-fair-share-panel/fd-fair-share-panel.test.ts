@@ -1,28 +1,19 @@
 import type { FairShare, WorkspaceShare } from '@flightdeck/contract';
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeAnswer, FakeServer } from '../../../test/support/fake-server';
+import { fixturePages, setUpPage } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The panel over a scripted API (the console's ApiClient with a fake fetch), acting in workspace
 // "acme"; the test scripts the answers, then calls `window.setUp()`.
 const FIXTURE_SCRIPT = `
   import './components/fd-fair-share-panel/fd-fair-share-panel.component';
-  import { ApiClient } from './api/api-client';
   import { fairShareApiOf } from './api/fair-share-api';
-  import { fakeServer } from '../test/support/fake-server';
+  import { appendOnSetUp, scriptedApi } from '../test/support/scripted-page';
 
-  const page = window as unknown as Record<string, unknown>;
-  const server = fakeServer();
-  page.server = server;
-  page.setUp = () => {
-    const panel = document.createElement('fd-fair-share-panel');
-    panel.api = fairShareApiOf(new ApiClient({ workspace: 'acme', fetch: server.fetch }));
-    document.body.append(panel);
-  };
+  appendOnSetUp('fd-fair-share-panel', {}, { api: fairShareApiOf(scriptedApi('acme').api) });
 `;
 
 const T0 = Date.UTC(2026, 11, 7, 18, 0, 0);
@@ -73,21 +64,13 @@ const bobTrickling = line({
   share: 0.25,
 });
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 async function open(answers: FakeServer['answers']): Promise<Page> {
-  fixture = await openFixture(browser, { script });
+  fixture = await pages.open();
   const { page } = fixture;
   await page.clock.install({ time: T0 });
-  await page.evaluate((answers) => {
-    const page = window as unknown as { server: FakeServer; setUp: () => void };
-    page.server.answers = answers;
-    page.setUp();
-  }, answers);
+  await setUpPage(page, answers);
   return page;
 }
 

@@ -1,26 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
+// The job types page of workspace "acme" over a scripted API; the test says who is looking
+// (`window.setUp({ access })`) after scripting the answers.
 const FIXTURE_SCRIPT = `
   import './components/fd-job-types-page/fd-job-types-page.component';
-  import { ApiClient } from './api/api-client';
-  import { fakeServer } from '../test/support/fake-server';
+  import { appendOnSetUp, scriptedApi } from '../test/support/scripted-page';
 
-  const page = window as unknown as Record<string, unknown>;
-  const server = fakeServer();
-  page.server = server;
-  page.setUp = (access: never) => {
-    const types = document.createElement('fd-job-types-page');
-    types.setAttribute('workspace', 'acme');
-    types.access = access;
-    types.api = new ApiClient({ workspace: 'acme', fetch: server.fetch });
-    document.body.append(types);
-  };
+  appendOnSetUp('fd-job-types-page', { workspace: 'acme' }, { api: scriptedApi('acme').api });
 `;
 
 const TYPES = [
@@ -69,21 +60,12 @@ const TYPES = [
 
 const JOB = { id: '01JOB', type: 'email.render', status: 'queued' };
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 async function open(role: string, answers: FakeServer['answers'] = {}): Promise<Page> {
-  fixture = await openFixture(browser, { script });
-  await fixture.page.evaluate(
-    ({ role, types, answers }) => {
-      const page = window as unknown as { server: FakeServer; setUp: (access: unknown) => void };
-      page.server.answers = { 'GET /v1/job-types': { status: 200, body: { types } }, ...answers };
-      page.setUp({ kind: 'member', role });
-    },
-    { role, types: TYPES, answers },
+  fixture = await pages.openSetUp(
+    { 'GET /v1/job-types': { status: 200, body: { types: TYPES } }, ...answers },
+    { access: { kind: 'member', role } },
   );
   await fixture.page.getByRole('heading', { name: 'Job types', exact: true }).waitFor();
   return fixture.page;

@@ -1,36 +1,24 @@
 import type { Job } from '@flightdeck/contract';
-import type { Browser } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 import { buildJob } from '../../../test/support/job-factory';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([
-    launchChromium(),
-    bundleForBrowser(`
-      import './components/fd-jobs-table/fd-jobs-table.component';
-      // Like the jobs view: the table says what to select, the page decides (and records it).
-      const page = window as unknown as { selections: string[][] };
-      page.selections = [];
-      document.addEventListener('fd-selection-change', async (event) => {
-        const table = document.querySelector('fd-jobs-table')!;
-        page.selections.push([...event.detail.ids]);
-        table.selected = event.detail.ids;
-      });
-    `),
-  ]);
-});
-beforeEach(async () => {
-  fixture = await openFixture(browser, {
-    script,
-    body: '<main style="width: 900px"><fd-jobs-table></fd-jobs-table></main>',
+const pages = fixturePages(`
+  import './components/fd-jobs-table/fd-jobs-table.component';
+  // Like the jobs view: the table says what to select, the page decides (and records it).
+  const page = window as unknown as { selections: string[][] };
+  page.selections = [];
+  document.addEventListener('fd-selection-change', async (event) => {
+    const table = document.querySelector('fd-jobs-table')!;
+    page.selections.push([...event.detail.ids]);
+    table.selected = event.detail.ids;
   });
+`);
+beforeEach(async () => {
+  fixture = await pages.open({ body: '<main style="width: 900px"><fd-jobs-table></fd-jobs-table></main>' });
 });
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
 
 async function show(jobs: Job[]) {
   await fixture.page.evaluate(async (list) => {

@@ -1,29 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The members page of workspace "acme" over a scripted API; the test says who is looking
-// (`window.setUp(access, currentUserId)`) after scripting the answers.
+// (`window.setUp({ access, currentUserId })`) after scripting the answers.
 const FIXTURE_SCRIPT = `
   import './components/fd-members-settings/fd-members-settings.component';
-  import { ApiClient } from './api/api-client';
-  import { fakeServer } from '../test/support/fake-server';
+  import { appendOnSetUp, scriptedApi } from '../test/support/scripted-page';
 
-  const page = window as unknown as Record<string, unknown>;
-  const server = fakeServer();
-  page.server = server;
-  page.setUp = (access: never, currentUserId: string | null) => {
-    const settings = document.createElement('fd-members-settings');
-    settings.setAttribute('workspace-name', 'Acme');
-    settings.access = access;
-    settings.currentUserId = currentUserId;
-    settings.api = new ApiClient({ workspace: 'acme', fetch: server.fetch });
-    document.body.append(settings);
-  };
+  appendOnSetUp('fd-members-settings', { 'workspace-name': 'Acme' }, { api: scriptedApi('acme').api });
 `;
 
 const member = (userId: string, name: string, role: string) => ({
@@ -40,23 +28,14 @@ const MEMBERS = [
   member('vic', 'Vic Viewer', 'viewer'),
 ];
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 type Access = { kind: 'member'; role: string } | { kind: 'api-key'; scopes: string[] };
 
 async function open(access: Access, currentUserId: string | null, answers: FakeServer['answers'] = {}): Promise<Page> {
-  fixture = await openFixture(browser, { script });
-  await fixture.page.evaluate(
-    ({ access, currentUserId, answers }) => {
-      const page = window as unknown as { server: FakeServer; setUp: (a: unknown, id: string | null) => void };
-      page.server.answers = { 'GET /v1/members': { status: 200, body: { items: answers.members } }, ...answers.more };
-      page.setUp(access, currentUserId);
-    },
-    { access, currentUserId, answers: { members: MEMBERS, more: answers } },
+  fixture = await pages.openSetUp(
+    { 'GET /v1/members': { status: 200, body: { items: MEMBERS } }, ...answers },
+    { access, currentUserId },
   );
   await fixture.page.getByRole('table', { name: 'Members of Acme' }).waitFor();
   return fixture.page;

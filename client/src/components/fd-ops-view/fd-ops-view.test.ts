@@ -1,37 +1,27 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeAnswer, FakeServer } from '../../../test/support/fake-server';
+import { fixturePages, setUpPage } from '../../../test/support/fixture-pages';
 import { buildOps, kubernetesAutoscaling } from '../../../test/support/ops-factory';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The ops view of workspace "acme" over a scripted API and a scripted event stream: the test says
-// who is looking (`window.setUp(access)`) after scripting the answers, and emits events with
+// who is looking (`window.setUp({ access })`) after scripting the answers, and emits events with
 // `window.emit(event)`.
 const FIXTURE_SCRIPT = `
   import './components/fd-ops-view/fd-ops-view.component';
-  import { ApiClient } from './api/api-client';
-  import { fakeServer } from '../test/support/fake-server';
+  import { fakeStream } from '../test/support/fake-stream';
+  import { appendOnSetUp, scriptedApi } from '../test/support/scripted-page';
 
   const page = window as unknown as Record<string, unknown>;
-  const server = fakeServer();
-  const listeners = new Set<{ event?(event: unknown): void }>();
-  page.server = server;
+  const stream = fakeStream({ connection: 'live' });
+  page.emit = stream.emit;
   // Toasts the view asks for (fd-app shows them in the console).
   const toasts: unknown[] = [];
   page.toasts = toasts;
   document.addEventListener('fd-toast', (event) => toasts.push((event as CustomEvent).detail));
-  page.emit = (event: unknown) => listeners.forEach((listener) => listener.event?.(event));
-  page.setUp = (access: never) => {
-    const view = document.createElement('fd-ops-view');
-    view.setAttribute('workspace-name', 'Acme');
-    view.access = access;
-    view.events = { listen: (listener) => (listeners.add(listener), () => listeners.delete(listener)) };
-    view.api = new ApiClient({ workspace: 'acme', fetch: server.fetch });
-    document.body.append(view);
-  };
+  appendOnSetUp('fd-ops-view', { 'workspace-name': 'Acme' }, { events: stream, api: scriptedApi('acme').api });
 `;
 
 /** The fake clock's start: readings and events are timed from it. */
@@ -56,11 +46,7 @@ const READINGS = Array.from({ length: 8 }, (_, index) =>
 );
 const readings = (list = READINGS): FakeAnswer[] => list.map((body) => ({ status: 200, body }));
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 type Access = { kind: 'member'; role: string } | { kind: 'api-key'; scopes: string[] };
 
@@ -69,7 +55,7 @@ type Access = { kind: 'member'; role: string } | { kind: 'api-key'; scopes: stri
  * over "the time the view has been listening" do not depend on how busy the machine is.
  */
 async function open(access: Access, answers: FakeServer['answers'] = {}, { paused = false } = {}): Promise<Page> {
-  fixture = await openFixture(browser, { script });
+  fixture = await pages.open();
   const { page } = fixture;
   if (paused) {
     await page.clock.install({ time: T0 - 60_000 });
@@ -77,14 +63,7 @@ async function open(access: Access, answers: FakeServer['answers'] = {}, { pause
   } else {
     await page.clock.install({ time: T0 });
   }
-  await page.evaluate(
-    ({ access, answers }) => {
-      const page = window as unknown as { server: FakeServer; setUp: (access: unknown) => void };
-      page.server.answers = answers;
-      page.setUp(access);
-    },
-    { access, answers: { 'GET /v1/ops': readings(), ...answers } },
-  );
+  await setUpPage(page, { 'GET /v1/ops': readings(), ...answers }, { access });
   return page;
 }
 

@@ -1,20 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Fixture } from '../../../test/support/browser';
 import type { FakeServer } from '../../../test/support/fake-server';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The switcher in a page header, with three workspaces and a scripted API for creating one.
 const FIXTURE_SCRIPT = `
   import './components/fd-workspace-switcher/fd-workspace-switcher.component';
-  import { ApiClient } from './api/api-client';
-  import { fakeServer } from '../test/support/fake-server';
+  import { scriptedApi } from '../test/support/scripted-page';
 
   const page = window as unknown as Record<string, unknown>;
-  const server = fakeServer();
-  page.server = server;
   page.created = [];
   document.body.innerHTML = '<header><fd-workspace-switcher current="payments" can-create></fd-workspace-switcher></header><main></main>';
   const switcher = document.querySelector('fd-workspace-switcher')!;
@@ -23,19 +18,16 @@ const FIXTURE_SCRIPT = `
     { id: 'w2', slug: 'search', name: 'Search', role: 'viewer' },
     { id: 'w3', slug: 'ml', name: 'Machine learning', role: 'owner' },
   ];
-  switcher.api = new ApiClient({ fetch: server.fetch });
+  switcher.api = scriptedApi().api;
   document.addEventListener('fd-workspace-created', (event) => (page.created as unknown[]).push(event.detail.workspace));
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
+const pages = fixturePages(FIXTURE_SCRIPT);
+
 beforeEach(async () => {
-  fixture = await openFixture(browser, { script });
+  fixture = await pages.open();
   await toggle().waitFor();
 });
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
 
 const toggle = () => fixture.page.getByRole('button', { name: /^Workspace:/ });
 const focusedText = () =>
