@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { createApiKeySchema, DEFAULT_API_KEY_SCOPES } from '@flightdeck/contract';
 import type { ApiKeyService } from '../../accounts/api-keys';
 import type { AuditLog } from '../../audit/audit-log';
-import { auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
+import { identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { notFound } from '../http-errors';
+import { recordAudit } from '../request-audit';
 import { jsonBody, requireJsonBody } from '../json-body';
 import { validate } from '../validate';
 import { resourceIdSchema } from '../path-params';
@@ -27,16 +28,8 @@ export function apiKeysRoutes(apiKeys: ApiKeyService, audit: AuditLog, limits: {
       { name: input.name, scopes: input.scopes ?? DEFAULT_API_KEY_SCOPES },
       identity.actor,
     );
-    await audit.record(
-      identity.workspaceId,
-      auditContextOf(req),
-      'api_key.created',
-      { type: 'api_key', id: created.id },
-      {
-        name: created.name,
-        scopes: created.scopes,
-      },
-    );
+    const details = { name: created.name, scopes: created.scopes };
+    await recordAudit(audit, req, 'api_key.created', { type: 'api_key', id: created.id }, details);
     res.status(201).json(created);
   });
 
@@ -46,15 +39,7 @@ export function apiKeysRoutes(apiKeys: ApiKeyService, audit: AuditLog, limits: {
     const revoked = await apiKeys.revoke(workspaceId, id);
     if (!revoked) throw notFound(`API key ${id} not found`);
     if (revoked.changed) {
-      await audit.record(
-        workspaceId,
-        auditContextOf(req),
-        'api_key.revoked',
-        { type: 'api_key', id },
-        {
-          name: revoked.key.name,
-        },
-      );
+      await recordAudit(audit, req, 'api_key.revoked', { type: 'api_key', id }, { name: revoked.key.name });
     }
     res.json(revoked.key);
   });

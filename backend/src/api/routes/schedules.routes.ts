@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { createScheduleSchema, updateScheduleSchema } from '@flightdeck/contract';
 import type { AuditLog } from '../../audit/audit-log';
 import type { ScheduleService } from '../../schedules/schedule-service';
-import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
+import { requirePermission, workspaceOf } from '../authenticate';
 import { jsonBody, requireJsonBody } from '../json-body';
+import { recordAudit } from '../request-audit';
 import { validate } from '../validate';
 import { resourceIdSchema } from '../path-params';
 
@@ -17,16 +18,8 @@ export function schedulesRoutes(schedules: ScheduleService, audit: AuditLog, lim
   router.post('/schedules', requirePermission('schedules:write'), json, requireJsonBody, async (req, res) => {
     const input = validate(createScheduleSchema, req.body);
     const schedule = await schedules.create(workspaceOf(req), input);
-    await audit.record(
-      workspaceOf(req),
-      auditContextOf(req),
-      'schedule.created',
-      { type: 'schedule', id: schedule.id },
-      {
-        name: schedule.name,
-        cron: schedule.cron,
-      },
-    );
+    const details = { name: schedule.name, cron: schedule.cron };
+    await recordAudit(audit, req, 'schedule.created', { type: 'schedule', id: schedule.id }, details);
     res.status(201).json(schedule);
   });
 
@@ -43,22 +36,14 @@ export function schedulesRoutes(schedules: ScheduleService, audit: AuditLog, lim
     const { id } = validate(scheduleIdSchema, req.params);
     const changes = validate(updateScheduleSchema, req.body);
     const schedule = await schedules.update(workspaceOf(req), id, changes);
-    await audit.record(
-      workspaceOf(req),
-      auditContextOf(req),
-      'schedule.updated',
-      { type: 'schedule', id },
-      {
-        changed: Object.keys(changes),
-      },
-    );
+    await recordAudit(audit, req, 'schedule.updated', { type: 'schedule', id }, { changed: Object.keys(changes) });
     res.json(schedule);
   });
 
   router.delete('/schedules/:id', requirePermission('schedules:write'), async (req, res) => {
     const { id } = validate(scheduleIdSchema, req.params);
     await schedules.remove(workspaceOf(req), id);
-    await audit.record(workspaceOf(req), auditContextOf(req), 'schedule.deleted', { type: 'schedule', id });
+    await recordAudit(audit, req, 'schedule.deleted', { type: 'schedule', id });
     res.status(204).end();
   });
 

@@ -5,7 +5,8 @@ import { createWebhookEndpointSchema } from '@flightdeck/contract';
 import type { WebhookEndpoints } from '../../webhooks/webhook-endpoints';
 import type { WebhookService } from '../../webhooks/webhook-service';
 import { jsonBody, requireJsonBody } from '../json-body';
-import { auditContextOf, requirePermission, workspaceOf } from '../authenticate';
+import { recordAudit } from '../request-audit';
+import { requirePermission, workspaceOf } from '../authenticate';
 import { validate } from '../validate';
 import { resourceIdSchema } from '../path-params';
 
@@ -29,26 +30,15 @@ export function webhooksRoutes(
   router.post('/webhooks/endpoints', requirePermission('webhooks:write'), json, requireJsonBody, async (req, res) => {
     const input = validate(createWebhookEndpointSchema, req.body);
     const endpoint = await endpoints.create(workspaceOf(req), input);
-    await audit.record(
-      workspaceOf(req),
-      auditContextOf(req),
-      'webhook_endpoint.created',
-      {
-        type: 'webhook_endpoint',
-        id: endpoint.id,
-      },
-      { url: endpoint.url, events: endpoint.events },
-    );
+    const target = { type: 'webhook_endpoint', id: endpoint.id };
+    await recordAudit(audit, req, 'webhook_endpoint.created', target, { url: endpoint.url, events: endpoint.events });
     res.status(201).json(endpoint);
   });
 
   router.delete('/webhooks/endpoints/:id', requirePermission('webhooks:write'), async (req, res) => {
     const { id } = validate(endpointIdSchema, req.params);
     await endpoints.remove(workspaceOf(req), id);
-    await audit.record(workspaceOf(req), auditContextOf(req), 'webhook_endpoint.deleted', {
-      type: 'webhook_endpoint',
-      id,
-    });
+    await recordAudit(audit, req, 'webhook_endpoint.deleted', { type: 'webhook_endpoint', id });
     res.status(204).end();
   });
 
@@ -58,10 +48,7 @@ export function webhooksRoutes(
 
   router.post('/webhooks/secret/rotate', requirePermission('webhooks:write'), async (req, res) => {
     const secret = await webhooks.rotate(workspaceOf(req));
-    await audit.record(workspaceOf(req), auditContextOf(req), 'webhook_secret.rotated', {
-      type: 'workspace',
-      id: workspaceOf(req),
-    });
+    await recordAudit(audit, req, 'webhook_secret.rotated', { type: 'workspace', id: workspaceOf(req) });
     res.json({ secret });
   });
 

@@ -11,6 +11,7 @@ import type { JobService } from '../../jobs/job-service';
 import type { ScheduleService } from '../../schedules/schedule-service';
 import { assertCan, auditContextOf, identityOf, requirePermission, workspaceOf } from '../authenticate';
 import { jsonBody, requireJsonBody } from '../json-body';
+import { recordAudit } from '../request-audit';
 import { validate } from '../validate';
 import { resourceIdSchema } from '../path-params';
 
@@ -45,13 +46,7 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
   router.patch('/workspace', requirePermission('workspace:write'), json, requireJsonBody, async (req, res) => {
     const { name } = validate(updateWorkspaceSchema, req.body);
     const workspace = await deps.accounts.renameWorkspace(workspaceOf(req), name);
-    await deps.audit.record(
-      workspace.id,
-      auditContextOf(req),
-      'workspace.updated',
-      { type: 'workspace', id: workspace.id },
-      { name },
-    );
+    await recordAudit(deps.audit, req, 'workspace.updated', { type: 'workspace', id: workspace.id }, { name });
     res.json(workspace);
   });
 
@@ -64,10 +59,7 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
     await deps.accounts.deleteWorkspace(workspaceId);
     await deps.artifacts.removeWorkspace(workspaceId);
     await deps.revocations.publish({ kind: 'workspace', workspaceId });
-    await deps.audit.record(workspaceId, auditContextOf(req), 'workspace.deleted', {
-      type: 'workspace',
-      id: workspaceId,
-    });
+    await recordAudit(deps.audit, req, 'workspace.deleted', { type: 'workspace', id: workspaceId });
     res.status(204).end();
   });
 
@@ -79,16 +71,8 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
     const input = validate(addMemberSchema, req.body);
     const identity = identityOf(req);
     const member = await deps.members.add(identity.workspaceId, input, roleOf(identity));
-    await deps.audit.record(
-      identity.workspaceId,
-      auditContextOf(req),
-      'member.added',
-      { type: 'user', id: member.userId },
-      {
-        email: member.email,
-        role: member.role,
-      },
-    );
+    const details = { email: member.email, role: member.role };
+    await recordAudit(deps.audit, req, 'member.added', { type: 'user', id: member.userId }, details);
     res.status(201).json(member);
   });
 
@@ -103,17 +87,8 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
       roleOf(identity),
     );
     if (previousRole !== role) {
-      await deps.audit.record(
-        identity.workspaceId,
-        auditContextOf(req),
-        'member.role_changed',
-        { type: 'user', id: userId },
-        {
-          email: member.email,
-          from: previousRole,
-          to: role,
-        },
-      );
+      const details = { email: member.email, from: previousRole, to: role };
+      await recordAudit(deps.audit, req, 'member.role_changed', { type: 'user', id: userId }, details);
     }
     res.json(member);
   });
@@ -127,16 +102,8 @@ export function workspaceRoutes(deps: WorkspaceRouteDeps): Router {
       userId: userIdOf(identity),
       role: roleOf(identity),
     });
-    await deps.audit.record(
-      identity.workspaceId,
-      auditContextOf(req),
-      'member.removed',
-      { type: 'user', id: userId },
-      {
-        email: member.email,
-        role: member.role,
-      },
-    );
+    const details = { email: member.email, role: member.role };
+    await recordAudit(deps.audit, req, 'member.removed', { type: 'user', id: userId }, details);
     res.status(204).end();
   });
 
