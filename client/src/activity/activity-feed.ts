@@ -1,12 +1,6 @@
 import { COLLABORATION_LIMITS, type ActivityFeed as ActivityPage, type StreamEvent } from '@flightdeck/contract';
 import type { ActivityApi, JobsApi } from '../api/api-client';
-import {
-  LivePagedFeed,
-  NOTHING_LOADED,
-  type LivePagedFeedState,
-  type LiveStream,
-  type PageRequest,
-} from '../feeds/live-paged-feed';
+import { LivePagedFeed, NOTHING_LOADED, type LivePagedFeedState, type PageRequest } from '../feeds/live-paged-feed';
 import {
   PEOPLE,
   itemOfEvent,
@@ -16,9 +10,6 @@ import {
   type ActivityFilter,
   type ActivityItem,
 } from './activity-list';
-
-/** What the feed needs of the realtime client: its events, and whether it is live. */
-export type ActivityStream = LiveStream;
 
 /** What the feed calls: the workspace's activity, and (optionally) a job, to name its type. */
 export type ActivityFeedApi = ActivityApi & Partial<Pick<JobsApi, 'getJob'>>;

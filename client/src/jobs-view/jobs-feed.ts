@@ -1,16 +1,7 @@
 import { JOB_LIMITS, type Job, type JobFilters, type StreamEvent } from '@flightdeck/contract';
 import type { JobList, JobsApi } from '../api/api-client';
-import {
-  LivePagedFeed,
-  NOTHING_LOADED,
-  type LivePagedFeedState,
-  type LiveStream,
-  type PageRequest,
-} from '../feeds/live-paged-feed';
+import { LivePagedFeed, NOTHING_LOADED, type LivePagedFeedState, type PageRequest } from '../feeds/live-paged-feed';
 import { MAX_ROWS, appendPage, applyEventToRows, rememberJob, type JobRows } from './jobs-list';
-
-/** What the feed needs of the realtime client: its events, and whether it is live. */
-export type JobsStream = LiveStream;
 
 /**
  * The jobs shown (`items`, newest first, at most {@link MAX_ROWS}) and how far they are loaded. While

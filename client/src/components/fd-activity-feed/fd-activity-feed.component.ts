@@ -2,12 +2,7 @@ import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues } f
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import {
-  ActivityFeed,
-  type ActivityFeedApi,
-  type ActivityFeedState,
-  type ActivityStream,
-} from '../../activity/activity-feed';
+import { ActivityFeed, type ActivityFeedApi, type ActivityFeedState } from '../../activity/activity-feed';
 import {
   ACTION_LABELS,
   ALL_ACTIONS,
@@ -22,6 +17,8 @@ import {
   type ActivityItem,
   type FeedAction,
 } from '../../activity/activity-list';
+import { LiveFeedController } from '../../controllers/live-feed-controller';
+import type { LiveStream } from '../../feeds/live-paged-feed';
 import { routePath } from '../../routing/console-routes';
 import { controlStyles } from '../../styles/controls.styles';
 import { themeStyles } from '../../styles/theme.styles';
@@ -66,7 +63,7 @@ export class FdActivityFeed extends LitElement {
 
   @property({ attribute: false }) api: ActivityFeedApi | undefined;
   /** The realtime client of the workspace (its events, its connection, the jobs it knows). */
-  @property({ attribute: false }) realtime: ActivityStream | undefined;
+  @property({ attribute: false }) realtime: LiveStream | undefined;
   @property() workspace = '';
   @property() search = '';
   @property({ type: Boolean, reflect: true }) compact = false;
@@ -76,53 +73,43 @@ export class FdActivityFeed extends LitElement {
   @state() private filter: ActivityFilter = PEOPLE;
   @state() private now = Date.now();
 
-  private feed: ActivityFeed | undefined;
-  private stopStream: (() => void) | undefined;
+  private readonly live = new LiveFeedController<ActivityFeed, LiveStream>(this, () => this.realtime);
   private clock: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.api && !this.feed) this.requestUpdate('api');
+    if (this.api && !this.live.feed) this.requestUpdate('api');
     this.clock = setInterval(() => (this.now = Date.now()), CLOCK_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.clock);
-    this.stopStream?.();
-    this.stopStream = undefined;
-    this.feed?.dispose();
-    this.feed = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('search') || changed.has('compact'))
       this.filter = this.compact ? PEOPLE : filterFromSearch(this.search);
-    if (changed.has('api') || changed.has('compact') || (!this.feed && this.api)) {
+    if (changed.has('api') || changed.has('compact') || (!this.live.feed && this.api)) {
       this.startFeed();
       return;
     }
-    if (changed.has('realtime')) this.connectStream();
-    if (changed.has('search')) this.feed?.setFilter(this.filter);
+    if (changed.has('realtime')) this.live.follow();
+    if (changed.has('search')) this.live.feed?.setFilter(this.filter);
   }
 
   private startFeed(): void {
-    this.stopStream?.();
-    this.feed?.dispose();
-    this.feed = undefined;
     this.feedState = undefined;
-    if (!this.api) return;
-    this.feed = new ActivityFeed(this.api, {
-      ...(this.compact ? { pageSize: this.limit, maxItems: this.limit } : {}),
-      onState: (state) => (this.feedState = state),
-    });
-    this.connectStream();
-    this.feed.setFilter(this.filter);
-  }
-
-  private connectStream(): void {
-    this.stopStream?.();
-    this.stopStream = this.realtime && this.feed ? this.feed.connect(this.realtime) : undefined;
+    const api = this.api;
+    const feed = this.live.replace(() =>
+      api
+        ? new ActivityFeed(api, {
+            ...(this.compact ? { pageSize: this.limit, maxItems: this.limit } : {}),
+            onState: (state) => (this.feedState = state),
+          })
+        : undefined,
+    );
+    feed?.setFilter(this.filter);
   }
 
   /** A new filter: shown at once, and kept in the address (replacing it: a filter is not a page to go back to). */
@@ -159,7 +146,7 @@ export class FdActivityFeed extends LitElement {
           <span class="feed__count">${this.countText(state)}</span>
         </div>
         <p class="feed__intro">What people do to the workspace's jobs, as it happens.</p>
-        ${this.renderFilters()} ${renderReloadFailed(state, 'The activity', () => this.feed?.retry())}
+        ${this.renderFilters()} ${renderReloadFailed(state, 'The activity', () => this.live.feed?.retry())}
         ${items.length > 0 ? this.renderList(items, 'Activity, newest first') : this.renderEmpty(state)}
         ${this.renderMore(state)}
         <p class="visually-hidden" role="status">${state?.latestLive ? sentenceOf(state.latestLive) : ''}</p>
@@ -265,7 +252,7 @@ export class FdActivityFeed extends LitElement {
       return html`<div class="empty" role="alert">
         <p class="empty__title">The activity could not be loaded</p>
         <p class="empty__hint">${state.error}</p>
-        <button class="button" type="button" @click=${() => this.feed?.retry()}>Try again</button>
+        <button class="button" type="button" @click=${() => this.live.feed?.retry()}>Try again</button>
       </div>`;
     const { actor, action } = this.filter;
     const what = action ? `No “${ACTION_LABELS[action].toLowerCase()}” activity yet` : 'No activity yet';
@@ -285,7 +272,7 @@ export class FdActivityFeed extends LitElement {
       end: 'That is all of it.',
       moreFailed: 'More activity could not be loaded.',
     };
-    return renderFeedFooter(state, texts, () => this.feed?.loadMore());
+    return renderFeedFooter(state, texts, () => this.live.feed?.loadMore());
   }
 
   private countText(state: ActivityFeedState | undefined): string {

@@ -5,7 +5,9 @@ import { can, type WorkspaceAccess } from '../../accounts/workspace-access';
 import type { BulkJobsApi, JobsApi, MembersApi, SavedViewsApi } from '../../api/api-client';
 import type { FdFiltersChangeEvent } from '../../events/fd-filters-change';
 import type { FdSelectionChangeEvent } from '../../events/fd-selection-change';
+import { LiveFeedController } from '../../controllers/live-feed-controller';
 import { toastEvent } from '../../events/fd-toast';
+import type { LiveStream } from '../../feeds/live-paged-feed';
 import {
   emptyMessage,
   filtersFromSearch,
@@ -14,7 +16,7 @@ import {
   searchFromFilters,
   type ViewFilters,
 } from '../../jobs-view/job-filters';
-import { JobsFeed, type FeedEvent, type JobsFeedState, type JobsStream } from '../../jobs-view/jobs-feed';
+import { JobsFeed, type FeedEvent, type JobsFeedState } from '../../jobs-view/jobs-feed';
 import { keepVisible } from '../../jobs-view/job-selection';
 import { actionTexts, personActionOf, type PersonAction } from '../../jobs-view/people-actions';
 import { controlStyles } from '../../styles/controls.styles';
@@ -56,7 +58,7 @@ export class FdJobsView extends LitElement {
 
   @property({ attribute: false }) api: JobsViewApi | undefined;
   /** The realtime client of the workspace (its events and connection). */
-  @property({ attribute: false }) realtime: JobsStream | undefined;
+  @property({ attribute: false }) realtime: LiveStream | undefined;
   /** What the person may do; null when unknown (everything shows, the server decides). */
   @property({ attribute: false }) access: WorkspaceAccess | null = null;
   /** The workspace's slug, for links to job pages. */
@@ -79,8 +81,7 @@ export class FdJobsView extends LitElement {
 
   @query('fd-jobs-filters') private filtersBar?: FdJobsFilters;
 
-  private feed: JobsFeed | undefined;
-  private stopStream: (() => void) | undefined;
+  private readonly live = new LiveFeedController<JobsFeed, LiveStream>(this, () => this.realtime);
   private readonly types = new Set<string>();
   private readonly queues = new Set<string>();
   private gathered: PersonAction[] = [];
@@ -89,15 +90,11 @@ export class FdJobsView extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.api && !this.feed) this.requestUpdate('api');
+    if (this.api && !this.live.feed) this.requestUpdate('api');
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stopStream?.();
-    this.stopStream = undefined;
-    this.feed?.dispose();
-    this.feed = undefined;
     clearTimeout(this.gatherTimer);
   }
 
@@ -106,35 +103,30 @@ export class FdJobsView extends LitElement {
       const filters = filtersFromSearch(this.search);
       if (searchFromFilters(filters) !== searchFromFilters(this.filters)) this.filters = filters;
     }
-    if (changed.has('api') || (!this.feed && this.api)) this.startFeed();
-    else if (changed.has('realtime')) this.connectStream();
-    if (this.feed && (changed.has('search') || changed.has('userId') || changed.has('api'))) this.showFilters();
+    if (changed.has('api') || (!this.live.feed && this.api)) this.startFeed();
+    else if (changed.has('realtime')) this.live.follow();
+    if (this.live.feed && (changed.has('search') || changed.has('userId') || changed.has('api'))) this.showFilters();
     if (changed.has('api') || changed.has('access')) void this.loadMembers();
   }
 
   private startFeed(): void {
-    this.stopStream?.();
-    this.feed?.dispose();
-    this.feed = undefined;
     this.feedState = undefined;
-    if (!this.api) return;
-    this.feed = new JobsFeed(this.api, {
-      onState: (state) => this.onFeedState(state),
-      onEvent: (change) => this.onFeedEvent(change),
-    });
-    this.connectStream();
-    this.showFilters();
-  }
-
-  private connectStream(): void {
-    this.stopStream?.();
-    this.stopStream = this.realtime && this.feed ? this.feed.connect(this.realtime) : undefined;
+    const api = this.api;
+    const feed = this.live.replace(() =>
+      api
+        ? new JobsFeed(api, {
+            onState: (state) => this.onFeedState(state),
+            onEvent: (change) => this.onFeedEvent(change),
+          })
+        : undefined,
+    );
+    if (feed) this.showFilters();
   }
 
   private showFilters(): void {
     const filters = this.filters;
     const me = this.userId;
-    this.feed?.setQuery(`${searchFromFilters(filters)} ${me ?? ''}`, () =>
+    this.live.feed?.setQuery(`${searchFromFilters(filters)} ${me ?? ''}`, () =>
       queryFromFilters(filters, { me, now: Date.now() }),
     );
   }
@@ -221,7 +213,7 @@ export class FdJobsView extends LitElement {
               ></fd-bulk-bar>`
             : nothing
         }
-        ${renderReloadFailed(state, 'The jobs', () => this.feed?.retry())}
+        ${renderReloadFailed(state, 'The jobs', () => this.live.feed?.retry())}
         <fd-jobs-table
           .jobs=${rows}
           ?loading=${!state || state.phase === 'loading'}
@@ -245,7 +237,7 @@ export class FdJobsView extends LitElement {
       return html`<div slot="empty" class="empty" role="alert">
         <p class="empty__title">The jobs could not be loaded</p>
         <p class="empty__hint">${state.error}</p>
-        <button class="button" type="button" @click=${() => this.feed?.retry()}>Try again</button>
+        <button class="button" type="button" @click=${() => this.live.feed?.retry()}>Try again</button>
       </div>`;
     if (!isFiltered(this.filters)) return nothing;
     const nameOf = (id: string) => this.members.find((member) => member.id === id)?.name;
@@ -263,7 +255,7 @@ export class FdJobsView extends LitElement {
       end: count === 1 ? 'The only matching job.' : `All ${count} matching jobs shown.`,
       moreFailed: 'More jobs could not be loaded.',
     };
-    return renderFeedFooter(state, texts, () => this.feed?.loadMore());
+    return renderFeedFooter(state, texts, () => this.live.feed?.loadMore());
   }
 
   private countText(state: JobsFeedState | undefined): string {
@@ -273,7 +265,7 @@ export class FdJobsView extends LitElement {
     return state.nextCursor && !state.capped ? `${jobs} shown, more to load` : jobs;
   }
 
-  private readonly statusOf = (id: string) => this.feed?.job(id)?.status;
+  private readonly statusOf = (id: string) => this.live.feed?.job(id)?.status;
 
   private onFiltersChange(event: FdFiltersChangeEvent): void {
     this.filters = event.detail.filters;
