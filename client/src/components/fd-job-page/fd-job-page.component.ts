@@ -1,9 +1,9 @@
 import { isFinalStatus, type Permission } from '@flightdeck/contract';
 import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { can, type WorkspaceAccess } from '../../accounts/workspace-access';
 import type { JobDetailsApi } from '../../api/api-client';
+import { SubscriptionController } from '../../controllers/subscription-controller';
 import { toastEvent, type ToastRequest } from '../../events/fd-toast';
 import { viewersOf, type Person, type PresenceSource } from '../../realtime/presence';
 import type { StreamListener } from '../../realtime/realtime-client';
@@ -15,6 +15,7 @@ import type { FdConfirmDialog } from '../fd-confirm-dialog/fd-confirm-dialog.com
 import '../fd-confirm-dialog/fd-confirm-dialog.component';
 import '../fd-presence-avatars/fd-presence-avatars.component';
 import { progressPercent } from '../fd-jobs-table/job-format';
+import { renderProgressBar } from '../fd-jobs-table/job-progress-bar';
 import styles from './fd-job-page.styles';
 import { JobActionsSection } from './job-actions-section';
 import { JobCommentsSection } from './job-comments-section';
@@ -84,41 +85,27 @@ export class FdJobPage extends LitElement {
     may: (permission) => this.may(permission),
     confirmDialog: () => this.confirmDialog,
   });
-  private stopListening: (() => void) | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.listen();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopListening?.();
-    this.stopListening = undefined;
-  }
+  private readonly listening = new SubscriptionController(this, () => this.listen());
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('realtime') && this.isConnected) this.listen();
+    if (changed.has('realtime') && this.isConnected) this.listening.renew();
     if (changed.has('jobId') || changed.has('api')) this.open();
     if (changed.has('currentUserId') || changed.has('jobId')) this.readPresence();
   }
 
   // ── Loading ────────────────────────────────────────────────────────────────────────────────
 
-  private listen(): void {
-    this.stopListening?.();
+  /** Hears the job's events and who else is here, from the realtime client; returns what stops it. */
+  private listen(): (() => void) | undefined {
     const realtime = this.realtime;
-    if (!realtime) {
-      this.stopListening = undefined;
-      return;
-    }
+    if (!realtime) return undefined;
     const stopEvents = realtime.listen(this.data.listener);
     const stopPresence = realtime.presence.subscribe(() => this.readPresence());
-    this.stopListening = () => {
+    this.readPresence();
+    return () => {
       stopEvents();
       stopPresence();
     };
-    this.readPresence();
   }
 
   /** Starts over for the job in `jobId`. */
@@ -225,18 +212,7 @@ export class FdJobPage extends LitElement {
           ${this.copy.render('id', job.id, 'Copy ID', 'Copy ID of this job')}
         </div>
         <div class="job-progress">
-          <span
-            class="bar"
-            role="progressbar"
-            aria-label="Progress"
-            aria-valuemin="0"
-            aria-valuemax="100"
-            aria-valuenow=${percent}
-            aria-valuetext="${percent}%"
-            style=${styleMap({ '--_progress': String(percent / 100) })}
-          >
-            <span class="bar__fill"></span>
-          </span>
+          ${renderProgressBar(percent, 'Progress')}
           <span class="job-progress__percent" aria-hidden="true">${percent}%</span>
         </div>
         ${renderFacts(job)}

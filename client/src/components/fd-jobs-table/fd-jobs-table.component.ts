@@ -11,6 +11,7 @@ import type { AvatarPerson } from '../fd-presence-avatars/fd-presence-avatars.co
 import '../fd-presence-avatars/fd-presence-avatars.component';
 import styles from './fd-jobs-table.styles';
 import { describeAge, formatAge, progressPercent, shortId } from './job-format';
+import { renderProgressBar } from './job-progress-bar';
 import { RowNavigationController } from './row-navigation-controller';
 
 /** How long a job that arrives live stays highlighted. */
@@ -223,18 +224,7 @@ export class FdJobsTable extends LitElement {
         </td>
         <td role="cell" class="cell-progress">
           <span class="progress">
-            <span
-              class="bar"
-              role="progressbar"
-              aria-label="Progress of job ${shortId(job.id)}"
-              aria-valuemin="0"
-              aria-valuemax="100"
-              aria-valuenow=${percent}
-              aria-valuetext="${percent}%"
-              style="--_progress: ${percent / 100}"
-            >
-              <span class="bar__fill"></span>
-            </span>
+            ${renderProgressBar(percent, `Progress of job ${shortId(job.id)}`)}
             <span class="percent" aria-hidden="true">${percent}%</span>
           </span>
         </td>

@@ -6,6 +6,7 @@ import { can, type WorkspaceAccess } from '../../accounts/workspace-access';
 import { ApiError, type OpsApi } from '../../api/api-client';
 import { fairShareApiOf } from '../../api/fair-share-api';
 import { PollController } from '../../controllers/poll-controller';
+import { SubscriptionController } from '../../controllers/subscription-controller';
 import { JobFlow } from '../../ops/job-flow';
 import { formatDuration } from '../../ops/ops-format';
 import { OpsHistory } from '../../ops/ops-history';
@@ -64,7 +65,6 @@ export class FdOpsView extends LitElement {
   private flow = new JobFlow(Date.now());
   /** Server clock minus browser clock, from the last reading: events and readings carry server times. */
   private skewMs = 0;
-  private stopListening: (() => void) | undefined;
   /** The source the events come from, while connected. */
   private heardEvents: OpsEventSource | undefined;
   private readonly readings = new PollController<OpsApi, OpsOverview>(this, {
@@ -109,28 +109,22 @@ export class FdOpsView extends LitElement {
     loadError: () => this.loadError,
     confirmDialog: () => this.confirmDialog,
   });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.listen();
-  }
+  private readonly listening = new SubscriptionController(this, () => this.listen());
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stopListening?.();
-    this.stopListening = undefined;
     this.heardEvents = undefined;
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
-    if (this.isConnected && this.events !== this.heardEvents) this.listen();
+    if (this.isConnected && this.events !== this.heardEvents) this.listening.renew();
   }
 
-  private listen(): void {
-    this.stopListening?.();
+  /** Counts the workspace's events into a new flow, from now; returns what stops it. */
+  private listen(): (() => void) | undefined {
     this.heardEvents = this.events;
     this.flow = new JobFlow(this.serverNow());
-    this.stopListening = this.events?.listen({ event: (event) => this.flow.record(event) });
+    return this.events?.listen({ event: (event) => this.flow.record(event) });
   }
 
   private serverNow(): number {
