@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { cardSurface } from './card.styles';
 
 /**
  * The layout the workspace settings pages share (include after `themeStyles` and `controlStyles`):
@@ -37,9 +38,7 @@ export const settingsPageStyles = css`
     display: grid;
     gap: 0.75rem;
     padding: 1rem;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
   }
 
   .panel__heading {

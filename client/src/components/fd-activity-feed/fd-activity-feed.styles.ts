@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { cardSurface } from '../../styles/card.styles';
 
 export default css`
   :host {
@@ -55,9 +56,7 @@ export default css`
     align-items: end;
     gap: 0.75rem 1.25rem;
     padding: 0.75rem;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
   }
 
   .filters__label {
@@ -121,9 +120,7 @@ export default css`
     margin: 0;
     padding: 0;
     list-style: none;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
   }
 
   .entries[aria-busy='true'] {

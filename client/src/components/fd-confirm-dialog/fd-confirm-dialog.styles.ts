@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { cardSurface } from '../../styles/card.styles';
 
 export default css`
   :host {
@@ -8,9 +9,7 @@ export default css`
   dialog {
     width: min(28rem, calc(100vw - 2rem));
     padding: 0;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
     color: var(--_text);
     box-shadow: 0 12px 32px rgb(0 0 0 / 0.25);
   }

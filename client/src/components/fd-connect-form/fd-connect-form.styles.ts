@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { cardSurface } from '../../styles/card.styles';
 
 export default css`
   :host {
@@ -7,9 +8,7 @@ export default css`
 
   .panel {
     padding: 1.25rem;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
   }
 
   .connect {

@@ -2,6 +2,7 @@ import { css } from 'lit';
 import { jobCollaborationStyles } from './job-collaboration.styles';
 import { jobHeaderStyles } from './job-header.styles';
 import { jobSectionStyles } from './job-sections.styles';
+import { cardSurface } from '../../styles/card.styles';
 
 /** The page's base: the host, headings, links, panels and the breadcrumb. */
 const pageStyles = css`
@@ -45,9 +46,7 @@ const pageStyles = css`
   .panel {
     min-width: 0;
     padding: 1.25rem;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
   }
 
   .muted {

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { cardSurface } from '../../styles/card.styles';
 
 export default css`
   :host {
@@ -13,9 +14,7 @@ export default css`
     align-items: flex-end;
     gap: 0.75rem;
     padding: 0.75rem;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
   }
 
   .filters {
@@ -95,9 +94,7 @@ export default css`
     gap: 0.75rem;
     width: min(22rem, calc(100vw - 2rem));
     padding: 0.75rem;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
     box-shadow: 0 8px 24px rgb(0 0 0 / 0.16);
   }
 

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { cardSurface } from '../../styles/card.styles';
 
 /** uPlot's own stylesheet (MIT), the rules this chart uses: it cannot reach into the shadow root from the page. */
 const uPlotStyles = css`
@@ -90,9 +91,7 @@ export default [
       min-width: 0;
       height: 100%;
       padding: 0.875rem 1rem 0.75rem;
-      border: 1px solid var(--_border);
-      border-radius: 0.5rem;
-      background: var(--_surface);
+      ${cardSurface}
     }
 
     .chart__heading {

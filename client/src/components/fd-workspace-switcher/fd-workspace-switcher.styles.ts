@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { cardSurface } from '../../styles/card.styles';
 
 export default css`
   :host {
@@ -78,9 +79,7 @@ export default css`
     /* Never wider than a phone's screen, whatever the switcher's position. */
     max-width: min(24rem, calc(100vw - 2rem));
     padding: 0.75rem;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
+    ${cardSurface}
     box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
   }
 
