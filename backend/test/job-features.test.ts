@@ -1,7 +1,7 @@
 import type { StreamEvent } from '@flightdeck/contract';
-import { JobEventStream, decodeWorkspaceEntry, type WorkerRuntime } from '@flightdeck/workers';
+import { JobEventStream, decodeWorkspaceEntry } from '@flightdeck/workers';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
-import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpClient, waitForJobStatus } from './support/http-client';
 
 // The job features of CONTRACT.md ("Job features") beyond the basic life cycle: priority, backoff,
@@ -27,14 +27,10 @@ const submit = async (http: HttpClient, body: Record<string, unknown>) => {
 
 describe('priority, on an api-only process with workers started later', () => {
   let app: TestFlightdeck;
-  let workers: WorkerRuntime | undefined;
   beforeAll(async () => {
     app = await startTestFlightdeck({ ROLES: 'api' });
   });
-  afterAll(async () => {
-    await workers?.close(1_000);
-    await app.stop();
-  });
+  afterAll(() => app.stop());
 
   it('runs jobs without a priority first, in order, then by priority (1 most urgent)', async () => {
     const priorities = [3, undefined, 1, 2, undefined, 2_097_151];
@@ -49,10 +45,7 @@ describe('priority, on an api-only process with workers started later', () => {
     }
     const byId = new Map(ids.map((id, index) => [id, priorities[index]]));
 
-    workers = await startTestWorkers(app, {
-      queues: ['demo'],
-      concurrency: 1,
-    });
+    await app.startWorkers({ queues: ['demo'], concurrency: 1 });
     for (const id of ids) await waitForJobStatus(app.http, id!, 'completed');
 
     const entries = await app.redis.xrange(app.keys.workspaceEvents(app.workspaceId), '-', '+');
@@ -76,14 +69,13 @@ describe('on a process with every role', () => {
   const attemptStarts = (events: StreamEvent[]) =>
     events.filter((event) => event.type === 'job.active').map((event) => Date.parse(event.job!.startedAt!));
 
+  /** A demo job that fails every attempt it gets, with these attempts and backoff. */
+  const submitFailing = (attempts: number, backoff: { type: 'fixed' | 'exponential'; delayMs: number }) =>
+    submit(app.http, { type: 'demo.sleep', payload: { ms: 0, fail: true }, attempts, backoff });
+
   describe('backoff', () => {
     it('waits at least the fixed delay between attempts', async () => {
-      const job = await submit(app.http, {
-        type: 'demo.sleep',
-        payload: { ms: 0, fail: true },
-        attempts: 3,
-        backoff: { type: 'fixed', delayMs: 300 },
-      });
+      const job = await submitFailing(3, { type: 'fixed', delayMs: 300 });
       const final = await waitForJobStatus(app.http, job.id, 'failed');
       expect(final).toMatchObject({ attemptsMade: 3, error: { message: 'demo failure' } });
 
@@ -109,12 +101,7 @@ describe('on a process with every role', () => {
 
     it('doubles an exponential delay after each failed attempt', async () => {
       const delayMs = 200;
-      const job = await submit(app.http, {
-        type: 'demo.sleep',
-        payload: { ms: 0, fail: true },
-        attempts: 3,
-        backoff: { type: 'exponential', delayMs },
-      });
+      const job = await submitFailing(3, { type: 'exponential', delayMs });
       await waitForJobStatus(app.http, job.id, 'failed');
       const starts = attemptStarts(await jobEvents(app, job.id));
       expect(starts).toHaveLength(3);
@@ -155,12 +142,7 @@ describe('on a process with every role', () => {
     });
 
     it('keeps the failure it is waiting to retry, with where it was thrown, when promoted', async () => {
-      const job = await submit(app.http, {
-        type: 'demo.sleep',
-        payload: { ms: 0, fail: true },
-        attempts: 2,
-        backoff: { type: 'fixed', delayMs: 60_000 },
-      });
+      const job = await submitFailing(2, { type: 'fixed', delayMs: 60_000 });
       const waiting = await waitForJobStatus(app.http, job.id, 'delayed');
       expect(waiting.error).toEqual({ message: 'demo failure' });
       expect(waiting.errorStack).toMatch(/demo failure/);

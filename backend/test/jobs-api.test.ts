@@ -1,7 +1,7 @@
 import { Job as BullJob, Queue } from 'bullmq';
-import { decodeWorkspaceEntry, type WorkerRuntime } from '@flightdeck/workers';
+import { decodeWorkspaceEntry } from '@flightdeck/workers';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
-import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpAnswer, type HttpClient, waitForJobStatus } from './support/http-client';
 import { waitFor } from './support/test-services';
 
@@ -85,27 +85,22 @@ describe('a process with every role', () => {
     });
 
     it('returns the first job for a repeated idempotency key, in the body or the header', async () => {
-      const first = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 }, idempotencyKey: 'api-key-1' });
+      const job = { type: 'demo.sleep', payload: { ms: 0 } };
+      const keyInBody = (key: string) => submit(app.http, { ...job, idempotencyKey: key });
+      const keyInHeader = (key: string) => submit(app.http, job, { 'Idempotency-Key': key });
+      const first = await keyInBody('api-key-1');
       expect(first.status).toBe(202);
-      const again = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 }, idempotencyKey: 'api-key-1' });
+      const again = await keyInBody('api-key-1');
       expect(again.status).toBe(200);
       expect(again.body.id).toBe(first.body.id);
-      const byHeader = await submit(
-        app.http,
-        { type: 'demo.sleep', payload: { ms: 0 } },
-        { 'Idempotency-Key': 'api-key-1' },
-      );
+      const byHeader = await keyInHeader('api-key-1');
       expect(byHeader.status).toBe(200);
       expect(byHeader.body.id).toBe(first.body.id);
 
-      const headerFirst = await submit(
-        app.http,
-        { type: 'demo.sleep', payload: { ms: 0 } },
-        { 'Idempotency-Key': 'api-key-2' },
-      );
+      const headerFirst = await keyInHeader('api-key-2');
       expect(headerFirst.status).toBe(202);
       expect(headerFirst.body.idempotencyKey).toBe('api-key-2');
-      const bodyAgain = await submit(app.http, { type: 'demo.sleep', payload: { ms: 0 }, idempotencyKey: 'api-key-2' });
+      const bodyAgain = await keyInBody('api-key-2');
       expect(bodyAgain.status).toBe(200);
       expect(bodyAgain.body.id).toBe(headerFirst.body.id);
       expect(bodyAgain.body.id).not.toBe(first.body.id);
@@ -762,14 +757,10 @@ describe('a process with every role', () => {
 
 describe('an API-only process (no worker)', () => {
   let app: TestFlightdeck;
-  let workers: WorkerRuntime | undefined;
   beforeAll(async () => {
     app = await startTestFlightdeck({ ROLES: 'api' });
   });
-  afterAll(async () => {
-    await workers?.close(1_000);
-    await app.stop();
-  });
+  afterAll(() => app.stop());
 
   const demoQueue = async () => {
     const { body } = await app.http.get('/v1/queues');
@@ -809,7 +800,7 @@ describe('an API-only process (no worker)', () => {
     expect((await demoQueue()).counts.queued).toBe(before - 1);
 
     // Workers that start now run everything still queued, but not the cancelled job.
-    workers = await startTestWorkers(app);
+    await app.startWorkers();
     await waitForJobStatus(app.http, other.id, 'completed');
     await waitFor('the queue to drain', async () => (await demoQueue()).counts.queued === 0);
     expect((await app.http.get(`/v1/jobs/${job.id}`)).body.status).toBe('cancelled');
