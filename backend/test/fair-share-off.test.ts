@@ -1,7 +1,6 @@
-import { type WorkerRuntime } from '@flightdeck/workers';
 import { FairShare } from '../src/fair-share/fair-share';
 import type { QueueRegistry } from '../src/jobs/queue-registry';
-import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { waitFor } from './support/test-services';
 
 // FAIR_SHARE=off decides admission only: new jobs go straight to BullMQ with no pending limit, but the
@@ -9,24 +8,16 @@ import { waitFor } from './support/test-services';
 // and a drain, and the dispatcher still feeds the rest to BullMQ.
 
 let app: TestFlightdeck;
-let workers: WorkerRuntime | undefined;
 beforeAll(async () => {
   app = await startTestFlightdeck({ ROLES: 'api', FAIR_SHARE: 'off', FAIR_DEFAULT_MAX_PENDING: '2' });
 });
 afterEach(async () => {
-  await workers?.close(2_000);
-  workers = undefined;
+  await app.closeWorkers();
   await app.http.post('/v1/queues/demo/resume');
 });
 afterAll(async () => {
   await app.stop();
 });
-
-const startDemoWorkers = () =>
-  startTestWorkers(app, {
-    queues: ['demo'],
-    concurrency: 2,
-  });
 
 /** A FairShare with fair share on, as the deployment before the switch had it. */
 const fairShareOn = () =>
@@ -80,7 +71,7 @@ it('cancels a job left in its lane: it leaves the lane and never runs', async ()
 
   // A job left beside it still reaches BullMQ and runs once the queue resumes; the cancelled one does not.
   const control = await leftInLane();
-  workers = await startDemoWorkers();
+  await app.startWorkers({ queues: ['demo'], concurrency: 2 });
   await app.http.post('/v1/queues/demo/resume');
   await waitFor(
     'the other laned job to run',

@@ -1,11 +1,11 @@
 import pino from 'pino';
-import { type JobAttemptOutcome, type WorkerRuntime } from '@flightdeck/workers';
+import { type JobAttemptOutcome } from '@flightdeck/workers';
 import { DISPATCH } from '../src/fair-share/dispatch.script';
 import { FairDispatcher } from '../src/fair-share/fair-dispatcher';
 import { FairShare } from '../src/fair-share/fair-share';
 import { PROMOTE_DUE_LANES } from '../src/fair-share/promote-due-lanes.script';
 import type { QueueRegistry } from '../src/jobs/queue-registry';
-import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import type { HttpClient } from './support/http-client';
 import { waitFor } from './support/test-services';
 
@@ -17,7 +17,6 @@ import { waitFor } from './support/test-services';
 let app: TestFlightdeck;
 let other: { workspaceId: string; http: HttpClient };
 let third: { workspaceId: string; http: HttpClient };
-let workers: WorkerRuntime | undefined;
 const outcomes: JobAttemptOutcome[] = [];
 
 beforeAll(async () => {
@@ -26,8 +25,7 @@ beforeAll(async () => {
   third = await app.createWorkspace('third');
 });
 afterEach(async () => {
-  await workers?.close(2_000);
-  workers = undefined;
+  await app.closeWorkers();
   outcomes.length = 0;
   await app.redis.del(app.keys.fairLimits(app.workspaceId));
   await app.http.post('/v1/queues/demo/drain', { delayed: true });
@@ -38,7 +36,7 @@ afterAll(async () => {
 });
 
 const startDemoWorkers = () =>
-  startTestWorkers(app, {
+  app.startWorkers({
     queues: ['demo'],
     concurrency: 1,
     metrics: { jobFinished: ({ outcome }) => outcomes.push(outcome) },
@@ -94,7 +92,7 @@ it('never runs a job cancelled while a stalled dispatcher held it: the late add 
   // The stalled dispatcher goes on: its add lands after the cancel.
   await queue.addBulk(batch as never);
   await app.redis.hdel(app.keys.fairDispatching('demo'), `stalled-${id}`);
-  workers = await startDemoWorkers();
+  await startDemoWorkers();
   await app.http.post('/v1/queues/demo/resume');
   await waitFor('BullMQ to be done with the late add', async () => finished(await queue.getJob(id)), 10_000, 50);
   const job = (await app.http.get(`/v1/jobs/${id}`)).body;
@@ -107,7 +105,7 @@ it('never runs a job cancelled while a stalled dispatcher held it: the late add 
 it('runs a job once when recovery re-added it and the stalled dispatcher adds it later', async () => {
   const queue = app.queue('demo');
   const { id, batch } = await takenByStalledDispatcher();
-  workers = await startDemoWorkers();
+  await startDemoWorkers();
   await app.http.post('/v1/queues/demo/resume');
   // The recovery pass (batches older than 5 s) re-adds it; it runs and BullMQ forgets it.
   const first = await waitFor(

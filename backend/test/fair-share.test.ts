@@ -1,9 +1,8 @@
 import type { Job } from '@flightdeck/contract';
-import { type WorkerRuntime } from '@flightdeck/workers';
 import { DISPATCH } from '../src/fair-share/dispatch.script';
 import { STARTED_BUCKET_MS } from '../src/fair-share/fair-share-keys';
 import { laneBacklog, laneCounts, readFairShareUsage } from '../src/fair-share/fair-share-usage';
-import { startTestFlightdeck, startTestWorkers, type TestFlightdeck } from './support/flightdeck-harness';
+import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import type { HttpClient } from './support/http-client';
 import { waitFor } from './support/test-services';
 
@@ -14,7 +13,6 @@ import { waitFor } from './support/test-services';
 let app: TestFlightdeck;
 let other: { workspaceId: string; http: HttpClient };
 let third: { workspaceId: string; http: HttpClient };
-let workers: WorkerRuntime | undefined;
 
 beforeAll(async () => {
   app = await startTestFlightdeck({ ROLES: 'api', FAIR_DISPATCH_DEPTH: '4' });
@@ -22,19 +20,14 @@ beforeAll(async () => {
   third = await app.createWorkspace('third');
 });
 afterEach(async () => {
-  await workers?.close(2_000);
-  workers = undefined;
+  await app.closeWorkers();
   await app.http.post('/v1/queues/demo/resume');
 });
 afterAll(async () => {
   await app.stop();
 });
 
-const startDemoWorkers = (concurrency: number) =>
-  startTestWorkers(app, {
-    queues: ['demo'],
-    concurrency,
-  });
+const startDemoWorkers = (concurrency: number) => app.startWorkers({ queues: ['demo'], concurrency });
 
 const sleep = (ms: number, extra: Record<string, unknown> = {}) => ({ type: 'demo.sleep', payload: { ms }, ...extra });
 
@@ -105,7 +98,7 @@ it("runs a workspace's jobs by priority, FIFO among equals, from its lane", asyn
   expect(await app.redis.zcard(app.keys.fairBacklog('demo'))).toBe(ids.length);
   expect(await app.queue('demo').getWaitingCount()).toBe(0);
 
-  workers = await startDemoWorkers(1);
+  await startDemoWorkers(1);
   await app.http.post('/v1/queues/demo/resume');
   const jobs = await allFinished(app.http, ids);
   const started = [...jobs].sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!)).map((job) => job.id);
@@ -120,7 +113,7 @@ it("runs a workspace's jobs by priority, FIFO among equals, from its lane", asyn
 });
 
 it('keeps a delayed job waiting until it is due, then runs it', async () => {
-  workers = await startDemoWorkers(4);
+  await startDemoWorkers(4);
   const [id] = await submit(app.http, [sleep(0, { delayMs: 1_500 })]);
   const submittedAt = Date.now();
   expect(await app.redis.zscore(app.keys.fairDelayed('demo', app.workspaceId), id!)).not.toBeNull();
@@ -134,7 +127,7 @@ it('keeps a delayed job waiting until it is due, then runs it', async () => {
 });
 
 it('promotes a delayed job of a lane at once', async () => {
-  workers = await startDemoWorkers(4);
+  await startDemoWorkers(4);
   const [id] = await submit(app.http, [sleep(0, { delayMs: 600_000 })]);
   expect((await app.http.post(`/v1/jobs/${id}/promote`)).status).toBe(200);
   const [job] = await allFinished(app.http, [id!], 10_000);
@@ -155,7 +148,7 @@ it('cancels a job waiting in its lane: it never runs and its lane entry is gone'
   expect(await app.redis.hget(app.keys.fairArgs('demo', app.workspaceId), victim)).toBeNull();
   expect(await app.redis.zscore(app.keys.fairBacklog('demo'), victim)).toBeNull();
 
-  workers = await startDemoWorkers(4);
+  await startDemoWorkers(4);
   await app.http.post('/v1/queues/demo/resume');
   const jobs = await allFinished(app.http, ids);
   expect(jobs.filter((job) => job.status === 'completed')).toHaveLength(9);
@@ -189,14 +182,14 @@ it('refuses a batch past the pending limit with 429 quota_exceeded, whole; other
     Array.from({ length: 20 }, () => sleep(0)),
   );
   await app.redis.del(app.keys.fairLimits(other.workspaceId));
-  workers = await startDemoWorkers(8);
+  await startDemoWorkers(8);
   await app.http.post('/v1/queues/demo/resume');
   await waitFor('the lanes to empty', async () => (await app.redis.zcard(app.keys.fairBacklog('demo'))) === 0, 20_000);
 });
 
 it('runs at most maxRunning jobs of a workspace at once, and others as many as the workers take', async () => {
   await setLimits(other.workspaceId, { maxRunning: 2 });
-  workers = await startDemoWorkers(12);
+  await startDemoWorkers(12);
   const limited = submit(
     other.http,
     Array.from({ length: 10 }, () => sleep(150)),
@@ -227,7 +220,7 @@ it('shares the workers 3:1 between workspaces weighted 3 and 1', async () => {
     third.http,
     Array.from({ length: 240 }, () => sleep(2)),
   );
-  workers = await startDemoWorkers(4);
+  await startDemoWorkers(4);
   await app.http.post('/v1/queues/demo/resume');
   await drained(30_000);
   const [heavyJobs, lightJobs] = await Promise.all([allFinished(other.http, heavy), allFinished(third.http, light)]);
@@ -302,7 +295,7 @@ it('with no worker at all, fills wait up to the depth and moves due delayed jobs
   );
   expect(await laneBacklog(app.redis, app.keys, 'demo')).toBe(ids.length + 1 - 4);
   expect(await queue.getWaitingCount()).toBe(4);
-  workers = await startDemoWorkers(4);
+  await startDemoWorkers(4);
   const jobs = await allFinished(third.http, [...ids, later!]);
   expect(jobs.every((job) => job.status === 'completed')).toBe(true);
 });
@@ -350,7 +343,7 @@ it('cancels a job a dead dispatcher took from its lane but never added: it never
   const orphan = (JSON.parse(batch) as { opts: { jobId: string } }[])[0]!.opts.jobId;
   const cancelled = await third.http.post(`/v1/jobs/${orphan}/cancel`);
   expect(cancelled.body.status).toBe('cancelled');
-  workers = await startDemoWorkers(4);
+  await startDemoWorkers(4);
   const jobs = await allFinished(third.http, ids);
   expect(jobs.filter((job) => job.status === 'completed')).toHaveLength(ids.length - 1);
   // The recovery pass found the batch (older than 5 s), saw the job cancelled, and only cleared it.

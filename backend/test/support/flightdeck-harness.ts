@@ -30,6 +30,14 @@ export interface TestFlightdeck {
   signup(name: string): Promise<Person>;
   /** A second workspace with its own key, for isolation tests. */
   createWorkspace(slug: string): Promise<{ workspaceId: string; apiKey: string; http: HttpClient }>;
+  /**
+   * In-process workers on the app (`startTestWorkers`), for an app without the worker role whose tests
+   * start them; they run until `closeWorkers` (in an afterEach, or mid-test) or `stop`.
+   */
+  startWorkers(options?: Partial<WorkerRuntimeOptions>): Promise<WorkerRuntime>;
+  /** Closes the workers `startWorkers` started, if any, each given `timeoutMs` to finish its jobs. */
+  closeWorkers(timeoutMs?: number): Promise<void>;
+  /** Closes the workers it started, its queues, then the app. */
   stop(): Promise<void>;
 }
 
@@ -75,6 +83,12 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
   const url = `http://127.0.0.1:${flightdeck.port}`;
   const redis = new Redis(namespace.redisUrl);
   const queues: Queue[] = [];
+  let workers: WorkerRuntime[] = [];
+  const closeWorkers = async (timeoutMs = 2_000) => {
+    const running = workers;
+    workers = [];
+    await Promise.all(running.map((runtime) => runtime.close(timeoutMs)));
+  };
   return {
     url,
     config,
@@ -113,7 +127,14 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
       await createApiKey({ workspaceId, name: 'test', key, scopes: API_KEY_SCOPES });
       return { workspaceId, apiKey: key, http: httpClient(url, key) };
     },
+    async startWorkers(options) {
+      const runtime = await startTestWorkers({ namespace, config }, options);
+      workers.push(runtime);
+      return runtime;
+    },
+    closeWorkers,
     async stop() {
+      await closeWorkers();
       await Promise.all(queues.map((queue) => queue.close()));
       await flightdeck.stop();
       await redis.quit();
