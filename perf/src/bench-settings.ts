@@ -40,6 +40,20 @@ export interface BenchSettings {
   };
   /** Sockets held open at once on one gateway process (Artillery), against a bare Socket.IO server. */
   connections: { sockets: number; rampSeconds: number; holdSeconds: number };
+  /**
+   * P4: one event to `sockets` sockets subscribed to a workspace (opened from `clientProcesses` child
+   * processes at `openPerSecond`), `events` events one every `intervalMs`, against a bare Socket.IO room.
+   */
+  fanout: {
+    sockets: number;
+    events: number;
+    intervalMs: number;
+    warmupEvents: number;
+    clientProcesses: number;
+    openPerSecond: number;
+    /** How long after the last event the bench waits for every copy to arrive. */
+    arrivalTimeoutMs: number;
+  };
   /** Requests traced under Redis MONITOR (outside the measured windows) to count commands per request. */
   traceRequests: number;
   /** Which comparisons run (the raw BullMQ phases always do). */
@@ -54,10 +68,21 @@ export interface BenchSettings {
 
 export const GOALS = { submitRatio: 0.9, batchRatio: 0.6, endToEndRatio: 0.5, remoteWorkerRatio: 0.5 } as const;
 
+/** The fan-out comparison's pace: one event every `intervalMs`, sockets opened at `openPerSecond`. */
+const FANOUT_PACE = { intervalMs: 500, openPerSecond: 500 };
+
 /** The raw no-op worker; the end-to-end phase runs as many jobs with our worker at the same concurrency. */
 const RAW_WORKER = { jobs: 5000, concurrency: 50 };
 
-export const PHASES = ['submit', 'batch', 'endToEnd', 'connections', 'remoteWorkers', 'noisyNeighbour'] as const;
+export const PHASES = [
+  'submit',
+  'batch',
+  'endToEnd',
+  'connections',
+  'remoteWorkers',
+  'noisyNeighbour',
+  'fanout',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -66,8 +91,11 @@ const USAGE = `usage: npm run bench -- [options]
   --duration <s>        measured seconds per submit phase (default 8)
   --warmup <s>          warm-up seconds per submit phase (default 2)
   --only <list>         comparisons to run, comma-separated: submit,batch,endToEnd,connections,remoteWorkers,
-                        noisyNeighbour (default all)
+                        noisyNeighbour,fanout (default all)
   --sockets <n>         sockets held at once in the connections comparison (default 3000)
+  --fanout-sockets <n>  sockets one event fans out to in the fan-out comparison (default 5000)
+  --fanout-events <n>   events per fan-out round, one every 500 ms (default 20)
+  --fanout-clients <n>  processes the fan-out comparison's sockets are opened from (default 2)
   --diagnose            also measure Flightdeck with its history projector held off
   --cpu-prof <dir>      profile the server children (node --cpu-prof) into <dir>
 `;
@@ -91,6 +119,9 @@ export function parseSettings(argv: string[]): BenchSettings {
         warmup: { type: 'string' },
         only: { type: 'string' },
         sockets: { type: 'string' },
+        'fanout-sockets': { type: 'string' },
+        'fanout-events': { type: 'string' },
+        'fanout-clients': { type: 'string' },
         diagnose: { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -108,6 +139,11 @@ export function parseSettings(argv: string[]): BenchSettings {
   if (unknown.length > 0 || phases.length === 0)
     throw new Error(`--only takes ${PHASES.join(', ')}; not ${unknown.join(', ') || '""'}\n${USAGE}`);
   const rounds = Math.round(positive('rounds', values.rounds, 2, 5));
+  const fanoutSockets = Math.round(positive('fanout-sockets', values['fanout-sockets'], 5000, 15_000));
+  const fanoutEvents = Math.round(positive('fanout-events', values['fanout-events'], 20, 1000));
+  // Twice what one fan-out phase takes: start, open the sockets, warm up, the events, stop.
+  const fanoutPhaseSeconds =
+    2 * (30 + fanoutSockets / FANOUT_PACE.openPerSecond + (fanoutEvents * FANOUT_PACE.intervalMs) / 1000);
   return {
     rounds,
     submit: {
@@ -141,11 +177,22 @@ export function parseSettings(argv: string[]): BenchSettings {
       // Longer than the ramp, so every socket is open at once for the last 10 s of each hold.
       holdSeconds: 25,
     },
+    fanout: {
+      sockets: fanoutSockets,
+      events: fanoutEvents,
+      intervalMs: FANOUT_PACE.intervalMs,
+      warmupEvents: 2,
+      clientProcesses: Math.round(positive('fanout-clients', values['fanout-clients'], 2, 16)),
+      openPerSecond: FANOUT_PACE.openPerSecond,
+      arrivalTimeoutMs: 15_000,
+    },
     traceRequests: 20,
     phases: PHASES.filter((phase) => phases.includes(phase)),
     diagnose: values.diagnose,
     cpuProfileDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
     // About twice what a run takes on a quiet 2-core machine, so only a stuck run hits it.
-    timeLimitSeconds: Math.max(600, 120 + rounds * (values.diagnose ? 300 : 240)),
+    timeLimitSeconds:
+      Math.max(600, 120 + rounds * (values.diagnose ? 300 : 240)) +
+      (phases.includes('fanout') ? rounds * 2 * fanoutPhaseSeconds : 0),
   };
 }

@@ -16,6 +16,7 @@ import { GOALS, parseSettings, type BenchSettings, type Phase } from './bench-se
 import { ownCpu, processCpu } from './cpu-usage';
 import { runConnectionsPhases } from './connections';
 import { runEndToEndPhases } from './end-to-end';
+import { fanoutSummary, runFanoutPhases } from './fanout';
 import {
   runOursBatchPhase,
   runRawBatchPhase,
@@ -85,6 +86,7 @@ const SECTIONS: Section[] = [
       );
     },
   },
+  { phase: 'fanout', run: runFanoutPhases, summary: fanoutSummary },
 ];
 
 /** Round 1 runs the variants in order, round 2 in reverse, and so on (ABBA), so drift hits all alike. */
