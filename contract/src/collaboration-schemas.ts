@@ -42,22 +42,6 @@ export const listCommentsQuerySchema = z.strictObject({
   cursor: z.string().min(1).max(100).optional(),
 });
 
-/** What a job's activity lists: what people did to it, and its own milestones (no actor). */
-export const ACTIVITY_ACTIONS = [
-  'created',
-  'started',
-  'retrying',
-  'completed',
-  'failed',
-  'cancelled',
-  'retried',
-  'promoted',
-  'claimed',
-  'released',
-  'commented',
-] as const;
-export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
-
 /** What people (or API keys) do to a job: the activity entries that name an actor. */
 export const PERSON_ACTIVITY_ACTIONS = [
   'cancelled',
@@ -66,17 +50,18 @@ export const PERSON_ACTIVITY_ACTIONS = [
   'claimed',
   'released',
   'commented',
-] as const satisfies readonly ActivityAction[];
+] as const;
 export type PersonActivityAction = (typeof PERSON_ACTIVITY_ACTIONS)[number];
 
+/** A job's own milestones after `created`, with no actor. */
+const JOB_MILESTONE_ACTIONS = ['started', 'retrying', 'completed', 'failed'] as const;
+
+/** What a job's activity lists: what people did to it, and its own milestones (no actor). */
+export const ACTIVITY_ACTIONS = ['created', ...JOB_MILESTONE_ACTIONS, ...PERSON_ACTIVITY_ACTIONS] as const;
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
+
 /** What the workspace's activity holds: every action but `created`, which only a job's own activity shows. */
-export const FEED_ACTIVITY_ACTIONS = [
-  'started',
-  'retrying',
-  'completed',
-  'failed',
-  ...PERSON_ACTIVITY_ACTIONS,
-] as const satisfies readonly Exclude<ActivityAction, 'created'>[];
+export const FEED_ACTIVITY_ACTIONS = [...JOB_MILESTONE_ACTIONS, ...PERSON_ACTIVITY_ACTIONS] as const;
 
 export const activityEntrySchema = z
   .object({
