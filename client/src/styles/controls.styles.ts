@@ -1,6 +1,20 @@
 import { css } from 'lit';
 
 /**
+ * A text field's box: its height, padding, outline and text, as `.input` draws it. Declarations, not a
+ * stylesheet: `.input` uses them, and so do the forms that style their fields by a selector of their own.
+ */
+export const textFieldBox = css`
+  min-height: 2.5rem;
+  padding: 0.45rem 0.65rem;
+  border: 1px solid var(--_control-border);
+  border-radius: var(--_radius);
+  background: var(--_bg);
+  color: var(--_text);
+  font: inherit;
+`;
+
+/**
  * Form controls, buttons and messages shared by the console's forms and settings pages, built on
  * the theme tokens (include after `themeStyles`). Class names: `.field` (a label, the control, a
  * hint and an error, stacked), `.input`, `.button` (`--primary`, `--danger`, `--quiet`), `.alert`
@@ -22,13 +36,7 @@ export const controlStyles = css`
   .input {
     width: 100%;
     min-width: 0;
-    min-height: 2.5rem;
-    padding: 0.45rem 0.65rem;
-    border: 1px solid var(--_control-border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_text);
-    font: inherit;
+    ${textFieldBox}
   }
 
   select.input {

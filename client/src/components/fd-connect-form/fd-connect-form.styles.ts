@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { cardSurface } from '../../styles/card.styles';
+import { textFieldBox } from '../../styles/controls.styles';
 
 export default css`
   :host {
@@ -59,13 +60,7 @@ export default css`
   .connect__row input {
     flex: 1 1 14rem;
     min-width: 0;
-    min-height: 2.5rem;
-    padding: 0.45rem 0.65rem;
-    border: 1px solid var(--_control-border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_text);
-    font: inherit;
+    ${textFieldBox}
   }
 
   .connect__row input[aria-invalid='true'] {

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { textFieldBox } from '../../styles/controls.styles';
 
 export default css`
   :host {
@@ -49,13 +50,7 @@ export default css`
 
   .field input {
     width: 100%;
-    min-height: 2.5rem;
-    padding: 0.45rem 0.65rem;
-    border: 1px solid var(--_control-border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_text);
-    font: inherit;
+    ${textFieldBox}
     font-variant-numeric: tabular-nums;
   }
 
