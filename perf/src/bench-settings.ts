@@ -23,6 +23,8 @@ export interface BenchSettings {
     latency: { jobs: number; perSecond: number };
     /** How long a phase waits for its last `job.completed` before it reports the rest missing. */
     completionTimeoutMs: number;
+    /** After the throughput phase, how long the bench waits for history to be current (P3's lag). */
+    historyLagTimeoutMs: number;
   };
   /**
    * No-op jobs on a team's own worker process (the SDK's runner, over the gateway) against the
@@ -68,6 +70,9 @@ export interface BenchSettings {
 
 export const GOALS = { submitRatio: 0.9, batchRatio: 0.6, endToEndRatio: 0.5, remoteWorkerRatio: 0.5 } as const;
 
+/** How long each end-to-end round waits at most for history to be current after its throughput phase. */
+const HISTORY_LAG_TIMEOUT_MS = 60_000;
+
 /** The fan-out comparison's pace: one event every `intervalMs`, sockets opened at `openPerSecond`. */
 const FANOUT_PACE = { intervalMs: 500, openPerSecond: 500 };
 
@@ -96,6 +101,7 @@ const USAGE = `usage: npm run bench -- [options]
   --fanout-sockets <n>  sockets one event fans out to in the fan-out comparison (default 5000)
   --fanout-events <n>   events per fan-out round, one every 500 ms (default 20)
   --fanout-clients <n>  processes the fan-out comparison's sockets are opened from (default 2)
+  --e2e-jobs <n>        jobs in the end-to-end throughput phase, and the raw worker beside it (default 5000)
   --diagnose            also measure Flightdeck with its history projector held off
   --cpu-prof <dir>      profile the server children (node --cpu-prof) into <dir>
 `;
@@ -122,6 +128,7 @@ export function parseSettings(argv: string[]): BenchSettings {
         'fanout-sockets': { type: 'string' },
         'fanout-events': { type: 'string' },
         'fanout-clients': { type: 'string' },
+        'e2e-jobs': { type: 'string' },
         diagnose: { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -156,12 +163,13 @@ export function parseSettings(argv: string[]): BenchSettings {
     rawAddBulk: { batches: 20, batchSize: 1000, warmupBatches: 2 },
     rawWorker: { jobs: RAW_WORKER.jobs, concurrency: RAW_WORKER.concurrency },
     endToEnd: {
-      jobs: RAW_WORKER.jobs,
+      jobs: Math.round(positive('e2e-jobs', values['e2e-jobs'], RAW_WORKER.jobs, 100_000)),
       batchSize: 500,
       warmupJobs: 200,
       workerConcurrency: RAW_WORKER.concurrency,
       latency: { jobs: 500, perSecond: 100 },
       completionTimeoutMs: 30_000,
+      historyLagTimeoutMs: HISTORY_LAG_TIMEOUT_MS,
     },
     remoteWorkers: {
       jobs: 3000,
@@ -190,9 +198,10 @@ export function parseSettings(argv: string[]): BenchSettings {
     phases: PHASES.filter((phase) => phases.includes(phase)),
     diagnose: values.diagnose,
     cpuProfileDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
-    // About twice what a run takes on a quiet 2-core machine, so only a stuck run hits it.
+    // About twice what a run takes on a quiet 2-core machine, so only a stuck run hits it; plus the
+    // longest each end-to-end round may wait for history to be current.
     timeLimitSeconds:
-      Math.max(600, 120 + rounds * (values.diagnose ? 300 : 240)) +
+      Math.max(600, 120 + rounds * ((values.diagnose ? 300 : 240) + HISTORY_LAG_TIMEOUT_MS / 1000)) +
       (phases.includes('fanout') ? rounds * 2 * fanoutPhaseSeconds : 0),
   };
 }

@@ -1,9 +1,11 @@
 import { redisKeys } from '@flightdeck/workers';
 import { waitUntilQuiet, type CpuSource } from './cpu-usage';
 import { postJobs } from './http-load';
+import { measureHistoryLag } from './history-lag';
 import { meteredWindow, type Bench, type Measured } from './phases';
 import { distribution, progress, round, sleep } from './progress';
 import type { RateResult } from './raw-bullmq';
+import type { RedisCpuPerUnit } from './redis-usage';
 import type { CompletionCheck, RealtimeListener } from './realtime-listener';
 import { JOB_BODY, type EndToEndTarget } from './targets';
 
@@ -50,6 +52,18 @@ export interface ThroughputPhase extends Measured {
   /** Events the socket received per job (queued, active, progress, log, completed…). */
   eventsPerJob: number;
   history: HistoryProgress;
+  /**
+   * P3: ms from the last `job.completed` to history current (every event written to MongoDB); null
+   * where there is no history (the same-shape baseline, `oursWithoutHistory`). With
+   * `historyCurrent` false, history was still behind when the bench stopped waiting.
+   */
+  historyLagMs: number | null;
+  historyCurrent: boolean | null;
+  /**
+   * P7: Redis's CPU per job (`INFO cpu`) from the first submit until history was current, so the
+   * projector's reads of this window's events count too (`redisCpu` stops at the last `job.completed`).
+   */
+  redisCpuUntilHistoryCurrent: RedisCpuPerUnit | null;
   check: CompletionCheck;
   profileWindowMs?: ProfileWindows;
 }
@@ -205,18 +219,20 @@ export async function runLatencyPhase(
   return result;
 }
 
+/** `withHistory`: the target projects history, so the phase waits for it to be current (P3's lag). */
 export async function runThroughputPhase(
   bench: Bench,
   name: string,
   target: EndToEndTarget,
   listener: RealtimeListener,
   sources: CpuSource[],
+  withHistory: boolean,
 ): Promise<ThroughputPhase> {
-  const { jobs, batchSize, completionTimeoutMs } = bench.settings.endToEnd;
+  const { jobs, batchSize, completionTimeoutMs, historyLagTimeoutMs } = bench.settings.endToEnd;
   const before = { ...listener.counters };
   const backlogAtStart = await historyBacklog(bench, target);
   progress(`${name}: throughput, ${jobs} jobs in batches of ${batchSize}`);
-  const { window, measured } = meteredWindow(bench, `${name} throughput`, sources);
+  const { window, measured, redisCpuSinceStart } = meteredWindow(bench, `${name} throughput`, sources);
   await window.start();
   const from = performance.now();
   const startedAt = Date.now();
@@ -228,6 +244,15 @@ export async function runThroughputPhase(
   await window.stop(ids.length);
   const seconds = ((all ? listener.lastReceivedAt(ids) : Date.now()) - startedAt) / 1000;
   const history = historyProgress(backlogAtStart, await historyBacklog(bench, target), appended, seconds);
+  const lag = withHistory
+    ? await measureHistoryLag(
+        bench.redis,
+        target.prefix,
+        listener.lastReceivedAt(ids) || Date.now(),
+        historyLagTimeoutMs,
+      )
+    : null;
+  const redisCpuUntilHistoryCurrent = lag ? await redisCpuSinceStart(ids.length) : null;
   await sleep(SETTLE_MS);
   const check = listener.check(ids, before);
   checkCompletions(bench, `${name} throughput`, check);
@@ -240,6 +265,9 @@ export async function runThroughputPhase(
     deliveryLatencyMs: distribution(listener.deliveryLatencies(ids)),
     eventsPerJob: round(appended / ids.length, 2),
     history,
+    historyLagMs: lag?.lagMs ?? null,
+    historyCurrent: lag?.current ?? null,
+    redisCpuUntilHistoryCurrent,
     check,
     ...measured,
     ...profiled,
@@ -248,7 +276,12 @@ export async function runThroughputPhase(
   progress(
     `${name}: ${result.jobsPerSecond} jobs/s end to end (submit alone ${result.submit.jobsPerSecond}/s); ` +
       `CPU ms/job apiGateway ${perJob('apiGateway')}, worker ${perJob('worker')}, redis ${perJob('redis')}, ` +
-      `ferretdb ${perJob('ferretdb')}, bench ${perJob('bench')}`,
+      `ferretdb ${perJob('ferretdb')}, bench ${perJob('bench')}; Redis main thread ` +
+      `${measured.redisCpu.mainThreadUsecPerUnit} µs/job` +
+      (lag
+        ? ` (${redisCpuUntilHistoryCurrent?.mainThreadUsecPerUnit} until history current); history ` +
+          `${lag.current ? '' : 'still not '}current ${lag.lagMs} ms after the last job.completed`
+        : ''),
   );
   return result;
 }

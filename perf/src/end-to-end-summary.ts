@@ -1,4 +1,5 @@
 import { GOALS } from './bench-settings';
+import { COST_GOALS } from './goals';
 import { round } from './progress';
 import type {
   Distribution,
@@ -34,6 +35,56 @@ export function summarizeOurs(ours: EndToEndRound[]) {
       total: mean(ours, (r) => r.throughput.cpu.totalMsPerUnit ?? NaN, 4),
     },
     historyBacklogAtEnd: mean(ours, (r) => r.throughput.history.backlogAtEnd, 0),
+    ...historyLag(ours),
+  };
+}
+
+/**
+ * P3's condition: the worst round's time from the last `job.completed` to history current (null
+ * without history), and whether history became current in every round.
+ */
+function historyLag(ours: EndToEndRound[]) {
+  const lags = ours.map((r) => r.throughput.historyLagMs);
+  const known = lags.every((lag) => lag !== null) && lags.length > 0;
+  return {
+    historyLagMs: known ? Math.max(...(lags as number[])) : null,
+    historyCurrent: known ? ours.every((r) => r.throughput.historyCurrent === true) : null,
+    roundHistoryLagMs: lags,
+  };
+}
+
+/**
+ * P7: Redis CPU per job from Redis's own counters (`INFO cpu`, µs): ours from the first submit until
+ * history was current (and until the last `job.completed` alone), the same-shape pipeline's, and the
+ * raw no-op worker's beside our rounds. The main thread's (it runs every command) unless `process`.
+ */
+export function summarizeRedisCpu(ours: EndToEndRound[], rawWorker: RawWorkerRound[], rawPipeline: RawPipelineRound[]) {
+  const figures = (thread: 'mainThreadUsecPerUnit' | 'usecPerUnit') => {
+    const oursWindow = mean(ours, (r) => r.throughput.redisCpu[thread] ?? NaN);
+    const oursUntilCurrent = mean(ours, (r) => r.throughput.redisCpuUntilHistoryCurrent?.[thread] ?? NaN);
+    return {
+      ours: Number.isFinite(oursUntilCurrent) ? oursUntilCurrent : oursWindow,
+      oursUntilLastCompleted: oursWindow,
+      sameShape: mean(rawPipeline, (r) => r.throughput.redisCpu[thread] ?? NaN),
+      rawWorker: mean(rawWorker, (r) => r.redisCpu[thread] ?? NaN),
+    };
+  };
+  const main = figures('mainThreadUsecPerUnit');
+  const ratio = round(main.ours / main.rawWorker, 2);
+  return {
+    ...main,
+    ratio,
+    goal: COST_GOALS.redisCpuRatio,
+    met: ratio <= COST_GOALS.redisCpuRatio,
+    sameShapeRatio: round(main.ours / main.sameShape, 2),
+    roundRatios: ours.map((r, index) =>
+      round(
+        (r.throughput.redisCpuUntilHistoryCurrent ?? r.throughput.redisCpu).mainThreadUsecPerUnit! /
+          (rawWorker[index]?.redisCpu.mainThreadUsecPerUnit ?? NaN),
+        2,
+      ),
+    ),
+    process: figures('usecPerUnit'),
   };
 }
 
@@ -82,9 +133,19 @@ export function summarizeRawPipeline(ours: EndToEndRound[], rawPipeline: RawPipe
   const jobsPerSecond = mean(rawPipeline, (r) => r.throughput.jobsPerSecond);
   const perJob = (process: string) =>
     mean(rawPipeline, (r) => r.throughput.cpu.processes[process]?.msPerUnit ?? NaN, 4);
+  const ratio = round(mean(ours, (r) => r.throughput.jobsPerSecond) / jobsPerSecond, 3);
+  const lag = historyLag(ours);
   return {
     jobsPerSecond,
-    ratio: round(mean(ours, (r) => r.throughput.jobsPerSecond) / jobsPerSecond, 3),
+    ratio,
+    // Issue 15's P3: counted only with history current within the limit after the last job.completed.
+    goal: COST_GOALS.sameShapeRatio,
+    historyLagGoalMs: COST_GOALS.historyLagMs,
+    met:
+      ratio >= COST_GOALS.sameShapeRatio &&
+      lag.historyCurrent === true &&
+      lag.historyLagMs !== null &&
+      lag.historyLagMs <= COST_GOALS.historyLagMs,
     roundRatios: ours.map((r, index) =>
       round(r.throughput.jobsPerSecond / (rawPipeline[index]?.throughput.jobsPerSecond ?? NaN), 3),
     ),

@@ -10,7 +10,7 @@ import {
   type RawSocketIoPhase,
   type RawWorkerRound,
 } from './end-to-end-phases';
-import { summarizeEndToEnd, summarizeOurs, summarizeRawPipeline } from './end-to-end-summary';
+import { summarizeEndToEnd, summarizeOurs, summarizeRawPipeline, summarizeRedisCpu } from './end-to-end-summary';
 import { meteredWindow, ourCpu, type Bench } from './phases';
 import { distribution, progress } from './progress';
 import { measureNoopWorker } from './raw-bullmq';
@@ -46,7 +46,7 @@ export async function runEndToEndRound(
     await quiet(bench, name, target, sources);
     const latency = await runLatencyPhase(bench, name, target, listener, sources);
     await quiet(bench, name, target, sources);
-    const throughput = await runThroughputPhase(bench, name, target, listener, sources);
+    const throughput = await runThroughputPhase(bench, name, target, listener, sources, variant === 'ours');
     return { round: roundNo, variant, prefix: target.prefix, latency, throughput };
   } finally {
     listener?.close();
@@ -70,7 +70,7 @@ export async function runRawPipelineRound(bench: Bench, roundNo: number): Promis
     if (!(await listener.waitForCompletions(warmup, settings.completionTimeoutMs)))
       bench.problems.push(`${name} warm-up: not every completed event arrived`);
     await quiet(bench, name, target, sources);
-    const throughput = await runThroughputPhase(bench, name, target, listener, sources);
+    const throughput = await runThroughputPhase(bench, name, target, listener, sources, false);
     return { round: roundNo, prefix: target.prefix, throughput };
   } finally {
     listener?.close();
@@ -180,6 +180,7 @@ export async function runEndToEndPhases(bench: Bench) {
   const problems = bench.problems.slice(problemsBefore);
   return {
     ...summarizeEndToEnd(ours, rawWorker, rawSocketIo, problems),
+    redisCpuUsecPerJob: summarizeRedisCpu(ours, rawWorker, rawPipeline),
     sameShapeBaseline: summarizeRawPipeline(ours, rawPipeline),
     ...(bench.settings.diagnose ? { oursWithoutHistory: summarizeOurs(withoutHistory) } : {}),
     rounds: ours,

@@ -7,8 +7,12 @@ import { progress, round } from './progress';
 import { measureAddBulk, measureNoopWorker, measureQueueAdd, type MeasuredWindow, type RateResult } from './raw-bullmq';
 import {
   readCommandStats,
+  readRedisCpu,
+  redisCpuPerUnit,
   redisWorkPerUnit,
   traceRedisCommands,
+  type RedisCpu,
+  type RedisCpuPerUnit,
   type RedisTrace,
   type RedisWorkPerUnit,
 } from './redis-usage';
@@ -28,7 +32,10 @@ export interface Bench extends TargetEnvironment {
 /** Where the measured window's resources went. */
 export interface Measured {
   cpu: CpuReport;
+  /** Time inside Redis commands per unit (`INFO commandstats`). */
   redis: RedisWorkPerUnit;
+  /** Redis's CPU per unit from its own counters (`INFO cpu`): commands plus everything around them. */
+  redisCpu: RedisCpuPerUnit;
 }
 
 /** Jobs accepted versus jobs found in the queue afterwards: a server that answers 202 must have queued. */
@@ -62,18 +69,24 @@ export interface BatchPhase extends Measured, ProfileWindow {
   historyBacklogEvents?: number;
 }
 
-/** A CPU meter plus Redis command statistics over exactly the measured window. */
+/**
+ * A CPU meter plus Redis command statistics and CPU counters over exactly the measured window;
+ * `redisCpuSinceStart` reads Redis's CPU from the window's start to now (e.g. until history is current).
+ */
 export function meteredWindow(bench: Bench, name: string, sources: CpuSource[]) {
   const meter = new CpuMeter(sources);
   let statsBefore: Awaited<ReturnType<typeof readCommandStats>>;
+  let redisCpuBefore: RedisCpu;
   const measured = {} as Measured;
   const window: MeasuredWindow = {
     async start() {
       statsBefore = await readCommandStats(bench.redis);
+      redisCpuBefore = await readRedisCpu(bench.redis);
       meter.start();
     },
     async stop(units: number) {
       measured.cpu = meter.stop(units);
+      measured.redisCpu = redisCpuPerUnit(redisCpuBefore, await readRedisCpu(bench.redis), Math.max(units, 1));
       measured.redis = redisWorkPerUnit(statsBefore, await readCommandStats(bench.redis), Math.max(units, 1));
       if ((measured.cpu.otherCores ?? 0) > OTHER_CORES_TOLERATED) {
         bench.problems.push(
@@ -82,7 +95,9 @@ export function meteredWindow(bench: Bench, name: string, sources: CpuSource[]) 
       }
     },
   };
-  return { window, measured };
+  const redisCpuSinceStart = async (units: number) =>
+    redisCpuPerUnit(redisCpuBefore, await readRedisCpu(bench.redis), Math.max(units, 1));
+  return { window, measured, redisCpuSinceStart };
 }
 
 /** Every process of the bench in a phase: itself, Redis, and the target's server(s) and FerretDB if any. */

@@ -40,6 +40,42 @@ export function redisWorkPerUnit(before: CommandStats, after: CommandStats, unit
   };
 }
 
+/**
+ * Redis's own CPU counters (`INFO cpu`, seconds of user + system time since it started): the whole
+ * process, and its main thread — the one thread that runs every command and script, so the figure
+ * that bounds a whole deployment sharing one Redis. Unlike `INFO commandstats` (time inside
+ * commands), these include parsing, network I/O, blocking-command bookkeeping and background work.
+ */
+export interface RedisCpu {
+  process: number;
+  mainThread: number;
+}
+
+export async function readRedisCpu(redis: Redis): Promise<RedisCpu> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return {
+    process: field('used_cpu_sys') + field('used_cpu_user'),
+    mainThread: field('used_cpu_sys_main_thread') + field('used_cpu_user_main_thread'),
+  };
+}
+
+export interface RedisCpuPerUnit {
+  /** Redis CPU (µs, user + system, the whole process) per request or job, from Redis's own counters. */
+  usecPerUnit: number;
+  /** The same for its main thread alone (null on a Redis too old to report it). */
+  mainThreadUsecPerUnit: number | null;
+}
+
+/** Redis's CPU per unit of work between two `readRedisCpu` snapshots. */
+export function redisCpuPerUnit(before: RedisCpu, after: RedisCpu, units: number): RedisCpuPerUnit {
+  const perUnit = (seconds: number) => (Number.isFinite(seconds) ? round((seconds * 1e6) / units, 1) : null);
+  return {
+    usecPerUnit: perUnit(after.process - before.process) ?? NaN,
+    mainThreadUsecPerUnit: perUnit(after.mainThread - before.mainThread),
+  };
+}
+
 export interface RedisTrace {
   requests: number;
   /**
