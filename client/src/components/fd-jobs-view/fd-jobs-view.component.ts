@@ -3,9 +3,9 @@ import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues } f
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { can, type WorkspaceAccess } from '../../accounts/workspace-access';
 import type { BulkJobsApi, JobsApi, MembersApi, SavedViewsApi } from '../../api/api-client';
+import { LiveFeedController } from '../../controllers/live-feed-controller';
 import type { FdFiltersChangeEvent } from '../../events/fd-filters-change';
 import type { FdSelectionChangeEvent } from '../../events/fd-selection-change';
-import { LiveFeedController } from '../../controllers/live-feed-controller';
 import { toastEvent } from '../../events/fd-toast';
 import type { LiveStream } from '../../feeds/live-paged-feed';
 import {
