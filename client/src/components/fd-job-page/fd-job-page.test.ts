@@ -1,6 +1,7 @@
 import type { ActivityEntry, Comment, Job, MemberRole, PresenceSnapshot, StreamEvent } from '@flightdeck/contract';
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 import type { FakeAnswer, FakeServer } from '../../../test/support/fake-server';
 import { answer } from '../../../test/support/fake-server';
 import { buildJob } from '../../../test/support/job-factory';
@@ -8,8 +9,6 @@ import { buildJob } from '../../../test/support/job-factory';
 // fd-job-page with the real ApiClient over a scripted fetch, and the real RealtimeClient over a fake
 // gateway socket (the test plays the gateway: events, presence, typing). Against a real Flightdeck,
 // with two people: client/e2e/job-page.e2e.test.ts.
-let browser: Browser;
-let script: string;
 let fixture: Fixture | undefined;
 
 const FIXTURE_SCRIPT = `
@@ -81,14 +80,10 @@ function answersFor({ job, logs = [], comments = [], activity, extra = {} }: Sce
   };
 }
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture?.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 async function open(scenario: Scenario, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  fixture = await openFixture(browser, { script, colorScheme });
+  fixture = await pages.open({ colorScheme });
   await fixture.page.evaluate(
     ([answers, options]) => (window as unknown as { start: (a: unknown, o: unknown) => void }).start(answers, options),
     [
@@ -118,6 +113,14 @@ const sentToGateway = (page: Page, name: string) =>
   );
 const send = (page: Page, ...events: Partial<StreamEvent>[]) =>
   page.evaluate((list) => (window as unknown as { gateway: Gateway }).gateway.send(...list), events);
+/** A `job.log` event of a running job (at the next seq unless given one). */
+const logEvent = (job: Job, lines: string[], seq?: number): Partial<StreamEvent> => ({
+  ...(seq === undefined ? {} : { seq }),
+  type: 'job.log',
+  jobId: job.id,
+  job: { id: job.id, status: 'active' },
+  lines,
+});
 /** Waits until the page asked for a toast saying `message`. */
 const toasted = (page: Page, message: string) =>
   page.waitForFunction((text) => (window as unknown as { toasts: string[] }).toasts.includes(text), message);
@@ -212,7 +215,7 @@ describe('fd-job-page', () => {
     await send(
       page,
       { type: 'job.progress', jobId: job.id, job: { id: job.id, status: 'active', progress: 40 } },
-      { type: 'job.log', jobId: job.id, job: { id: job.id, status: 'active' }, lines: ['step 1 of 3', 'step 2 of 3'] },
+      logEvent(job, ['step 1 of 3', 'step 2 of 3']),
     );
     const bar = page.getByRole('progressbar', { name: 'Progress' });
     await page.waitForFunction(
@@ -419,13 +422,7 @@ describe('fd-job-page', () => {
     });
     const box = await log.boundingBox();
 
-    await send(page, {
-      seq: 100,
-      type: 'job.log',
-      jobId: job.id,
-      job: { id: job.id, status: 'active' },
-      lines: ['line 61'],
-    });
+    await send(page, logEvent(job, ['line 61'], 100));
     await log.getByText('line 61').waitFor();
     await expect(atEnd()).resolves.toBe(true);
 
@@ -433,7 +430,7 @@ describe('fd-job-page', () => {
       element.scrollTop = 0;
       element.dispatchEvent(new Event('scroll'));
     });
-    await send(page, { type: 'job.log', jobId: job.id, job: { id: job.id, status: 'active' }, lines: ['line 62'] });
+    await send(page, logEvent(job, ['line 62']));
     await log.getByText('line 62').waitFor();
     await expect(log.evaluate((element) => element.scrollTop)).resolves.toBe(0);
     // The log box does not grow with its lines.
@@ -458,20 +455,8 @@ describe('fd-job-page', () => {
       },
     });
     await page.getByRole('log').getByText('line 2', { exact: true }).waitFor();
-    await send(page, {
-      seq: 40,
-      type: 'job.log',
-      jobId: job.id,
-      job: { id: job.id, status: 'active' },
-      lines: ['line 40'],
-    });
-    await send(page, {
-      seq: 41,
-      type: 'job.log',
-      jobId: job.id,
-      job: { id: job.id, status: 'active' },
-      lines: ['line 41'],
-    });
+    await send(page, logEvent(job, ['line 40'], 40));
+    await send(page, logEvent(job, ['line 41'], 41));
     await page.getByRole('log').getByText('line 41').waitFor();
     await page.getByRole('button', { name: 'Load more lines' }).click();
     await page.getByRole('log').getByText('line 3', { exact: true }).waitFor();

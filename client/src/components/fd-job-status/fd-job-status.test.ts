@@ -1,10 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 import type { FakeServer } from '../../../test/support/fake-server';
 import { buildJob } from '../../../test/support/job-factory';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // <fd-job-status> over a scripted REST API and a scripted socket. `window.socketMode` says how the
@@ -87,11 +86,7 @@ const FIXTURE_SCRIPT = `
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJKMSJ9.c2lnbmF0dXJl';
 const API = 'https://flightdeck.example';
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 /** What the fixture script keeps on `window`. */
 interface FixtureWindow {
@@ -120,7 +115,7 @@ async function open({
   clock,
   css = '',
 }: Setup) {
-  fixture = await openFixture(browser, { script, body: css ? `<style>${css}</style>` : '' });
+  fixture = await pages.open({ body: css ? `<style>${css}</style>` : '' });
   const { page } = fixture;
   if (clock) await page.clock.install();
   await page.evaluate(

@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 import { POLICY_AUTOSCALING, kubernetesAutoscaling } from '../../../test/support/ops-factory';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The component alone: the test hands it an `autoscaling` reading and the server time with
@@ -23,14 +22,10 @@ const NOW = Date.UTC(2026, 11, 7, 17, 0, 0);
 
 const KUBERNETES_AUTOSCALING = kubernetesAutoscaling(NOW);
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 async function show(autoscaling: unknown): Promise<Page> {
-  fixture = await openFixture(browser, { script });
+  fixture = await pages.open();
   const { page } = fixture;
   await page.waitForFunction(() => 'show' in window);
   await page.evaluate(

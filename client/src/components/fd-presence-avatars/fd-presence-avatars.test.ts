@@ -1,25 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 const PEOPLE = ['Ada Lovelace', 'Bob Builder', 'Cy Young', 'Dee Dee Ramone', 'Eve Online', 'Fay Wray'].map(
   (name, index) => ({ id: `user_${index}`, name }),
 );
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([
-    launchChromium(),
-    bundleForBrowser(`import './components/fd-presence-avatars/fd-presence-avatars.component';`),
-  ]);
-});
+const pages = fixturePages(`import './components/fd-presence-avatars/fd-presence-avatars.component';`);
 beforeEach(async () => {
-  fixture = await openFixture(browser, { script, body: '<fd-presence-avatars></fd-presence-avatars>' });
+  fixture = await pages.open({ body: '<fd-presence-avatars></fd-presence-avatars>' });
 });
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
 
 const show = (page: Page, people: { id: string; name: string }[], attributes: Record<string, string> = {}) =>
   page.evaluate(

@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // The form sits in another component's shadow root, to show that its event crosses it. The page
@@ -37,15 +35,11 @@ const FIXTURE_SCRIPT = `
   document.addEventListener('fd-job-submitted', (event) => (page.submitted as unknown[]).push(event.detail.job.id));
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
+const pages = fixturePages(FIXTURE_SCRIPT);
 beforeEach(async () => {
-  fixture = await openFixture(browser, { script });
+  fixture = await pages.open();
   await fixture.page.getByRole('button', { name: 'Submit job' }).waitFor();
 });
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
 
 const read = (name: string) =>
   fixture.page.evaluate((key) => (window as unknown as Record<string, unknown>)[key], name);

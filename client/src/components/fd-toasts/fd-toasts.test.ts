@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { bundleForBrowser, launchChromium, openFixture, type Fixture } from '../../../test/support/browser';
+import type { Fixture } from '../../../test/support/browser';
+import { fixturePages } from '../../../test/support/fixture-pages';
 
-let browser: Browser;
-let script: string;
 let fixture: Fixture;
 
 // fd-toasts on a page; anything on the page asks for a toast with the fd-toast event, as in the console.
@@ -22,14 +20,10 @@ const FIXTURE_SCRIPT = `
   };
 `;
 
-beforeAll(async () => {
-  [browser, script] = await Promise.all([launchChromium(), bundleForBrowser(FIXTURE_SCRIPT)]);
-});
-afterEach(() => fixture.context.close());
-afterAll(() => browser.close());
+const pages = fixturePages(FIXTURE_SCRIPT);
 
 async function open(viewport = { width: 1280, height: 800 }) {
-  fixture = await openFixture(browser, { script, body: '<main><p>The page</p></main>' });
+  fixture = await pages.open({ body: '<main><p>The page</p></main>' });
   await fixture.page.setViewportSize(viewport);
   return fixture.page;
 }
