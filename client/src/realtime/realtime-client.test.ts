@@ -1,22 +1,12 @@
 import type { StreamEvent, SubscribeAck, SubscribeRequest } from '@flightdeck/contract';
+import { FakeSocketBase } from '../../test/support/fake-socket';
 import { buildJob, progressEvent, stateEvent } from '../../test/support/job-factory';
 import { RealtimeClient, type RealtimeSnapshot, type RealtimeSocket } from './realtime-client';
 
 /** Stands in for a socket.io-client socket; the test plays the gateway. */
-class FakeSocket {
-  connected = false;
-  active = true;
+class FakeSocket extends FakeSocketBase {
   readonly subscribes: { request: SubscribeRequest; answer: (ack: SubscribeAck) => void }[] = [];
-  private readonly handlers = new Map<string, ((...args: unknown[]) => void)[]>();
 
-  on(name: string, handler: (...args: unknown[]) => void) {
-    this.handlers.set(name, [...(this.handlers.get(name) ?? []), handler]);
-    return this;
-  }
-  removeAllListeners() {
-    this.handlers.clear();
-    return this;
-  }
   /** What the client sent besides subscribes (presence, typing). */
   readonly emitted: { name: string; payload: unknown }[] = [];
   emit(name: string, payload: unknown) {
@@ -29,28 +19,8 @@ class FakeSocket {
         new Promise<SubscribeAck>((answer) => this.subscribes.push({ request, answer })),
     };
   }
-  connect() {
-    this.active = true;
-    return this;
-  }
-  disconnect() {
-    this.active = false;
-    this.connected = false;
-    return this;
-  }
 
-  // What the gateway does:
-  fire(name: string, ...args: unknown[]) {
-    for (const handler of this.handlers.get(name) ?? []) handler(...args);
-  }
-  open() {
-    this.connected = true;
-    this.fire('connect');
-  }
-  drop() {
-    this.connected = false;
-    this.fire('disconnect', 'transport close');
-  }
+  // What the gateway does, besides what every fake socket does:
   send(...events: StreamEvent[]) {
     for (const event of events) this.fire('event', event);
   }
@@ -322,35 +292,36 @@ describe('RealtimeClient with a session', () => {
 });
 
 describe('RealtimeClient refusals', () => {
-  it('stops trying when the gateway says the workspace is not the caller’s', () => {
+  /**
+   * A started client on fake timers whose socket.io socket has given up on its own (`active` false,
+   * as after a refused handshake); counts the reconnects the client itself asks for.
+   */
+  function refusedClient() {
     jest.useFakeTimers();
     const { socket, client } = setup();
     client.start();
     socket.active = false;
-    let reconnects = 0;
+    let count = 0;
     socket.connect = () => {
-      reconnects++;
+      count++;
       return socket;
     };
+    return { socket, client, reconnects: () => count };
+  }
+
+  it('stops trying when the gateway says the workspace is not the caller’s', () => {
+    const { socket, client, reconnects } = refusedClient();
     socket.fire('connect_error', new Error('not_found: no workspace "acme" that you are a member of'));
     expect(client.snapshot).toMatchObject({
       connection: 'offline',
       problem: { message: 'No workspace "acme" that you are a member of.', unauthorized: false },
     });
     jest.advanceTimersByTime(60_000);
-    expect(reconnects).toBe(0);
+    expect(reconnects()).toBe(0);
   });
 
   it('connects again later when the gateway limits handshakes from this address: the key is not given up', () => {
-    jest.useFakeTimers();
-    const { socket, client } = setup();
-    client.start();
-    socket.active = false;
-    let reconnects = 0;
-    socket.connect = () => {
-      reconnects++;
-      return socket;
-    };
+    const { socket, client, reconnects } = refusedClient();
     socket.fire(
       'connect_error',
       Object.assign(new Error('rate_limited: too many connection attempts from this address; try again in 1 s'), {
@@ -359,7 +330,7 @@ describe('RealtimeClient refusals', () => {
     );
     expect(client.snapshot).toMatchObject({ connection: 'connecting', problem: { unauthorized: false } });
     jest.advanceTimersByTime(1_000);
-    expect(reconnects).toBe(1);
+    expect(reconnects()).toBe(1);
   });
 
   it('passes on that the credentials were revoked', () => {

@@ -7,6 +7,7 @@ import type {
   SubscribeRequest,
   TypingNotice,
 } from '@flightdeck/contract';
+import { FakeSocketBase } from './fake-socket';
 
 /**
  * Stands in for a socket.io-client socket in component tests (bundled into the test page): the
@@ -14,29 +15,18 @@ import type {
  * `members`, and everything the page sends is recorded in `sent`. Hand it to a RealtimeClient with
  * `connect: () => socket`, then `open()` it.
  */
-export class FakeGatewaySocket {
-  connected = false;
-  active = true;
+export class FakeGatewaySocket extends FakeSocketBase {
   /** The stream's seq the subscribe ack says; events the test sends must come after it. */
   seq = 0;
   /** Who the gateway says is online, in presence acks. */
   members: PresenceSnapshot['members'] = [];
   readonly sent: { name: string; payload: unknown }[] = [];
-  private readonly handlers = new Map<string, ((...args: unknown[]) => void)[]>();
 
-  on(name: string, handler: (...args: unknown[]) => void) {
-    this.handlers.set(name, [...(this.handlers.get(name) ?? []), handler]);
-    return this;
-  }
   off(name: string, handler: (...args: unknown[]) => void) {
     this.handlers.set(
       name,
       (this.handlers.get(name) ?? []).filter((known) => known !== handler),
     );
-    return this;
-  }
-  removeAllListeners() {
-    this.handlers.clear();
     return this;
   }
   emit(name: string, payload: unknown, ack?: (answer: unknown) => void) {
@@ -55,28 +45,7 @@ export class FakeGatewaySocket {
       },
     };
   }
-  connect() {
-    this.active = true;
-    return this;
-  }
-  disconnect() {
-    this.active = false;
-    this.connected = false;
-    return this;
-  }
-
-  // What the gateway does:
-  fire(name: string, ...args: unknown[]) {
-    for (const handler of this.handlers.get(name) ?? []) handler(...args);
-  }
-  open() {
-    this.connected = true;
-    this.fire('connect');
-  }
-  drop() {
-    this.connected = false;
-    this.fire('disconnect', 'transport close');
-  }
+  // What the gateway does, besides what every fake socket does:
   /** Stream events; each gets the next seq unless it has one. */
   send(...events: (Omit<StreamEvent, 'seq' | 'at'> & Partial<Pick<StreamEvent, 'seq' | 'at'>>)[]) {
     for (const event of events) {
