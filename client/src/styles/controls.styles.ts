@@ -139,3 +139,26 @@ export const controlStyles = css`
     font-size: 0.8125rem;
   }
 `;
+
+/**
+ * A checkbox with its label beside it (`<label class="check"><input type="checkbox" /> …</label>`), as
+ * the sign-in and submit forms show it. Include after `themeStyles`.
+ */
+export const checkLabelStyles = css`
+  .check {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+    width: fit-content;
+    min-height: 2rem;
+    font-size: 0.875rem;
+    cursor: pointer;
+  }
+
+  .check input {
+    width: 1.1rem;
+    height: 1.1rem;
+    margin: 0;
+    accent-color: var(--_accent);
+  }
+`;

@@ -1,6 +1,8 @@
 import { css } from 'lit';
+import { checkLabelStyles } from '../../styles/controls.styles';
 
-export default css`
+/** The form's own rules, after the shared checkbox with its label. */
+const authFormStyles = css`
   :host {
     display: block;
     color: var(--_text);
@@ -18,21 +20,7 @@ export default css`
   }
 
   .check {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.5rem;
-    width: fit-content;
-    min-height: 2rem;
     margin-top: -0.5rem;
-    font-size: 0.875rem;
-    cursor: pointer;
-  }
-
-  .check input {
-    width: 1.1rem;
-    height: 1.1rem;
-    margin: 0;
-    accent-color: var(--_accent);
   }
 
   .submit {
@@ -56,3 +44,5 @@ export default css`
     text-underline-offset: 0.2em;
   }
 `;
+
+export default [checkLabelStyles, authFormStyles];

@@ -1,7 +1,8 @@
 import { css } from 'lit';
-import { textFieldBox } from '../../styles/controls.styles';
+import { checkLabelStyles, textFieldBox } from '../../styles/controls.styles';
 
-export default css`
+/** The form's own rules, after the shared checkbox with its label. */
+const submitFormStyles = css`
   :host {
     display: block;
     container-type: inline-size;
@@ -69,23 +70,6 @@ export default css`
     font-size: 0.8125rem;
   }
 
-  .check {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.5rem;
-    width: fit-content;
-    min-height: 2rem;
-    font-size: 0.875rem;
-    cursor: pointer;
-  }
-
-  .check input {
-    width: 1.1rem;
-    height: 1.1rem;
-    margin: 0;
-    accent-color: var(--_accent);
-  }
-
   .submit {
     min-height: 2.5rem;
     padding: 0.5rem 1rem;
@@ -133,3 +117,5 @@ export default css`
     }
   }
 `;
+
+export default [checkLabelStyles, submitFormStyles];
