@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
-import type { SubscribeAck } from '@flightdeck/contract';
 import { QUEUE_NAMES } from '@flightdeck/workers';
 import { freePort, startRedis, type LocalService } from '../src/services/local-services';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { httpClient, type HttpClient } from './support/http-client';
+import { RealtimeClient } from './support/realtime-client';
 import { waitFor } from './support/test-services';
 
 // The product metrics of /metrics (deploy/monitoring reads them): queue depth by state, age of the
@@ -17,12 +16,6 @@ import { waitFor } from './support/test-services';
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
-interface PollingTransport {
-  readyState: string;
-  pause(onPause: () => void): void;
-  _poll(): void;
 }
 
 describe('product metrics at /metrics', () => {
@@ -117,24 +110,13 @@ describe('product metrics at /metrics', () => {
     const buffered = async () => sample(await scrape(), 'flightdeck_socket_buffered_packets');
     expect(await buffered()).toBe(0);
     // A long-polling client that stops polling: what the gateway sends it waits in its buffer.
-    const slow: Socket = io(app.url, {
-      transports: ['polling'],
-      auth: { token: app.apiKey },
-      reconnection: false,
-      forceNew: true,
-    });
+    const slow = await RealtimeClient.open(app.url, { auth: { token: app.apiKey } }, 'polling');
     try {
-      await new Promise<void>((resolve, reject) => {
-        slow.once('connect', resolve);
-        slow.once('connect_error', reject);
-      });
-      const ack = (await slow.timeout(10_000).emitWithAck('subscribe', { topic: 'workspace' })) as SubscribeAck;
-      expect(ack.ok).toBe(true);
-      const transport = (slow.io as unknown as { engine: { transport: PollingTransport } }).engine.transport;
-      // Pausing waits for the poll in flight to end; the first event of a job ends it.
-      const paused = new Promise<void>((resolve) => transport.pause(resolve));
+      await slow.subscribeOk({ topic: 'workspace' });
+      // Stopping waits for the poll in flight to end; the first event of a job ends it.
+      const stopped = slow.stopPolling();
       await submit({ type: 'demo.sleep', payload: { ms: 0 } });
-      await paused;
+      await stopped;
       const batch = await app.http.post('/v1/jobs/batch', {
         jobs: Array.from({ length: 10 }, () => ({ type: 'demo.sleep', payload: { ms: 0 } })),
       });
@@ -142,8 +124,7 @@ describe('product metrics at /metrics', () => {
       // The gateway's sweep sets the gauge every 500 ms; each job sends several events.
       await waitFor('buffered packets to be reported', async () => ((await buffered()) ?? 0) >= 10);
 
-      transport.readyState = 'open';
-      transport._poll();
+      slow.resumePolling();
       await waitFor('the buffer to drain', async () => (await buffered()) === 0);
     } finally {
       slow.close();

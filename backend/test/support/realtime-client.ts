@@ -24,6 +24,13 @@ export interface HandshakeOptions {
   headers?: Record<string, string>;
 }
 
+/** engine.io's long-polling transport, as far as a test that stops a client from reading reaches into it. */
+interface PollingTransport {
+  readyState: string;
+  pause(onPause: () => void): void;
+  _poll(): void;
+}
+
 /** A refused handshake: socket.io-client's `connect_error`, with the server's `{ code, message }` (and `retryAfterSeconds` when rate limited). */
 export type ConnectError = Error & { data?: { code: ErrorCode; message: string; retryAfterSeconds?: number } };
 
@@ -62,11 +69,16 @@ export class RealtimeClient {
   /**
    * Connects with any handshake: a session as the console's page does it is
    * `{ auth: { workspace: slug }, headers: { cookie, origin } }` (Node's WebSocket sends the headers).
+   * On `polling` (long-polling only), the client can stop reading (`stopPolling`).
    */
-  static async open(url: string, handshake: HandshakeOptions): Promise<RealtimeClient> {
+  static async open(
+    url: string,
+    handshake: HandshakeOptions,
+    transport: 'websocket' | 'polling' = 'websocket',
+  ): Promise<RealtimeClient> {
     const socket: RealtimeSocket = io(url, {
       path: '/socket.io',
-      transports: ['websocket'],
+      transports: [transport],
       reconnection: false,
       forceNew: true,
       timeout: 10_000,
@@ -151,6 +163,26 @@ export class RealtimeClient {
 
   waitForResync(what: string, match: (notice: ResyncNotice) => boolean, timeoutMs = 20_000): Promise<ResyncNotice> {
     return waitFor(what, () => this.resyncs.find(match), timeoutMs, 20);
+  }
+
+  /**
+   * A client on `polling` stops polling, so that what the gateway sends it waits in the gateway's
+   * buffer: resolves once the poll in flight has ended (the next packet the gateway sends ends it).
+   */
+  stopPolling(): Promise<void> {
+    const transport = this.pollingTransport();
+    return new Promise((resolve) => transport.pause(resolve));
+  }
+
+  /** Polls again after `stopPolling`: what the gateway buffered comes. */
+  resumePolling(): void {
+    const transport = this.pollingTransport();
+    transport.readyState = 'open';
+    transport._poll();
+  }
+
+  private pollingTransport(): PollingTransport {
+    return (this.socket.io as unknown as { engine: { transport: PollingTransport } }).engine.transport;
   }
 
   close(): void {
