@@ -6,14 +6,11 @@
  * stderr. See perf/README.md.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort, startRedis } from '@flightdeck/backend/dist/services/local-services';
 import { GOALS, parseSettings, type BenchSettings, type Phase } from './bench-settings';
-import { ownCpu, processCpu } from './cpu-usage';
+import { startBench } from './bench-start';
 import { runConnectionsPhases } from './connections';
 import { runEndToEndPhases } from './end-to-end';
 import { fanoutSummary, runFanoutPhases } from './fanout';
@@ -32,36 +29,10 @@ import { progress, round } from './progress';
 import type { RedisTrace } from './redis-usage';
 import { runRemoteWorkerPhases } from './remote-workers';
 import { noisyNeighbourSummary, runNoisyNeighbourPhases } from './noisy-neighbour';
-import { findFerretDbBinary, type Variant } from './targets';
+import type { Variant } from './targets';
 import { Teardown } from './teardown';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-async function startBench(settings: BenchSettings, teardown: Teardown): Promise<Bench> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'flightdeck-bench-'));
-  teardown.add('temporary directory', async () => rmSync(dir, { recursive: true, force: true }));
-  const service = await startRedis({ port: await freePort(), dataDir: path.join(dir, 'redis'), durable: false });
-  teardown.add('redis', () => service.stop());
-  const redis = new Redis(service.url, { maxRetriesPerRequest: 1 });
-  redis.on('error', (error) => progress(`bench redis connection: ${error.message}`));
-  teardown.add('bench redis connection', async () => {
-    await redis.quit().catch(() => redis.disconnect());
-  });
-  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
-  progress(`redis ${service.url} (pid ${redisPid})`);
-  return {
-    settings,
-    teardown,
-    dir,
-    redisUrl: service.url,
-    redis,
-    apiKey: `fd_bench_${randomBytes(24).toString('base64url')}`,
-    ferretDbBinary: findFerretDbBinary(),
-    cpuProfileDir: settings.cpuProfileDir,
-    cpu: { bench: ownCpu('bench'), redis: processCpu('redis', redisPid) },
-    problems: [],
-  };
-}
 
 /**
  * Comparisons that start everything they need themselves and answer one section of the report: add
@@ -92,6 +63,19 @@ const SECTIONS: Section[] = [
 /** Round 1 runs the variants in order, round 2 in reverse, and so on (ABBA), so drift hits all alike. */
 function orderFor<T>(roundNo: number, variants: T[]): T[] {
   return roundNo % 2 === 1 ? variants : [...variants].reverse();
+}
+
+type Rates<Key extends string> = Record<Key, number> & { rounds: Record<Key, number>[] };
+
+/** Ours over the baseline in one rate: the ratio of the means, whether it meets the goal, and each round's ratio. */
+function againstBaseline<Key extends string>(key: Key, ours: Rates<Key>, baseline: Rates<Key>, goal: number) {
+  const ratio = round(ours[key] / baseline[key], 3);
+  return {
+    ratio,
+    goal,
+    met: ratio >= goal,
+    roundRatios: ours.rounds.map((phase, index) => round(phase[key] / (baseline.rounds[index]?.[key] ?? NaN), 3)),
+  };
 }
 
 /** The commit measured, and whether the measured packages had uncommitted changes (null outside git). */
@@ -155,14 +139,8 @@ async function run(settings: BenchSettings, teardown: Teardown) {
   const submit = () => {
     const bare = summarizeSubmit(submitPhases.get('bare')!);
     const ours = summarizeSubmit(submitPhases.get('ours')!);
-    const ratio = round(ours.requestsPerSecond / bare.requestsPerSecond, 3);
     return {
-      ratio,
-      goal: GOALS.submitRatio,
-      met: ratio >= GOALS.submitRatio,
-      roundRatios: ours.rounds.map((phase, index) =>
-        round(phase.requestsPerSecond / (bare.rounds[index]?.requestsPerSecond ?? NaN), 3),
-      ),
+      ...againstBaseline('requestsPerSecond', ours, bare, GOALS.submitRatio),
       bare,
       ours,
       ...(settings.diagnose ? { oursWithoutHistory: summarizeSubmit(submitPhases.get('oursWithoutHistory')!) } : {}),
@@ -172,14 +150,8 @@ async function run(settings: BenchSettings, teardown: Teardown) {
   const batch = () => {
     const rawAddBulk = summarizeBatch(batchPhases.get('raw')!);
     const ours = summarizeBatch(batchPhases.get('ours')!);
-    const ratio = round(ours.jobsPerSecond / rawAddBulk.jobsPerSecond, 3);
     return {
-      ratio,
-      goal: GOALS.batchRatio,
-      met: ratio >= GOALS.batchRatio,
-      roundRatios: ours.rounds.map((phase, index) =>
-        round(phase.jobsPerSecond / (rawAddBulk.rounds[index]?.jobsPerSecond ?? NaN), 3),
-      ),
+      ...againstBaseline('jobsPerSecond', ours, rawAddBulk, GOALS.batchRatio),
       rawAddBulk,
       ours,
       ...(settings.diagnose ? { oursWithoutHistory: summarizeBatch(batchPhases.get('oursWithoutHistory')!) } : {}),

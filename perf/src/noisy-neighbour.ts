@@ -12,20 +12,19 @@
  *   (goal ≥ 0.9, i.e. at most 10 % slower).
  * Exported for `perf/src/bench.ts` (a section); `node perf/dist/noisy-neighbour.js` runs it alone.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { redisKeys } from '@flightdeck/workers';
-import { freePort, startFerretDb, startRedis } from '@flightdeck/backend/dist/services/local-services';
+import { freePort, startFerretDb } from '@flightdeck/backend/dist/services/local-services';
 import { parseSettings } from './bench-settings';
-import { ownCpu, processCpu } from './cpu-usage';
+import { startBench } from './bench-start';
+import { processCpu } from './cpu-usage';
 import { meteredWindow, type Bench, type Measured } from './phases';
 import { distribution, mean, progress, round, sleep } from './progress';
 import { startServerProcess } from './server-process';
-import { findFerretDbBinary, JOB_BODY, QUEUE_NAME } from './targets';
+import { JOB_BODY, QUEUE_NAME } from './targets';
 import { Teardown } from './teardown';
 
 export type FairMode = 'fair' | 'fifo';
@@ -262,28 +261,8 @@ export function noisyNeighbourSummary(section: Record<string, unknown>): string 
 async function main(): Promise<void> {
   const teardown = new Teardown();
   process.once('SIGINT', () => void teardown.run().finally(() => process.exit(130)));
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'flightdeck-noisy-'));
-  teardown.add('temporary directory', async () => rmSync(dir, { recursive: true, force: true }));
   try {
-    const service = await startRedis({ port: await freePort(), dataDir: path.join(dir, 'redis'), durable: false });
-    teardown.add('redis', () => service.stop());
-    const redis = new Redis(service.url, { maxRetriesPerRequest: 1 });
-    teardown.add('bench redis connection', async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    });
-    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
-    const bench: Bench = {
-      settings: parseSettings([]),
-      teardown,
-      dir,
-      redisUrl: service.url,
-      redis,
-      apiKey: `fd_bench_${randomBytes(24).toString('base64url')}`,
-      ferretDbBinary: findFerretDbBinary(),
-      cpuProfileDir: null,
-      cpu: { bench: ownCpu('bench'), redis: processCpu('redis', redisPid) },
-      problems: [],
-    };
+    const bench = await startBench(parseSettings([]), teardown);
     const rounds = Number(process.argv[2] ?? 1);
     const report = await runNoisyNeighbourPhases(bench, { rounds });
     process.stdout.write(`${JSON.stringify({ noisyNeighbour: report, problems: bench.problems }, null, 2)}\n`);
