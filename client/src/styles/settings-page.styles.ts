@@ -4,7 +4,8 @@ import { cardSurface } from './card.styles';
 /**
  * The layout the workspace settings pages share (include after `themeStyles` and `controlStyles`):
  * a section with a heading and an intro, a form panel, messages, and a table that turns into one
- * card per row in a narrow container (each page's own styles place the cells in the card).
+ * card per row in a narrow container (each page's own styles place the cells in the card); `.number`
+ * marks a column of figures.
  */
 export const settingsPageStyles = css`
   :host {
@@ -146,6 +147,13 @@ export const settingsPageStyles = css`
     white-space: nowrap;
   }
 
+  /* Figures: aligned on the end, in digits of one width. */
+  .table .number {
+    text-align: end;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+
   /* What a cell holds: read out in the table (where the column header shows it), shown on cards. */
   .cell-label {
     position: absolute;
@@ -194,6 +202,10 @@ export const settingsPageStyles = css`
     }
 
     .cell-actions {
+      text-align: start;
+    }
+
+    .table .number {
       text-align: start;
     }
 

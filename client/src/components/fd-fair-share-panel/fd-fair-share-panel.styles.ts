@@ -16,12 +16,6 @@ export default css`
     max-width: 60rem;
   }
 
-  .table .number {
-    text-align: end;
-    font-variant-numeric: tabular-nums;
-    white-space: nowrap;
-  }
-
   .slug {
     margin-inline-start: 0.25rem;
     font-size: 0.75rem;
@@ -78,10 +72,6 @@ export default css`
     .share-table .cell-share,
     .share-table .cell-actions {
       grid-column: 1 / -1;
-    }
-
-    .share-table .number {
-      text-align: start;
     }
   }
 `;

@@ -22,12 +22,6 @@ export default css`
     font-weight: 600;
   }
 
-  .table .number {
-    text-align: end;
-    font-variant-numeric: tabular-nums;
-    white-space: nowrap;
-  }
-
   .range {
     margin-inline-start: 0.25rem;
     font-size: 0.75rem;
@@ -69,10 +63,6 @@ export default css`
     .queue-table .cell-replicas,
     .queue-table .cell-actions {
       grid-column: 1 / -1;
-    }
-
-    .queue-table .number {
-      text-align: start;
     }
   }
 `;
