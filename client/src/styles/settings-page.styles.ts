@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { cardSurface } from './card.styles';
+import { pillLook } from './pill.styles';
 
 /**
  * The layout the workspace settings pages share (include after `themeStyles` and `controlStyles`):
@@ -126,11 +127,7 @@ export const settingsPageStyles = css`
   .pill {
     display: inline-block;
     padding: 0 0.5rem;
-    border: 1px solid var(--_border);
-    border-radius: 999px;
-    color: var(--_muted);
-    font-size: 0.75rem;
-    font-weight: 500;
+    ${pillLook}
     line-height: 1.6;
     white-space: nowrap;
   }

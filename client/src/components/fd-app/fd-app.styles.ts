@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { cardSurface } from '../../styles/card.styles';
+import { pillLook } from '../../styles/pill.styles';
 
 export default css`
   :host {
@@ -143,11 +144,7 @@ export default css`
 
   .pill {
     padding: 0 0.45rem;
-    border: 1px solid var(--_border);
-    border-radius: 999px;
-    color: var(--_muted);
-    font-size: 0.75rem;
-    font-weight: 500;
+    ${pillLook}
     line-height: 1.5;
   }
 
