@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { KUBECONFIG, PKI, PORTS } from './lab-env';
+import { labKubeconfig } from './kubeconfig';
+import { KUBECONFIG, PKI } from './lab-env';
 
 // The lab's certificates, made once with openssl and kept: a CA, the API server's serving
 // certificate, the admin's client certificate (group system:masters), the front proxy's client
@@ -82,21 +83,7 @@ export function ensureCertificates(): { kedaCertDir: string } {
   copyFileSync(path.join(PKI, 'ca.crt'), path.join(kedaCertDir, 'ca.crt'));
   copyFileSync(path.join(PKI, 'keda.crt'), path.join(kedaCertDir, 'tls.crt'));
   copyFileSync(path.join(PKI, 'keda.key'), path.join(kedaCertDir, 'tls.key'));
-  writeFileSync(
-    KUBECONFIG,
-    `apiVersion: v1
-kind: Config
-clusters:
-  - name: lab
-    cluster: { certificate-authority: ${PKI}/ca.crt, server: 'https://127.0.0.1:${PORTS.apiserver}' }
-users:
-  - name: admin
-    user: { client-certificate: ${PKI}/admin.crt, client-key: ${PKI}/admin.key }
-contexts:
-  - name: lab
-    context: { cluster: lab, user: admin }
-current-context: lab
-`,
-  );
+  const adminCertificate = { 'client-certificate': `${PKI}/admin.crt`, 'client-key': `${PKI}/admin.key` };
+  writeFileSync(KUBECONFIG, labKubeconfig('admin', adminCertificate));
   return { kedaCertDir };
 }

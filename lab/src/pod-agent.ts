@@ -1,8 +1,9 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig, PatchStrategy, Watch, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
-import { KUBECONFIG, LAB_NODE, PKI, PORTS, REPO_ROOT, RUN } from './lab-env';
+import { freePort } from '@flightdeck/backend/dist/services/local-services';
+import { labKubeconfig } from './kubeconfig';
+import { KUBECONFIG, LAB_NODE, REPO_ROOT, RUN } from './lab-env';
 import { containerEnv } from './pod-env';
 import { startLabProcess, type LabProcess } from './processes';
 
@@ -55,17 +56,6 @@ interface Entry extends LocalPod {
 
 /** Images the agent knows how to run: Flightdeck's (any registry or tag), as the built backend. */
 const runsFlightdeck = (image: string | undefined) => /(^|\/)flightdeck(:|@|$)/.test(image ?? '');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -301,23 +291,7 @@ export class PodAgent {
     });
     const file = path.join(RUN, 'pods', `${namespace}.${pod.metadata!.name}.kubeconfig`);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(
-      file,
-      `apiVersion: v1
-kind: Config
-clusters:
-  - name: lab
-    cluster: { certificate-authority: ${PKI}/ca.crt, server: 'https://127.0.0.1:${PORTS.apiserver}' }
-users:
-  - name: ${name}
-    user: { token: ${request.status!.token} }
-contexts:
-  - name: lab
-    context: { cluster: lab, user: ${name}, namespace: ${namespace} }
-current-context: lab
-`,
-      { mode: 0o600 },
-    );
+    writeFileSync(file, labKubeconfig(name, { token: request.status!.token! }, namespace), { mode: 0o600 });
     return { OPS_KUBECONFIG: file, OPS_KUBERNETES_NAMESPACE: namespace };
   }
 
