@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import mongoose from 'mongoose';
-import type { StreamEvent } from '@flightdeck/contract';
-import { redisKeys } from '@flightdeck/workers';
-import { httpClient, type HttpClient } from '../support/http-client';
-import { destroyAllProcesses, startProcess, type FlightdeckProcess } from '../support/process-harness';
-import { retainedEvents } from '../support/realtime-client';
+import { startProcess, type FlightdeckProcess } from '../support/process-harness';
 import { testNamespace, waitFor } from '../support/test-services';
+import { apiProcessForWorkers } from '../support/worker-process-fixture';
 import { reportFigure } from './fault-figures';
 
 // A worker process told to stop (SIGTERM) while a long job runs, with SHUTDOWN_TIMEOUT_MS far shorter
@@ -20,41 +14,16 @@ const namespace = testNamespace();
 const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
 const workerEnv = { ROLES: 'worker', SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), BOOTSTRAP_API_KEY: apiKey };
 
-let http: HttpClient;
-let redis: Redis;
-let mongo: mongoose.Connection;
-
-beforeAll(async () => {
-  const api = await startProcess({ namespace, env: { ROLES: 'api', BOOTSTRAP_API_KEY: apiKey }, waitFor: '/readyz' });
-  http = httpClient(api.url, apiKey);
-  redis = new Redis(namespace.redisUrl);
-  mongo = await mongoose.createConnection(namespace.mongoUrl).asPromise();
-});
-
-afterAll(async () => {
-  await destroyAllProcesses();
-  redis?.disconnect();
-  await mongo?.close();
-});
-
-const getJob = async (id: string) => {
-  const answer = await http.get(`/v1/jobs/${id}`);
-  expect(answer.status).toBe(200);
-  return answer.body;
-};
-
-/** The default workspace's retained events about one job, oldest first. */
-async function jobEvents(jobId: string): Promise<StreamEvent[]> {
-  const workspace = await mongo.collection<{ _id: string }>('workspaces').findOne({ slug: 'default' });
-  expect(workspace).not.toBeNull();
-  const events = await retainedEvents(redis, redisKeys(namespace.prefix), workspace!._id);
-  return events.filter((event) => event.jobId === jobId);
-}
+const deployment = apiProcessForWorkers(namespace, apiKey);
+const { getJob } = deployment;
 
 describe('a worker process stopped while a job runs longer than SHUTDOWN_TIMEOUT_MS', () => {
   it('hands the job back (attempt not counted), exits 0 by itself, and another worker completes it', async () => {
     const workerA: FlightdeckProcess = await startProcess({ namespace, env: workerEnv, waitFor: '/readyz' });
-    const submitted = await http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: JOB_MS, steps: 30 } });
+    const submitted = await deployment.http.post('/v1/jobs', {
+      type: 'demo.sleep',
+      payload: { ms: JOB_MS, steps: 30 },
+    });
     expect(submitted.status).toBe(202);
     const id = submitted.body.id as string;
     const before = await waitFor('the job to run on worker A', async () => {
@@ -77,16 +46,7 @@ describe('a worker process stopped while a job runs longer than SHUTDOWN_TIMEOUT
     expect(workerA.logRecords().filter((record) => (record.level as number) >= 50)).toEqual([]);
     expect(workerA.logs('stderr')).toEqual([]);
 
-    const final = await waitFor(
-      'worker B to complete the job',
-      async () => {
-        const job = await getJob(id);
-        if (job.status === 'failed') throw new Error(`the job failed: ${JSON.stringify(job.error)}`);
-        return job.status === 'completed' ? job : null;
-      },
-      JOB_MS + 20_000,
-      200,
-    );
+    const final = await deployment.completedJob('worker B to complete the job', id, JOB_MS + 20_000, 200);
     // One attempt counted: the one that completed (a run with no hand-back ends the same way).
     expect(final).toMatchObject({ status: 'completed', progress: 100, result: { slept: JOB_MS }, error: null });
     expect(before.attemptsMade).toBe(0);
@@ -95,7 +55,7 @@ describe('a worker process stopped while a job runs longer than SHUTDOWN_TIMEOUT
 
     // The stream: active on A, back to queued because of the shutdown (attempts unchanged, no
     // failure), active again after A exited, completed once.
-    const events = await jobEvents(id);
+    const events = await deployment.jobEvents(id);
     const states = events.filter((event) => event.type !== 'job.progress' && event.type !== 'job.log');
     expect(states.map((event) => [event.type, event.reason ?? null])).toEqual([
       ['job.queued', null],
@@ -113,17 +73,11 @@ describe('a worker process stopped while a job runs longer than SHUTDOWN_TIMEOUT
     expect(Date.parse(secondActive!.at)).toBeGreaterThan(Date.parse(firstActive!.at));
 
     // BullMQ agrees: completed, one attempt made, no failure recorded, never stalled.
-    const queue = new Queue('demo', { connection: redis, prefix: namespace.prefix });
-    let attemptsStarted: number | undefined;
-    try {
-      expect(await queue.getJobState(id)).toBe('completed');
-      const job = await queue.getJob(id);
-      expect(job).toMatchObject({ attemptsMade: 1, stalledCounter: 0, stacktrace: [] });
-      expect(job?.failedReason).toBeUndefined();
-      attemptsStarted = job?.attemptsStarted;
-    } finally {
-      await queue.close();
-    }
+    const bull = await deployment.bullJob(id);
+    expect(bull.state).toBe('completed');
+    expect(bull.job).toMatchObject({ attemptsMade: 1, stalledCounter: 0, stacktrace: [] });
+    expect(bull.job?.failedReason).toBeUndefined();
+    const attemptsStarted = bull.job?.attemptsStarted;
 
     reportFigure({
       fault: 'sigterm-during-long-job',
