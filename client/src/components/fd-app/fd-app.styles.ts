@@ -1,8 +1,10 @@
 import { css } from 'lit';
 import { cardSurface } from '../../styles/card.styles';
+import { linkStyles } from '../../styles/links.styles';
 import { pillLook } from '../../styles/pill.styles';
 
-export default css`
+/** The app's shell: the colours it gives the page, the header, the tabs, the pages' frames and the footer. */
+const appStyles = css`
   :host {
     --fd-bg: #f6f8fa;
     --fd-surface: #ffffff;
@@ -285,15 +287,6 @@ export default css`
     font-size: 0.875rem;
   }
 
-  a {
-    color: var(--_accent);
-    text-underline-offset: 0.2em;
-  }
-
-  a:focus-visible {
-    border-radius: 2px;
-  }
-
   @media (max-width: 52rem) {
     /* One column: the jobs before recent activity. */
     .console {
@@ -347,3 +340,5 @@ export default css`
     }
   }
 `;
+
+export default [linkStyles, appStyles];

@@ -3,8 +3,9 @@ import { jobCollaborationStyles } from './job-collaboration.styles';
 import { jobHeaderStyles } from './job-header.styles';
 import { jobSectionStyles } from './job-sections.styles';
 import { cardSurface } from '../../styles/card.styles';
+import { linkStyles } from '../../styles/links.styles';
 
-/** The page's base: the host, headings, links, panels and the breadcrumb. */
+/** The page's base: the host, headings, panels and the breadcrumb. */
 const pageStyles = css`
   :host {
     display: block;
@@ -22,15 +23,6 @@ const pageStyles = css`
 
   h3 {
     font-size: 1rem;
-  }
-
-  a {
-    color: var(--_accent);
-    text-underline-offset: 0.2em;
-  }
-
-  a:focus-visible {
-    border-radius: 2px;
   }
 
   p {
@@ -134,5 +126,5 @@ const pageEndStyles = css`
   }
 `;
 
-/** The job page's styles, in cascade order: the base, the header, the sections, collaboration, the end. */
-export default [pageStyles, jobHeaderStyles, jobSectionStyles, jobCollaborationStyles, pageEndStyles];
+/** The job page's styles, in cascade order: links, the base, the header, the sections, collaboration, the end. */
+export default [linkStyles, pageStyles, jobHeaderStyles, jobSectionStyles, jobCollaborationStyles, pageEndStyles];
