@@ -1,5 +1,15 @@
 import { css } from 'lit';
 
+/** Monospace text on the sunken surface, scrolling inside its border: the code blocks and the log. */
+const monospaceBlock = css`
+  overflow: auto;
+  border: 1px solid var(--_border);
+  border-radius: var(--_radius);
+  background: var(--_surface-sunken);
+  font-family: var(--_font-mono);
+  font-size: 0.8125rem;
+`;
+
 /** The job page's sections: columns, the log, the error, payload and result, and placeholders. */
 export const jobSectionStyles = css`
   /* ── Sections ───────────────────────────────────────────────────────────────────────────── */
@@ -48,12 +58,7 @@ export const jobSectionStyles = css`
   .code {
     margin: 0;
     padding: 0.75rem;
-    overflow: auto;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface-sunken);
-    font-family: var(--_font-mono);
-    font-size: 0.8125rem;
+    ${monospaceBlock}
     line-height: 1.5;
     tab-size: 2;
   }
@@ -66,12 +71,7 @@ export const jobSectionStyles = css`
     /* A fixed height: lines stream in without moving anything below. */
     height: 18rem;
     padding: 0.5rem 0.75rem;
-    overflow: auto;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface-sunken);
-    font-family: var(--_font-mono);
-    font-size: 0.8125rem;
+    ${monospaceBlock}
     line-height: 1.55;
   }
 
