@@ -8,7 +8,7 @@
 set -euo pipefail
 FLIGHTDECK_LOG_TAG=ferretdb
 # shellcheck source-path=SCRIPTDIR
-source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/pinned-tool.sh"
 
 FERRETDB_VERSION="v1.24.2"
 CACHE_BIN="$FLIGHTDECK_CACHE/bin/ferretdb"
@@ -19,10 +19,7 @@ ferretdb_version() {
   "$1" --version 2>/dev/null | awk '$1 == "version:" {print $2}' || true
 }
 
-if [ "$(ferretdb_version "$TOOLS_BIN")" = "$FERRETDB_VERSION" ]; then
-  log "already installed: $FERRETDB_VERSION at .tools/bin/ferretdb"
-  exit 0
-fi
+exit_if_installed ferretdb "$FERRETDB_VERSION" ferretdb_version
 
 # A FerretDB 1.x already on PATH (installed some other way) serves as well as our own build.
 on_path="$(command -v ferretdb 2>/dev/null || true)"
@@ -69,7 +66,4 @@ else
   log "built and cached $CACHE_BIN"
 fi
 
-mkdir -p "$(dirname "$TOOLS_BIN")"
-ln -sfn "$CACHE_BIN" "$TOOLS_BIN"
-[ "$(ferretdb_version "$TOOLS_BIN")" = "$FERRETDB_VERSION" ] || die "$TOOLS_BIN does not run"
-log "installed: $FERRETDB_VERSION at .tools/bin/ferretdb"
+link_installed ferretdb "$FERRETDB_VERSION" ferretdb_version "$CACHE_BIN"

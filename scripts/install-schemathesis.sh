@@ -5,21 +5,17 @@
 set -euo pipefail
 FLIGHTDECK_LOG_TAG=schemathesis
 # shellcheck source-path=SCRIPTDIR
-source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/pinned-tool.sh"
 
 SCHEMATHESIS_VERSION="4.32.5"
 VENV="$FLIGHTDECK_CACHE/schemathesis-$SCHEMATHESIS_VERSION"
-TOOLS_BIN="$FLIGHTDECK_TOOLS/bin/schemathesis"
 
 # Prints the version of the schemathesis at $1, or nothing if it does not run.
 schemathesis_version() {
   "$1" --version 2>/dev/null | awk '{print $NF}' || true
 }
 
-if [ "$(schemathesis_version "$TOOLS_BIN")" = "$SCHEMATHESIS_VERSION" ]; then
-  log "already installed: $SCHEMATHESIS_VERSION at .tools/bin/schemathesis"
-  exit 0
-fi
+exit_if_installed schemathesis "$SCHEMATHESIS_VERSION" schemathesis_version
 
 if [ "$(schemathesis_version "$VENV/bin/schemathesis")" = "$SCHEMATHESIS_VERSION" ]; then
   log "using cached venv $VENV"
@@ -45,7 +41,4 @@ else
   log "installed and cached $VENV"
 fi
 
-mkdir -p "$(dirname "$TOOLS_BIN")"
-ln -sfn "$VENV/bin/schemathesis" "$TOOLS_BIN"
-[ "$(schemathesis_version "$TOOLS_BIN")" = "$SCHEMATHESIS_VERSION" ] || die "$TOOLS_BIN does not run"
-log "installed: $SCHEMATHESIS_VERSION at .tools/bin/schemathesis"
+link_installed schemathesis "$SCHEMATHESIS_VERSION" schemathesis_version "$VENV/bin/schemathesis"
