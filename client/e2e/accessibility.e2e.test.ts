@@ -10,32 +10,28 @@
  * Lit components render into shadow roots; axe-core walks open ones, and the test checks that it
  * did: many nodes tested, most of them in shadow roots, text contrast there included.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { AxeResults, ImpactValue, Result } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { freePort } from '../../backend/src/services/local-services';
 import { startTestFlightdeck, type Person, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
 import { waitFor } from '../../backend/test/support/test-services';
 import { launchChromium } from '../test/support/browser';
+import { DESKTOP, PHONE, requireConsoleBuild, signIn, teamOfTwo, watchProblems } from '../test/support/console-e2e';
+import { startEmbeddingSite, type EmbeddingSite } from '../test/support/embedding-site';
 
-const CONSOLE_BUILD = path.resolve(__dirname, '..', 'dist', 'index.html');
 const AXE_SCRIPT = require.resolve('axe-core/axe.min.js');
-const EXAMPLE_PAGE = readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'embed-example.html'), 'utf8');
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const FAILING_IMPACTS: ImpactValue[] = ['serious', 'critical'];
 const LAYOUTS = [
-  { name: 'desktop', viewport: { width: 1280, height: 800 } },
-  { name: 'phone', viewport: { width: 390, height: 844 } },
+  { name: 'desktop', viewport: DESKTOP },
+  { name: 'phone', viewport: PHONE },
 ] as const;
 const SCHEMES = ['light', 'dark'] as const;
 
 let app: TestFlightdeck;
 let browser: Browser;
 /** The embedding site of docs/embed-example.html, on another origin. */
-let site: http.Server;
-let siteUrl: string;
+let site: EmbeddingSite | undefined;
 let ada: Person;
 let bob: Person;
 /** Jobs of Ada's workspace. */
@@ -43,30 +39,19 @@ const jobs = { completed: '', failed: '', running: '' };
 let embedToken = '';
 
 beforeAll(async () => {
-  if (!existsSync(CONSOLE_BUILD))
-    throw new Error(`${CONSOLE_BUILD} is missing: build the console first (npm run build)`);
-  site = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://site.invalid');
-    const page = EXAMPLE_PAGE.replaceAll('https://flightdeck.example', app.url)
-      .replace('job="JOB_ID"', `job="${url.searchParams.get('job') ?? ''}"`)
-      .replace('token="JOB_TOKEN"', `token="${url.searchParams.get('token') ?? ''}"`);
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  app = await startTestFlightdeck({ CORS_ORIGINS: siteUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' });
+  requireConsoleBuild();
+  site = await startEmbeddingSite(() => app.url);
+  app = await startTestFlightdeck({ CORS_ORIGINS: site.url, OUTBOUND_ALLOWLIST: '127.0.0.1' });
   browser = await launchChromium();
 
   // Ada owns a workspace where Bob is a member, and is an admin of the operator workspace ("default").
-  ada = await app.signup('Ada Lovelace');
-  bob = await app.signup('Bob Builder');
-  expect((await ada.http.post('/v1/members', { email: bob.user.email, role: 'member' })).status).toBe(201);
+  ({ ada, bob } = await teamOfTwo(app));
   expect((await app.http.post('/v1/members', { email: ada.user.email, role: 'admin' })).status).toBe(201);
 
   // A job of every status: completed; failing with an error (a call to a port nothing listens on),
   // and a failed demo job; scheduled for later; running; cancelled; queued (its queue paused, which
   // the ops view shows too). Bob claims the failing one and comments on it.
-  const port = await closedPort();
+  const port = await freePort();
   jobs.completed = await submitAndWait({ type: 'demo.sleep', payload: { ms: 100, steps: 2 } }, 'completed');
   jobs.failed = await submitAndWait(
     { type: 'http.request', payload: { url: `http://127.0.0.1:${port}/orders/sync`, method: 'GET' } },
@@ -97,17 +82,8 @@ afterAll(async () => {
   if (jobs.running) await ada.http.post(`/v1/jobs/${jobs.running}/cancel`);
   await browser?.close();
   await app?.stop();
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = http.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Submits a job as Ada and waits until it is in `status`. */
 async function submitAndWait(job: Record<string, unknown>, status: string): Promise<string> {
@@ -212,16 +188,6 @@ async function expectAccessible(page: Page, what: string, minTested = 100): Prom
   expect(summary.contrastInShadow).toBeGreaterThanOrEqual(minTested / 20);
 }
 
-/** Console errors and uncaught errors of a page, less the 4xx answers the console gets on purpose. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
-  });
-  return problems;
-}
-
 /** Relative luminance (0 black … 1 white) of a CSS `rgb()` colour. */
 function luminance(rgb: string): number {
   const [r, g, b] = (rgb.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
@@ -253,11 +219,7 @@ describe.each(SCHEMES.flatMap((scheme) => LAYOUTS.map((layout) => ({ scheme, ...
 
     beforeAll(async () => {
       ({ page, problems } = await newPage());
-      await page.goto(`${app.url}/w/${ada.slug}`);
-      await page.getByLabel('Email').fill(ada.user.email);
-      await page.getByLabel('Password', { exact: true }).fill(ada.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await live(page).waitFor({ timeout: 15_000 });
+      await signIn(page, `${app.url}/w/${ada.slug}`, ada);
     });
 
     afterAll(async () => {
@@ -372,7 +334,7 @@ describe.each(SCHEMES.flatMap((scheme) => LAYOUTS.map((layout) => ({ scheme, ...
     });
 
     it('the embed sample page', async () => {
-      await page.goto(`${siteUrl}/export?${new URLSearchParams({ job: jobs.completed, token: embedToken })}`);
+      await page.goto(`${site!.url}/export?${new URLSearchParams({ job: jobs.completed, token: embedToken })}`);
       await page
         .locator('fd-job-status')
         .getByRole('status', { name: 'Status: Completed' })
@@ -431,11 +393,7 @@ describe('with the keyboard alone', () => {
   beforeAll(async () => {
     context = await browser.newContext({ viewport: LAYOUTS[0].viewport, colorScheme: 'light' });
     page = await context.newPage();
-    await page.goto(`${app.url}/w/${ada.slug}`);
-    await page.getByLabel('Email').fill(ada.user.email);
-    await page.getByLabel('Password', { exact: true }).fill(ada.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await live(page).waitFor({ timeout: 15_000 });
+    await signIn(page, `${app.url}/w/${ada.slug}`, ada);
   });
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../backend/test/support/test-services';
-import { consoleE2e, PHONE, SCREENSHOTS_DIR } from '../test/support/console-e2e';
+import { consoleE2e, PHONE, SCREENSHOTS_DIR, teamOfTwo } from '../test/support/console-e2e';
 
 const SCREENSHOTS = process.env.FLIGHTDECK_SCREENSHOTS === '1';
 
@@ -31,9 +31,7 @@ const shoot = (page: Page, name: string) =>
 
 describe('the activity feed, with two people on call', () => {
   it("shows what one person does to the jobs in the other one's feed as it happens, once each", async () => {
-    const ada = await e2e.app.signup('Ada Lovelace');
-    const bob = await e2e.app.signup('Bob Builder');
-    expect((await ada.http.post('/v1/members', { email: bob.user.email, role: 'member' })).status).toBe(201);
+    const { ada, bob } = await teamOfTwo(e2e.app);
     const submitted = await ada.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 200, fail: true } });
     expect(submitted.status).toBe(202);
     const jobId = submitted.body.id as string;

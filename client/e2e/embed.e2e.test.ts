@@ -6,70 +6,44 @@
  *
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/embed-example.png.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestFlightdeck, type TestFlightdeck } from '../../backend/test/support/flightdeck-harness';
-import { launchChromium } from '../test/support/browser';
+import type { Page } from 'playwright-core';
+import { consoleE2e, SCREENSHOTS_DIR } from '../test/support/console-e2e';
+import { startEmbeddingSite, type EmbeddingSite } from '../test/support/embedding-site';
 
-const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 const EMBED_BUILD = path.resolve(__dirname, '..', 'dist', 'embed', 'fd-job-status.js');
-const EXAMPLE_PAGE = readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'embed-example.html'), 'utf8');
 
-let app: TestFlightdeck;
-let browser: Browser;
 /** The embedding site: serves docs/embed-example.html, filled in as its server would. */
-let site: http.Server;
-let siteUrl: string;
-const contexts: BrowserContext[] = [];
+let site: EmbeddingSite | undefined;
 
 beforeAll(async () => {
   if (!existsSync(EMBED_BUILD)) throw new Error(`${EMBED_BUILD} is missing: build the console first (npm run build)`);
-  site = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://site.invalid');
-    if (url.pathname !== '/export') {
-      response.writeHead(404).end();
-      return;
-    }
-    const page = EXAMPLE_PAGE.replaceAll('https://flightdeck.example', app.url)
-      .replace('job="JOB_ID"', `job="${escapeAttribute(url.searchParams.get('job') ?? '')}"`)
-      .replace('token="JOB_TOKEN"', `token="${escapeAttribute(url.searchParams.get('token') ?? '')}"`);
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  app = await startTestFlightdeck({ CORS_ORIGINS: siteUrl });
-  browser = await launchChromium();
+  site = await startEmbeddingSite(() => e2e.app.url);
 });
 
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
+// Flightdeck lets the site's origin in; it starts once the site listens, and stops before it.
+const e2e = consoleE2e(() => ({ CORS_ORIGINS: site!.url }));
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
 });
 
 async function submitSleep(payload: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
-  const answer = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload, ...extra });
+  const answer = await e2e.app.http.post('/v1/jobs', { type: 'demo.sleep', payload, ...extra });
   expect(answer.status).toBe(202);
   return answer.body.id as string;
 }
 
 /** What the site's server does: asks Flightdeck for a token for one job. */
 async function tokenFor(jobId: string): Promise<string> {
-  const answer = await app.http.post(`/v1/jobs/${jobId}/token`, { ttlSeconds: 600 });
+  const answer = await e2e.app.http.post(`/v1/jobs/${jobId}/token`, { ttlSeconds: 600 });
   expect(answer.status).toBe(201);
   return answer.body.token as string;
 }
 
 async function openSitePage(job: string, token: string, viewport = { width: 800, height: 640 }) {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
+  const context = await e2e.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
@@ -78,25 +52,23 @@ async function openSitePage(job: string, token: string, viewport = { width: 800,
     if (message.type() === 'error' && !/status of 40[134]/.test(message.text())) problems.push(message.text());
   });
   const flightdeckRequests: string[] = [];
-  const flightdeckHost = new URL(app.url).host;
+  const flightdeckHost = new URL(e2e.app.url).host;
   const track = (url: string) => {
     if (new URL(url).host === flightdeckHost) flightdeckRequests.push(new URL(url).pathname);
   };
   page.on('request', (request) => track(request.url()));
   page.on('websocket', (socket) => track(socket.url()));
-  await page.goto(`${siteUrl}/export?${new URLSearchParams({ job, token })}`);
+  await page.goto(`${site!.url}/export?${new URLSearchParams({ job, token })}`);
   return { page, problems, flightdeckRequests };
 }
 
-const escapeAttribute = (value: string) =>
-  value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
 const status = (page: Page) => page.locator('fd-job-status');
 const bar = (page: Page) => status(page).getByRole('progressbar', { name: 'Progress' });
 const shownText = (page: Page) => status(page).evaluate((element) => element.shadowRoot?.textContent ?? '');
 
 describe('<fd-job-status> on another origin', () => {
   it('is served at /embed/fd-job-status.js in a way pages of other origins may load', async () => {
-    const answer = await fetch(`${app.url}/embed/fd-job-status.js`);
+    const answer = await fetch(`${e2e.app.url}/embed/fd-job-status.js`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/javascript/);
     // helmet's default `same-origin` makes browsers refuse the script on any other origin.
@@ -107,7 +79,7 @@ describe('<fd-job-status> on another origin', () => {
     // Due in a moment, so that the page is open before it starts.
     const id = await submitSleep({ ms: 3_000, steps: 6 }, { delayMs: 1_500 });
     const { page, problems, flightdeckRequests } = await openSitePage(id, await tokenFor(id));
-    expect(new URL(page.url()).origin).not.toBe(new URL(app.url).origin);
+    expect(new URL(page.url()).origin).not.toBe(new URL(e2e.app.url).origin);
 
     await status(page).getByText('demo.sleep').waitFor({ timeout: 15_000 });
     await status(page).getByText('Live').waitFor();
@@ -142,7 +114,7 @@ describe('<fd-job-status> on another origin', () => {
       for (const secret of [shown, other, 'demo.sleep', 'slept', 'Completed', '%']) expect(text).not.toContain(secret);
       await expect(status(page).getByRole('progressbar').count()).resolves.toBe(0);
       expect(problems).toEqual([]);
-      await contexts.pop()!.close();
+      await page.context().close();
     }
   });
 
@@ -161,7 +133,7 @@ describe('<fd-job-status> on another origin', () => {
         { timeout: 30_000, polling: 200 },
       );
       await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'embed-example.png'), fullPage: true });
-      await app.http.post(`/v1/jobs/${id}/cancel`);
+      await e2e.app.http.post(`/v1/jobs/${id}/cancel`);
     },
     60_000,
   );

@@ -11,41 +11,18 @@
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/job-page-{desktop,phone}.png.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { waitFor } from '../../backend/test/support/test-services';
-import { consoleE2e, PHONE, SCREENSHOTS_DIR } from '../test/support/console-e2e';
+import { consoleE2e, PHONE, SCREENSHOTS_DIR, teamOfTwo } from '../test/support/console-e2e';
+import { lateUpstream } from '../test/support/late-upstream';
 
 const SCREENSHOTS = process.env.FLIGHTDECK_SCREENSHOTS === '1';
 
 const e2e = consoleE2e({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
-let upstream: Server | undefined;
-
-afterEach(async () => {
-  await new Promise((resolve) => (upstream ? upstream.close(resolve) : resolve(undefined)));
-  upstream = undefined;
-});
+const upstream = lateUpstream();
 
 const { openAs } = e2e;
-
-/** A port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Answers every request after `delayMs`, so a job that calls it is seen running. */
-async function startUpstream(port: number, delayMs: number): Promise<void> {
-  upstream = createServer((_request, response) => {
-    setTimeout(() => response.writeHead(200, { 'content-type': 'text/plain' }).end('upstream is back'), delayMs);
-  });
-  await new Promise<void>((resolve) => upstream!.listen(port, '127.0.0.1', resolve));
-}
 
 const jobPage = (page: Page) => page.locator('fd-job-page');
 const badge = (page: Page, status: string) => jobPage(page).locator(`.badge[data-status="${status}"]`);
@@ -55,11 +32,9 @@ const shoot = (page: Page, name: string) =>
 
 describe('the job page, with two people on call', () => {
   it('shows presence, a claim and a refused claim, a live comment and a retry both watch, attributed', async () => {
-    const ada = await e2e.app.signup('Ada Lovelace');
-    const bob = await e2e.app.signup('Bob Builder');
-    expect((await ada.http.post('/v1/members', { email: bob.user.email, role: 'member' })).status).toBe(201);
+    const { ada, bob } = await teamOfTwo(e2e.app);
 
-    const port = await freePort();
+    const port = await upstream.freePort();
     const submitted = await ada.http.post('/v1/jobs', {
       type: 'http.request',
       payload: { url: `http://127.0.0.1:${port}/orders/sync`, method: 'GET', timeoutMs: 5_000 },
@@ -135,7 +110,7 @@ describe('the job page, with two people on call', () => {
     }
 
     // The upstream is back; Bob retries. Both see the job run, then complete, and who retried it.
-    await startUpstream(port, 1_500);
+    await upstream.start(port, 1_500);
     await jobPage(b.page).getByRole('button', { name: 'Retry' }).click();
     await a.page.getByText('Bob Builder retried this job').waitFor();
     for (const page of [a.page, b.page]) await badge(page, 'active').waitFor({ timeout: 10_000 });

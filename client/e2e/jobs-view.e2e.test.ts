@@ -11,48 +11,17 @@
  * FLIGHTDECK_SCREENSHOTS=1 also writes docs/screenshots/jobs-view-{desktop,phone}.png.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Person } from '../../backend/test/support/flightdeck-harness';
 import { waitFor } from '../../backend/test/support/test-services';
-import { consoleE2e, DESKTOP, PHONE, SCREENSHOTS_DIR } from '../test/support/console-e2e';
+import { consoleE2e, DESKTOP, PHONE, SCREENSHOTS_DIR, teamOfTwo } from '../test/support/console-e2e';
+import { lateUpstream } from '../test/support/late-upstream';
 
 const e2e = consoleE2e({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
-let upstream: Server | undefined;
-
-afterEach(async () => {
-  await new Promise((resolve) => (upstream ? upstream.close(resolve) : resolve(undefined)));
-  upstream = undefined;
-});
+const upstream = lateUpstream();
 
 const { openAs } = e2e;
-
-/** Ada's workspace, with Bob as a member. */
-async function team(): Promise<{ ada: Person; bob: Person }> {
-  const ada = await e2e.app.signup('Ada Lovelace');
-  const bob = await e2e.app.signup('Bob Builder');
-  expect((await ada.http.post('/v1/members', { email: bob.user.email, role: 'member' })).status).toBe(201);
-  return { ada, bob };
-}
-
-/** A port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Answers every request after `delayMs`, so a job that calls it is seen running. */
-async function startUpstream(port: number, delayMs: number): Promise<void> {
-  upstream = createServer((_request, response) => {
-    setTimeout(() => response.writeHead(200, { 'content-type': 'text/plain' }).end('upstream is back'), delayMs);
-  });
-  await new Promise<void>((resolve) => upstream!.listen(port, '127.0.0.1', resolve));
-}
 
 /** Submits jobs as `person` and waits until each is in `status`. */
 async function submitAndWait(person: Person, jobs: Record<string, unknown>[], status: string): Promise<string[]> {
@@ -83,8 +52,8 @@ const query = (page: Page) => new URL(page.url()).search;
 
 describe('the jobs view, with two people on call', () => {
   it('filters from the address; a bulk retry by Ada is seen by Bob as it runs, attributed to her', async () => {
-    const { ada, bob } = await team();
-    const port = await freePort();
+    const { ada, bob } = await teamOfTwo(e2e.app);
+    const port = await upstream.freePort();
     const failed = await submitAndWait(
       ada,
       ['orders', 'invoices', 'refunds'].map((name) => failingCall(port, name)),
@@ -101,7 +70,7 @@ describe('the jobs view, with two people on call', () => {
     for (const id of [...failed, done!]) await row(b.page, id).waitFor();
 
     // The upstream is back: Ada selects the failed jobs and retries them together.
-    await startUpstream(port, 1_500);
+    await upstream.start(port, 1_500);
     await a.page.getByRole('checkbox', { name: 'Select all 3 jobs shown' }).check();
     await bulkBar(a.page).getByText('3 selected').waitFor();
     await bulkBar(a.page).getByRole('button', { name: 'Retry selected jobs' }).click();
@@ -143,7 +112,7 @@ describe('the jobs view, with two people on call', () => {
   }, 90_000);
 
   it('shares saved views: one Ada saves is in Bob’s menu, and applies her filters there', async () => {
-    const { ada, bob } = await team();
+    const { ada, bob } = await teamOfTwo(e2e.app);
     const [failedDemo] = await submitAndWait(ada, [{ type: 'demo.sleep', payload: { ms: 10, fail: true } }], 'failed');
     const [okDemo] = await submitAndWait(ada, [{ type: 'demo.sleep', payload: { ms: 10 } }], 'completed');
 
@@ -182,8 +151,8 @@ describe('the jobs view, with two people on call', () => {
     'writes screenshots of the jobs view with filters and a selection (desktop and phone) to docs/screenshots',
     async () => {
       mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-      const { ada, bob } = await team();
-      const port = await freePort();
+      const { ada, bob } = await teamOfTwo(e2e.app);
+      const port = await upstream.freePort();
       const failed = await submitAndWait(
         ada,
         ['orders/sync', 'invoices/export', 'refunds/batch'].map((name) => failingCall(port, name)),

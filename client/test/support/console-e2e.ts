@@ -21,10 +21,32 @@ export function requireConsoleBuild(): void {
 }
 
 /**
+ * Page errors and console errors of `page`, as they come — except Chromium's log of 4xx answers,
+ * which the console gets on purpose ("who am I?" before sign-in, a refused claim).
+ */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
+  });
+  return problems;
+}
+
+/** Signs `person` in through the console's form at `url`, and waits until the live connection is up. */
+export async function signIn(page: Page, url: string, person: Person): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Sign in to Flightdeck' }).waitFor();
+  await page.getByLabel('Email').fill(person.user.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('status', { name: /^Realtime connection: live/ }).waitFor({ timeout: 15_000 });
+}
+
+/**
  * A person's own browser profile (a new context, kept in `contexts` for closing), signed in through
- * the console's form on `urlPath`, once the live connection is up. `problems` collects page errors and
- * console errors — except Chromium's log of 4xx answers, which the console gets on purpose ("who am
- * I?" before sign-in, a refused claim).
+ * the console's form on `urlPath`, once the live connection is up; `problems` as {@link watchProblems}
+ * collects them.
  */
 export async function signedInPage(
   browser: Browser,
@@ -37,32 +59,31 @@ export async function signedInPage(
   const context = await browser.newContext({ viewport, colorScheme: 'light' });
   contexts.push(context);
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
-  });
-  await page.goto(`${baseUrl}${urlPath}`);
-  await page.getByRole('heading', { name: 'Sign in to Flightdeck' }).waitFor();
-  await page.getByLabel('Email').fill(person.user.email);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('status', { name: /^Realtime connection: live/ }).waitFor({ timeout: 15_000 });
+  const problems = watchProblems(page);
+  await signIn(page, `${baseUrl}${urlPath}`, person);
   return { page, problems };
 }
 
+/** Ada's workspace, with Bob as a member: two people on call. */
+export async function teamOfTwo(app: TestFlightdeck): Promise<{ ada: Person; bob: Person }> {
+  const ada = await app.signup('Ada Lovelace');
+  const bob = await app.signup('Bob Builder');
+  expect((await ada.http.post('/v1/members', { email: bob.user.email, role: 'member' })).status).toBe(201);
+  return { ada, bob };
+}
+
 /**
- * The life of an end-to-end test file: Flightdeck in this process (with `env`) and Chromium for the
- * whole file, every browser context closed after each test. `openAs` signs a person in, in a context
- * of their own.
+ * The life of an end-to-end test file: Flightdeck in this process (with `env`, or what `env()` says
+ * when it starts: after the file's own earlier beforeAll) and Chromium for the whole file, every
+ * browser context closed after each test. `openAs` signs a person in, in a context of their own.
  */
-export function consoleE2e(env: Record<string, string> = {}) {
+export function consoleE2e(env: Record<string, string> | (() => Record<string, string>) = {}) {
   let app: TestFlightdeck | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     requireConsoleBuild();
-    app = await startTestFlightdeck(env);
+    app = await startTestFlightdeck(typeof env === 'function' ? env() : env);
     browser = await launchChromium();
   });
   afterEach(async () => {
