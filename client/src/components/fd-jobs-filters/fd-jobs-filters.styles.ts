@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { cardSurface } from '../../styles/card.styles';
+import { menuChevronStyles, menuHeading, menuList, menuPanel } from '../../styles/menu.styles';
 
 export default css`
   :host {
@@ -70,31 +71,12 @@ export default css`
     text-overflow: ellipsis;
   }
 
-  .chevron {
-    flex: none;
-    width: 0.4rem;
-    height: 0.4rem;
-    margin: 0 0.1rem 0.2rem;
-    border: solid var(--_muted);
-    border-width: 0 2px 2px 0;
-    transform: rotate(45deg);
-  }
-
-  [aria-expanded='true'] .chevron {
-    margin: 0.2rem 0.1rem 0;
-    transform: rotate(-135deg);
-  }
+  ${menuChevronStyles(css`.chevron`, css`0.4rem`)}
 
   .views-panel {
-    position: absolute;
-    top: calc(100% + 0.35rem);
+    ${menuPanel}
     inset-inline-end: 0;
-    z-index: 10;
-    display: grid;
-    gap: 0.75rem;
     width: min(22rem, calc(100vw - 2rem));
-    padding: 0.75rem;
-    ${cardSurface}
     box-shadow: 0 8px 24px rgb(0 0 0 / 0.16);
   }
 
@@ -103,22 +85,12 @@ export default css`
   }
 
   .views-panel__heading {
-    margin: 0;
-    color: var(--_muted);
-    font-size: 0.75rem;
-    font-weight: 600;
-    letter-spacing: 0.02em;
-    text-transform: uppercase;
+    ${menuHeading}
   }
 
   .view-list {
-    display: grid;
+    ${menuList}
     gap: 0.125rem;
-    max-height: 16rem;
-    margin: 0;
-    padding: 0;
-    overflow-y: auto;
-    list-style: none;
   }
 
   .view-item {

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { cardSurface } from '../../styles/card.styles';
+import { menuChevronStyles, menuHeading, menuList, menuPanel } from '../../styles/menu.styles';
 import { pillLook } from '../../styles/pill.styles';
 
 export default css`
@@ -42,20 +42,7 @@ export default css`
     white-space: nowrap;
   }
 
-  .toggle__chevron {
-    flex: none;
-    width: 0.45rem;
-    height: 0.45rem;
-    margin: 0 0.1rem 0.2rem;
-    border: solid var(--_muted);
-    border-width: 0 2px 2px 0;
-    transform: rotate(45deg);
-  }
-
-  [aria-expanded='true'] .toggle__chevron {
-    margin: 0.2rem 0.1rem 0;
-    transform: rotate(-135deg);
-  }
+  ${menuChevronStyles(css`.toggle__chevron`, css`0.45rem`)}
 
   .role {
     flex: none;
@@ -65,18 +52,12 @@ export default css`
   }
 
   .panel {
-    position: absolute;
-    top: calc(100% + 0.35rem);
+    ${menuPanel}
     inset-inline-start: 0;
-    z-index: 10;
-    display: grid;
-    gap: 0.75rem;
     width: max-content;
     min-width: 17rem;
     /* Never wider than a phone's screen, whatever the switcher's position. */
     max-width: min(24rem, calc(100vw - 2rem));
-    padding: 0.75rem;
-    ${cardSurface}
     box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
   }
 
@@ -85,22 +66,12 @@ export default css`
   }
 
   .panel__heading {
-    margin: 0;
-    color: var(--_muted);
-    font-size: 0.75rem;
-    font-weight: 600;
-    letter-spacing: 0.02em;
-    text-transform: uppercase;
+    ${menuHeading}
   }
 
   .list {
-    display: grid;
+    ${menuList}
     gap: 0.15rem;
-    max-height: 16rem;
-    margin: 0;
-    padding: 0;
-    overflow-y: auto;
-    list-style: none;
   }
 
   .item {
