@@ -15,6 +15,19 @@ export const textFieldBox = css`
 `;
 
 /**
+ * A plain button's face: outline, surface, text and weight, as `.button` draws it. Declarations, not a
+ * stylesheet: `.button` uses them, and so do buttons that keep a size and layout of their own.
+ */
+export const buttonFace = css`
+  border: 1px solid var(--_border);
+  border-radius: var(--_radius);
+  background: var(--_surface);
+  color: var(--_text);
+  font: inherit;
+  font-weight: 600;
+`;
+
+/**
  * Form controls, buttons and messages shared by the console's forms and settings pages, built on
  * the theme tokens (include after `themeStyles`). Class names: `.field` (a label, the control, a
  * hint and an error, stacked), `.input`, `.button` (`--primary`, `--danger`, `--quiet`), `.alert`
@@ -82,12 +95,7 @@ export const controlStyles = css`
     gap: 0.4rem;
     min-height: 2.5rem;
     padding: 0.4rem 1rem;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    color: var(--_text);
-    font: inherit;
-    font-weight: 600;
+    ${buttonFace}
     text-decoration: none;
     white-space: nowrap;
     cursor: pointer;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { buttonFace } from '../../styles/controls.styles';
 import { menuChevronStyles, menuHeading, menuList, menuPanel } from '../../styles/menu.styles';
 import { pillLook } from '../../styles/pill.styles';
 
@@ -22,12 +23,7 @@ export default css`
     max-width: 100%;
     min-height: 2.25rem;
     padding: 0.25rem 0.65rem;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    color: var(--_text);
-    font: inherit;
-    font-weight: 600;
+    ${buttonFace}
     cursor: pointer;
   }
 
