@@ -12,8 +12,8 @@ let fixture: Fixture;
 const FIXTURE_SCRIPT = `
   import './components/fd-job-status/fd-job-status.component';
   import { fakeServer } from '../test/support/fake-server';
+  import { FakeSocketBase } from '../test/support/fake-socket';
 
-  type Handler = (...args: unknown[]) => void;
   const page = window as unknown as Record<string, any>;
   const server = fakeServer();
   page.server = server;
@@ -22,27 +22,17 @@ const FIXTURE_SCRIPT = `
   page.sockets = [];
   page.subscribes = [];
 
-  class FakeSocket {
-    handlers = new Map<string, Handler[]>();
-    active = true;
-    connected = false;
+  class FakeSocket extends FakeSocketBase {
     closed = false;
-    constructor(readonly url: string | undefined, readonly options: Record<string, unknown>) {}
-    on(name: string, handler: Handler) {
-      this.handlers.set(name, [...(this.handlers.get(name) ?? []), handler]);
-      return this;
+    constructor(readonly url: string | undefined, readonly options: Record<string, unknown>) {
+      super();
     }
-    removeAllListeners() {
-      this.handlers.clear();
-      return this;
-    }
-    disconnect() {
+    override disconnect() {
       this.closed = true;
-      this.active = false;
-      this.connected = false;
-      return this;
+      return super.disconnect();
     }
-    connect() {
+    // Leaves active as the handshake left it: a refused socket stays given up.
+    override connect() {
       return this;
     }
     timeout() {
@@ -53,9 +43,6 @@ const FIXTURE_SCRIPT = `
         },
       };
     }
-    fire(name: string, ...args: unknown[]) {
-      for (const handler of this.handlers.get(name) ?? []) handler(...args);
-    }
   }
 
   const connect = (url: string | undefined, options: Record<string, unknown>) => {
@@ -63,8 +50,7 @@ const FIXTURE_SCRIPT = `
     page.sockets.push(socket);
     setTimeout(() => {
       if (page.socketMode === 'live') {
-        socket.connected = true;
-        socket.fire('connect');
+        socket.open();
       } else if (page.socketMode === 'down') {
         socket.fire('connect_error', new Error('websocket error'));
       } else {
