@@ -1,7 +1,7 @@
 import { css } from 'lit';
-import { checkLabelStyles, textFieldBox } from '../../styles/controls.styles';
+import { checkLabelStyles, controlStyles, textFieldBox } from '../../styles/controls.styles';
 
-/** The form's own rules, after the shared checkbox with its label. */
+/** The form's own rules, after the shared form controls (the fields, hints and code) and checkbox. */
 const submitFormStyles = css`
   :host {
     display: block;
@@ -20,27 +20,11 @@ const submitFormStyles = css`
     font-size: 0.875rem;
   }
 
-  code {
-    font-family: var(--_font-mono);
-    font-size: 0.8125rem;
-  }
-
   .fields {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr));
     gap: 0.9rem 0.75rem;
     align-items: start;
-  }
-
-  .field {
-    display: grid;
-    gap: 0.3rem;
-    min-width: 0;
-  }
-
-  .field label {
-    font-size: 0.875rem;
-    font-weight: 600;
   }
 
   .hint {
@@ -118,4 +102,4 @@ const submitFormStyles = css`
   }
 `;
 
-export default [checkLabelStyles, submitFormStyles];
+export default [controlStyles, checkLabelStyles, submitFormStyles];
