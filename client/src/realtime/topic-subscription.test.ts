@@ -1,4 +1,5 @@
 import type { StreamEvent, SubscribeAck, SubscribeRequest } from '@flightdeck/contract';
+import { FakeSocketBase } from '../../test/support/fake-socket';
 import { progressEvent } from '../../test/support/job-factory';
 import {
   TopicSubscription,
@@ -8,22 +9,14 @@ import {
 } from './topic-subscription';
 
 /** A socket whose subscribe acks the test gives; the test plays the gateway. */
-class FakeSocket {
-  connected = true;
+class FakeSocket extends FakeSocketBase {
+  override connected = true;
   readonly subscribes: { request: SubscribeRequest; answer: (ack: SubscribeAck) => void }[] = [];
-  private readonly handlers = new Map<string, ((...args: unknown[]) => void)[]>();
-  on(name: string, handler: (...args: unknown[]) => void) {
-    this.handlers.set(name, [...(this.handlers.get(name) ?? []), handler]);
-    return this;
-  }
   timeout() {
     return {
       emitWithAck: (_name: 'subscribe', request: SubscribeRequest) =>
         new Promise<SubscribeAck>((answer) => this.subscribes.push({ request, answer })),
     };
-  }
-  fire(name: string, ...args: unknown[]) {
-    for (const handler of this.handlers.get(name) ?? []) handler(...args);
   }
   send(...events: StreamEvent[]) {
     for (const event of events) this.fire('event', event);
