@@ -3,20 +3,10 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { freePort, startRedis, type LocalService } from '../../src/services/local-services';
-import {
-  faultDataDir,
-  HIGH_RATE_LIMITS,
-  jobsNotIn,
-  jobStates,
-  killHard,
-  listedJobs,
-  msUntilReady,
-  unexpected5xx,
-  RequestLoad,
-  submitLoad,
-} from '../support/fault-load';
+import { faultDataDir, jobsNotIn, jobStates, killHard, unexpected5xx } from '../support/fault-load';
+import { demoJobLoad, historyCatchUp, latestJobReads, outage, startOutageDeployment } from '../support/fault-outage';
 import { reportFigure } from './fault-figures';
-import { destroyAllProcesses, startProcess, type FlightdeckProcess } from '../support/process-harness';
+import { destroyAllProcesses } from '../support/process-harness';
 import { httpClient, sessionClient, sessionCookieFrom } from '../support/http-client';
 import { closeAllClients, finishedJobs, RealtimeClient } from '../support/realtime-client';
 import { testNamespace, waitFor } from '../support/test-services';
@@ -27,14 +17,11 @@ import { testNamespace, waitFor } from '../support/test-services';
 // again, and every job it accepted (202) runs to completion, in REST and in the workspace's stream.
 
 const RATE = 40;
-const UP_BEFORE_MS = 3_000;
-const DOWN_MS = 12_000;
-const UP_AFTER_MS = 5_000;
+const OUTAGE = { upBeforeMs: 3_000, downMs: 12_000, upAfterMs: 5_000, readyTimeoutMs: 20_000 };
 
 const data = faultDataDir('redis');
 const apiKey = `fd_test_${randomBytes(16).toString('hex')}`;
 let redis: LocalService;
-let api: FlightdeckProcess;
 let prefix: string;
 
 afterAll(async () => {
@@ -53,40 +40,20 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   // Our own Redis; MongoDB is the run's shared FerretDB, in a database of this file's own.
   const namespace = { ...testNamespace(), redisUrl: redis.url };
   prefix = namespace.prefix;
-  api = await startProcess({
-    namespace,
-    env: { ROLES: 'api,gateway', BOOTSTRAP_API_KEY: apiKey, ...HIGH_RATE_LIMITS },
-    waitFor: '/readyz',
-  });
   // A short lock, so a job whose lock lapsed while Redis was away is taken over within seconds.
-  await startProcess({ namespace, env: { ROLES: 'worker', WORKER_LOCK_MS: '5000', BOOTSTRAP_API_KEY: apiKey } });
+  const api = await startOutageDeployment(namespace, apiKey, { WORKER_LOCK_MS: '5000' });
   const stream = await RealtimeClient.connect(api.url, apiKey);
   await stream.subscribeOk({ topic: 'workspace' });
 
-  const load = submitLoad({
-    url: api.url,
-    apiKey,
-    perSecond: RATE,
-    job: (index) => ({ type: 'demo.sleep', payload: { ms: 50 + (index % 5) * 20 } }),
-  }).start();
+  const load = demoJobLoad(api.url, apiKey, RATE).start();
   // Reads too: a job's snapshot lives in Redis, so they meet the outage like submissions do.
-  const reads = new RequestLoad({
-    url: api.url,
-    apiKey,
-    perSecond: 5,
-    request: () => {
-      const latest = load.acceptedIds().at(-1);
-      return latest ? { method: 'GET', path: `/v1/jobs/${latest}` } : null;
+  const reads = latestJobReads(api.url, apiKey, load, 5).start();
+  const timeline = await outage(load, api.url, OUTAGE, {
+    kill: () => killHard(redis.pid!),
+    restart: async () => {
+      redis = await startOwnRedis(port);
     },
-  }).start();
-  await sleep(UP_BEFORE_MS);
-  await killHard(redis.pid!);
-  const killedAt = load.elapsedMs();
-  await sleep(DOWN_MS);
-  redis = await startOwnRedis(port);
-  const restartedAt = load.elapsedMs();
-  const readyAgainMs = await msUntilReady(api.url, 20_000);
-  await sleep(Math.max(0, UP_AFTER_MS - readyAgainMs));
+  });
   const [summary, readSummary] = await Promise.all([load.stop(), reads.stop()]);
   const accepted = load.acceptedIds();
 
@@ -100,17 +67,7 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   ).catch(() => undefined);
   await stream.waitForFinished(accepted, 10_000).catch(() => undefined);
   // History (MongoDB, fed from the Redis history stream) resumes too: every accepted job listed, completed.
-  let unlisted = accepted;
-  let listed = new Map<string, string>();
-  await waitFor(
-    'history to list every accepted job, completed',
-    async () => {
-      listed = await listedJobs(api.url, apiKey);
-      return (unlisted = accepted.filter((id) => listed.get(id) !== 'completed')).length === 0;
-    },
-    15_000,
-    500,
-  ).catch(() => undefined);
+  const { unlisted, listed } = await historyCatchUp(api.url, apiKey, accepted, 15_000);
   // A refused submission (503) must not leave a job behind that looks as if it will still run.
   const stranded = [...listed].filter(([, status]) => status !== 'completed' && status !== 'failed');
   const finished = finishedJobs(stream.events);
@@ -126,10 +83,8 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   const figure = {
     fault: 'redis-restart',
     ratePerSecond: RATE,
-    killedAtMs: killedAt,
-    restartedAtMs: restartedAt,
+    ...timeline,
     ...summary,
-    readyAgainMs,
     ended: accepted.length - notCompleted.length,
     endedInStream: accepted.filter((id) => finished.has(id)).length,
     completedInStream: accepted.length - missingInStream.length,
@@ -155,10 +110,12 @@ it('survives a Redis SIGKILL and restart under load: no 500, nothing hangs, ever
   }
   expect(summary.latencyMs['503 service_unavailable']?.max ?? 0).toBeLessThan(3_000);
   // Roughly the time Redis was up, at the rate (the 503s cover the outage, not much more).
-  const upMs = UP_BEFORE_MS + Math.max(UP_AFTER_MS, readyAgainMs);
+  const upMs = OUTAGE.upBeforeMs + Math.max(OUTAGE.upAfterMs, timeline.readyAgainMs);
   expect(summary.accepted).toBeGreaterThan(((upMs / 1000) * RATE) / 2);
-  expect(summary.submitted).toBeGreaterThan(((UP_BEFORE_MS + DOWN_MS + UP_AFTER_MS) / 1000) * RATE * 0.8);
-  expect(readyAgainMs).toBeLessThan(10_000);
+  expect(summary.submitted).toBeGreaterThan(
+    ((OUTAGE.upBeforeMs + OUTAGE.downMs + OUTAGE.upAfterMs) / 1000) * RATE * 0.8,
+  );
+  expect(timeline.readyAgainMs).toBeLessThan(10_000);
   expect(notCompleted).toEqual([]);
   expect(missingInStream).toEqual([]);
   expect(unlisted).toEqual([]);
@@ -197,5 +154,3 @@ async function bullStates(ids: string[]): Promise<Record<string, string>> {
     connection.disconnect();
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
