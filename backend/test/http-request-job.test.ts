@@ -1,57 +1,33 @@
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import { waitForJobStatus } from './support/http-client';
+import { localHttpServer } from './support/local-http-server';
 
-/** A local HTTP server on 127.0.0.1 (never any other address) that counts every connection it gets. */
-async function startTargetServer() {
-  const seen = {
-    connections: 0,
-    requests: [] as { method: string; url: string; body: string; headers: http.IncomingHttpHeaders }[],
-  };
-  const server = http.createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    seen.requests.push({ method: request.method!, url: request.url!, body, headers: request.headers });
-    if (request.url === '/hang') return; // never answers
-    if (request.url === '/big') {
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      response.end('x'.repeat(1_048_576 + 10_000));
-      return;
-    }
-    if (request.url === '/missing') {
-      response.writeHead(404, { 'content-type': 'text/plain' });
-      response.end('no such thing');
-      return;
-    }
-    response.writeHead(request.method === 'POST' ? 201 : 200, {
-      'content-type': 'application/json',
-      'x-target': 'yes',
-    });
-    response.end(
-      JSON.stringify({
-        method: request.method,
-        url: request.url,
-        body,
-        greeting: request.headers['x-greeting'] ?? null,
-      }),
-    );
+/** What the jobs call: answers by path, and echoes the request as JSON for any other path. */
+const target = localHttpServer((request, response) => {
+  if (request.url === '/hang') return; // never answers
+  if (request.url === '/big') {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.end('x'.repeat(1_048_576 + 10_000));
+    return;
+  }
+  if (request.url === '/missing') {
+    response.writeHead(404, { 'content-type': 'text/plain' });
+    response.end('no such thing');
+    return;
+  }
+  response.writeHead(request.method === 'POST' ? 201 : 200, {
+    'content-type': 'application/json',
+    'x-target': 'yes',
   });
-  server.on('connection', () => seen.connections++);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    seen,
-    base: `http://127.0.0.1:${port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+  response.end(
+    JSON.stringify({
+      method: request.method,
+      url: request.url,
+      body: request.body,
+      greeting: request.headers['x-greeting'] ?? null,
+    }),
+  );
+});
 
 async function submit(app: TestFlightdeck, payload: Record<string, unknown>, options: Record<string, unknown> = {}) {
   const answer = await app.http.post('/v1/jobs', { type: 'http.request', payload, ...options });
@@ -60,12 +36,6 @@ async function submit(app: TestFlightdeck, payload: Record<string, unknown>, opt
 }
 
 const finished = (app: TestFlightdeck, id: string) => waitForJobStatus(app.http, id, ['completed', 'failed']);
-
-let target: Awaited<ReturnType<typeof startTargetServer>>;
-beforeAll(async () => {
-  target = await startTargetServer();
-});
-afterAll(() => target.close());
 
 describe('http.request with the target host in OUTBOUND_ALLOWLIST', () => {
   let app: TestFlightdeck;

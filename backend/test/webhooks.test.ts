@@ -1,42 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
+import { localHttpServer, type ReceivedRequest } from './support/local-http-server';
 import { waitFor } from './support/test-services';
 
-interface Received {
-  path: string;
-  body: string;
-  headers: http.IncomingHttpHeaders;
-}
-
-/** A webhook receiver on 127.0.0.1 (never any other address); `answers` scripts statuses per path. */
-async function startReceiver() {
-  const seen = { connections: 0, requests: [] as Received[] };
-  const answers = new Map<string, number[]>();
-  const server = http.createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    seen.requests.push({ path: request.url!, body: Buffer.concat(chunks).toString('utf8'), headers: request.headers });
-    response.writeHead(answers.get(request.url!)?.shift() ?? 200, { 'content-type': 'text/plain' });
-    response.end('thanks');
-  });
-  server.on('connection', () => seen.connections++);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    seen,
-    answers,
-    base: `http://127.0.0.1:${port}`,
-    requestsTo: (path: string) => seen.requests.filter((request) => request.path === path),
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+/** The statuses the receiver answers, per path, in turn (then 200). */
+const answers = new Map<string, number[]>();
+/** The webhook receiver. */
+const receiver = localHttpServer((request, response) => {
+  response.writeHead(answers.get(request.url)?.shift() ?? 200, { 'content-type': 'text/plain' });
+  response.end('thanks');
+});
 
 /** The contract's `Flightdeck-Signature`: lowercase hex HMAC-SHA256 of the raw body under the secret. */
 const bodySignature = (body: string, secret: string) => createHmac('sha256', secret).update(body).digest('hex');
@@ -56,7 +30,7 @@ function verifyTimestamped(headers: http.IncomingHttpHeaders, body: string, secr
 }
 
 /** Checks every signature header of a received delivery under `secret`. */
-function verifyDelivery({ headers, body }: Received, secret: string): boolean {
+function verifyDelivery({ headers, body }: ReceivedRequest, secret: string): boolean {
   const signature = String(headers['flightdeck-signature']);
   if (!/^[0-9a-f]{64}$/.test(signature)) return false;
   const bodyOk = timingSafeEqual(Buffer.from(bodySignature(body, secret), 'hex'), Buffer.from(signature, 'hex'));
@@ -74,12 +48,6 @@ const attemptsOf = (app: TestFlightdeck, id: string, count: number) =>
     const answer = await app.http.get(`/v1/jobs/${id}/webhooks`);
     return answer.status === 200 && answer.body.items.length >= count ? answer.body.items : null;
   });
-
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(() => receiver.close());
 
 describe('webhooks with the receiver in OUTBOUND_ALLOWLIST', () => {
   let app: TestFlightdeck;
@@ -105,7 +73,7 @@ describe('webhooks with the receiver in OUTBOUND_ALLOWLIST', () => {
 
     const requests = receiver.requestsTo('/completed');
     expect(requests).toHaveLength(1);
-    const [request] = requests as [Received];
+    const [request] = requests as [ReceivedRequest];
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['flightdeck-delivery']).toBe(attempt.deliveryId);
     const body = JSON.parse(request.body);
@@ -147,7 +115,7 @@ describe('webhooks with the receiver in OUTBOUND_ALLOWLIST', () => {
   });
 
   it('retries a receiver that answers 500 twice, then succeeds, and logs every attempt', async () => {
-    receiver.answers.set('/flaky', [500, 500, 200]);
+    answers.set('/flaky', [500, 500, 200]);
     const id = await submit(app, { type: 'demo.sleep', payload: { ms: 0 }, webhookUrl: `${receiver.base}/flaky` });
     const attempts = await attemptsOf(app, id, 3);
     expect(
