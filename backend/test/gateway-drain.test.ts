@@ -1,7 +1,6 @@
 import type { ReconnectNotice } from '@flightdeck/contract';
-import type { HttpClient } from './support/http-client';
-import { startScaledDeployment, type FlightdeckProcess, type ScaledDeployment } from './support/process-harness';
-import { closeAllClients, finishedJobs, RealtimeClient, seqsOf } from './support/realtime-client';
+import { scaledDeploymentForFile, type FlightdeckProcess } from './support/process-harness';
+import { finishedJobs, RealtimeClient, seqsOf } from './support/realtime-client';
 import { waitFor } from './support/test-services';
 
 // Graceful scale-in with real processes: one process runs the API and the workers, two run only the
@@ -11,21 +10,7 @@ import { waitFor } from './support/test-services';
 
 const DRAIN_MS = 2_000;
 const CLIENTS = 20;
-let apiKey: string;
-let gateways: ScaledDeployment['gateways'];
-let http: HttpClient;
-let streamOf: ScaledDeployment['streamOf'];
-let deployment: ScaledDeployment | undefined;
-
-beforeAll(async () => {
-  deployment = await startScaledDeployment({ GATEWAY_DRAIN_DELAY_MS: '0', GATEWAY_DRAIN_MS: String(DRAIN_MS) });
-  ({ apiKey, gateways, http, streamOf } = deployment);
-});
-
-afterAll(async () => {
-  closeAllClients();
-  await deployment?.stop();
-});
+const deployment = scaledDeploymentForFile({ GATEWAY_DRAIN_DELAY_MS: '0', GATEWAY_DRAIN_MS: String(DRAIN_MS) });
 
 /** A client on the draining gateway, and what happened to it. */
 interface Watcher {
@@ -37,34 +22,25 @@ interface Watcher {
 }
 
 async function watch(doomed: FlightdeckProcess, survivor: FlightdeckProcess): Promise<Watcher> {
-  const first = await RealtimeClient.connect(doomed.url, apiKey);
+  const first = await RealtimeClient.connect(doomed.url, deployment.apiKey);
   const start = await first.subscribeOk({ topic: 'workspace' });
   const timeline: Watcher['timeline'] = [];
   first.socket.on('reconnect', (notice: ReconnectNotice) =>
     timeline.push({ what: 'reconnect', at: Date.now(), detail: notice.reason }),
   );
   // The client's own logic: when told to, or when the connection drops, resume elsewhere after the last seq seen.
-  const resumed = new Promise<{ client: RealtimeClient; since: number }>((resolve, reject) => {
-    first.socket.once('disconnect', (reason) => {
-      timeline.push({ what: 'disconnect', at: Date.now(), detail: reason });
-      const since = first.lastSeq(start);
-      RealtimeClient.connect(survivor.url, apiKey)
-        .then(async (client) => {
-          await client.subscribeOk({ topic: 'workspace', since });
-          resolve({ client, since });
-        })
-        .catch(reject);
-    });
-  });
+  const resumed = first.resumeWorkspaceOnDisconnect(survivor.url, deployment.apiKey, start, (reason) =>
+    timeline.push({ what: 'disconnect', at: Date.now(), detail: reason }),
+  );
   return { first, start, timeline, resumed };
 }
 
 describe('a gateway told to stop (SIGTERM)', () => {
   it('fails readiness, then moves its clients to another gateway in batches, losing and repeating nothing', async () => {
-    const [doomed, survivor] = gateways;
+    const [doomed, survivor] = deployment.gateways;
     const watchers = await Promise.all(Array.from({ length: CLIENTS }, () => watch(doomed, survivor)));
 
-    const submitted = await http.post('/v1/jobs/batch', {
+    const submitted = await deployment.http.post('/v1/jobs/batch', {
       jobs: Array.from({ length: 10 }, () => ({ type: 'demo.sleep', payload: { ms: 4000, steps: 20 } })),
     });
     expect(submitted.status).toBe(202);
@@ -93,7 +69,7 @@ describe('a gateway told to stop (SIGTERM)', () => {
     expect([503, 'refused']).toContain(readiness);
     expect(Date.now() - sigterm).toBeLessThan(1_000);
     // Nor does it take new sockets while it drains.
-    await expect(RealtimeClient.connect(doomed.url, apiKey)).rejects.toThrow();
+    await expect(RealtimeClient.connect(doomed.url, deployment.apiKey)).rejects.toThrow();
     expect(watchers.filter((watcher) => watcher.first.connected).length).toBeGreaterThan(CLIENTS / 2);
 
     const resumed = await Promise.all(watchers.map((watcher) => watcher.resumed));
@@ -129,7 +105,7 @@ describe('a gateway told to stop (SIGTERM)', () => {
         20,
       );
       const received = [...watcher.first.events, ...second.client.events];
-      const stream = (await streamOf(jobs[0]!)).filter((event) => event.seq > watcher.start);
+      const stream = (await deployment.streamOf(jobs[0]!)).filter((event) => event.seq > watcher.start);
       const seqs = seqsOf(received);
       expect(new Set(seqs).size).toBe(seqs.length);
       expect(seqs).toEqual(seqsOf(stream));

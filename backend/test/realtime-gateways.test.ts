@@ -1,38 +1,24 @@
-import type { HttpClient } from './support/http-client';
-import { startScaledDeployment, type ScaledDeployment } from './support/process-harness';
+import { scaledDeploymentForFile } from './support/process-harness';
 import { closeAllClients, finishedJobs, RealtimeClient, seqsOf } from './support/realtime-client';
 
 // Several gateway processes on one Redis and one MongoDB, as in a scaled deployment: one process runs
 // the API and the workers, two run only the gateway. Whichever gateway a client is on, it sees the
 // same events; when its gateway dies, it resumes on the other with `since` and misses nothing.
 
-let apiKey: string;
-let gateways: ScaledDeployment['gateways'];
-let http: HttpClient;
-let streamOf: ScaledDeployment['streamOf'];
-let deployment: ScaledDeployment | undefined;
-
-beforeAll(async () => {
-  deployment = await startScaledDeployment();
-  ({ apiKey, gateways, http, streamOf } = deployment);
-});
+const deployment = scaledDeploymentForFile();
 
 afterEach(() => closeAllClients());
-afterAll(async () => {
-  closeAllClients();
-  await deployment?.stop();
-});
 
 async function submitBatch(count: number, job: Record<string, unknown>): Promise<string[]> {
-  const answer = await http.post('/v1/jobs/batch', { jobs: Array.from({ length: count }, () => job) });
+  const answer = await deployment.http.post('/v1/jobs/batch', { jobs: Array.from({ length: count }, () => job) });
   expect(answer.status).toBe(202);
   return (answer.body.jobs as { id: string }[]).map((submitted) => submitted.id);
 }
 
 describe('two gateway processes', () => {
   it('deliver the same events, with the same seqs, to a client on each', async () => {
-    const onA = await RealtimeClient.connect(gateways[0].url, apiKey);
-    const onB = await RealtimeClient.connect(gateways[1].url, apiKey);
+    const onA = await RealtimeClient.connect(deployment.gateways[0].url, deployment.apiKey);
+    const onB = await RealtimeClient.connect(deployment.gateways[1].url, deployment.apiKey);
     const ackA = await onA.subscribeOk({ topic: 'workspace' });
     expect(await onB.subscribeOk({ topic: 'workspace' })).toBe(ackA);
 
@@ -40,7 +26,7 @@ describe('two gateway processes', () => {
     await onA.waitForFinished(jobs);
     await onB.waitForFinished(jobs);
 
-    const stream = (await streamOf(jobs[0]!)).filter((event) => event.seq > ackA);
+    const stream = (await deployment.streamOf(jobs[0]!)).filter((event) => event.seq > ackA);
     // Every event since subscribing, whole and in order, on both: the jobs' final events were the last.
     expect(seqsOf(onA.events)).toEqual(seqsOf(stream));
     expect(onA.events).toEqual(stream);
@@ -52,25 +38,15 @@ describe('two gateway processes', () => {
   });
 
   it('let a client whose gateway is killed resume on the other one without losing or repeating an event', async () => {
-    const [doomed, survivor] = gateways;
-    const bystander = await RealtimeClient.connect(survivor.url, apiKey);
-    const first = await RealtimeClient.connect(doomed.url, apiKey);
+    const [doomed, survivor] = deployment.gateways;
+    const bystander = await RealtimeClient.connect(survivor.url, deployment.apiKey);
+    const first = await RealtimeClient.connect(doomed.url, deployment.apiKey);
     const start = await first.subscribeOk({ topic: 'workspace' });
     await bystander.subscribeOk({ topic: 'workspace', since: start });
 
     // The client's own logic: when its connection drops, connect to the other gateway and resume
     // after the last seq it saw.
-    const resumed = new Promise<{ client: RealtimeClient; since: number }>((resolve, reject) => {
-      first.socket.once('disconnect', () => {
-        const since = first.lastSeq(start);
-        RealtimeClient.connect(survivor.url, apiKey)
-          .then(async (client) => {
-            await client.subscribeOk({ topic: 'workspace', since });
-            resolve({ client, since });
-          })
-          .catch(reject);
-      });
-    });
+    const resumed = first.resumeWorkspaceOnDisconnect(survivor.url, deployment.apiKey, start);
 
     const jobs = await submitBatch(10, { type: 'demo.sleep', payload: { ms: 1500, steps: 5 } });
     await first.waitForEvents('the jobs to start', (events) => events.some((event) => event.type === 'job.active'));
@@ -87,7 +63,7 @@ describe('two gateway processes', () => {
     expect(second.since).toBe(first.lastSeq(start));
 
     const received = [...first.events, ...second.client.events];
-    const stream = (await streamOf(jobs[0]!)).filter((event) => event.seq > start);
+    const stream = (await deployment.streamOf(jobs[0]!)).filter((event) => event.seq > start);
     const seqs = seqsOf(received);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(seqs).toEqual(seqsOf(stream));

@@ -7,7 +7,7 @@ import type { StreamEvent } from '@flightdeck/contract';
 import { redisKeys } from '@flightdeck/workers';
 import { freePort } from '../../src/services/local-services';
 import { httpClient } from './http-client';
-import { retainedEvents } from './realtime-client';
+import { closeAllClients, retainedEvents } from './realtime-client';
 import { testNamespace } from './test-services';
 
 /** The built server, as `npm start` runs it. */
@@ -298,3 +298,40 @@ export async function startScaledDeployment(gatewayEnv: ProcessEnv = {}) {
   };
 }
 export type ScaledDeployment = Awaited<ReturnType<typeof startScaledDeployment>>;
+
+/**
+ * For a test file: a scaled deployment (`startScaledDeployment`) started before all its tests; after
+ * them, every RealtimeClient is closed and the deployment stopped.
+ */
+export function scaledDeploymentForFile(gatewayEnv: ProcessEnv = {}): Omit<ScaledDeployment, 'stop'> {
+  let deployment: ScaledDeployment | undefined;
+  beforeAll(async () => {
+    deployment = await startScaledDeployment(gatewayEnv);
+  });
+  afterAll(async () => {
+    closeAllClients();
+    await deployment?.stop();
+  });
+  const started = (): ScaledDeployment => {
+    if (!deployment) throw new Error('the scaled deployment starts in beforeAll');
+    return deployment;
+  };
+  return {
+    get apiKey() {
+      return started().apiKey;
+    },
+    get api() {
+      return started().api;
+    },
+    get gateways() {
+      return started().gateways;
+    },
+    get http() {
+      return started().http;
+    },
+    get redis() {
+      return started().redis;
+    },
+    streamOf: (jobId) => started().streamOf(jobId),
+  };
+}

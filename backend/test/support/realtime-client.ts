@@ -166,6 +166,31 @@ export class RealtimeClient {
   }
 
   /**
+   * A client's own logic when its gateway goes away: once this socket disconnects (`onDisconnect` is
+   * told why), connect to the gateway at `url` and subscribe to the workspace again after the last seq
+   * seen (`start` if none); resolves with the new client and that seq.
+   */
+  resumeWorkspaceOnDisconnect(
+    url: string,
+    token: string,
+    start: number,
+    onDisconnect?: (reason: string) => void,
+  ): Promise<{ client: RealtimeClient; since: number }> {
+    return new Promise((resolve, reject) => {
+      this.socket.once('disconnect', (reason) => {
+        onDisconnect?.(reason);
+        const since = this.lastSeq(start);
+        RealtimeClient.connect(url, token)
+          .then(async (client) => {
+            await client.subscribeOk({ topic: 'workspace', since });
+            resolve({ client, since });
+          })
+          .catch(reject);
+      });
+    });
+  }
+
+  /**
    * A client on `polling` stops polling, so that what the gateway sends it waits in the gateway's
    * buffer: resolves once the poll in flight has ended (the next packet the gateway sends ends it).
    */
