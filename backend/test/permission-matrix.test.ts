@@ -127,6 +127,13 @@ async function submitDelayed(ws: Pick<Workspace, 'admin'>): Promise<string> {
   return (await ok(ws.admin.post('/v1/jobs', delayedJob), 202, 'submit')).body.id;
 }
 
+/** A new delayed job on which the set-up key has done `action` first (`POST /v1/jobs/:id/<action>`). */
+const delayedJobAfter = (action: string) => async (ws: Pick<Workspace, 'admin'>) => {
+  const id = await submitDelayed(ws);
+  await ok(ws.admin.post(`/v1/jobs/${id}/${action}`), 200, action);
+  return id;
+};
+
 async function issueJobToken(ws: Pick<Workspace, 'admin'>, jobId: string): Promise<string> {
   return (await ok(ws.admin.post(`/v1/jobs/${jobId}/token`, {}), 201, 'job token')).body.token;
 }
@@ -233,8 +240,40 @@ interface Endpoint {
 const jobId = (id: (ws: Workspace) => string | Promise<string>) => async (ws: Workspace) => ({
   params: { id: await id(ws) },
 });
+/** A request on the workspace's job (`ws.job`) that answers 200: a `jobs:read` GET unless `more` says otherwise. */
+const onTheJob = (path: string, more: Partial<Endpoint> = {}): Endpoint => ({
+  method: 'GET',
+  path,
+  permission: 'jobs:read',
+  scope: 'resource',
+  success: 200,
+  request: jobId((ws) => ws.job),
+  ...more,
+});
+/** An action that answers 200 on a job made for the cell (by `job`: a new delayed one unless said). */
+const onANewJob = (
+  method: Endpoint['method'],
+  path: string,
+  permission: Permission,
+  job: (ws: Workspace) => Promise<string> = submitDelayed,
+  more: Partial<Endpoint> = {},
+): Endpoint => ({ method, path, permission, scope: 'resource', success: 200, request: jobId(job), ...more });
+/** `params.id` of something the set-up key makes for the cell (`make` must answer 201 with its id). */
+const madeForTheCell = (what: string, make: (ws: Workspace) => Promise<HttpAnswer>) => async (ws: Workspace) => ({
+  params: { id: (await ok(make(ws), 201, what)).body.id as string },
+});
 /** The queue the matrix pauses and resumes: none of its tests run image jobs. */
 const QUEUE = 'image';
+/** POST /v1/queues/:name/<action> on QUEUE: the deployment's, so only the operator workspace ("default") may, never A. */
+const onTheQueue = (action: 'pause' | 'resume' | 'drain', body?: unknown): Endpoint => ({
+  method: 'POST',
+  path: `/v1/queues/:name/${action}`,
+  permission: 'queues:write',
+  operatorOnly: true,
+  scope: 'deployment',
+  success: 200,
+  request: () => ({ params: { name: QUEUE }, ...(body === undefined ? {} : { body }) }),
+});
 
 const ENDPOINTS: Endpoint[] = [
   // jobs.routes.ts
@@ -255,53 +294,12 @@ const ENDPOINTS: Endpoint[] = [
     request: () => ({ body: delayedJob }),
   },
   { method: 'GET', path: '/v1/jobs', permission: 'jobs:read', scope: 'workspace', success: 200 },
-  {
-    method: 'GET',
-    path: '/v1/jobs/:id',
-    permission: 'jobs:read',
-    jobToken: true,
-    scope: 'resource',
-    success: 200,
-    request: jobId((ws) => ws.job),
-  },
+  onTheJob('/v1/jobs/:id', { jobToken: true }),
   // A delayed job can be cancelled and promoted, a cancelled one retried: each cell gets a new one.
-  {
-    method: 'POST',
-    path: '/v1/jobs/:id/cancel',
-    permission: 'jobs:write',
-    scope: 'resource',
-    success: 200,
-    request: jobId(submitDelayed),
-  },
-  {
-    method: 'POST',
-    path: '/v1/jobs/:id/retry',
-    permission: 'jobs:write',
-    scope: 'resource',
-    success: 200,
-    request: jobId(async (ws) => {
-      const id = await submitDelayed(ws);
-      await ok(ws.admin.post(`/v1/jobs/${id}/cancel`), 200, 'cancel');
-      return id;
-    }),
-  },
-  {
-    method: 'POST',
-    path: '/v1/jobs/:id/promote',
-    permission: 'jobs:write',
-    scope: 'resource',
-    success: 200,
-    request: jobId(submitDelayed),
-  },
-  {
-    method: 'GET',
-    path: '/v1/jobs/:id/logs',
-    permission: 'jobs:read',
-    jobToken: true,
-    scope: 'resource',
-    success: 200,
-    request: jobId((ws) => ws.job),
-  },
+  onANewJob('POST', '/v1/jobs/:id/cancel', 'jobs:write'),
+  onANewJob('POST', '/v1/jobs/:id/retry', 'jobs:write', delayedJobAfter('cancel')),
+  onANewJob('POST', '/v1/jobs/:id/promote', 'jobs:write'),
+  onTheJob('/v1/jobs/:id/logs', { jobToken: true }),
   {
     method: 'POST',
     path: '/v1/jobs/:id/token',
@@ -319,55 +317,17 @@ const ENDPOINTS: Endpoint[] = [
     success: 201,
     request: (ws) => ({ params: { id: ws.job }, body: { body: 'matrix' } }),
   },
-  {
-    method: 'GET',
-    path: '/v1/jobs/:id/comments',
-    permission: 'jobs:read',
-    scope: 'resource',
-    success: 200,
-    request: jobId((ws) => ws.job),
-  },
+  onTheJob('/v1/jobs/:id/comments'),
   // A claim is exclusive: each cell claims a job of its own.
-  {
-    method: 'POST',
-    path: '/v1/jobs/:id/claim',
-    permission: 'jobs:collaborate',
-    scope: 'resource',
-    success: 200,
-    request: jobId(submitDelayed),
-  },
-  {
-    method: 'DELETE',
-    path: '/v1/jobs/:id/claim',
-    permission: 'jobs:collaborate',
-    // Someone else holds it (the set-up key): releasing it also takes claims:override.
+  onANewJob('POST', '/v1/jobs/:id/claim', 'jobs:collaborate'),
+  // Someone else holds it (the set-up key): releasing it also takes claims:override.
+  onANewJob('DELETE', '/v1/jobs/:id/claim', 'jobs:collaborate', delayedJobAfter('claim'), {
     afterLookup: 'claims:override',
-    scope: 'resource',
-    success: 200,
-    request: jobId(async (ws) => {
-      const id = await submitDelayed(ws);
-      await ok(ws.admin.post(`/v1/jobs/${id}/claim`), 200, 'claim');
-      return id;
-    }),
-  },
-  {
-    method: 'GET',
-    path: '/v1/jobs/:id/activity',
-    permission: 'jobs:read',
-    scope: 'resource',
-    success: 200,
-    request: jobId((ws) => ws.job),
-  },
+  }),
+  onTheJob('/v1/jobs/:id/activity'),
   { method: 'GET', path: '/v1/activity', permission: 'jobs:read', scope: 'workspace', success: 200 },
   // webhooks.routes.ts
-  {
-    method: 'GET',
-    path: '/v1/jobs/:id/webhooks',
-    permission: 'webhooks:read',
-    scope: 'resource',
-    success: 200,
-    request: jobId((ws) => ws.job),
-  },
+  onTheJob('/v1/jobs/:id/webhooks', { permission: 'webhooks:read' }),
   { method: 'GET', path: '/v1/webhooks/secret', permission: 'webhooks:write', scope: 'workspace', success: 200 },
   { method: 'GET', path: '/v1/webhooks/endpoints', permission: 'webhooks:read', scope: 'workspace', success: 200 },
   {
@@ -384,14 +344,9 @@ const ENDPOINTS: Endpoint[] = [
     permission: 'webhooks:write',
     scope: 'resource',
     success: 204,
-    request: async (ws) => {
-      const endpoint = await ok(
-        ws.admin.post('/v1/webhooks/endpoints', { url: 'http://127.0.0.1:9/x' }),
-        201,
-        'endpoint',
-      );
-      return { params: { id: endpoint.body.id } };
-    },
+    request: madeForTheCell('endpoint', (ws) =>
+      ws.admin.post('/v1/webhooks/endpoints', { url: 'http://127.0.0.1:9/x' }),
+    ),
   },
   {
     method: 'POST',
@@ -429,23 +384,11 @@ const ENDPOINTS: Endpoint[] = [
     permission: 'artifacts:delete',
     scope: 'resource',
     success: 204,
-    request: async (ws) => {
-      const uploaded = await ok(
-        ws.admin.request('POST', '/v1/artifacts?name=doomed.txt', 'doomed', { 'content-type': 'text/plain' }),
-        201,
-        'artifact',
-      );
-      return { params: { id: uploaded.body.id } };
-    },
+    request: madeForTheCell('artifact', (ws) =>
+      ws.admin.request('POST', '/v1/artifacts?name=doomed.txt', 'doomed', { 'content-type': 'text/plain' }),
+    ),
   },
-  {
-    method: 'GET',
-    path: '/v1/jobs/:id/artifacts',
-    permission: 'jobs:read',
-    scope: 'resource',
-    success: 200,
-    request: jobId((ws) => ws.job),
-  },
+  onTheJob('/v1/jobs/:id/artifacts'),
   {
     method: 'POST',
     path: '/v1/jobs/bulk',
@@ -471,45 +414,15 @@ const ENDPOINTS: Endpoint[] = [
     afterLookup: 'claims:override',
     scope: 'resource',
     success: 204,
-    request: async (ws) => {
-      const view = await ok(ws.admin.post('/v1/views', { name: 'matrix', filters: {} }), 201, 'view');
-      return { params: { id: view.body.id } };
-    },
+    request: madeForTheCell('view', (ws) => ws.admin.post('/v1/views', { name: 'matrix', filters: {} })),
   },
   // queues.routes.ts: queues belong to the deployment, not to a workspace (every workspace's jobs
   // share them), so the "another workspace" dimension does not apply to them: own cells only.
   { method: 'GET', path: '/v1/queues', permission: 'queues:read', scope: 'deployment', success: 200 },
   { method: 'GET', path: '/v1/ops', permission: 'queues:read', scope: 'deployment', success: 200 },
-  {
-    method: 'POST',
-    path: '/v1/queues/:name/pause',
-    permission: 'queues:write',
-    // Queues are the deployment's: only the operator workspace ("default") changes them, never A.
-    operatorOnly: true,
-    scope: 'deployment',
-    success: 200,
-    request: () => ({ params: { name: QUEUE } }),
-  },
-  {
-    method: 'POST',
-    path: '/v1/queues/:name/resume',
-    permission: 'queues:write',
-    // Queues are the deployment's: only the operator workspace ("default") changes them, never A.
-    operatorOnly: true,
-    scope: 'deployment',
-    success: 200,
-    request: () => ({ params: { name: QUEUE } }),
-  },
-  {
-    method: 'POST',
-    path: '/v1/queues/:name/drain',
-    permission: 'queues:write',
-    // Queues are the deployment's: only the operator workspace ("default") drains them, never A.
-    operatorOnly: true,
-    scope: 'deployment',
-    success: 200,
-    request: () => ({ params: { name: QUEUE }, body: { delayed: false } }),
-  },
+  onTheQueue('pause'),
+  onTheQueue('resume'),
+  onTheQueue('drain', { delayed: false }),
   // fair-share.routes.ts: anyone who reads jobs sees their own workspace's line (never another's);
   // limits are the deployment's, set only from the operator workspace ("default"), never from A.
   { method: 'GET', path: '/v1/fair-share', permission: 'jobs:read', scope: 'workspace', success: 200 },
@@ -576,9 +489,7 @@ const ENDPOINTS: Endpoint[] = [
     permission: 'schedules:write',
     scope: 'resource',
     success: 204,
-    request: async (ws) => ({
-      params: { id: (await ok(ws.admin.post('/v1/schedules', yearlySchedule('doomed')), 201, 'schedule')).body.id },
-    }),
+    request: madeForTheCell('schedule', (ws) => ws.admin.post('/v1/schedules', yearlySchedule('doomed'))),
   },
   // workspace.routes.ts
   { method: 'GET', path: '/v1/workspace', permission: 'jobs:read', scope: 'workspace', success: 200 },
@@ -644,9 +555,7 @@ const ENDPOINTS: Endpoint[] = [
     permission: 'api-keys:write',
     scope: 'resource',
     success: 200,
-    request: async (ws) => ({
-      params: { id: (await ok(ws.admin.post('/v1/api-keys', { name: 'doomed' }), 201, 'key')).body.id },
-    }),
+    request: madeForTheCell('key', (ws) => ws.admin.post('/v1/api-keys', { name: 'doomed' })),
   },
   // audit.routes.ts
   { method: 'GET', path: '/v1/audit', permission: 'audit:read', scope: 'workspace', success: 200 },
