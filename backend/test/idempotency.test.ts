@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { StreamEvent } from '@flightdeck/contract';
 import { decodeWorkspaceEntry } from '@flightdeck/workers';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
@@ -9,11 +8,8 @@ import { waitForJobStatus } from './support/http-client';
 // second one (CONTRACT.md, POST /v1/jobs), even when the repeats arrive at the same instant.
 
 let app: TestFlightdeck;
-/** The app's BullMQ queue: what BullMQ itself holds, whatever the API says. */
-let queue: Queue;
 beforeAll(async () => {
   app = await startTestFlightdeck({ PROGRESS_INTERVAL_MS: '0' });
-  queue = app.queue('demo');
 });
 afterAll(async () => {
   await app.stop();
@@ -24,9 +20,9 @@ async function workspaceEvents(workspaceId: string): Promise<StreamEvent[]> {
   return entries.map(decodeWorkspaceEntry);
 }
 
-/** Every job BullMQ holds in the queue, in any state. */
+/** Every job BullMQ holds in the demo queue, in any state (whatever the API says). */
 async function bullJobIds(): Promise<string[]> {
-  const jobs = await queue.getJobs(['wait', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
+  const jobs = await app.queue('demo').getJobs(['wait', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
   return jobs.map((job) => job.id!);
 }
 
@@ -75,7 +71,9 @@ describe('idempotency keys', () => {
     await waitForJobStatus(app.http, id, 'completed');
     const jobsAfter = await bullJobIds();
     expect(jobsAfter.filter((jobId) => !jobsBefore.includes(jobId))).toEqual([id]);
-    expect(await queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed')).toEqual({
+    expect(
+      await app.queue('demo').getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
+    ).toEqual({
       wait: 0,
       prioritized: 0,
       delayed: 0,

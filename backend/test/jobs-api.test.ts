@@ -1,4 +1,4 @@
-import { Job as BullJob, Queue } from 'bullmq';
+import { Job as BullJob } from 'bullmq';
 import { decodeWorkspaceEntry } from '@flightdeck/workers';
 import { createApiKey, generateApiKey } from '../src/accounts/api-keys';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
@@ -61,11 +61,8 @@ const submit = (http: HttpClient, body: unknown, headers?: Record<string, string
 
 describe('a process with every role', () => {
   let app: TestFlightdeck;
-  /** The app's BullMQ queue, to see what BullMQ itself holds. */
-  let queue: Queue;
   beforeAll(async () => {
     app = await startTestFlightdeck({ PROGRESS_INTERVAL_MS: '0' });
-    queue = app.queue('demo');
   });
   afterAll(async () => {
     await app.stop();
@@ -324,7 +321,7 @@ describe('a process with every role', () => {
 
     it('refuses a batch with one invalid job whole, naming its index, and queues nothing', async () => {
       const submissions = await submissionCount(app, app.workspaceId);
-      const bullJobs = await queue.getJobCountByTypes();
+      const bullJobs = await app.queue('demo').getJobCountByTypes();
       const valid = { type: 'demo.sleep', payload: { ms: 0 }, idempotencyKey: 'batch-refused' };
       const cases: [unknown[], string, string][] = [
         [[valid, { type: 'demo.sleep', payload: { ms: -1 } }], 'invalid_payload', 'jobs.1.payload.ms'],
@@ -336,14 +333,14 @@ describe('a process with every role', () => {
         expect(issuePaths(error)).toContain(path);
       }
       expect(await submissionCount(app, app.workspaceId)).toBe(submissions);
-      expect(await queue.getJobCountByTypes()).toBe(bullJobs);
+      expect(await app.queue('demo').getJobCountByTypes()).toBe(bullJobs);
       // The valid job's idempotency key was not taken either.
       expect((await submit(app.http, valid)).status).toBe(202);
     });
 
     it('refuses more than 1000 jobs, none, and a body without jobs with 422', async () => {
       const submissions = await submissionCount(app, app.workspaceId);
-      const bullJobs = await queue.getJobCountByTypes();
+      const bullJobs = await app.queue('demo').getJobCountByTypes();
       const many = Array.from({ length: 1001 }, () => ({ type: 'demo.sleep', payload: { ms: 0 } }));
       expect(
         issuePaths(expectError(await app.http.post('/v1/jobs/batch', { jobs: many }), 422, 'validation_failed')),
@@ -358,7 +355,7 @@ describe('a process with every role', () => {
       expectError(await app.http.post('/v1/jobs/batch'), 422, 'validation_failed');
       expectError(await app.http.post('/v1/jobs/batch', '{"jobs": ['), 400, 'invalid_json');
       expect(await submissionCount(app, app.workspaceId)).toBe(submissions);
-      expect(await queue.getJobCountByTypes()).toBe(bullJobs);
+      expect(await app.queue('demo').getJobCountByTypes()).toBe(bullJobs);
     });
   });
 
@@ -497,7 +494,7 @@ describe('a process with every role', () => {
       await waitForJobStatus(app.http, control.id, 'completed');
       expect((await app.http.get(`/v1/jobs/${job.id}`)).body.status).toBe('cancelled');
       expect(await eventTypes(app, app.workspaceId, job.id)).toEqual(['job.delayed', 'job.cancelled']);
-      expect(await BullJob.fromId(queue, job.id)).toBeUndefined();
+      expect(await BullJob.fromId(app.queue('demo'), job.id)).toBeUndefined();
     });
 
     it('answers 409 job_not_cancellable for a finished job', async () => {
@@ -535,7 +532,7 @@ describe('a process with every role', () => {
       expect(types.filter((type) => type === 'job.active')).toHaveLength(1);
       expect(types).not.toContain('job.failed');
       expect(types).not.toContain('job.retrying');
-      const bullJob = await BullJob.fromId(queue, job.id);
+      const bullJob = await BullJob.fromId(app.queue('demo'), job.id);
       expect(await bullJob?.getState()).toBe('failed');
       expect(bullJob?.attemptsMade).toBe(1);
       expectError(await app.http.post(`/v1/jobs/${job.id}/cancel`), 409, 'job_not_cancellable');

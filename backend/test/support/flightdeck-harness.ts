@@ -24,7 +24,7 @@ export interface TestFlightdeck {
   redis: Redis;
   keys: ReturnType<typeof redisKeys>;
   namespace: ReturnType<typeof testNamespace>;
-  /** A BullMQ queue of the app (closed by `stop`), to see what BullMQ itself holds. */
+  /** The app's BullMQ queue of that name (one per name, closed by `stop`), to see what BullMQ itself holds. */
   queue(name: string): Queue;
   /** Signs up a new person (who owns a new workspace); `http` acts as them in it. */
   signup(name: string): Promise<Person>;
@@ -82,7 +82,7 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
   const flightdeck = await startFlightdeck(config, logger);
   const url = `http://127.0.0.1:${flightdeck.port}`;
   const redis = new Redis(namespace.redisUrl);
-  const queues: Queue[] = [];
+  const queues = new Map<string, Queue>();
   let workers: WorkerRuntime[] = [];
   const closeWorkers = async (timeoutMs = 2_000) => {
     const running = workers;
@@ -99,8 +99,8 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
     keys: redisKeys(namespace.prefix),
     namespace,
     queue(name) {
-      const queue = new Queue(name, { connection: redis, prefix: namespace.prefix });
-      queues.push(queue);
+      let queue = queues.get(name);
+      if (!queue) queues.set(name, (queue = new Queue(name, { connection: redis, prefix: namespace.prefix })));
       return queue;
     },
     async signup(name) {
@@ -135,7 +135,7 @@ export async function startTestFlightdeck(env: Record<string, string> = {}): Pro
     closeWorkers,
     async stop() {
       await closeWorkers();
-      await Promise.all(queues.map((queue) => queue.close()));
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
       await flightdeck.stop();
       await redis.quit();
     },
