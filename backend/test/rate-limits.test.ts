@@ -284,7 +284,8 @@ describe('when Redis cannot answer a limiter', () => {
         (error: unknown) => (error instanceof Error ? 'redis error' : 'refused'),
       ),
     ).toBe('redis error');
-    // spendOrPass is what REST's limits and the gateway's handshake limit both call.
+    // spendOrPass is what the sign-up limit calls (REST's per-request limits and the gateway's
+    // handshake limit are SyncedBudgets: synced-budget.test.ts).
     for (let attempt = 0; attempt < 3; attempt++) expect(await spendOrPass(limiter, '203.0.113.9')).toBeNull();
     redis.disconnect();
   });

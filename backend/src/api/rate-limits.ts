@@ -1,8 +1,9 @@
 import type { Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
-import type { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RedisKeys } from '@flightdeck/workers';
 import { redisLimiter, retryAfterSeconds, spendOrPass } from '../edge/rate-limiter';
+import { SyncedBudget, type Refusal } from '../edge/synced-budget';
 import { tooManyRequests } from './http-errors';
 
 export interface RateLimitSettings {
@@ -19,14 +20,16 @@ export interface RateLimitSettings {
 }
 
 /**
- * Rate limits, counted in Redis (rate-limiter-flexible: one atomic script per check) so every API
- * process shares them. Past a limit the answer is 429 with Retry-After. When Redis cannot answer,
- * requests pass: the limits protect the service, they are not a reason to refuse it. The gateway's
- * handshake limit counts with the same limiters (`edge/rate-limiter.ts`).
+ * Rate limits, counted in Redis so every API process shares them. Past a limit the answer is 429
+ * with Retry-After. When Redis cannot answer, requests pass: the limits protect the service, they
+ * are not a reason to refuse it. The budgets every request spends (per address, per caller) are
+ * `SyncedBudget`s, which go to Redis every 100 ms rather than on every request; sign-ups and
+ * sign-in failures, rare and guarded exactly, use rate-limiter-flexible (`edge/rate-limiter.ts`).
+ * The gateway's handshake limit is a `SyncedBudget` too.
  */
 export class RateLimits {
-  private readonly byCaller?: RateLimiterRedis;
-  private readonly byIp?: RateLimiterRedis;
+  private readonly byCaller?: SyncedBudget;
+  private readonly byIp?: SyncedBudget;
   private readonly signups?: RateLimiterRedis;
   private readonly loginByEmailAndIp: RateLimiterRedis;
   private readonly loginByIp: RateLimiterRedis;
@@ -34,8 +37,10 @@ export class RateLimits {
   constructor(redis: Redis, keys: RedisKeys, settings: RateLimitSettings) {
     const limiter = (name: string, points: number, duration: number) =>
       redisLimiter(redis, keys, name, points, duration);
-    if (settings.perCaller > 0) this.byCaller = limiter('caller', settings.perCaller, settings.windowSeconds);
-    if (settings.perIp > 0) this.byIp = limiter('ip', settings.perIp, settings.windowSeconds);
+    const budget = (name: string, points: number) =>
+      new SyncedBudget(redis, `${keys.rateLimits}:${name}`, points, settings.windowSeconds);
+    if (settings.perCaller > 0) this.byCaller = budget('caller', settings.perCaller);
+    if (settings.perIp > 0) this.byIp = budget('ip', settings.perIp);
     if (settings.signupsPerHour > 0) this.signups = limiter('signup', settings.signupsPerHour, 3600);
     this.loginByEmailAndIp = limiter('login', settings.loginFailures, settings.loginWindowSeconds);
     // An address guessing across many accounts is stopped too, at ten times the per-account bound.
@@ -66,7 +71,12 @@ export class RateLimits {
   }
 
   signup(): RequestHandler {
-    return limitBy(this.signups, (req) => req.ip ?? 'unknown', 'too many sign-ups from this address; try again later');
+    const { signups } = this;
+    return limitBy(
+      signups && { spend: (key) => spendOrPass(signups, key) },
+      (req) => req.ip ?? 'unknown',
+      'too many sign-ups from this address; try again later',
+    );
   }
 
   /** Refuses a sign-in attempt (429) while this email from this address has failed too often. */
@@ -98,14 +108,14 @@ export class RateLimits {
 }
 
 function limitBy(
-  limiter: RateLimiterAbstract | undefined,
+  budget: { spend(key: string): Promise<Refusal | null> } | undefined,
   keyOf: (req: Request) => string | null,
   message: string,
 ): RequestHandler {
   return async (req, _res, next) => {
-    const key = limiter && keyOf(req);
-    if (!limiter || !key) return next();
-    const refusal = await spendOrPass(limiter, key);
+    const key = budget && keyOf(req);
+    if (!budget || !key) return next();
+    const refusal = await budget.spend(key);
     if (refusal) throw tooManyRequests(message, retryAfterSeconds(refusal));
     next();
   };

@@ -41,5 +41,5 @@ export async function spendOrPass(limiter: RateLimiterAbstract, key: string): Pr
 }
 
 /** Whole seconds until a refused key may try again (at least 1): `Retry-After` and `retryAfterSeconds`. */
-export const retryAfterSeconds = (refusal: RateLimiterRes): number =>
+export const retryAfterSeconds = (refusal: Pick<RateLimiterRes, 'msBeforeNext'>): number =>
   Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));

@@ -9,7 +9,8 @@ import type { Identity } from '../accounts/identity';
 import { DomainError, ThrottledError } from '../domain-errors';
 import { clientAddressOf, trustedProxies } from '../edge/client-address';
 import { answerOf } from '../edge/error-answers';
-import { redisLimiter, retryAfterSeconds, spendOrPass } from '../edge/rate-limiter';
+import { retryAfterSeconds } from '../edge/rate-limiter';
+import { SyncedBudget } from '../edge/synced-budget';
 import { sessionCookieOf } from '../edge/session-cookie';
 
 export interface HandshakeOptions {
@@ -98,7 +99,12 @@ export function handshakeAuthenticator(options: HandshakeOptions): (socket: Hand
 
   const handshakeLimiter =
     options.handshakesPerIp > 0
-      ? redisLimiter(options.redis, options.keys, 'handshake', options.handshakesPerIp, options.handshakeWindowSeconds)
+      ? new SyncedBudget(
+          options.redis,
+          `${options.keys.rateLimits}:handshake`,
+          options.handshakesPerIp,
+          options.handshakeWindowSeconds,
+        )
       : undefined;
   const trust = trustedProxies(options.trustProxy);
 
@@ -108,7 +114,7 @@ export function handshakeAuthenticator(options: HandshakeOptions): (socket: Hand
    */
   async function handshakeLimitRefusal(socket: Handshaking): Promise<Error | null> {
     if (!handshakeLimiter) return null;
-    const refusal = await spendOrPass(handshakeLimiter, clientAddressOf(socket.request, trust));
+    const refusal = await handshakeLimiter.spend(clientAddressOf(socket.request, trust));
     if (!refusal) return null;
     const seconds = retryAfterSeconds(refusal);
     return refusalOf(
