@@ -13,6 +13,7 @@ import { GOALS, parseSettings, type BenchSettings, type Phase } from './bench-se
 import { startBench } from './bench-start';
 import { runConnectionsPhases } from './connections';
 import { runEndToEndPhases } from './end-to-end';
+import { goalsSummary, withGoals } from './goals';
 import { fanoutSummary, runFanoutPhases } from './fanout';
 import {
   runOursBatchPhase,
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
   );
   limit.unref();
   try {
-    const report = await run(settings, teardown);
+    const report = withGoals(await run(settings, teardown));
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     const ratios = [
       report.submit && `submit ratio ${report.submit.ratio} (goal ${report.submit.goal})`,
@@ -229,6 +230,7 @@ async function main(): Promise<void> {
       ),
     ].filter(Boolean);
     progress(`${ratios.join(', ')}${report.valid ? '' : `; problems: ${report.problems.join('; ')}`}`);
+    progress(goalsSummary(report.goals));
   } finally {
     clearTimeout(limit);
     await teardown.run();
