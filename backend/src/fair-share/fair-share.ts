@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type JobData, type RedisKeys } from '@flightdeck/workers';
-import { ThrottledError } from '../domain-errors';
 import type { QueueRegistry } from '../jobs/queue-registry';
 import { ADMIT } from './admit.script';
 import { DISPATCH } from './dispatch.script';
 import { STARTED_BUCKET_MS } from './fair-share-keys';
 import { LANE_CANCEL, LANE_PROMOTE } from './lane-cancel.script';
+import { PendingQuota } from './pending-quota';
 import { PROMOTE_DUE_LANES } from './promote-due-lanes.script';
 import { RECOVER_DISPATCHING } from './recover-dispatching.script';
 
@@ -71,6 +71,7 @@ const newBatchId = () => `${Date.now().toString(36)}-${randomBytes(6).toString('
 export class FairShare {
   /** Called after jobs entered a lane, so the local dispatcher refills at once. */
   onLaned: (queue: string) => void = () => undefined;
+  private readonly quota: PendingQuota;
 
   constructor(
     private readonly redis: Redis,
@@ -81,6 +82,7 @@ export class FairShare {
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
     }
+    this.quota = new PendingQuota(redis, keys, options.defaults.maxPending);
   }
 
   /**
@@ -93,33 +95,17 @@ export class FairShare {
   }
 
   /**
-   * Refuses a batch (`quota_exceeded`, which the edge answers 429; nothing queued) that would take the workspace past its
-   * pending limit. Checked before the batch's events are appended; concurrent batches of one
-   * workspace may together pass the limit by at most their own sizes.
+   * Refuses a batch (`quota_exceeded`, which the edge answers 429; nothing queued) that would take the
+   * workspace past its pending limit. Checked before the batch's events are appended; concurrent
+   * batches of one workspace may together pass the limit by at most their own sizes.
    */
   async checkQuota(workspaceId: string, count: number): Promise<void> {
-    if (!this.options.enabled) return;
-    const pipeline = this.redis.pipeline().hget(this.keys.fairLimits(workspaceId), 'maxPending');
-    for (const queue of QUEUE_NAMES) {
-      pipeline.zcard(this.keys.fairLane(queue, workspaceId)).zcard(this.keys.fairDelayed(queue, workspaceId));
-    }
-    const answers = (await pipeline.exec()) ?? [];
-    const values = answers.map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    });
-    const limit = Number(values[0] ?? NaN);
-    const maxPending = Number.isInteger(limit) && limit > 0 ? limit : this.options.defaults.maxPending;
-    const pending = values.slice(1).reduce<number>((sum, value) => sum + Number(value), 0);
-    if (pending + count > maxPending) {
-      throw new ThrottledError(
-        `this workspace may have at most ${maxPending} jobs pending (queued or delayed) and has ${pending}; ` +
-          `the ${count} submitted would pass that, so nothing was queued. Submit again once some have started, ` +
-          'or ask an operator to raise the limit',
-        5,
-        'quota_exceeded',
-      );
-    }
+    if (this.options.enabled) await this.quota.check(workspaceId, count);
+  }
+
+  /** Forgets what this process knows of a workspace's pending limit (it changed here). */
+  forgetQuota(workspaceId: string): void {
+    this.quota.forget(workspaceId);
   }
 
   /** Admits jobs of one workspace to one shared queue: into the lane, or (fast path) straight to BullMQ. */

@@ -24,6 +24,8 @@ export interface WorkspaceLimitsOptions {
   defaults: EffectiveLimits;
   logger: Logger;
   mirrorEveryMs?: number;
+  /** Told after a workspace's limits changed here (what this process keeps of them is stale). */
+  onChange?: (workspaceId: string) => void;
 }
 
 /** What a change of limits replaced, and with what. */
@@ -94,6 +96,7 @@ export class WorkspaceLimitsStore {
     // ends with the last write.
     const stored = await WorkspaceLimitsModel.findById(workspaceId).lean();
     if (stored) await this.mirror(workspaceId, limitsOf(stored), stored.version);
+    this.options.onChange?.(workspaceId);
     return { before, after };
   }
 

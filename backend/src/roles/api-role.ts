@@ -206,6 +206,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
       weight: config.FAIR_DEFAULT_WEIGHT,
     },
     logger: logger.child({ component: 'fair-limits' }),
+    onChange: (workspaceId) => fairShare.forgetQuota(workspaceId),
   });
   fairLimits.start();
   const api: ApiRole['api'] = {
