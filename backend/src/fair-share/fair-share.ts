@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type JobData, type RedisKeys } from '@flightdeck/workers';
 import type { QueueRegistry } from '../jobs/queue-registry';
 import { ADMIT } from './admit.script';
+import { BatchClears } from './batch-clears';
 import { DISPATCH } from './dispatch.script';
 import { STARTED_BUCKET_MS } from './fair-share-keys';
 import { LANE_CANCEL, LANE_PROMOTE } from './lane-cancel.script';
@@ -72,6 +73,7 @@ export class FairShare {
   /** Called after jobs entered a lane, so the local dispatcher refills at once. */
   onLaned: (queue: string) => void = () => undefined;
   private readonly quota: PendingQuota;
+  private readonly clears: BatchClears;
 
   constructor(
     private readonly redis: Redis,
@@ -83,6 +85,7 @@ export class FairShare {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
     }
     this.quota = new PendingQuota(redis, keys, options.defaults.maxPending);
+    this.clears = new BatchClears(redis, keys);
   }
 
   /**
@@ -322,12 +325,8 @@ export class FairShare {
     await this.clearBatch(queue, batchId);
   }
 
-  private async clearBatch(queue: string, batchId: string): Promise<void> {
-    await this.redis
-      .multi()
-      .hdel(this.keys.fairDispatching(queue), batchId)
-      .zrem(this.keys.fairDispatchingAt(queue), batchId)
-      .exec();
+  private clearBatch(queue: string, batchId: string): Promise<void> {
+    return this.clears.clear(queue, batchId);
   }
 
   private queueNamed(name: string) {
