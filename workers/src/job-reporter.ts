@@ -102,8 +102,7 @@ export class JobReporter {
 
   /**
    * Lines are cut to `JOB_LIMITS.maxLogLineLength` here, at the source: a line travels through the
-   * BullMQ job log, the workspace stream (to every subscribed socket), the history stream and
-   * MongoDB, and one oversized line would cost at every hop.
+   * workspace stream (to every subscribed socket), the history stream and MongoDB, and one oversized line would cost at every hop.
    */
   log(line: string): void {
     if (this.ended) return;
@@ -176,7 +175,7 @@ export class JobReporter {
   /** Sends what is pending now, ahead of anything emitted after this call. */
   flush(): void {
     const pending = this.takePending();
-    if (pending.drafts.length > 0) this.enqueue(() => this.report(pending));
+    if (pending.length > 0) this.enqueue(() => this.append(pending));
   }
 
   /** Resolves when everything emitted so far has been appended. */
@@ -208,24 +207,23 @@ export class JobReporter {
     this.ended = true;
     return this.enqueue(async () => {
       const draft = typeof last === 'function' ? await last() : last;
-      await this.report({ ...pending, drafts: [...pending.drafts, draft] });
+      await this.append([...pending, draft]);
     });
   }
 
   /**
-   * Takes pending progress and log lines: BullMQ's own record of them, and their drafts (guarded by
-   * the running attempt's number), in that order.
+   * Takes pending progress and log lines as drafts, guarded by the running attempt's number. The
+   * events are their only record (REST reads logs from history): BullMQ's own progress and job log,
+   * which nothing reads, would cost a script call in Redis each.
    */
-  private takePending(): { record: () => Promise<unknown>; drafts: JobChangeDraft[] } {
+  private takePending(): JobChangeDraft[] {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.lastFlushAt = Date.now();
     const drafts: JobChangeDraft[] = [];
-    const records: (() => Promise<unknown>)[] = [];
     if (this.pendingProgress !== null) {
       const progress = this.pendingProgress;
       this.pendingProgress = null;
-      records.push(() => this.job.updateProgress(progress));
       drafts.push({
         type: 'job.progress',
         jobId: this.jobId,
@@ -236,7 +234,6 @@ export class JobReporter {
     if (this.pendingLines.length > 0) {
       const lines = this.pendingLines;
       this.pendingLines = [];
-      records.push(() => Promise.all(lines.map((line) => this.job.log(line))));
       drafts.push({
         type: 'job.log',
         jobId: this.jobId,
@@ -245,13 +242,7 @@ export class JobReporter {
         ...guard(this.attempt),
       });
     }
-    return { record: () => Promise.all(records.map((record) => record())), drafts };
-  }
-
-  /** BullMQ's record first (the job's own progress and log), then the events. */
-  private async report({ record, drafts }: { record: () => Promise<unknown>; drafts: JobChangeDraft[] }) {
-    await record();
-    await this.append(drafts);
+    return drafts;
   }
 
   private draft(type: JobEventType, change: Partial<StoredJob> & Pick<StoredJob, 'status'>): JobChangeDraft {
