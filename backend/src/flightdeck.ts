@@ -1,6 +1,5 @@
 import http from 'node:http';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { closeRedis, redisKeys, startWorkers, withDeadline, type WorkerRuntime } from '@flightdeck/workers';
@@ -25,6 +24,7 @@ import { JobReader } from './jobs/job-reader';
 import { GridFsArtifactStore } from './artifacts/artifact-store';
 import { startFerretDb, startRedis, type LocalService } from './services/local-services';
 import { SHUTDOWN_SLACK_MS, ShutdownSteps } from './shutdown-steps';
+import { sharedConnection } from './redis-connections';
 
 export interface Flightdeck {
   port: number;
@@ -141,8 +141,7 @@ async function startRoles(
 ): Promise<Flightdeck> {
   const roles = new Set(config.ROLES);
 
-  // Producers fail fast rather than queue commands forever while Redis is away.
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = sharedConnection(redisUrl);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   await connectMongo(mongoUrl);
   mongoose.connection.on('error', (error) => logger.warn({ err: error }, 'mongodb connection error'));

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisKeys } from '@flightdeck/workers';
+import { dedicatedConnection } from '../redis-connections';
 
 /** Credentials that stop working now; every API and gateway process hears of it at once. */
 export type Revocation =
@@ -37,7 +38,7 @@ export class RevocationBus {
   async listen(listener: Listener): Promise<void> {
     this.listeners.add(listener);
     if (this.subscriber) return;
-    this.subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
+    this.subscriber = dedicatedConnection(this.redis, { maxRetriesPerRequest: null });
     this.subscriber.on('error', (error) => this.logger.warn({ err: error }, 'revocation subscriber error'));
     this.subscriber.on('message', (_channel: string, message: string) => {
       try {

@@ -13,6 +13,7 @@ import {
 import type { RedisKeys } from '@flightdeck/workers';
 import { can, type Identity } from '../accounts/identity';
 import { EventBudget, failure, onRequest } from './socket-input';
+import { dedicatedConnection } from '../redis-connections';
 
 /** How often a gateway refreshes its connections' presence, and how long an entry lives unrefreshed. */
 export const PRESENCE_REFRESH_MS = 3_000;
@@ -58,7 +59,7 @@ export class PresenceHub {
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
   ) {
-    this.subscriber = redis.duplicate({ maxRetriesPerRequest: null });
+    this.subscriber = dedicatedConnection(redis, { maxRetriesPerRequest: null });
     this.subscriber.on('error', (error) => logger.warn({ err: error }, 'presence subscriber error'));
     this.subscriber.on('message', (_channel: string, message: string) => void this.onMessage(message));
     this.subscriber

@@ -20,6 +20,7 @@ import { handshakeAuthenticator, type HandshakeOptions } from './socket-handshak
 import { failure, failureOf, guardIncomingEvents, MAX_CLIENT_MESSAGE_BYTES, onRequest } from './socket-input';
 import { WorkspaceEventLog } from './workspace-event-log';
 import { WorkspaceTailer } from './workspace-tailer';
+import { dedicatedConnection } from '../redis-connections';
 
 interface SocketData {
   identity: Identity;
@@ -73,7 +74,7 @@ export function startRealtimeGateway(server: http.Server, options: RealtimeGatew
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
   });
   const log = new WorkspaceEventLog(options.redis, keys);
-  const reader = options.redis.duplicate({ maxRetriesPerRequest: null });
+  const reader = dedicatedConnection(options.redis, { maxRetriesPerRequest: null });
   reader.on('error', (error) => logger.warn({ err: error }, 'gateway redis connection error'));
 
   const deliver = (workspaceId: string, events: StreamEvent[], gap: boolean) => {

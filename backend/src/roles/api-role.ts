@@ -53,6 +53,7 @@ import { ScheduleService } from '../schedules/schedule-service';
 import { WebhookDeliverer } from '../webhooks/webhook-deliverer';
 import { WebhookEndpoints } from '../webhooks/webhook-endpoints';
 import { WebhookService } from '../webhooks/webhook-service';
+import { dedicatedConnection } from '../redis-connections';
 
 /** What the `api` role needs from the process: connections and the services every role shares. */
 export interface ApiRoleContext {
@@ -116,7 +117,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   );
   reportQueueDepths(new Map<string, MeteredQueue>([...metered, [webhookDeliverer.queue.name, webhookDeliverer.queue]]));
   // Its own connection, as it blocks on reads; duplicates do not inherit the error listener.
-  const projectorRedis = redis.duplicate();
+  const projectorRedis = dedicatedConnection(redis);
   projectorRedis.on('error', (error) => logger.warn({ err: error }, 'history redis connection error'));
   const projector = new HistoryProjector(
     projectorRedis,
@@ -164,7 +165,7 @@ export async function startApiRole(context: ApiRoleContext): Promise<ApiRole> {
   const events = new JobEventStream(redis, keys, context.events);
   // Attempt ends that a dying worker took with it, from BullMQ's own event streams. Its own
   // connection: its reads can be large. It appends through the API's stream (one lane per workspace).
-  const reconcilerRedis = redis.duplicate();
+  const reconcilerRedis = dedicatedConnection(redis);
   reconcilerRedis.on('error', (error) => logger.warn({ err: error }, 'reconciler redis connection error'));
   const reconciler = new AttemptEndReconciler(
     reconcilerRedis,
