@@ -110,7 +110,10 @@ async function countQueued(bench: Bench, prefix: string): Promise<number> {
   const queue = new Queue(QUEUE_NAME, { connection: { host: hostname, port: Number(port) }, prefix });
   try {
     const counts = await queue.getJobCounts('wait', 'prioritized', 'delayed', 'active');
-    return Object.values(counts).reduce((sum, count) => sum + count, 0);
+    // With fair share, jobs beyond the dispatch depth wait in their workspace's lane (counted in the
+    // queue's backlog) rather than in BullMQ's wait list.
+    const laned = await bench.redis.zcard(redisKeys(prefix).fairBacklog(QUEUE_NAME));
+    return Object.values(counts).reduce((sum, count) => sum + count, laned);
   } finally {
     await queue.close();
   }
