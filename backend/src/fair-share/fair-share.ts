@@ -62,7 +62,10 @@ const PROMOTE_ROUNDS = 20;
 const DISPATCH_WORKSPACES = 1_000;
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const newBatchId = () => `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+/** This process's mark in its batch ids (random once), and a count: unique without randomness per batch. */
+const BATCH_ORIGIN = randomBytes(6).toString('hex');
+let batchCount = 0;
+const newBatchId = () => `${Date.now().toString(36)}-${BATCH_ORIGIN}-${(batchCount++).toString(36)}`;
 
 /**
  * Fair share's Redis side, for the job service (admission, cancel, promote) and the dispatcher
