@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { StreamEvent } from '@flightdeck/contract';
 import { startTestFlightdeck, type TestFlightdeck } from './support/flightdeck-harness';
 import type { HttpClient } from './support/http-client';
@@ -135,6 +136,22 @@ describe('a schedule', () => {
     expect((await patch(app.http, `/v1/schedules/${schedule.id}`, { cron: 'nope' })).status).toBe(422);
     expect((await app.http.get(`/v1/schedules/${schedule.id}`)).body.cron).toBe('30 12 * * 1');
     expect((await app.http.delete(`/v1/schedules/${schedule.id}`)).status).toBe(204);
+  });
+
+  it("is created, changed and deleted in its own workspace's audit log", async () => {
+    const schedule = await createSchedule({ name: 'audited', cron: '@hourly', job: sleepJob });
+    expect((await patch(app.http, `/v1/schedules/${schedule.id}`, { name: 'audited again' })).status).toBe(200);
+    expect((await app.http.delete(`/v1/schedules/${schedule.id}`)).status).toBe(204);
+    const target = { type: 'schedule', id: schedule.id };
+    const entry = async (http: HttpClient, action: string) =>
+      ((await http.get(`/v1/audit?action=${action}`)).body.items as { target: unknown }[]).find((item) =>
+        isDeepStrictEqual(item.target, target),
+      );
+    expect(await entry(app.http, 'schedule.created')).toMatchObject({ details: { name: 'audited', cron: '@hourly' } });
+    expect(await entry(app.http, 'schedule.updated')).toMatchObject({ details: { changed: ['name'] } });
+    expect(await entry(app.http, 'schedule.deleted')).toMatchObject({ details: {} });
+    const other = await app.createWorkspace('schedules-audit-other');
+    expect(await entry(other.http, 'schedule.created')).toBeUndefined();
   });
 });
 

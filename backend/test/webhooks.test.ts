@@ -224,6 +224,22 @@ describe('webhooks with the receiver in OUTBOUND_ALLOWLIST', () => {
     await app.http.delete(`/v1/webhooks/endpoints/${everything.body.id}`);
   });
 
+  it("records adding and removing an endpoint in its own workspace's audit log", async () => {
+    const url = `${receiver.base}/audited`;
+    const created = await app.http.post('/v1/webhooks/endpoints', { url, events: ['job.failed'] });
+    expect(created.status).toBe(201);
+    expect((await app.http.delete(`/v1/webhooks/endpoints/${created.body.id}`)).status).toBe(204);
+    const target = { type: 'webhook_endpoint', id: created.body.id };
+    const added = await app.http.get('/v1/audit?action=webhook_endpoint.created');
+    expect(added.body.items).toContainEqual(
+      expect.objectContaining({ target, details: { url, events: ['job.failed'] } }),
+    );
+    const removed = await app.http.get('/v1/audit?action=webhook_endpoint.deleted');
+    expect(removed.body.items).toContainEqual(expect.objectContaining({ target, details: {} }));
+    const other = await app.createWorkspace('endpoint-audit-neighbour');
+    expect((await other.http.get('/v1/audit?action=webhook_endpoint.created')).body.items).toEqual([]);
+  });
+
   it('refuses a webhookUrl that is not http(s) or too long', async () => {
     for (const webhookUrl of ['ftp://127.0.0.1/x', 'not a url', `http://127.0.0.1/${'x'.repeat(2048)}`]) {
       const answer = await app.http.post('/v1/jobs', { type: 'demo.sleep', payload: { ms: 0 }, webhookUrl });
