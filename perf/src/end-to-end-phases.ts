@@ -60,8 +60,8 @@ export interface ThroughputPhase extends Measured {
   historyLagMs: number | null;
   historyCurrent: boolean | null;
   /**
-   * P7: Redis's CPU per job (`INFO cpu`) from the first submit until history was current, so the
-   * projector's reads of this window's events count too (`redisCpu` stops at the last `job.completed`).
+   * Redis's CPU per job (`INFO cpu`) from the first submit until history was current: `redisCpu` (P7)
+   * stops at the last `job.completed`; this adds the projector catching up, and Redis's idle load meanwhile.
    */
   redisCpuUntilHistoryCurrent: RedisCpuPerUnit | null;
   check: CompletionCheck;

@@ -196,7 +196,7 @@ function endToEndRows(endToEnd: Json | undefined, raw: Json | undefined): GoalRo
     met: atMost(p7Ratio, COST_GOALS.redisCpuRatio),
     ...valid,
     notes: {
-      oursUntilLastCompleted: num(redisCpu, 'oursUntilLastCompleted'),
+      oursUntilHistoryCurrent: num(redisCpu, 'oursUntilHistoryCurrent'),
       sameShapePipeline: num(redisCpu, 'sameShape'),
       rawWorkerAlone: num(raw, 'worker', 'redisCpu', 'mainThreadUsecPerUnit'),
       rawAddBulk: num(raw, 'addBulk', 'redisCpu', 'mainThreadUsecPerUnit'),
