@@ -1,20 +1,11 @@
 import { Redis } from 'ioredis';
 import { QUEUE_NAMES, redisKeys } from '@flightdeck/workers';
 import { PendingQuota } from '../src/fair-share/pending-quota';
+import { countCommands } from './support/redis-command-count';
 import { testNamespace } from './support/test-services';
 
 // A workspace's pending limit, checked at every submit: far below it, from what this process read
 // a moment ago; near it, from the lanes' sizes in Redis.
-
-function countCommands(redis: Redis): () => number {
-  let calls = 0;
-  const send = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((...args: unknown[]) => {
-    calls++;
-    return (send as (...args: unknown[]) => unknown)(...args);
-  }) as Redis['sendCommand'];
-  return () => calls;
-}
 
 const code = (promise: Promise<unknown>) =>
   promise.then(
