@@ -1,23 +1,13 @@
 import { Redis } from 'ioredis';
 import { freePort } from '../src/services/local-services';
 import { SyncedBudget } from '../src/edge/synced-budget';
+import { countCommands } from './support/redis-command-count';
 import { testNamespace } from './support/test-services';
 
 // The budget REST requests and socket handshakes spend (per address, per caller): counted in Redis,
 // shared by every process, but sent every 100 ms rather than at every spend while far from the limit.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Counts the commands a connection sends, pipelined ones included. */
-function countCommands(redis: Redis): () => number {
-  let calls = 0;
-  const send = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((...args: unknown[]) => {
-    calls++;
-    return (send as (...args: unknown[]) => unknown)(...args);
-  }) as Redis['sendCommand'];
-  return () => calls;
-}
 
 async function spendMany(budget: SyncedBudget, key: string, times: number): Promise<number> {
   let allowed = 0;
