@@ -59,6 +59,8 @@ export interface ThroughputPhase extends Measured {
    */
   historyLagMs: number | null;
   historyCurrent: boolean | null;
+  /** The history stream's length when the bench stopped waiting (still large: the projector stalled). */
+  historyBacklogAfterLag: number | null;
   /**
    * Redis's CPU per job (`INFO cpu`) from the first submit until history was current: `redisCpu` (P7)
    * stops at the last `job.completed`; this adds the projector catching up, and Redis's idle load meanwhile.
@@ -267,6 +269,7 @@ export async function runThroughputPhase(
     history,
     historyLagMs: lag?.lagMs ?? null,
     historyCurrent: lag?.current ?? null,
+    historyBacklogAfterLag: lag ? await historyBacklog(bench, target) : null,
     redisCpuUntilHistoryCurrent,
     check,
     ...measured,
