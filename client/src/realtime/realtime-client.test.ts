@@ -1,33 +1,14 @@
-import type { StreamEvent, SubscribeAck, SubscribeRequest } from '@flightdeck/contract';
-import { FakeSocketBase } from '../../test/support/fake-socket';
+import { ManualAckSocket } from '../../test/support/fake-socket';
 import { buildJob, progressEvent, stateEvent } from '../../test/support/job-factory';
 import { RealtimeClient, type RealtimeSnapshot, type RealtimeSocket } from './realtime-client';
 
 /** Stands in for a socket.io-client socket; the test plays the gateway. */
-class FakeSocket extends FakeSocketBase {
-  readonly subscribes: { request: SubscribeRequest; answer: (ack: SubscribeAck) => void }[] = [];
-
+class FakeSocket extends ManualAckSocket {
   /** What the client sent besides subscribes (presence, typing). */
   readonly emitted: { name: string; payload: unknown }[] = [];
   emit(name: string, payload: unknown) {
     this.emitted.push({ name, payload });
     return this;
-  }
-  timeout() {
-    return {
-      emitWithAck: (_name: 'subscribe', request: SubscribeRequest) =>
-        new Promise<SubscribeAck>((answer) => this.subscribes.push({ request, answer })),
-    };
-  }
-
-  // What the gateway does, besides what every fake socket does:
-  send(...events: StreamEvent[]) {
-    for (const event of events) this.fire('event', event);
-  }
-  lastSubscribe() {
-    const last = this.subscribes.at(-1);
-    if (!last) throw new Error('no subscribe was sent');
-    return last;
   }
 }
 

@@ -1,5 +1,4 @@
-import type { StreamEvent, SubscribeAck, SubscribeRequest } from '@flightdeck/contract';
-import { FakeSocketBase } from '../../test/support/fake-socket';
+import { ManualAckSocket } from '../../test/support/fake-socket';
 import { progressEvent } from '../../test/support/job-factory';
 import {
   TopicSubscription,
@@ -8,22 +7,9 @@ import {
   type SubscriptionProblem,
 } from './topic-subscription';
 
-/** A socket whose subscribe acks the test gives; the test plays the gateway. */
-class FakeSocket extends FakeSocketBase {
+/** A socket whose subscribe acks the test gives, connected from the start; the test plays the gateway. */
+class FakeSocket extends ManualAckSocket {
   override connected = true;
-  readonly subscribes: { request: SubscribeRequest; answer: (ack: SubscribeAck) => void }[] = [];
-  timeout() {
-    return {
-      emitWithAck: (_name: 'subscribe', request: SubscribeRequest) =>
-        new Promise<SubscribeAck>((answer) => this.subscribes.push({ request, answer })),
-    };
-  }
-  send(...events: StreamEvent[]) {
-    for (const event of events) this.fire('event', event);
-  }
-  last() {
-    return this.subscribes.at(-1)!;
-  }
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -46,9 +32,9 @@ describe('TopicSubscription (one job, as the embed follows it)', () => {
   it('subscribes to the job, and delivers what came before the ack after it, past the ack seq only', async () => {
     const { socket, seen, subscription } = setup(false);
     void subscription.subscribe();
-    expect(socket.last().request).toEqual({ topic: 'job', id: 'J1' });
+    expect(socket.lastSubscribe().request).toEqual({ topic: 'job', id: 'J1' });
     socket.send(progressEvent(9, 'J1', 10), progressEvent(11, 'J1', 20));
-    socket.last().answer({ ok: true, seq: 10 });
+    socket.lastSubscribe().answer({ ok: true, seq: 10 });
     await settle();
     socket.send(progressEvent(11, 'J1', 20), progressEvent(12, 'J1', 30));
     expect(seen).toEqual(['live 10', 'event 11', 'event 12']);
@@ -58,12 +44,12 @@ describe('TopicSubscription (one job, as the embed follows it)', () => {
   it('without resume subscribes afresh after a reconnect, and says a fresh subscription after being live is a gap', async () => {
     const { socket, seen, subscription } = setup(false);
     void subscription.subscribe();
-    socket.last().answer({ ok: true, seq: 10 });
+    socket.lastSubscribe().answer({ ok: true, seq: 10 });
     await settle();
     subscription.abandon();
     void subscription.subscribe();
-    expect(socket.last().request).toEqual({ topic: 'job', id: 'J1' });
-    socket.last().answer({ ok: true, seq: 20 });
+    expect(socket.lastSubscribe().request).toEqual({ topic: 'job', id: 'J1' });
+    socket.lastSubscribe().answer({ ok: true, seq: 20 });
     await settle();
     expect(seen).toEqual(['live 10', 'live 20 gap']);
   });
@@ -71,15 +57,15 @@ describe('TopicSubscription (one job, as the embed follows it)', () => {
   it('takes only its own job’s resync notices, and subscribes afresh on one', async () => {
     const { socket, seen, subscription } = setup(true);
     void subscription.subscribe();
-    socket.last().answer({ ok: true, seq: 10 });
+    socket.lastSubscribe().answer({ ok: true, seq: 10 });
     await settle();
     socket.fire('resync', { topic: 'job', id: 'J2', reason: 'overflow' });
     socket.fire('resync', { topic: 'workspace', reason: 'overflow' });
     expect(socket.subscribes).toHaveLength(1);
     socket.fire('resync', { topic: 'job', id: 'J1', reason: 'overflow' });
     expect(socket.subscribes).toHaveLength(2);
-    expect(socket.last().request).toEqual({ topic: 'job', id: 'J1' });
-    socket.last().answer({ ok: true, seq: 30 });
+    expect(socket.lastSubscribe().request).toEqual({ topic: 'job', id: 'J1' });
+    socket.lastSubscribe().answer({ ok: true, seq: 30 });
     await settle();
     expect(seen).toEqual(['live 10', 'live 30 gap']);
   });
@@ -87,7 +73,7 @@ describe('TopicSubscription (one job, as the embed follows it)', () => {
   it('says when the subscribe is refused', async () => {
     const { socket, seen, subscription } = setup(false);
     void subscription.subscribe();
-    socket.last().answer({ ok: false, error: { code: 'not_found', message: 'job J1 not found' } });
+    socket.lastSubscribe().answer({ ok: false, error: { code: 'not_found', message: 'job J1 not found' } });
     await settle();
     expect(seen).toEqual(['failed not_found']);
   });

@@ -1,3 +1,5 @@
+import type { StreamEvent, SubscribeAck, SubscribeRequest } from '@flightdeck/contract';
+
 /**
  * The socket.io-client side of a fake socket, shared by the fakes the tests play the gateway with
  * (RealtimeClient's unit tests, FakeGatewaySocket in component tests): handlers by event name, the
@@ -38,5 +40,30 @@ export class FakeSocketBase {
   drop() {
     this.connected = false;
     this.fire('disconnect', 'transport close');
+  }
+}
+
+/**
+ * A fake socket whose subscribe acks the test gives (`lastSubscribe().answer(ack)`), for the unit
+ * tests of what subscribes (RealtimeClient, TopicSubscription); `send` delivers stream events.
+ */
+export class ManualAckSocket extends FakeSocketBase {
+  readonly subscribes: { request: SubscribeRequest; answer: (ack: SubscribeAck) => void }[] = [];
+
+  timeout() {
+    return {
+      emitWithAck: (_name: 'subscribe', request: SubscribeRequest) =>
+        new Promise<SubscribeAck>((answer) => this.subscribes.push({ request, answer })),
+    };
+  }
+
+  // What the gateway does, besides what every fake socket does:
+  send(...events: StreamEvent[]) {
+    for (const event of events) this.fire('event', event);
+  }
+  lastSubscribe() {
+    const last = this.subscribes.at(-1);
+    if (!last) throw new Error('no subscribe was sent');
+    return last;
   }
 }
