@@ -138,6 +138,9 @@ describe('fd-fair-share-panel', () => {
         effective: { maxRunning: 4, maxPending: 1_000_000, weight: 2 },
       }),
     });
+    // Time stands still from here: no reading (each says the limits as they were) comes between the
+    // save and the check that the row shows what the server answered, however slow the machine.
+    await page.clock.pauseAt(T0 + 60_000);
     await page.getByRole('button', { name: 'Edit limits of Bob' }).click();
     const form = page.getByRole('form', { name: 'Limits of Bob' });
     const running = form.getByLabel('Running at once');
