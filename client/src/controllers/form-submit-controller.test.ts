@@ -42,4 +42,14 @@ describe('FormSubmitController', () => {
     ).rejects.toThrow('boom');
     expect(form.submitting).toBe(false);
   });
+  it('shows what is missing instead of running without it, and runs once it is there', async () => {
+    const form = new FormSubmitController(fakeHost());
+    const submit = jest.fn(async (_api: string) => undefined);
+    await expect(form.runWith(undefined, 'Sign in first.', submit)).resolves.toBe(false);
+    expect(submit).not.toHaveBeenCalled();
+    expect(form.failure).toBe('Sign in first.');
+    await expect(form.runWith('api', 'Sign in first.', submit)).resolves.toBe(true);
+    expect(submit).toHaveBeenCalledWith('api');
+    expect(form.failure).toBe('');
+  });
 });
