@@ -71,6 +71,13 @@ function validOf(section: Json): { valid?: boolean } {
   return typeof section.valid === 'boolean' ? { valid: section.valid } : {};
 }
 
+/** For sections without a `valid` of their own: no problem line names one of their phases (`submit-…`). */
+function validByPhase(report: Json, phasePrefix: string): { valid?: boolean } {
+  const problems = report.problems;
+  if (!Array.isArray(problems)) return {};
+  return { valid: !problems.some((problem) => typeof problem === 'string' && problem.startsWith(phasePrefix)) };
+}
+
 /** The six rows from a finished report (its `submit`, `batch`, `endToEnd`, `fanout` and `raw` sections). */
 export function buildGoals(report: Json): GoalRow[] {
   const submit = obj(report, 'submit');
@@ -86,7 +93,8 @@ export function buildGoals(report: Json): GoalRow[] {
     const ours = num(submit, 'ours', 'requestsPerSecond');
     const baseline = num(submit, 'bare', 'requestsPerSecond');
     const ratio = ratioOf(ours, baseline);
-    rows.push({ ...p1, ran: true, ours, baseline, ratio, goal: p1Goal, met: atLeast(ratio, COST_GOALS.submitRatio) });
+    const met = atLeast(ratio, COST_GOALS.submitRatio);
+    rows.push({ ...p1, ran: true, ours, baseline, ratio, goal: p1Goal, met, ...validByPhase(report, 'submit-') });
   }
 
   const p2 = { id: 'P2', measure: 'POST /v1/jobs/batch jobs/s vs raw addBulk', section: 'batch' } as const;
@@ -96,7 +104,8 @@ export function buildGoals(report: Json): GoalRow[] {
     const ours = num(batch, 'ours', 'jobsPerSecond');
     const baseline = num(batch, 'rawAddBulk', 'jobsPerSecond');
     const ratio = ratioOf(ours, baseline);
-    rows.push({ ...p2, ran: true, ours, baseline, ratio, goal: p2Goal, met: atLeast(ratio, COST_GOALS.batchRatio) });
+    const met = atLeast(ratio, COST_GOALS.batchRatio);
+    rows.push({ ...p2, ran: true, ours, baseline, ratio, goal: p2Goal, met, ...validByPhase(report, 'batch-') });
   }
 
   rows.push(...endToEndRows(endToEnd, obj(report, 'raw')));
