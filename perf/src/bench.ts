@@ -9,11 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GOALS, parseSettings, type BenchSettings, type Phase } from './bench-settings';
+import { parseSettings, type BenchSettings, type Phase } from './bench-settings';
 import { startBench } from './bench-start';
 import { runConnectionsPhases } from './connections';
 import { runEndToEndPhases } from './end-to-end';
-import { goalsSummary, withGoals } from './goals';
+import { COST_GOALS, goalsSummary, withGoals } from './goals';
 import { fanoutSummary, runFanoutPhases } from './fanout';
 import {
   runOursBatchPhase,
@@ -141,7 +141,7 @@ async function run(settings: BenchSettings, teardown: Teardown) {
     const bare = summarizeSubmit(submitPhases.get('bare')!);
     const ours = summarizeSubmit(submitPhases.get('ours')!);
     return {
-      ...againstBaseline('requestsPerSecond', ours, bare, GOALS.submitRatio),
+      ...againstBaseline('requestsPerSecond', ours, bare, COST_GOALS.submitRatio),
       bare,
       ours,
       ...(settings.diagnose ? { oursWithoutHistory: summarizeSubmit(submitPhases.get('oursWithoutHistory')!) } : {}),
@@ -152,7 +152,7 @@ async function run(settings: BenchSettings, teardown: Teardown) {
     const rawAddBulk = summarizeBatch(batchPhases.get('raw')!);
     const ours = summarizeBatch(batchPhases.get('ours')!);
     return {
-      ...againstBaseline('jobsPerSecond', ours, rawAddBulk, GOALS.batchRatio),
+      ...againstBaseline('jobsPerSecond', ours, rawAddBulk, COST_GOALS.batchRatio),
       rawAddBulk,
       ours,
       ...(settings.diagnose ? { oursWithoutHistory: summarizeBatch(batchPhases.get('oursWithoutHistory')!) } : {}),
