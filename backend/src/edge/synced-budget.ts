@@ -86,7 +86,7 @@ export class SyncedBudget {
     return known.counted > this.points ? { msBeforeNext: known.endsAt - Date.now() } : null;
   }
 
-  /** Sends what is pending at once (shutdown, tests). */
+  /** Sends what is pending at once (tests; otherwise the timer does within 100 ms). */
   async flush(): Promise<void> {
     if (this.syncTimer) clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
