@@ -76,6 +76,16 @@ describe('SyncedBudget (real Redis)', () => {
     expect(await budget.spend('ip-3')).toBeNull();
   });
 
+  it('forgets keys once their window has ended, those of small budgets too', async () => {
+    const budget = new SyncedBudget(redis, `${namespace.prefix}:rl:f`, 5, 1);
+    const held = () => (budget as unknown as { states: Map<string, unknown> }).states.size;
+    for (let index = 0; index < 50; index++) await budget.spend(`ip-${index}`);
+    expect(held()).toBe(50);
+    await sleep(1_100);
+    await budget.spend('ip-late');
+    expect(held()).toBe(1);
+  });
+
   it('lets spends through when Redis cannot answer', async () => {
     const unreachable = new Redis({ port: await freePort(), lazyConnect: true, enableOfflineQueue: false });
     unreachable.on('error', () => undefined);

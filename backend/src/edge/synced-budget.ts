@@ -56,7 +56,7 @@ export class SyncedBudget {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    readonly points: number,
+    private readonly points: number,
     private readonly durationSeconds: number,
   ) {
     this.slack = points >= LOCAL_MIN_POINTS ? Math.ceil(points / 10) : points;
@@ -66,6 +66,7 @@ export class SyncedBudget {
   /** Spends one point of `key`'s budget: the refusal once it is spent, else null. */
   async spend(key: string): Promise<Refusal | null> {
     const now = Date.now();
+    this.sweep(now);
     let state = this.states.get(key);
     if (state && state.endsAt <= now) {
       this.states.delete(key);
@@ -117,7 +118,6 @@ export class SyncedBudget {
         if (!error) this.remember(sent[index]![0], value as [number, number]);
       });
     }
-    this.sweep();
   }
 
   private async add(key: string, amount: number): Promise<[number, number] | null> {
@@ -138,8 +138,8 @@ export class SyncedBudget {
     return state;
   }
 
-  private sweep(): void {
-    const now = Date.now();
+  /** Forgets, at most once a second, the keys whose window has ended (spends of every kind call it). */
+  private sweep(now: number): void {
     if (now - this.lastSweep < SWEEP_MS) return;
     this.lastSweep = now;
     for (const [key, state] of this.states) if (state.endsAt <= now && state.pending === 0) this.states.delete(key);
