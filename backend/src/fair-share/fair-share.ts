@@ -103,7 +103,8 @@ export class FairShare {
   /**
    * Refuses a batch (`quota_exceeded`, which the edge answers 429; nothing queued) that would take the
    * workspace past its pending limit. Checked before the batch's events are appended; concurrent
-   * batches of one workspace may together pass the limit by at most their own sizes.
+   * batches of one workspace may together pass the limit by their own sizes, and other API processes
+   * by what they admitted in the last 250 ms (see `PendingQuota`).
    */
   async checkQuota(workspaceId: string, count: number): Promise<void> {
     if (this.options.enabled) await this.quota.check(workspaceId, count);

@@ -16,8 +16,10 @@ interface Known {
  * The pending limit of each workspace (`maxPending`: jobs queued or delayed in its lanes). A submit
  * far below it — under nine tenths, by a count read from Redis at most 250 ms ago plus what this
  * process admitted since — passes without asking Redis; any other reads the lanes' sizes first. So
- * the limit holds as before near it (concurrent batches may pass it by their own sizes), and the
- * common case costs no round trip.
+ * the limit holds as before near it (concurrent batches may pass it by their own sizes), except that
+ * other API processes' admissions of the last 250 ms are unseen until the next read: a flood spread
+ * over several processes can pass the last tenth of a small limit by that much. The common case
+ * costs no round trip.
  */
 export class PendingQuota {
   private readonly known = new Map<string, Known>();
