@@ -6,7 +6,7 @@ interface Api {
 }
 
 function setUp(initial: Api | undefined) {
-  const host = Object.assign(fakeHost(), { isConnected: true }) as ReturnType<typeof fakeHost> & HTMLElement;
+  const host = fakeHost();
   const seen: string[] = [];
   let api = initial;
   let keepGoing = true;
@@ -78,5 +78,25 @@ describe('PollController', () => {
     await flush();
     expect(seen).toEqual(['restart', 'error forbidden']);
     expect(reads).toBe(1);
+  });
+  it('reads nothing while the host is away or without an API, and starts once it has one', async () => {
+    let reads = 0;
+    const { poll, seen, setApi } = setUp(undefined);
+    poll.hostUpdate(); // not connected yet
+    expect(seen).toEqual([]);
+    poll.hostConnected();
+    jest.advanceTimersByTime(5_000);
+    await flush();
+    expect(seen).toEqual(['restart']);
+    setApi({ read: async () => ++reads });
+    poll.hostUpdate();
+    await flush();
+    expect(seen).toEqual(['restart', 'restart', 'reading 1', 'after']);
+    poll.hostDisconnected();
+    setApi({ read: async () => 99 });
+    poll.hostUpdate(); // away: another API waits for the next connect
+    jest.advanceTimersByTime(5_000);
+    await flush();
+    expect(seen).toEqual(['restart', 'restart', 'reading 1', 'after']);
   });
 });

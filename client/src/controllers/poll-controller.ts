@@ -25,19 +25,22 @@ export class PollController<Api, Reading> implements ReactiveController {
   /** Bumped to abandon readings under way (another API, or the host left). */
   private generation = 0;
   private polledApi: Api | undefined;
+  private connected = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
+    host: ReactiveControllerHost,
     private readonly options: PollOptions<Api, Reading>,
   ) {
     host.addController(this);
   }
 
   hostConnected(): void {
+    this.connected = true;
     this.restart();
   }
 
   hostDisconnected(): void {
+    this.connected = false;
     this.generation++;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -45,7 +48,7 @@ export class PollController<Api, Reading> implements ReactiveController {
   }
 
   hostUpdate(): void {
-    if (this.host.isConnected && this.options.api() !== this.polledApi) this.restart();
+    if (this.connected && this.options.api() !== this.polledApi) this.restart();
   }
 
   private restart(): void {
