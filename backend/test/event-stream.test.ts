@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { countCommands } from './support/redis-command-count';
 import { JobEventStream, decodeWorkspaceEntry, redisKeys, type EventDraft } from '@flightdeck/workers';
 import { testNamespace } from './support/test-services';
 
@@ -10,16 +11,8 @@ const progress = (jobId: string, percent: number): EventDraft => ({
   job: { id: jobId, status: 'active', progress: percent },
 });
 
-/** Counts the script calls a connection makes (`EVALSHA`/`EVAL`), by watching its commands. */
-function countScriptCalls(redis: Redis): () => number {
-  let calls = 0;
-  const send = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
-    if (command.name === 'evalsha' || command.name === 'eval') calls++;
-    return (send as (...args: unknown[]) => unknown)(command, ...rest);
-  }) as Redis['sendCommand'];
-  return () => calls;
-}
+/** Counts the script calls (`EVALSHA`/`EVAL`) a connection makes. */
+const countScriptCalls = (redis: Redis) => countCommands(redis, ['evalsha', 'eval']);
 
 describe('JobEventStream (real Redis)', () => {
   const namespace = testNamespace();
